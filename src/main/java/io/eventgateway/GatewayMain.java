@@ -1,0 +1,114 @@
+package io.eventgateway;
+
+import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.dev.DevStack;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The jar's entry point: {@code run [ROLE]} against configured Kafka and PostgreSQL, or {@code dev}. */
+@Command(name = "event-gateway", mixinStandardHelpOptions = true,
+    description = "CloudEvents over HTTP -> Avro -> Kafka -> PostgreSQL",
+    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class})
+public final class GatewayMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
+
+  public static void main(String[] args) {
+    CommandLine commandLine = new CommandLine(new GatewayMain());
+    int exitCode = commandLine.execute(args.length == 0 ? new String[] {"run"} : args);
+    if (exitCode != 0) {
+      System.exit(exitCode);
+    }
+  }
+
+  /** Runs one role against the Kafka and PostgreSQL the configuration names. */
+  @Command(name = "run", description = "Run a role (all, ingest, processor) against configured Kafka and PostgreSQL")
+  static final class Run implements Callable<Integer> {
+
+    @Parameters(index = "0", arity = "0..1", description = "all, ingest or processor (default: $GATEWAY_ROLE or all)")
+    String role;
+
+    @Option(names = "--env", description = "configuration overlay conf/<env>.json (default: $GATEWAY_ENV or prod)")
+    String env;
+
+    @Override
+    public Integer call() {
+      Map<String, String> environment = System.getenv();
+      String chosenRole = role != null ? role : environment.getOrDefault("GATEWAY_ROLE", "all");
+      JsonObject config = ConfigLoader.load(env != null ? env : environment.getOrDefault("GATEWAY_ENV", "prod"), environment);
+      return deploy(config, chosenRole, null);
+    }
+  }
+
+  /** Dev mode: an embedded Kafka broker and a private PostgreSQL, then the gateway in role {@code all}. */
+  @Command(name = "dev", description = "Run everything locally: embedded Kafka, private PostgreSQL, gateway")
+  static final class Dev implements Callable<Integer> {
+
+    @Option(names = "--fresh", description = "discard the Kafka and PostgreSQL data of earlier dev runs")
+    boolean fresh;
+
+    @Override
+    public Integer call() {
+      Map<String, String> environment = System.getenv();
+      JsonObject config = ConfigLoader.load("dev", environment);
+      boolean externalDatabase = environment.containsKey("DATABASE_URL");
+      DevStack stack = DevStack.start(config.getJsonObject("dev"), fresh, !externalDatabase);
+      config.getJsonObject("kafka").put("bootstrap.servers", stack.kafkaBootstrapServers());
+      if (!externalDatabase) {
+        config.getJsonObject("postgres").put("url", stack.postgresUrl());
+      }
+      return deploy(config, "all", stack);
+    }
+  }
+
+  private static int deploy(JsonObject config, String role, AutoCloseable devStack) {
+    Vertx vertx = GatewayVertx.create();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, devStack), "gateway-shutdown"));
+    try {
+      vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config.copy().put("role", role)))
+          .await(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.error("Gateway failed to start: {}", e.getMessage(), e);
+      return 1;
+    }
+    printAddresses(config, role);
+    return 0;
+  }
+
+  private static void printAddresses(JsonObject config, String role) {
+    JsonObject http = config.getJsonObject("http");
+    JsonObject management = config.getJsonObject("management");
+    String api = "http://127.0.0.1:" + http.getInteger("port");
+    System.out.println();
+    System.out.println("Event Gateway is up (role " + role + ")");
+    System.out.println("  API:         " + api + "   (POST /v1/events, GET /v1/events/{id}, GET /v1/types)");
+    System.out.println("  Management:  http://127.0.0.1:" + management.getInteger("port")
+        + "   (/health/live, /health/ready, /metrics)");
+    System.out.println("  Kafka:       " + config.getJsonObject("kafka").getString("bootstrap.servers"));
+    System.out.println("  PostgreSQL:  " + config.getJsonObject("postgres").getString("url"));
+    System.out.println("Press Ctrl-C to stop.");
+  }
+
+  private static void shutdown(Vertx vertx, AutoCloseable devStack) {
+    LOG.info("Shutting down: draining verticles");
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+      if (devStack != null) {
+        devStack.close();
+      }
+      LOG.info("Stopped");
+    } catch (Exception e) {
+      LOG.error("Unclean shutdown: {}", e.getMessage(), e);
+    }
+  }
+}

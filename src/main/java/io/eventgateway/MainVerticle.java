@@ -1,0 +1,76 @@
+package io.eventgateway;
+
+import io.eventgateway.bus.BusCodecs;
+import io.eventgateway.store.Migrations;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deploys one role: applies the database migrations, then the verticles that {@code verticles/<role>.json}
+ * lists, in order, each waiting for the previous (the registry first, the HTTP server last, so nothing is
+ * served before its dependencies are ready). Config: the whole gateway configuration plus {@code role}.
+ */
+public class MainVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
+  /** {@code "instances": "eventLoops"} in a descriptor means one instance per event loop. */
+  private static final String PER_EVENT_LOOP = "eventLoops";
+
+  @Override
+  public Future<?> start() {
+    BusCodecs.register(vertx);
+    String role = config().getString("role", "all");
+    JsonObject descriptor = descriptor(role);
+    Future<?> chain = vertx.executeBlocking(() -> {
+      Migrations.migrate(config().getJsonObject("postgres"));
+      return null;
+    });
+    for (Object entry : descriptor.getJsonArray("verticles", new JsonArray())) {
+      JsonObject verticle = (JsonObject) entry;
+      chain = chain.compose(previous -> deploy(verticle));
+    }
+    return chain.onSuccess(done -> LOG.info("Role '{}' deployed: {}", role, descriptor.getString("description")));
+  }
+
+  private Future<String> deploy(JsonObject verticle) {
+    JsonObject options = verticle.getJsonObject("options", new JsonObject()).copy();
+    if (PER_EVENT_LOOP.equals(options.getValue("instances"))) {
+      options.put("instances", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
+    }
+    DeploymentOptions deployment = new DeploymentOptions(options).setConfig(config());
+    String main = verticle.getString("main");
+    return vertx.deployVerticle(main, deployment)
+        .onSuccess(id -> LOG.debug("Deployed {} x{}", main, deployment.getInstances()));
+  }
+
+  /** Reads {@code verticles/<role>.json} from the working directory when present, else from the jar. */
+  static JsonObject descriptor(String role) {
+    String name = "verticles/" + role + ".json";
+    try {
+      Path file = Path.of(name);
+      if (Files.isRegularFile(file)) {
+        return new JsonObject(Files.readString(file));
+      }
+      try (InputStream in = MainVerticle.class.getClassLoader().getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IllegalArgumentException("unknown role '" + role + "': no " + name);
+        }
+        return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

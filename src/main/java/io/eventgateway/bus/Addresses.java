@@ -1,0 +1,44 @@
+package io.eventgateway.bus;
+
+/**
+ * Event-bus addresses between the verticles: the internal contract, declared once.
+ *
+ * <p>Every address is request/reply unless said otherwise. Failures come back as
+ * {@link io.vertx.core.eventbus.ReplyException} with a code from {@link FailureCodes}.
+ */
+public final class Addresses {
+
+  /**
+   * Produce a batch to Kafka. Body {@link ProduceBatch}; reply {@link ProduceResult} with one outcome
+   * per record, sent only after Kafka acknowledged (or failed) every record.
+   * Fails {@code 503} when the producer cannot reach Kafka, {@code 500} on a bug.
+   */
+  public static final String EVENTS_PRODUCE = "gateway.events.produce";
+
+  /**
+   * Store a batch of decoded events in PostgreSQL. Body {@link PersistBatch}; reply {@code Integer},
+   * the number of rows newly inserted (replays insert nothing). Fails {@code 503} when the database is unreachable.
+   */
+  public static final String EVENTS_PERSIST = "gateway.events.persist";
+
+  /**
+   * Read one stored event. Body {@code String} event id; reply {@link io.vertx.core.json.JsonObject}.
+   * Fails {@code 404} when no such event is stored, {@code 503} when the database is unreachable.
+   */
+  public static final String EVENTS_GET = "gateway.events.get";
+
+  /**
+   * The event catalog with registered schema ids. Body ignored; reply {@link io.eventgateway.schema.EventCatalog}
+   * (immutable, shared by reference).
+   */
+  public static final String REGISTRY_CATALOG = "gateway.registry.catalog";
+
+  /**
+   * A registered schema by id. Body {@code Integer} schema id; reply {@code String}, the schema's JSON text.
+   * Fails {@code 404} for an unknown id.
+   */
+  public static final String REGISTRY_SCHEMA_BY_ID = "gateway.registry.schema-by-id";
+
+  private Addresses() {
+  }
+}

@@ -1,0 +1,28 @@
+package io.eventgateway.bus;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** A batch of decoded events for {@link Addresses#EVENTS_PERSIST}: one bus message for the whole poll. */
+public record PersistBatch(List<Event> events) {
+
+  public PersistBatch {
+    events = List.copyOf(events);
+  }
+
+  /** One event as it is stored; {@code dataJson} is the Avro record rendered as JSON. */
+  public record Event(
+      String eventId,
+      String eventType,
+      String family,
+      String source,
+      String subject,
+      OffsetDateTime eventTime,
+      String dataJson,
+      int schemaId,
+      String topic,
+      int partition,
+      long offset,
+      OffsetDateTime receivedAt) {
+  }
+}

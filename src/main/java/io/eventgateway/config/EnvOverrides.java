@@ -1,0 +1,75 @@
+package io.eventgateway.config;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies {@code GATEWAY_*} environment variables to configuration keys that exist in the files.
+ *
+ * <p>The variable name after {@code GATEWAY_} is matched, case-insensitively, against the key path with every
+ * {@code .}, {@code -} and nesting step written as {@code _}: {@code GATEWAY_HTTP_PORT} sets {@code http.port},
+ * {@code GATEWAY_KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka."bootstrap.servers"},
+ * {@code GATEWAY_KAFKA_PRODUCER_LINGER_MS} sets {@code kafka.producer."linger.ms"}. The value is converted to the
+ * type of the value it replaces. Only existing keys are overridden, so a typo cannot invent configuration.
+ */
+public final class EnvOverrides {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EnvOverrides.class);
+  private static final String PREFIX = "GATEWAY_";
+
+  private EnvOverrides() {
+  }
+
+  public static void apply(JsonObject config, Map<String, String> environment) {
+    environment.forEach((name, value) -> {
+      if (name.startsWith(PREFIX) && !name.equals("GATEWAY_CONF_DIR") && !name.equals("GATEWAY_ROLE")
+          && !name.equals("GATEWAY_ENV")) {
+        String wanted = name.substring(PREFIX.length()).toLowerCase(Locale.ROOT);
+        if (!override(config, wanted, value)) {
+          LOG.warn("Environment variable {} matches no configuration key; ignored", name);
+        }
+      }
+    });
+  }
+
+  private static boolean override(JsonObject node, String wanted, String value) {
+    for (String key : node.fieldNames()) {
+      String normalized = normalize(key);
+      Object current = node.getValue(key);
+      if (normalized.equals(wanted) && !(current instanceof JsonObject)) {
+        node.put(key, convert(current, value));
+        return true;
+      }
+      if (current instanceof JsonObject child && wanted.startsWith(normalized + "_")
+          && override(child, wanted.substring(normalized.length() + 1), value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String normalize(String key) {
+    String snake = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2");
+    return String.join("_", Arrays.asList(snake.toLowerCase(Locale.ROOT).split("[._-]")));
+  }
+
+  private static Object convert(Object current, String value) {
+    if (current instanceof Integer) {
+      return Integer.valueOf(value.trim());
+    }
+    if (current instanceof Long) {
+      return Long.valueOf(value.trim());
+    }
+    if (current instanceof Double) {
+      return Double.valueOf(value.trim());
+    }
+    if (current instanceof Boolean) {
+      return Boolean.valueOf(value.trim());
+    }
+    return value;
+  }
+}

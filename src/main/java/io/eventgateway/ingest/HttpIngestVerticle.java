@@ -1,0 +1,75 @@
+package io.eventgateway.ingest;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.schema.EventCatalog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the public HTTP API server: {@code POST /v1/events} (CloudEvents in), the read API and the schema-by-id
+ * endpoint. Deploy one instance per event loop; Vert.x spreads connections across them.
+ */
+public class HttpIngestVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpIngestVerticle.class);
+
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    JsonObject http = config().getJsonObject("http");
+    return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
+        .compose(reply -> {
+          Router router = router(reply.body(), http);
+          server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true));
+          return server.requestHandler(router).listen(http.getInteger("port"), http.getString("host"));
+        })
+        .onSuccess(listening -> LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort()));
+  }
+
+  private Router router(EventCatalog catalog, JsonObject http) {
+    Router router = Router.router(vertx);
+    ReadHandlers reads = new ReadHandlers(vertx, catalog);
+    router.post("/v1/events")
+        .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
+        .handler(new IngestHandler(vertx, catalog, http));
+    router.get("/v1/events/:id").handler(reads::event);
+    router.get("/v1/types").handler(reads::types);
+    router.get("/registry/schemas/ids/:id").handler(reads::schemaById);
+    router.route().last().handler(ctx -> Problem.send(ctx.response(),
+        Problem.of(404, "not-found", "Not found", "No resource at " + ctx.request().method() + " " + ctx.request().path())));
+    router.errorHandler(413, ctx -> failure(ctx, 413, "body-too-large", "Body too large",
+        "The body exceeds " + http.getLong("maxBodyBytes") + " bytes"));
+    router.errorHandler(405, ctx -> failure(ctx, 405, "method-not-allowed", "Method not allowed",
+        ctx.request().method() + " is not allowed on " + ctx.request().path()));
+    router.errorHandler(500, ctx -> {
+      LOG.error("Unhandled error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+      failure(ctx, 500, "internal-error", "Internal error", "The request failed unexpectedly");
+    });
+    return router;
+  }
+
+  private static void failure(RoutingContext ctx, int status, String slug, String title, String detail) {
+    if (!ctx.response().ended()) {
+      Problem.send(ctx.response(), Problem.of(status, slug, title, detail));
+    }
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,147 @@
+package io.eventgateway.ingest;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.bus.ProduceBatch;
+import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.schema.EventCatalog;
+import io.eventgateway.schema.FieldError;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /v1/events}: reads the events, validates each, sends the valid ones to Kafka as one batch and
+ * answers only after Kafka acknowledged them: {@code 202} all accepted, {@code 207} some, otherwise the
+ * common status of the failures ({@code 400} when they differ).
+ */
+final class IngestHandler implements Handler<RoutingContext> {
+
+  private static final String RETRY_AFTER_SECONDS = "5";
+
+  private final Vertx vertx;
+  private final CloudEventsReader reader;
+  private final EventValidator validator;
+  private final EventCatalog catalog;
+  private final DeliveryOptions produceOptions;
+
+  IngestHandler(Vertx vertx, EventCatalog catalog, JsonObject http) {
+    this.vertx = vertx;
+    this.catalog = catalog;
+    this.reader = new CloudEventsReader(http.getInteger("maxBatchEvents"));
+    this.validator = new EventValidator(catalog);
+    this.produceOptions = new DeliveryOptions().setSendTimeout(http.getInteger("produceTimeoutMs"));
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long receivedAt = System.currentTimeMillis();
+    List<Object> items;
+    try {
+      items = reader.read(ctx.request().getHeader("Content-Type"), ctx.request().headers(), ctx.body().buffer());
+    } catch (RequestRejected rejected) {
+      Problem.send(ctx.response(), rejected.problem());
+      return;
+    }
+    Object[] results = new Object[items.size()];
+    List<EventValidator.Accepted> accepted = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      Object item = items.get(i);
+      results[i] = item instanceof JsonObject event ? validator.validate(i, event, receivedAt) : item;
+      if (results[i] instanceof EventValidator.Accepted ok) {
+        accepted.add(ok);
+      }
+    }
+    if (accepted.isEmpty()) {
+      respond(ctx, results);
+      return;
+    }
+    ProduceBatch batch = new ProduceBatch(accepted.stream().map(EventValidator.Accepted::record).toList());
+    vertx.eventBus().<ProduceResult>request(Addresses.EVENTS_PRODUCE, batch, produceOptions)
+        .onSuccess(reply -> {
+          List<ProduceResult.Outcome> outcomes = reply.body().outcomes();
+          for (int i = 0; i < accepted.size(); i++) {
+            EventValidator.Accepted event = accepted.get(i);
+            ProduceResult.Outcome outcome = outcomes.get(i);
+            results[event.index()] = outcome.succeeded()
+                ? stored(event, outcome)
+                : new EventError(event.index(), event.id(), 503, "Kafka did not acknowledge the event", List.of(
+                    new FieldError("", outcome.error())));
+          }
+          respond(ctx, results);
+        })
+        .onFailure(error -> Problem.send(ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS),
+            Problem.of(produceFailureStatus(error), "kafka-unavailable", "Kafka unavailable",
+                "No event of this request was acknowledged: " + error.getMessage())));
+  }
+
+  private static JsonObject stored(EventValidator.Accepted event, ProduceResult.Outcome outcome) {
+    return new JsonObject().put("index", event.index()).put("id", event.id()).put("status", 202)
+        .put("topic", outcome.topic()).put("partition", outcome.partition()).put("offset", outcome.offset());
+  }
+
+  private static int produceFailureStatus(Throwable error) {
+    if (error instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+      return FailureCodes.TIMEOUT;
+    }
+    return FailureCodes.UNAVAILABLE;
+  }
+
+  private void respond(RoutingContext ctx, Object[] results) {
+    JsonArray list = new JsonArray(new ArrayList<>(results.length));
+    JsonArray errors = new JsonArray();
+    int acceptedCount = 0;
+    Integer commonStatus = null;
+    boolean mixedStatuses = false;
+    for (Object result : results) {
+      if (result instanceof EventError error) {
+        list.add(error.toJson());
+        error.errors().forEach(field -> errors.add(new JsonObject().put("index", error.index()).put("id", error.id())
+            .put("field", field.field()).put("reason", field.reason())));
+        mixedStatuses |= commonStatus != null && commonStatus != error.status();
+        commonStatus = error.status();
+      } else {
+        list.add(result);
+        acceptedCount++;
+      }
+    }
+    int rejectedCount = results.length - acceptedCount;
+    if (rejectedCount == 0) {
+      ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+          .end(summary(acceptedCount, 0, list).encode());
+    } else if (acceptedCount > 0) {
+      ctx.response().setStatusCode(207).putHeader("Content-Type", "application/json")
+          .end(summary(acceptedCount, rejectedCount, list).encode());
+    } else {
+      int status = mixedStatuses ? 400 : commonStatus;
+      JsonObject problem = Problem.of(status, status == 404 ? "unknown-event-type" : "invalid-events",
+          status == 404 ? "Unknown event type" : "No event was accepted",
+          rejectedCount == 1 ? firstReason(errors) : rejectedCount + " events were rejected; see errors")
+          .put("errors", errors).put("results", list);
+      if (status == 404) {
+        problem.put("knownTypes", catalog.typeNames());
+      }
+      if (status == 503) {
+        ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+      }
+      Problem.send(ctx.response(), problem);
+    }
+  }
+
+  private static String firstReason(JsonArray errors) {
+    JsonObject first = errors.getJsonObject(0);
+    String field = first.getString("field");
+    return (field.isEmpty() ? "" : field + ": ") + first.getString("reason");
+  }
+
+  private static JsonObject summary(int accepted, int rejected, JsonArray results) {
+    return new JsonObject().put("accepted", accepted).put("rejected", rejected).put("results", results);
+  }
+}

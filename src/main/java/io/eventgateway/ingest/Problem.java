@@ -1,0 +1,29 @@
+package io.eventgateway.ingest;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/** RFC 9457 problem details ({@code application/problem+json}), the shape of every error the API returns. */
+final class Problem {
+
+  static final String MEDIA_TYPE = "application/problem+json";
+
+  private Problem() {
+  }
+
+  /** A problem body; {@code slug} names the problem type, resolved relative to the API as {@code /problems/<slug>}. */
+  static JsonObject of(int status, String slug, String title, String detail) {
+    return new JsonObject()
+        .put("type", "/problems/" + slug)
+        .put("title", title)
+        .put("status", status)
+        .put("detail", detail);
+  }
+
+  static Future<Void> send(HttpServerResponse response, JsonObject problem) {
+    return response.setStatusCode(problem.getInteger("status"))
+        .putHeader("Content-Type", MEDIA_TYPE)
+        .end(problem.encode());
+  }
+}

@@ -1,0 +1,96 @@
+package io.eventgateway.ingest;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.schema.EventCatalog;
+import io.eventgateway.schema.ExampleData;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * The read side of the API: stored events, the type catalog and schemas by id. Each forwards to the verticle
+ * that owns the data and maps its failure code to the HTTP status.
+ */
+final class ReadHandlers {
+
+  /** The Confluent Schema Registry media type. */
+  static final String REGISTRY_MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
+
+  private final Vertx vertx;
+  private final String typesJson;
+
+  ReadHandlers(Vertx vertx, EventCatalog catalog) {
+    this.vertx = vertx;
+    this.typesJson = describe(catalog).encode();
+  }
+
+  /** {@code GET /v1/events/:id}. */
+  void event(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    vertx.eventBus().<JsonObject>request(Addresses.EVENTS_GET, id)
+        .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
+        .onFailure(error -> {
+          int status = status(error);
+          Problem.send(ctx.response(), status == 404
+              ? Problem.of(404, "event-not-found", "Event not found", "No event with id '" + id + "' is stored")
+              : Problem.of(status, "store-unavailable", "Store unavailable", error.getMessage()));
+        });
+  }
+
+  /** {@code GET /v1/types}: every type with its family, topic, schema subject and id, and an example. */
+  void types(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/json").end(typesJson);
+  }
+
+  /** {@code GET /registry/schemas/ids/:id}, answered as the Confluent Schema Registry does. */
+  void schemaById(RoutingContext ctx) {
+    int id;
+    try {
+      id = Integer.parseInt(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      registryError(ctx, 404, 40403, "Schema " + ctx.pathParam("id") + " not found");
+      return;
+    }
+    vertx.eventBus().<String>request(Addresses.REGISTRY_SCHEMA_BY_ID, id)
+        .onSuccess(reply -> ctx.response().putHeader("Content-Type", REGISTRY_MEDIA_TYPE)
+            .end(new JsonObject().put("schema", reply.body()).encode()))
+        .onFailure(error -> {
+          int status = status(error);
+          registryError(ctx, status, status == 404 ? 40403 : 50001,
+              status == 404 ? "Schema " + id + " not found" : "Error in the backend data store");
+        });
+  }
+
+  private static void registryError(RoutingContext ctx, int status, int code, String message) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", REGISTRY_MEDIA_TYPE)
+        .end(new JsonObject().put("error_code", code).put("message", message).encode());
+  }
+
+  private static int status(Throwable error) {
+    if (error instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case RECIPIENT_FAILURE -> reply.failureCode();
+        case TIMEOUT -> FailureCodes.TIMEOUT;
+        default -> FailureCodes.UNAVAILABLE;
+      };
+    }
+    return FailureCodes.INTERNAL;
+  }
+
+  private static JsonObject describe(EventCatalog catalog) {
+    JsonArray types = new JsonArray();
+    catalog.types().forEach(type -> types.add(new JsonObject()
+        .put("type", type.type())
+        .put("family", type.family())
+        .put("topic", type.topic())
+        .put("description", type.schema().getDoc())
+        .put("schema", new JsonObject().put("subject", type.subject()).put("id", type.schemaId())
+            .put("url", "/registry/schemas/ids/" + type.schemaId()))
+        .put("example", ExampleData.forRecord(type.schema()))));
+    return new JsonObject().put("count", types.size()).put("types", types);
+  }
+}

@@ -1,0 +1,122 @@
+package io.eventgateway.kafka;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.ProduceBatch;
+import io.eventgateway.bus.ProduceResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the Kafka producer (acks=all, idempotent): consumes {@link Addresses#EVENTS_PRODUCE} and replies once
+ * Kafka acknowledged or failed every record of the batch, so a 2xx upstream means durable.
+ *
+ * <p>Uses Kafka's own thread-safe producer rather than vertx-kafka-client's wrapper, which hops to a worker
+ * thread per record: here a whole batch is handed to {@code send} in one worker task, and acknowledgements
+ * come back on the producer's I/O thread.
+ */
+public class KafkaProducerVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaProducerVerticle.class);
+
+  private final Timer produceLatency = Timer.builder("gateway.kafka.produce.latency")
+      .description("Time from handing a batch to the producer until Kafka acknowledged all of it")
+      .publishPercentiles(0.5, 0.95, 0.99).register(Metrics.globalRegistry);
+  private final Counter produced = Counter.builder("gateway.kafka.produced")
+      .description("Records acknowledged by Kafka").register(Metrics.globalRegistry);
+  private final Counter failed = Counter.builder("gateway.kafka.failed")
+      .description("Records Kafka did not acknowledge").register(Metrics.globalRegistry);
+  private Producer<String, byte[]> producer;
+
+  @Override
+  public Future<?> start() {
+    JsonObject kafka = config().getJsonObject("kafka");
+    return vertx.executeBlocking(() -> {
+      KafkaTopics.ensure(kafka);
+      producer = new KafkaProducer<>(KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
+      LOG.info("Kafka producer connected to {}", kafka.getString("bootstrap.servers"));
+      return null;
+    }).compose(ready -> vertx.eventBus().<ProduceBatch>consumer(Addresses.EVENTS_PRODUCE, this::produce).completion());
+  }
+
+  private void produce(Message<ProduceBatch> message) {
+    List<ProduceBatch.Record> records = message.body().records();
+    if (records.isEmpty()) {
+      message.reply(new ProduceResult(List.of()));
+      return;
+    }
+    ProduceResult.Outcome[] outcomes = new ProduceResult.Outcome[records.size()];
+    AtomicInteger pending = new AtomicInteger(records.size());
+    Context context = vertx.getOrCreateContext();
+    Timer.Sample sample = Timer.start();
+    Runnable completeOne = () -> {
+      if (pending.decrementAndGet() == 0) {
+        sample.stop(produceLatency);
+        context.runOnContext(done -> message.reply(new ProduceResult(Arrays.asList(outcomes))));
+      }
+    };
+    // send() may block while metadata is fetched or the buffer is full (max.block.ms): never on the event loop
+    vertx.executeBlocking(() -> {
+      for (int i = 0; i < outcomes.length; i++) {
+        int index = i;
+        ProduceBatch.Record record = records.get(i);
+        try {
+          producer.send(toProducerRecord(record), (metadata, error) -> {
+            outcomes[index] = outcome(record.topic(), metadata, error);
+            completeOne.run();
+          });
+        } catch (RuntimeException error) {
+          outcomes[index] = outcome(record.topic(), null, error);
+          completeOne.run();
+        }
+      }
+      return null;
+    }, false);
+  }
+
+  private ProduceResult.Outcome outcome(String topic, org.apache.kafka.clients.producer.RecordMetadata metadata,
+      Exception error) {
+    if (error != null) {
+      failed.increment();
+      LOG.debug("Kafka did not acknowledge a record for {}: {}", topic, error.toString());
+      return ProduceResult.Outcome.failed(topic, error.getClass().getSimpleName() + ": " + error.getMessage());
+    }
+    produced.increment();
+    return ProduceResult.Outcome.stored(topic, metadata.partition(), metadata.offset());
+  }
+
+  private static ProducerRecord<String, byte[]> toProducerRecord(ProduceBatch.Record record) {
+    ProducerRecord<String, byte[]> producerRecord =
+        new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(), record.value());
+    record.headers().forEach((name, value) -> producerRecord.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+    return producerRecord;
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (producer == null) {
+      return Future.succeededFuture();
+    }
+    // close() flushes what is buffered, so records already handed over are not dropped at shutdown
+    return vertx.executeBlocking(() -> {
+      producer.close();
+      return null;
+    });
+  }
+}

@@ -1,0 +1,44 @@
+package io.eventgateway.kafka;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the family topics with the configured partition count, so they never come from broker auto-creation
+ * (one partition, which would cap the consumer group at one member). Blocking: call on a worker thread.
+ */
+final class KafkaTopics {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
+
+  private KafkaTopics() {
+  }
+
+  static void ensure(JsonObject kafka) throws InterruptedException, TimeoutException {
+    int partitions = kafka.getInteger("topicPartitions");
+    short replication = kafka.getInteger("topicReplicationFactor").shortValue();
+    List<NewTopic> topics = KafkaSettings.topics(kafka).stream()
+        .map(name -> new NewTopic(name, partitions, replication))
+        .toList();
+    try (Admin admin = Admin.create(KafkaSettings.admin(kafka))) {
+      for (var entry : admin.createTopics(topics).values().entrySet()) {
+        try {
+          entry.getValue().get(30, TimeUnit.SECONDS);
+          LOG.info("Created topic {} with {} partitions", entry.getKey(), partitions);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package io.eventgateway.ops;
+
+import io.eventgateway.kafka.KafkaSettings;
+import io.eventgateway.store.PgPools;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the management port: {@code /health/live} (the process answers), {@code /health/ready} (Kafka and
+ * PostgreSQL reachable) and {@code /metrics} (Prometheus text format). Kept off the API port so that probes
+ * and scrapes never queue behind ingest traffic.
+ */
+public class ManagementVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
+  private static final long CHECK_TIMEOUT_MS = 3_000;
+
+  private HttpServer server;
+  private KafkaAdminClient kafkaAdmin;
+  private Pool pool;
+
+  @Override
+  public Future<?> start() {
+    JsonObject management = config().getJsonObject("management");
+    kafkaAdmin = KafkaAdminClient.create(vertx, KafkaSettings.admin(config().getJsonObject("kafka")));
+    pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-health", 1);
+
+    HealthChecks readiness = HealthChecks.create(vertx)
+        .register("kafka", CHECK_TIMEOUT_MS, promise -> kafkaAdmin.describeCluster()
+            .map(cluster -> Status.OK(new JsonObject().put("brokers", cluster.getNodes().size())
+                .put("clusterId", cluster.getClusterId())))
+            .onComplete(promise))
+        .register("postgres", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
+            .map(rows -> Status.OK())
+            .onComplete(promise));
+
+    Router router = Router.router(vertx);
+    router.get("/health/live").handler(HealthCheckHandler.create(vertx));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(management.getInteger("port"), management.getString("host"))
+        .onSuccess(listening -> LOG.debug("Management listening on port {}", listening.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(server.close(), kafkaAdmin.close(), pool.close());
+  }
+}

@@ -1,0 +1,259 @@
+package io.eventgateway.schema;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.Conversions;
+import org.apache.avro.LogicalType;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Converts plain JSON (as clients send it: unions unwrapped, timestamps as ISO-8601 or epoch millis, decimals as
+ * numbers) into Avro generic data, collecting every violation with the path of the field.
+ *
+ * <p>Avro's own {@code JsonDecoder} reads only Avro's JSON encoding (unions wrapped in {@code {"type": value}}),
+ * which no event producer sends, hence this walk over the schema. Unknown fields are rejected so that typos do
+ * not silently lose data.
+ */
+public final class JsonToAvro {
+
+  private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
+  private static final Object INVALID = new Object();
+
+  private JsonToAvro() {
+  }
+
+  /**
+   * Converts {@code json} to a record of {@code schema}.
+   *
+   * @param path the path prefix for error fields, e.g. {@code data}
+   * @param errors receives every violation; the result is {@code null} when any was found
+   */
+  public static GenericRecord toRecord(Schema schema, Object json, String path, List<FieldError> errors) {
+    int before = errors.size();
+    Object value = convert(schema, json, path, errors);
+    return errors.size() == before && value != INVALID ? (GenericRecord) value : null;
+  }
+
+  private static Object convert(Schema schema, Object json, String path, List<FieldError> errors) {
+    return switch (schema.getType()) {
+      case RECORD -> record(schema, json, path, errors);
+      case UNION -> union(schema, json, path, errors);
+      case NULL -> json == null ? null : fail(errors, path, "must be null");
+      case STRING -> string(schema, json, path, errors);
+      case BOOLEAN -> json instanceof Boolean ? json : fail(errors, path, "expected boolean, got " + describe(json));
+      case INT -> integral(schema, json, path, errors, true);
+      case LONG -> integral(schema, json, path, errors, false);
+      case FLOAT -> json instanceof Number n ? (Object) n.floatValue() : fail(errors, path, "expected number, got " + describe(json));
+      case DOUBLE -> json instanceof Number n ? (Object) n.doubleValue() : fail(errors, path, "expected number, got " + describe(json));
+      case ENUM -> enumSymbol(schema, json, path, errors);
+      case ARRAY -> array(schema, json, path, errors);
+      case MAP -> map(schema, json, path, errors);
+      case BYTES -> bytes(schema, json, path, errors);
+      case FIXED -> fail(errors, path, "fixed values are not supported in JSON input");
+    };
+  }
+
+  private static Object record(Schema schema, Object json, String path, List<FieldError> errors) {
+    if (!(json instanceof JsonObject object)) {
+      return fail(errors, path, "expected object, got " + describe(json));
+    }
+    GenericData.Record record = new GenericData.Record(schema);
+    for (Schema.Field field : schema.getFields()) {
+      String fieldPath = path + "." + field.name();
+      if (object.containsKey(field.name())) {
+        record.put(field.pos(), convert(field.schema(), object.getValue(field.name()), fieldPath, errors));
+      } else if (field.hasDefaultValue()) {
+        record.put(field.pos(), GenericData.get().getDefaultValue(field));
+      } else {
+        errors.add(new FieldError(fieldPath, "required field is missing"));
+      }
+    }
+    for (String name : object.fieldNames()) {
+      if (schema.getField(name) == null) {
+        errors.add(new FieldError(path + "." + name, "unknown field; " + schema.getName() + " has "
+            + schema.getFields().stream().map(Schema.Field::name).toList()));
+      }
+    }
+    return record;
+  }
+
+  private static Object union(Schema schema, Object json, String path, List<FieldError> errors) {
+    if (json == null) {
+      return schema.getTypes().stream().anyMatch(s -> s.getType() == Schema.Type.NULL)
+          ? null
+          : fail(errors, path, "must not be null");
+    }
+    List<FieldError> firstBranchErrors = null;
+    for (Schema branch : schema.getTypes()) {
+      if (branch.getType() == Schema.Type.NULL) {
+        continue;
+      }
+      List<FieldError> branchErrors = new ArrayList<>();
+      Object value = convert(branch, json, path, branchErrors);
+      if (branchErrors.isEmpty()) {
+        return value;
+      }
+      if (firstBranchErrors == null) {
+        firstBranchErrors = branchErrors;
+      }
+    }
+    errors.addAll(firstBranchErrors);
+    return INVALID;
+  }
+
+  private static Object string(Schema schema, Object json, String path, List<FieldError> errors) {
+    if (!(json instanceof String text)) {
+      return fail(errors, path, "expected string, got " + describe(json));
+    }
+    if (text.indexOf('\0') >= 0) {
+      return fail(errors, path, "NUL characters (\\u0000) are not allowed");
+    }
+    if (schema.getLogicalType() instanceof LogicalTypes.Uuid) {
+      try {
+        UUID.fromString(text);
+      } catch (IllegalArgumentException e) {
+        return fail(errors, path, "expected a UUID, got \"" + abbreviate(text) + "\"");
+      }
+    }
+    return text;
+  }
+
+  private static Object integral(Schema schema, Object json, String path, List<FieldError> errors, boolean isInt) {
+    LogicalType logical = schema.getLogicalType();
+    if (logical != null && json instanceof String text) {
+      return temporal(logical, text, path, errors);
+    }
+    if (!(json instanceof Integer || json instanceof Long || json instanceof Short || json instanceof BigInteger)) {
+      return fail(errors, path, "expected integer, got " + describe(json));
+    }
+    BigInteger value = json instanceof BigInteger big ? big : BigInteger.valueOf(((Number) json).longValue());
+    BigInteger min = BigInteger.valueOf(isInt ? Integer.MIN_VALUE : Long.MIN_VALUE);
+    BigInteger max = BigInteger.valueOf(isInt ? Integer.MAX_VALUE : Long.MAX_VALUE);
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+      return fail(errors, path, "integer out of range [" + min + ", " + max + "]");
+    }
+    return isInt ? (Object) value.intValue() : (Object) value.longValue();
+  }
+
+  private static Object temporal(LogicalType logical, String text, String path, List<FieldError> errors) {
+    try {
+      if (logical instanceof LogicalTypes.TimestampMillis) {
+        return parseInstant(text).toEpochMilli();
+      }
+      if (logical instanceof LogicalTypes.TimestampMicros) {
+        Instant instant = parseInstant(text);
+        return instant.getEpochSecond() * 1_000_000L + instant.getNano() / 1_000;
+      }
+      if (logical instanceof LogicalTypes.Date) {
+        return (int) LocalDate.parse(text).toEpochDay();
+      }
+    } catch (DateTimeParseException e) {
+      return fail(errors, path, "expected an ISO-8601 " + logical.getName() + ", got \"" + abbreviate(text) + "\"");
+    }
+    return fail(errors, path, "expected integer, got string");
+  }
+
+  /** Parses an RFC 3339 timestamp, with or without an offset. */
+  public static Instant parseInstant(String text) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      return Instant.parse(text);
+    }
+  }
+
+  private static Object enumSymbol(Schema schema, Object json, String path, List<FieldError> errors) {
+    if (json instanceof String symbol && schema.hasEnumSymbol(symbol)) {
+      return new GenericData.EnumSymbol(schema, symbol);
+    }
+    return fail(errors, path, "expected one of " + schema.getEnumSymbols() + ", got " + describe(json));
+  }
+
+  private static Object array(Schema schema, Object json, String path, List<FieldError> errors) {
+    if (!(json instanceof JsonArray array)) {
+      return fail(errors, path, "expected array, got " + describe(json));
+    }
+    List<Object> items = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      items.add(convert(schema.getElementType(), array.getValue(i), path + "[" + i + "]", errors));
+    }
+    return new GenericData.Array<>(schema, items);
+  }
+
+  private static Object map(Schema schema, Object json, String path, List<FieldError> errors) {
+    if (!(json instanceof JsonObject object)) {
+      return fail(errors, path, "expected object, got " + describe(json));
+    }
+    Map<String, Object> values = new HashMap<>();
+    for (String key : object.fieldNames()) {
+      values.put(key, convert(schema.getValueType(), object.getValue(key), path + "." + key, errors));
+    }
+    return values;
+  }
+
+  private static Object bytes(Schema schema, Object json, String path, List<FieldError> errors) {
+    if (!(schema.getLogicalType() instanceof LogicalTypes.Decimal decimal)) {
+      return fail(errors, path, "raw bytes are not supported in JSON input");
+    }
+    BigDecimal value;
+    try {
+      value = json instanceof Number || json instanceof String ? new BigDecimal(json.toString()) : null;
+    } catch (NumberFormatException e) {
+      value = null;
+    }
+    if (value == null) {
+      return fail(errors, path, "expected decimal number, got " + describe(json));
+    }
+    if (value.scale() > decimal.getScale()) {
+      return fail(errors, path, "at most " + decimal.getScale() + " decimal places allowed");
+    }
+    BigDecimal scaled = value.setScale(decimal.getScale(), RoundingMode.UNNECESSARY);
+    if (scaled.precision() > decimal.getPrecision()) {
+      return fail(errors, path, "at most " + decimal.getPrecision() + " significant digits allowed");
+    }
+    return DECIMALS.toBytes(scaled, schema, decimal);
+  }
+
+  private static Object fail(List<FieldError> errors, String path, String reason) {
+    errors.add(new FieldError(path, reason));
+    return INVALID;
+  }
+
+  private static String describe(Object json) {
+    if (json == null) {
+      return "null";
+    }
+    if (json instanceof JsonObject) {
+      return "object";
+    }
+    if (json instanceof JsonArray) {
+      return "array";
+    }
+    if (json instanceof String text) {
+      return "string \"" + abbreviate(text) + "\"";
+    }
+    if (json instanceof Boolean) {
+      return "boolean";
+    }
+    return "number " + json;
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 40 ? text : text.substring(0, 40) + "…";
+  }
+}

@@ -1,0 +1,63 @@
+package io.eventgateway.store;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.FailureCodes;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+
+/** Owns the read pool and answers {@link Addresses#EVENTS_GET}: one stored event by id. */
+public class EventQueryVerticle extends VerticleBase {
+
+  private Pool pool;
+
+  @Override
+  public Future<?> start() {
+    JsonObject postgres = config().getJsonObject("postgres");
+    pool = PgPools.shared(vertx, postgres, "gateway-pg-reader", Math.max(2, postgres.getInteger("poolSize") / 2));
+    return vertx.eventBus().<String>consumer(Addresses.EVENTS_GET, this::get).completion();
+  }
+
+  private void get(Message<String> message) {
+    pool.preparedQuery(SqlQueries.SELECT_EVENT).execute(Tuple.of(message.body()))
+        .onSuccess(rows -> {
+          if (rows.size() == 0) {
+            message.fail(FailureCodes.NOT_FOUND, "no event with id " + message.body());
+          } else {
+            message.reply(toJson(rows.iterator().next()));
+          }
+        })
+        .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
+  }
+
+  private static JsonObject toJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getString("event_id"))
+        .put("type", row.getString("event_type"))
+        .put("family", row.getString("family"))
+        .put("source", row.getString("source"))
+        .put("subject", row.getString("subject"))
+        .put("time", text(row.getOffsetDateTime("event_time")))
+        .put("data", row.getJsonObject("data"))
+        .put("schemaId", row.getInteger("schema_id"))
+        .put("topic", row.getString("topic"))
+        .put("partition", row.getInteger("kafka_partition"))
+        .put("offset", row.getLong("kafka_offset"))
+        .put("receivedAt", text(row.getOffsetDateTime("received_at")))
+        .put("storedAt", text(row.getOffsetDateTime("stored_at")));
+  }
+
+  private static String text(OffsetDateTime time) {
+    return time == null ? null : time.toInstant().toString();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+}
