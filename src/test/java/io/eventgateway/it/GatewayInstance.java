@@ -1,0 +1,108 @@
+package io.eventgateway.it;
+
+import io.eventgateway.GatewayVertx;
+import io.eventgateway.MainVerticle;
+import io.eventgateway.config.ConfigLoader;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A gateway deployed in this JVM in one role, as {@code java -jar event-gateway.jar run ROLE} would, against the
+ * shared test Kafka and PostgreSQL. {@link #isolated(String)} gives a test class its own database, topics and
+ * consumer group; {@link #start(JsonObject, String)} starts another process-like instance on the same ones.
+ */
+final class GatewayInstance implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final JsonObject config;
+
+  private GatewayInstance(Vertx vertx, JsonObject config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** A configuration of its own for one test class: fresh database, topics, consumer group and ports. */
+  static JsonObject isolated(String name) {
+    TestInfra infra = TestInfra.get();
+    String suffix = name.toLowerCase() + "_" + UUID.randomUUID().toString().substring(0, 6);
+    JsonObject config = ConfigLoader.load("test", Map.of());
+    JsonObject kafka = config.getJsonObject("kafka");
+    kafka.put("bootstrap.servers", infra.kafkaBootstrap());
+    JsonObject topics = kafka.getJsonObject("topics");
+    topics.fieldNames().forEach(family -> topics.put(family, topics.getString(family) + "." + suffix));
+    kafka.getJsonObject("consumer").put("group.id", "processor-" + suffix);
+    config.getJsonObject("postgres").put("url", infra.createDatabase("gw_" + suffix));
+    return withFreePorts(config);
+  }
+
+  /** The same configuration on other ports, for a second instance. */
+  static JsonObject withFreePorts(JsonObject config) {
+    JsonObject copy = config.copy();
+    copy.getJsonObject("http").put("port", freePort());
+    copy.getJsonObject("management").put("port", freePort());
+    return copy;
+  }
+
+  static GatewayInstance start(JsonObject config, String role) {
+    Vertx vertx = GatewayVertx.create();
+    try {
+      vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config.copy().put("role", role)))
+          .await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("gateway role " + role + " did not start", e);
+    }
+    return new GatewayInstance(vertx, config);
+  }
+
+  JsonObject config() {
+    return config;
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + config.getJsonObject("http").getInteger("port");
+  }
+
+  String managementUrl() {
+    return "http://127.0.0.1:" + config.getJsonObject("management").getInteger("port");
+  }
+
+  String topic(String family) {
+    return config.getJsonObject("kafka").getJsonObject("topics").getString(family);
+  }
+
+  Connection database() {
+    try {
+      return DriverManager.getConnection(TestInfra.jdbcUrl(config.getJsonObject("postgres").getString("url")));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      vertx.close().await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("gateway did not stop", e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
