@@ -1,0 +1,57 @@
+package io.eventgateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Reading the events of a request in each content mode")
+class CloudEventsReaderTest {
+
+  private final CloudEventsReader reader = new CloudEventsReader(3);
+  private final MultiMap noHeaders = MultiMap.caseInsensitiveMultiMap();
+
+  @Test
+  @DisplayName("NDJSON: one event per line, blank lines skipped, a bad line is an error for that event only")
+  void ndjson() {
+    List<Object> items = reader.read("application/x-ndjson; charset=utf-8", noHeaders,
+        Buffer.buffer("{\"id\":\"a\"}\n\n{oops\n[1]\r\n"));
+    assertThat(items).hasSize(3);
+    assertThat(items.get(0)).isInstanceOf(JsonObject.class);
+    assertThat(((EventError) items.get(1)).index()).isEqualTo(1);
+    assertThat(((EventError) items.get(2)).errors().get(0).reason()).contains("JSON object");
+  }
+
+  @Test
+  @DisplayName("binary mode takes the attributes from ce-* headers and the body as data")
+  void binaryMode() {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("ce-specversion", "1.0").add("ce-id", "x")
+        .add("ce-type", "t").add("ce-source", "/s");
+    List<Object> items = reader.read("application/json", headers, Buffer.buffer("{\"k\":1}"));
+    assertThat((JsonObject) items.get(0)).isEqualTo(new JsonObject().put("specversion", "1.0").put("id", "x")
+        .put("source", "/s").put("type", "t").put("data", new JsonObject().put("k", 1)));
+  }
+
+  @Test
+  @DisplayName("rejects whole requests with the right status")
+  void rejections() {
+    assertThat(status("text/plain", "{}")).isEqualTo(415);
+    assertThat(status(null, "{}")).isEqualTo(415);
+    assertThat(status("application/cloudevents+json", "  ")).isEqualTo(400);
+    assertThat(status("application/cloudevents+json", "[{}]")).isEqualTo(400);
+    assertThat(status("application/cloudevents-batch+json", "{}")).isEqualTo(400);
+    assertThat(status("application/cloudevents-batch+json", "[{},{},{},{}]")).isEqualTo(413);
+    assertThat(status("application/x-ndjson", "{}\n{}\n{}\n{}")).isEqualTo(413);
+  }
+
+  private int status(String contentType, String body) {
+    RequestRejected rejected = catchThrowableOfType(RequestRejected.class,
+        () -> reader.read(contentType, noHeaders, Buffer.buffer(body)));
+    return rejected.problem().getInteger("status");
+  }
+}

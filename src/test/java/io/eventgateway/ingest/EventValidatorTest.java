@@ -1,0 +1,78 @@
+package io.eventgateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventgateway.schema.EventCatalog;
+import io.eventgateway.schema.FieldError;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("CloudEvent validation and serialization")
+class EventValidatorTest {
+
+  private static final EventCatalog CATALOG = EventCatalog.load(new JsonObject()
+      .put("analytics", "topic-a").put("chemistry", "topic-c").put("chip_quality", "topic-q"))
+      .withSchemaIds(type -> 41);
+
+  private final EventValidator validator = new EventValidator(CATALOG);
+
+  private static JsonObject event() {
+    return new JsonObject().put("specversion", "1.0").put("id", "e-1").put("source", "/shop").put("type", "analytics.login")
+        .put("subject", "user-7").put("traceid", "abc123")
+        .put("data", new JsonObject().put("user_id", "u").put("method", "SSO").put("success", true));
+  }
+
+  @Test
+  @DisplayName("an accepted event becomes a Kafka record: subject as key, ce_* headers, Confluent framing")
+  void acceptedEventBecomesRecord() {
+    Object result = validator.validate(3, event(), 1_000L);
+
+    assertThat(result).isInstanceOf(EventValidator.Accepted.class);
+    EventValidator.Accepted accepted = (EventValidator.Accepted) result;
+    assertThat(accepted.index()).isEqualTo(3);
+    assertThat(accepted.record().topic()).isEqualTo("topic-a");
+    assertThat(accepted.record().key()).isEqualTo("user-7");
+    assertThat(accepted.record().timestamp()).isEqualTo(1_000L);
+    assertThat(accepted.record().headers()).containsEntry("ce_id", "e-1").containsEntry("ce_type", "analytics.login")
+        .containsEntry("ce_specversion", "1.0").containsEntry("ce_traceid", "abc123")
+        .containsEntry("content-type", "application/avro");
+    byte[] value = accepted.record().value();
+    assertThat(value[0]).isZero();
+    assertThat(new byte[] {value[1], value[2], value[3], value[4]}).containsExactly(0, 0, 0, 41);
+    assertThat(new String(value, StandardCharsets.ISO_8859_1)).contains("u");
+  }
+
+  @Test
+  @DisplayName("without a subject the id is the key")
+  void idIsTheDefaultKey() {
+    JsonObject event = event();
+    event.remove("subject");
+    assertThat(((EventValidator.Accepted) validator.validate(0, event, 0)).record().key()).isEqualTo("e-1");
+  }
+
+  @Test
+  @DisplayName("missing or malformed attributes are each named")
+  void attributes() {
+    JsonObject event = event().put("specversion", "0.3").put("time", "noon").put("id", 5).put("BadName", "x");
+    event.remove("source");
+
+    EventError error = (EventError) validator.validate(0, event, 0);
+
+    assertThat(error.status()).isEqualTo(400);
+    assertThat(error.errors()).extracting(FieldError::field)
+        .containsExactlyInAnyOrder("specversion", "id", "source", "time", "BadName");
+  }
+
+  @Test
+  @DisplayName("an unknown type is a 404; missing data a 400")
+  void typeAndData() {
+    assertThat(((EventError) validator.validate(0, event().put("type", "nope"), 0)).status()).isEqualTo(404);
+    JsonObject noData = event();
+    noData.remove("data");
+    EventError error = (EventError) validator.validate(0, noData, 0);
+    assertThat(error.status()).isEqualTo(400);
+    assertThat(error.errors()).extracting(FieldError::field).containsExactly("data");
+  }
+}

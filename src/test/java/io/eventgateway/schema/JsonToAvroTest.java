@@ -1,0 +1,94 @@
+package io.eventgateway.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("JSON to Avro conversion")
+class JsonToAvroTest {
+
+  private static final Schema SCHEMA = new Schema.Parser().parse("""
+      {"type": "record", "name": "Sample", "fields": [
+        {"name": "name", "type": "string"},
+        {"name": "count", "type": "int"},
+        {"name": "total", "type": "long", "default": 0},
+        {"name": "ratio", "type": ["null", "double"], "default": null},
+        {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["A", "B"]}},
+        {"name": "at", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+        {"name": "price", "type": {"type": "bytes", "logicalType": "decimal", "precision": 6, "scale": 2}},
+        {"name": "tags", "type": {"type": "array", "items": "string"}, "default": []},
+        {"name": "attributes", "type": {"type": "map", "values": "int"}, "default": {}}
+      ]}""");
+
+  private final List<FieldError> errors = new ArrayList<>();
+
+  private static JsonObject valid() {
+    return new JsonObject().put("name", "n").put("count", 3).put("kind", "A").put("at", "2026-01-02T03:04:05.678Z")
+        .put("price", 12.34);
+  }
+
+  @Test
+  @DisplayName("fills defaults, parses timestamps and decimals, and renders back the same JSON")
+  void convertsAndRoundTrips() {
+    GenericRecord record = JsonToAvro.toRecord(SCHEMA, valid(), "data", errors);
+    assertThat(errors).isEmpty();
+    assertThat(record.get("total")).isEqualTo(0L);
+    assertThat(record.get("at")).isEqualTo(1767323045678L);
+    JsonObject back = AvroToJson.toJson(record);
+    assertThat(back.getString("at")).isEqualTo("2026-01-02T03:04:05.678Z");
+    assertThat(back.getValue("price").toString()).isEqualTo("12.34");
+    assertThat(back.getJsonArray("tags")).isEmpty();
+  }
+
+  @Test
+  @DisplayName("accepts epoch milliseconds for timestamps")
+  void epochMillis() {
+    GenericRecord record = JsonToAvro.toRecord(SCHEMA, valid().put("at", 1767323045678L), "data", errors);
+    assertThat(errors).isEmpty();
+    assertThat(record.get("at")).isEqualTo(1767323045678L);
+  }
+
+  @Test
+  @DisplayName("reports every violation with the path of its field")
+  void reportsEveryViolation() {
+    JsonObject json = valid().put("count", "three").put("kind", "C").put("price", 1.234).put("extra", true)
+        .put("tags", new JsonArray().add("ok").add(5)).put("attributes", new JsonObject().put("k", "v"));
+    json.remove("name");
+
+    assertThat(JsonToAvro.toRecord(SCHEMA, json, "data", errors)).isNull();
+
+    assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder(
+        "data.name", "data.count", "data.kind", "data.price", "data.extra", "data.tags[1]", "data.attributes.k");
+    assertThat(errors).filteredOn(e -> e.field().equals("data.kind")).first()
+        .extracting(FieldError::reason).asString().contains("[A, B]");
+  }
+
+  @Test
+  @DisplayName("rejects integers out of range, fractions for integers, bad timestamps and NUL characters")
+  void rejectsEdgeValues() {
+    JsonToAvro.toRecord(SCHEMA, valid().put("count", 3_000_000_000L), "d", errors);
+    JsonToAvro.toRecord(SCHEMA, valid().put("total", new BigInteger("99999999999999999999")), "d", errors);
+    JsonToAvro.toRecord(SCHEMA, valid().put("count", 1.5), "d", errors);
+    JsonToAvro.toRecord(SCHEMA, valid().put("at", "yesterday"), "d", errors);
+    JsonToAvro.toRecord(SCHEMA, valid().put("name", "a\u0000b"), "d", errors);
+    JsonToAvro.toRecord(SCHEMA, valid().put("price", 12345.6), "d", errors);
+    assertThat(errors).extracting(FieldError::field)
+        .containsExactly("d.count", "d.total", "d.count", "d.at", "d.name", "d.price");
+  }
+
+  @Test
+  @DisplayName("a union takes null only when it has a null branch")
+  void unions() {
+    assertThat(JsonToAvro.toRecord(SCHEMA, valid().putNull("ratio"), "d", errors)).isNotNull();
+    assertThat(JsonToAvro.toRecord(SCHEMA, valid().putNull("name"), "d", errors)).isNull();
+    assertThat(errors).extracting(FieldError::field).containsExactly("d.name");
+  }
+}
