@@ -29,6 +29,7 @@ public final class DevStack implements AutoCloseable {
   public static DevStack start(JsonObject dev, boolean fresh, boolean startPostgres) {
     Path dataDir = Path.of(dev.getString("dataDir"));
     if (fresh) {
+      EmbeddedPostgresServer.stopOrphan(dataDir.resolve("postgres"));
       deleteRecursively(dataDir);
     }
     EmbeddedPostgresServer postgres = startPostgres

@@ -64,7 +64,7 @@ public final class EmbeddedKafka implements AutoCloseable {
       try (OutputStream out = Files.newOutputStream(configFile)) {
         properties.store(out, "embedded Kafka broker of the event gateway");
       }
-      int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c",
+      int rc = StorageTool.execute(new String[] {"format", "-t", clusterId(dir), "-c",
           configFile.toString(), "--ignore-formatted"});
       if (rc != 0) {
         throw new IllegalStateException("kafka-storage format failed with exit code " + rc + " in " + dir);
@@ -77,6 +77,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     String bootstrap = "127.0.0.1:" + brokerPort;
     LOG.info("Embedded Kafka broker listening on {} (data in {})", bootstrap, dir.toAbsolutePath());
     return new EmbeddedKafka(server, bootstrap);
+  }
+
+  /** The cluster id is kept beside the logs: a restart must format (or skip formatting) with the same one. */
+  private static String clusterId(Path dir) throws IOException {
+    Path file = dir.resolve("cluster.id");
+    if (Files.isRegularFile(file)) {
+      return Files.readString(file).trim();
+    }
+    String id = Uuid.randomUuid().toString();
+    Files.writeString(file, id);
+    return id;
   }
 
   public String bootstrapServers() {

@@ -3,8 +3,10 @@ package io.eventgateway.dev;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
    * @param clean delete the data directory when closed
    */
   public static EmbeddedPostgresServer start(Path dataDir, int port, boolean clean) {
+    stopOrphan(dataDir);
     try {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir.toAbsolutePath())
@@ -41,6 +44,29 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       return new EmbeddedPostgresServer(postgres);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
+    }
+  }
+
+  /**
+   * Stops a server left running on {@code dataDir} by a JVM that was killed (postgres outlives its parent), so
+   * that dev mode can start again, or wipe the directory, after {@code kill -9}.
+   */
+  public static void stopOrphan(Path dataDir) {
+    Path pidFile = dataDir.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    try {
+      long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+      ProcessHandle.of(pid)
+          .filter(process -> process.info().command().map(command -> command.endsWith("postgres")).orElse(false))
+          .ifPresent(process -> {
+            LOG.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier run", pid, dataDir);
+            process.destroy();
+            process.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+          });
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not check {} for a running server: {}", pidFile, e.getMessage());
     }
   }
 
