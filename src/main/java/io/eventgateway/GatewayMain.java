@@ -73,9 +73,10 @@ public final class GatewayMain {
 
   private static int deploy(JsonObject config, String role, AutoCloseable devStack) {
     Vertx vertx = GatewayVertx.create();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, devStack), "gateway-shutdown"));
+    MainVerticle main = new MainVerticle();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, main, devStack), "gateway-shutdown"));
     try {
-      vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config.copy().put("role", role)))
+      vertx.deployVerticle(main, new DeploymentOptions().setConfig(config.copy().put("role", role)))
           .await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.error("Gateway failed to start: {}", e.getMessage(), e);
@@ -99,9 +100,10 @@ public final class GatewayMain {
     System.out.println("Press Ctrl-C to stop.");
   }
 
-  private static void shutdown(Vertx vertx, AutoCloseable devStack) {
+  private static void shutdown(Vertx vertx, MainVerticle main, AutoCloseable devStack) {
     LOG.info("Shutting down: draining verticles");
     try {
+      main.drain().await(30, TimeUnit.SECONDS);
       vertx.close().await(30, TimeUnit.SECONDS);
       if (devStack != null) {
         devStack.close();

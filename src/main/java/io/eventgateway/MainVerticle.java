@@ -14,6 +14,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +29,8 @@ public class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
   /** {@code "instances": "eventLoops"} in a descriptor means one instance per event loop. */
   private static final String PER_EVENT_LOOP = "eventLoops";
+
+  private final Deque<String> deployed = new ArrayDeque<>();
 
   @Override
   public Future<?> start() {
@@ -52,7 +56,24 @@ public class MainVerticle extends VerticleBase {
     DeploymentOptions deployment = new DeploymentOptions(options).setConfig(config());
     String main = verticle.getString("main");
     return vertx.deployVerticle(main, deployment)
-        .onSuccess(id -> LOG.debug("Deployed {} x{}", main, deployment.getInstances()));
+        .onSuccess(id -> {
+          deployed.push(id);
+          LOG.debug("Deployed {} x{}", main, deployment.getInstances());
+        });
+  }
+
+  /**
+   * Undeploys the role's verticles one after the other in reverse order: the HTTP server stops taking requests
+   * before the producer flushes, the processor finishes and commits its batch before the writer goes away.
+   * Call before closing Vert.x, which would otherwise undeploy them all at once.
+   */
+  public Future<Void> drain() {
+    Future<Void> chain = Future.succeededFuture();
+    while (!deployed.isEmpty()) {
+      String id = deployed.pop();
+      chain = chain.compose(previous -> vertx.undeploy(id));
+    }
+    return chain;
   }
 
   /** Reads {@code verticles/<role>.json} from the working directory when present, else from the jar. */

@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
 final class GatewayInstance implements AutoCloseable {
 
   private final Vertx vertx;
+  private final MainVerticle main;
   private final JsonObject config;
 
-  private GatewayInstance(Vertx vertx, JsonObject config) {
+  private GatewayInstance(Vertx vertx, MainVerticle main, JsonObject config) {
     this.vertx = vertx;
+    this.main = main;
     this.config = config;
   }
 
@@ -55,14 +57,15 @@ final class GatewayInstance implements AutoCloseable {
 
   static GatewayInstance start(JsonObject config, String role) {
     Vertx vertx = GatewayVertx.create();
+    MainVerticle main = new MainVerticle();
     try {
-      vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config.copy().put("role", role)))
+      vertx.deployVerticle(main, new DeploymentOptions().setConfig(config.copy().put("role", role)))
           .await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("gateway role " + role + " did not start", e);
     }
-    return new GatewayInstance(vertx, config);
+    return new GatewayInstance(vertx, main, config);
   }
 
   JsonObject config() {
@@ -92,6 +95,7 @@ final class GatewayInstance implements AutoCloseable {
   @Override
   public void close() {
     try {
+      main.drain().await(60, TimeUnit.SECONDS);
       vertx.close().await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("gateway did not stop", e);
