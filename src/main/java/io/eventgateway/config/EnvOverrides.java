@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +21,16 @@ public final class EnvOverrides {
 
   private static final Logger LOG = LoggerFactory.getLogger(EnvOverrides.class);
   private static final String PREFIX = "GATEWAY_";
+  /** Variables read elsewhere: by the launcher and by logback.xml. */
+  private static final Set<String> NOT_CONFIGURATION =
+      Set.of("GATEWAY_CONF_DIR", "GATEWAY_ROLE", "GATEWAY_ENV", "GATEWAY_LOG_FORMAT", "GATEWAY_LOG_LEVEL");
 
   private EnvOverrides() {
   }
 
   public static void apply(JsonObject config, Map<String, String> environment) {
     environment.forEach((name, value) -> {
-      if (name.startsWith(PREFIX) && !name.equals("GATEWAY_CONF_DIR") && !name.equals("GATEWAY_ROLE")
-          && !name.equals("GATEWAY_ENV")) {
+      if (name.startsWith(PREFIX) && !NOT_CONFIGURATION.contains(name)) {
         String wanted = name.substring(PREFIX.length()).toLowerCase(Locale.ROOT);
         if (!override(config, wanted, value)) {
           LOG.warn("Environment variable {} matches no configuration key; ignored", name);

@@ -14,10 +14,13 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -73,15 +76,23 @@ public class KafkaProducerVerticle extends VerticleBase {
     };
     // send() may block while metadata is fetched or the buffer is full (max.block.ms): never on the event loop
     vertx.executeBlocking(() -> {
+      Exception refused = null;
       for (int i = 0; i < outcomes.length; i++) {
         int index = i;
         ProduceBatch.Record record = records.get(i);
+        if (refused != null) {
+          outcomes[index] = outcome(record.topic(), null, refused);
+          completeOne.run();
+          continue;
+        }
         try {
-          producer.send(toProducerRecord(record), (metadata, error) -> {
+          java.util.concurrent.Future<RecordMetadata> sent = producer.send(toProducerRecord(record), (metadata, error) -> {
             outcomes[index] = outcome(record.topic(), metadata, error);
             completeOne.run();
           });
+          refused = metadataTimeout(sent);
         } catch (RuntimeException error) {
+          refused = error;
           outcomes[index] = outcome(record.topic(), null, error);
           completeOne.run();
         }
@@ -90,7 +101,23 @@ public class KafkaProducerVerticle extends VerticleBase {
     }, false);
   }
 
-  private ProduceResult.Outcome outcome(String topic, org.apache.kafka.clients.producer.RecordMetadata metadata,
+  /**
+   * A send that failed before returning waited max.block.ms for metadata: Kafka is unreachable, and every
+   * further record of the batch would block as long again, so the rest of the batch fails at once.
+   */
+  private static Exception metadataTimeout(java.util.concurrent.Future<RecordMetadata> sent) throws InterruptedException {
+    if (!sent.isDone()) {
+      return null;
+    }
+    try {
+      sent.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause() instanceof TimeoutException timeout ? timeout : null;
+    }
+  }
+
+  private ProduceResult.Outcome outcome(String topic, RecordMetadata metadata,
       Exception error) {
     if (error != null) {
       failed.increment();
