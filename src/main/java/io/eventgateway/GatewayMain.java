@@ -2,6 +2,7 @@ package io.eventgateway;
 
 import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.dev.DevStack;
+import io.eventgateway.llm.sim.LlmSimulatorVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,10 +16,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** The jar's entry point: {@code run [ROLE]} against configured Kafka and PostgreSQL, or {@code dev}. */
+/**
+ * The jar's entry point: {@code run [ROLE]} against configured Kafka and PostgreSQL, {@code dev} with everything
+ * embedded, or {@code llm-sim}, the LLM simulator alone.
+ */
 @Command(name = "event-gateway", mixinStandardHelpOptions = true,
     description = "CloudEvents over HTTP -> Avro -> Kafka -> PostgreSQL",
-    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class})
+    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class, GatewayMain.LlmSim.class})
 public final class GatewayMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
@@ -46,7 +50,7 @@ public final class GatewayMain {
       Map<String, String> environment = System.getenv();
       String chosenRole = role != null ? role : environment.getOrDefault("GATEWAY_ROLE", "all");
       JsonObject config = ConfigLoader.load(env != null ? env : environment.getOrDefault("GATEWAY_ENV", "prod"), environment);
-      return deploy(config, chosenRole, null);
+      return deploy(config, chosenRole, null, false);
     }
   }
 
@@ -67,15 +71,37 @@ public final class GatewayMain {
       if (!externalDatabase) {
         config.getJsonObject("postgres").put("url", stack.postgresUrl());
       }
-      return deploy(config, "all", stack);
+      JsonObject simulator = config.getJsonObject("llmSimulator");
+      config.getJsonObject("llm").put("baseUrl",
+          "http://" + simulator.getString("host") + ":" + simulator.getInteger("port") + "/v1");
+      return deploy(config, "all", stack, true);
     }
   }
 
-  private static int deploy(JsonObject config, String role, AutoCloseable devStack) {
+  /** The OpenAI-compatible LLM simulator alone, configured by the {@code llmSimulator} section. */
+  @Command(name = "llm-sim", description = "Run the OpenAI-compatible LLM simulator alone")
+  static final class LlmSim implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws Exception {
+      JsonObject config = ConfigLoader.load(System.getenv().getOrDefault("GATEWAY_ENV", "dev"), System.getenv());
+      Vertx vertx = Vertx.vertx();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close(), "llm-sim-shutdown"));
+      vertx.deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config))
+          .await(1, TimeUnit.MINUTES);
+      return 0;
+    }
+  }
+
+  private static int deploy(JsonObject config, String role, AutoCloseable devStack, boolean withSimulator) {
     Vertx vertx = GatewayVertx.create();
     MainVerticle main = new MainVerticle();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, main, devStack), "gateway-shutdown"));
     try {
+      if (withSimulator) {
+        vertx.deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config))
+            .await(1, TimeUnit.MINUTES);
+      }
       vertx.deployVerticle(main, new DeploymentOptions().setConfig(config.copy().put("role", role)))
           .await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
@@ -92,9 +118,10 @@ public final class GatewayMain {
     String api = "http://127.0.0.1:" + http.getInteger("port");
     System.out.println();
     System.out.println("Event Gateway is up (role " + role + ")");
-    System.out.println("  API:         " + api + "   (POST /v1/events, GET /v1/events/{id}, GET /v1/types)");
+    System.out.println("  API:         " + api + "   (POST /v1/events, GET /v1/events/{id}, GET /v1/molecules/{id}, GET /v1/types)");
     System.out.println("  Management:  http://127.0.0.1:" + management.getInteger("port")
         + "   (/health/live, /health/ready, /metrics)");
+    System.out.println("  LLM:         " + config.getJsonObject("llm").getString("baseUrl"));
     System.out.println("  Kafka:       " + config.getJsonObject("kafka").getString("bootstrap.servers"));
     System.out.println("  PostgreSQL:  " + config.getJsonObject("postgres").getString("url"));
     System.out.println("Press Ctrl-C to stop.");

@@ -39,6 +39,37 @@ public final class Addresses {
    */
   public static final String REGISTRY_SCHEMA_BY_ID = "gateway.registry.schema-by-id";
 
+  /**
+   * Enrich one molecule. Body {@link EnrichRequest}; reply {@link Enrichment}, always (the LLM's answer, a cached
+   * one, or the deterministic fallback when the LLM is unavailable), unless {@link EnrichRequest#llmOnly()} is set:
+   * then fails {@code 503} when the LLM could not answer.
+   */
+  public static final String LLM_ENRICH = "gateway.llm.enrich";
+
+  /** The LLM circuit breaker's state. Body ignored; reply {@link io.vertx.core.json.JsonObject} {@code {"circuit": …}}. */
+  public static final String LLM_STATE = "gateway.llm.state";
+
+  /** Publish: the LLM circuit changed state. Body {@code String}: {@code OPEN}, {@code HALF_OPEN} or {@code CLOSED}. */
+  public static final String LLM_CIRCUIT = "gateway.breaker.llm";
+
+  /**
+   * Store enrichment results. Body {@link EnrichmentBatch}; reply {@code Integer}, rows written. A fallback result
+   * never overwrites an LLM one; an LLM result replaces a fallback one. Fails {@code 503} when the database is down.
+   */
+  public static final String ENRICHMENTS_PERSIST = "gateway.enrichments.persist";
+
+  /**
+   * Molecules still carrying a fallback enrichment, for the backfill. Body {@code Integer} limit; reply
+   * {@link EnrichRequestBatch}. Fails {@code 503} when the database is down.
+   */
+  public static final String ENRICHMENTS_PENDING = "gateway.enrichments.pending";
+
+  /**
+   * A stored molecule event with its enrichment. Body {@code String} event id; reply
+   * {@link io.vertx.core.json.JsonObject}. Fails {@code 404} when no such molecule event is stored.
+   */
+  public static final String MOLECULES_GET = "gateway.molecules.get";
+
   private Addresses() {
   }
 }

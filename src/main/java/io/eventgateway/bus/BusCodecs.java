@@ -9,7 +9,8 @@ import java.util.List;
 public final class BusCodecs {
 
   private static final List<Class<?>> MESSAGE_TYPES =
-      List.of(ProduceBatch.class, ProduceResult.class, PersistBatch.class, EventCatalog.class);
+      List.of(ProduceBatch.class, ProduceResult.class, PersistBatch.class, EventCatalog.class, EnrichRequest.class,
+          Enrichment.class, EnrichmentBatch.class, EnrichRequestBatch.class);
 
   private BusCodecs() {
   }

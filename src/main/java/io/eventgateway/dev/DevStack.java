@@ -4,7 +4,9 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -14,10 +16,12 @@ import java.util.stream.Stream;
  */
 public final class DevStack implements AutoCloseable {
 
+  private final FileChannel lock;
   private final EmbeddedKafka kafka;
   private final EmbeddedPostgresServer postgres;
 
-  private DevStack(EmbeddedKafka kafka, EmbeddedPostgresServer postgres) {
+  private DevStack(FileChannel lock, EmbeddedKafka kafka, EmbeddedPostgresServer postgres) {
+    this.lock = lock;
     this.kafka = kafka;
     this.postgres = postgres;
   }
@@ -28,16 +32,34 @@ public final class DevStack implements AutoCloseable {
    */
   public static DevStack start(JsonObject dev, boolean fresh, boolean startPostgres) {
     Path dataDir = Path.of(dev.getString("dataDir"));
+    // holding the lock proves no other dev gateway uses the directory, so a server found running there is orphaned
+    FileChannel lock = lock(dataDir);
     if (fresh) {
       EmbeddedPostgresServer.stopOrphan(dataDir.resolve("postgres"));
-      deleteRecursively(dataDir);
+      deleteRecursively(dataDir.resolve("postgres"));
+      deleteRecursively(dataDir.resolve("kafka"));
     }
     EmbeddedPostgresServer postgres = startPostgres
         ? EmbeddedPostgresServer.start(dataDir.resolve("postgres"), dev.getInteger("postgresPort"), false)
         : null;
     EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), dev.getInteger("kafkaPort"),
         dev.getInteger("kafkaControllerPort"));
-    return new DevStack(kafka, postgres);
+    return new DevStack(lock, kafka, postgres);
+  }
+
+  private static FileChannel lock(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+      FileChannel channel = FileChannel.open(dataDir.resolve("dev.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (channel.tryLock() == null) {
+        channel.close();
+        throw new IllegalStateException("another dev gateway is running on " + dataDir.toAbsolutePath()
+            + "; stop it first (Ctrl-C)");
+      }
+      return channel;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot lock " + dataDir, e);
+    }
   }
 
   public String kafkaBootstrapServers() {
@@ -54,6 +76,11 @@ public final class DevStack implements AutoCloseable {
     kafka.close();
     if (postgres != null) {
       postgres.close();
+    }
+    try {
+      lock.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -42,6 +42,7 @@ public class HttpIngestVerticle extends VerticleBase {
         .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
         .handler(new IngestHandler(vertx, catalog, http));
     router.get("/v1/events/:id").handler(reads::event);
+    router.get("/v1/molecules/:id").handler(reads::molecule);
     router.get("/v1/types").handler(reads::types);
     router.get("/registry/schemas/ids/:id").handler(reads::schemaById);
     router.route().last().handler(ctx -> Problem.send(ctx.response(),

@@ -30,13 +30,22 @@ final class ReadHandlers {
 
   /** {@code GET /v1/events/:id}. */
   void event(RoutingContext ctx) {
+    stored(ctx, Addresses.EVENTS_GET, "event");
+  }
+
+  /** {@code GET /v1/molecules/:id}: a chemistry event with its enrichment. */
+  void molecule(RoutingContext ctx) {
+    stored(ctx, Addresses.MOLECULES_GET, "molecule event");
+  }
+
+  private void stored(RoutingContext ctx, String address, String what) {
     String id = ctx.pathParam("id");
-    vertx.eventBus().<JsonObject>request(Addresses.EVENTS_GET, id)
+    vertx.eventBus().<JsonObject>request(address, id)
         .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
         .onFailure(error -> {
           int status = status(error);
           Problem.send(ctx.response(), status == 404
-              ? Problem.of(404, "event-not-found", "Event not found", "No event with id '" + id + "' is stored")
+              ? Problem.of(404, "not-found", "Not found", "No " + what + " with id '" + id + "' is stored")
               : Problem.of(status, "store-unavailable", "Store unavailable", error.getMessage()));
         });
   }

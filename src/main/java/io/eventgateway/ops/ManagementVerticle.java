@@ -1,5 +1,6 @@
 package io.eventgateway.ops;
 
+import io.eventgateway.bus.Addresses;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the management port: {@code /health/live} (the process answers), {@code /health/ready} (Kafka and
- * PostgreSQL reachable) and {@code /metrics} (Prometheus text format). Kept off the API port so that probes
+ * PostgreSQL reachable; the LLM circuit state as detail) and {@code /metrics} (Prometheus text format). Kept off the API port so that probes
  * and scrapes never queue behind ingest traffic.
  */
 public class ManagementVerticle extends VerticleBase {
@@ -43,6 +44,11 @@ public class ManagementVerticle extends VerticleBase {
             .onComplete(promise))
         .register("postgres", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
             .map(rows -> Status.OK())
+            .onComplete(promise))
+        // an open LLM circuit degrades enrichment (fallback) but never makes the node unready
+        .register("llm", CHECK_TIMEOUT_MS, promise -> vertx.eventBus().<JsonObject>request(Addresses.LLM_STATE, null)
+            .map(reply -> Status.OK(reply.body()))
+            .otherwise(notDeployed -> Status.OK(new JsonObject().put("circuit", "not deployed in this role")))
             .onComplete(promise));
 
     Router router = Router.router(vertx);

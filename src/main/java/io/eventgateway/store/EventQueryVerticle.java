@@ -11,7 +11,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 
-/** Owns the read pool and answers {@link Addresses#EVENTS_GET}: one stored event by id. */
+/**
+ * Owns the read pool: one stored event by id ({@link Addresses#EVENTS_GET}), one molecule event with its
+ * enrichment ({@link Addresses#MOLECULES_GET}).
+ */
 public class EventQueryVerticle extends VerticleBase {
 
   private Pool pool;
@@ -20,6 +23,7 @@ public class EventQueryVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
     pool = PgPools.shared(vertx, postgres, "gateway-pg-reader", Math.max(2, postgres.getInteger("poolSize") / 2));
+    vertx.eventBus().<String>consumer(Addresses.MOLECULES_GET, this::molecule);
     return vertx.eventBus().<String>consumer(Addresses.EVENTS_GET, this::get).completion();
   }
 
@@ -33,6 +37,41 @@ public class EventQueryVerticle extends VerticleBase {
           }
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
+  }
+
+  private void molecule(Message<String> message) {
+    pool.preparedQuery(SqlQueries.SELECT_MOLECULE).execute(Tuple.of(message.body()))
+        .onSuccess(rows -> {
+          if (rows.size() == 0) {
+            message.fail(FailureCodes.NOT_FOUND, "no molecule event with id " + message.body());
+          } else {
+            Row row = rows.iterator().next();
+            message.reply(toJson(row).put("enrichment", enrichment(row)));
+          }
+        })
+        .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
+  }
+
+  /** The enrichment part of a molecule row; {@code status: pending} until the enrichment consumer stored it. */
+  private static JsonObject enrichment(Row row) {
+    String source = row.getString("enrichment_source");
+    if (source == null) {
+      return new JsonObject().put("status", "pending");
+    }
+    return new JsonObject()
+        .put("status", "enriched")
+        .put("source", source)
+        .put("model", row.getString("model"))
+        .put("latencyMs", row.getLong("latency_ms"))
+        .put("canonicalSmiles", row.getString("canonical_smiles"))
+        .put("properties", row.getJsonObject("properties"))
+        .put("computed", row.getJsonObject("computed"))
+        .put("llmMismatch", row.getBoolean("llm_mismatch"))
+        .put("mismatchDetail", row.getString("mismatch_detail"))
+        .put("error", row.getString("error"))
+        .put("attempts", row.getInteger("attempts"))
+        .put("enrichedAt", text(row.getOffsetDateTime("enriched_at")))
+        .put("rawAnswer", row.getString("raw_answer"));
   }
 
   private static JsonObject toJson(Row row) {

@@ -1,6 +1,10 @@
 package io.eventgateway.store;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.EnrichRequest;
+import io.eventgateway.bus.EnrichRequestBatch;
+import io.eventgateway.bus.Enrichment;
+import io.eventgateway.bus.EnrichmentBatch;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.PersistBatch;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -14,13 +18,17 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the write pool: stores each {@link PersistBatch} with one multi-row insert and replies with the number of
- * new rows. Consumes {@link Addresses#EVENTS_PERSIST}.
+ * Owns the processing side's pool: stores each {@link PersistBatch} with one multi-row insert and replies with the
+ * number of new rows ({@link Addresses#EVENTS_PERSIST}); stores enrichments ({@link Addresses#ENRICHMENTS_PERSIST})
+ * and lists those awaiting the backfill ({@link Addresses#ENRICHMENTS_PENDING}).
  */
 public class PgWriterVerticle extends VerticleBase {
 
@@ -37,6 +45,8 @@ public class PgWriterVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
     pool = PgPools.shared(vertx, postgres, "gateway-pg-writer", postgres.getInteger("poolSize"));
+    vertx.eventBus().<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
+    vertx.eventBus().<Integer>consumer(Addresses.ENRICHMENTS_PENDING, this::pendingEnrichments);
     return vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, this::persist).completion();
   }
 
@@ -53,6 +63,32 @@ public class PgWriterVerticle extends VerticleBase {
           LOG.warn("Writing a batch of {} events failed: {}", events.size(), error.getMessage());
           message.fail(isDataError(error) ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE, error.getMessage());
         });
+  }
+
+  private void persistEnrichments(Message<EnrichmentBatch> message) {
+    // one row per event: ON CONFLICT DO UPDATE may not touch a row twice in one statement
+    Map<String, Enrichment> best = new LinkedHashMap<>();
+    for (Enrichment enrichment : message.body().enrichments()) {
+      best.merge(enrichment.eventId(), enrichment,
+          (kept, other) -> Enrichment.FALLBACK.equals(kept.source()) ? other : kept);
+    }
+    pool.preparedQuery(SqlQueries.UPSERT_ENRICHMENTS).execute(EnrichmentColumns.of(best.values()))
+        .onSuccess(rows -> message.reply(rows.rowCount()))
+        .onFailure(error -> {
+          LOG.warn("Writing {} enrichments failed: {}", best.size(), error.getMessage());
+          message.fail(isDataError(error) ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE, error.getMessage());
+        });
+  }
+
+  private void pendingEnrichments(Message<Integer> message) {
+    pool.preparedQuery(SqlQueries.SELECT_FALLBACKS).execute(Tuple.of(message.body()))
+        .onSuccess(rows -> {
+          List<EnrichRequest> requests = new ArrayList<>(rows.size());
+          rows.forEach(row -> requests.add(
+              EnrichRequest.ofMolecule(row.getString("event_id"), row.getJsonObject("data"), true)));
+          message.reply(new EnrichRequestBatch(requests));
+        })
+        .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
   }
 
   /** SQLSTATE class 22 (data exception) cannot be fixed by retrying; anything else may be. */

@@ -23,6 +23,41 @@ final class SqlQueries {
       FROM events WHERE event_id = $1
       """;
 
+  /**
+   * Stores enrichments; an LLM (or cached LLM) result replaces a fallback one, and nothing ever replaces an LLM
+   * result, so replays and the backfill converge on the best answer.
+   */
+  static final String UPSERT_ENRICHMENTS = """
+      INSERT INTO molecule_enrichments (event_id, source, model, latency_ms, canonical_smiles, properties, computed,
+                                        raw_answer, llm_mismatch, mismatch_detail, error)
+      SELECT id, source, model, latency, smiles, properties::jsonb, computed::jsonb, raw, mismatch, detail, error
+      FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
+                  $9::boolean[], $10::text[], $11::text[])
+           AS t(id, source, model, latency, smiles, properties, computed, raw, mismatch, detail, error)
+      ON CONFLICT (event_id) DO UPDATE SET
+          source = EXCLUDED.source, model = EXCLUDED.model, latency_ms = EXCLUDED.latency_ms,
+          canonical_smiles = EXCLUDED.canonical_smiles, properties = EXCLUDED.properties,
+          computed = EXCLUDED.computed, raw_answer = EXCLUDED.raw_answer, llm_mismatch = EXCLUDED.llm_mismatch,
+          mismatch_detail = EXCLUDED.mismatch_detail, error = EXCLUDED.error,
+          attempts = molecule_enrichments.attempts + 1, enriched_at = clock_timestamp()
+      WHERE molecule_enrichments.source = 'fallback' AND EXCLUDED.source IN ('llm', 'cache')
+      """;
+
+  /** The oldest fallback enrichments whose event is stored, with the event's data to enrich again. */
+  static final String SELECT_FALLBACKS = """
+      SELECT m.event_id, e.data FROM molecule_enrichments m JOIN events e USING (event_id)
+      WHERE m.source = 'fallback' ORDER BY m.enriched_at LIMIT $1
+      """;
+
+  static final String SELECT_MOLECULE = """
+      SELECT e.event_id, e.event_type, e.family, e.source, e.subject, e.event_time, e.data, e.schema_id,
+             e.topic, e.kafka_partition, e.kafka_offset, e.received_at, e.stored_at,
+             m.source AS enrichment_source, m.model, m.latency_ms, m.canonical_smiles, m.properties, m.computed,
+             m.raw_answer, m.llm_mismatch, m.mismatch_detail, m.error, m.attempts, m.enriched_at
+      FROM events e LEFT JOIN molecule_enrichments m USING (event_id)
+      WHERE e.event_id = $1 AND e.family = 'chemistry'
+      """;
+
   private SqlQueries() {
   }
 }

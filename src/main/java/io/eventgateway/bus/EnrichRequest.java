@@ -1,0 +1,31 @@
+package io.eventgateway.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A molecule to enrich, for {@link Addresses#LLM_ENRICH}.
+ *
+ * @param measurementsJson the event's measurements as a JSON array
+ * @param llmOnly fail instead of falling back (the backfill only wants LLM answers)
+ */
+public record EnrichRequest(
+    String eventId,
+    String name,
+    String smiles,
+    String formula,
+    String notes,
+    String measurementsJson,
+    boolean llmOnly) {
+
+  /** The request for a {@code chemistry.molecule_submitted} event's data. */
+  public static EnrichRequest ofMolecule(String eventId, JsonObject data, boolean llmOnly) {
+    JsonArray measurements = data.getJsonArray("measurements");
+    return new EnrichRequest(eventId, data.getString("name"), data.getString("smiles"), data.getString("formula"),
+        data.getString("notes"), measurements == null ? "[]" : measurements.encode(), llmOnly);
+  }
+
+  public EnrichRequest asLlmOnly() {
+    return new EnrichRequest(eventId, name, smiles, formula, notes, measurementsJson, true);
+  }
+}

@@ -1,0 +1,30 @@
+package io.eventgateway.bus;
+
+/**
+ * The enrichment of one molecule event, as stored.
+ *
+ * @param source {@code llm}, {@code cache} (an earlier LLM answer for the same canonical SMILES), {@code fallback}
+ *     (computed deterministically, to be re-enriched by the backfill) or {@code error} (the molecule cannot be parsed)
+ * @param propertiesJson the validated LLM answer, or the computed facts for a fallback; {@code null} on error
+ * @param computedJson what CDK computed from the SMILES; {@code null} on error
+ * @param llmMismatch the LLM's molecular weight or formula disagrees with CDK's
+ * @param error why the molecule could not be enriched, or why the LLM was not used
+ */
+public record Enrichment(
+    String eventId,
+    String source,
+    String model,
+    long latencyMs,
+    String canonicalSmiles,
+    String propertiesJson,
+    String computedJson,
+    String rawAnswer,
+    boolean llmMismatch,
+    String mismatchDetail,
+    String error) {
+
+  public static final String LLM = "llm";
+  public static final String CACHE = "cache";
+  public static final String FALLBACK = "fallback";
+  public static final String ERROR = "error";
+}

@@ -1,0 +1,54 @@
+package io.eventgateway.llm;
+
+import io.eventgateway.bus.EnrichRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The chat messages that ask a model for a molecule's properties as one JSON object of a fixed shape
+ * ({@link LlmAnswer}), each property with the sentence of the notes it came from.
+ */
+public final class EnrichmentPrompt {
+
+  static final String SYSTEM = """
+      You extract chemical properties of one molecule. Answer with one JSON object and nothing else, with exactly
+      these keys, each an object {"value": ..., "evidence": <the sentence of the notes it came from, or null>}:
+      "molecular_weight" (number, g/mol), "formula" (string, Hill order), "logp" (number),
+      "solubility_class" (one of "very_soluble", "soluble", "slightly_soluble", "insoluble"),
+      "hazard_classes" (array of strings, e.g. "flammable", "toxic", "corrosive", "irritant", "oxidizer", "explosive"),
+      "physical_state" (one of "solid", "liquid", "gas", at 25 °C).""";
+
+  private EnrichmentPrompt() {
+  }
+
+  static JsonArray messages(EnrichRequest request) {
+    return new JsonArray()
+        .add(new JsonObject().put("role", "system").put("content", SYSTEM))
+        .add(new JsonObject().put("role", "user").put("content", molecule(request).encode()));
+  }
+
+  /** The user message: the molecule as JSON, which the simulator reads back with {@link #moleculeOf(JsonArray)}. */
+  static JsonObject molecule(EnrichRequest request) {
+    return new JsonObject()
+        .put("name", request.name())
+        .put("smiles", request.smiles())
+        .put("formula", request.formula())
+        .put("notes", request.notes())
+        .put("measurements", new JsonArray(request.measurementsJson() == null ? "[]" : request.measurementsJson()));
+  }
+
+  /** The molecule of the last user message, or {@code null} when there is none in this format. */
+  public static JsonObject moleculeOf(JsonArray messages) {
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      JsonObject message = messages.getJsonObject(i);
+      if ("user".equals(message.getString("role"))) {
+        try {
+          return new JsonObject(message.getString("content"));
+        } catch (RuntimeException notJson) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+}

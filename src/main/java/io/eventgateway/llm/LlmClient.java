@@ -1,0 +1,93 @@
+package io.eventgateway.llm;
+
+import io.eventgateway.bus.EnrichRequest;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Calls an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server, the simulator)
+ * in JSON mode. Any non-2xx answer, and any answer not of the required shape, fails the returned future, so the
+ * circuit breaker counts it.
+ */
+final class LlmClient {
+
+  private static final long DEFAULT_RETRY_AFTER_MS = 1_000;
+
+  private final WebClient client;
+  private final String url;
+  private final String model;
+  private final String apiKey;
+  private final long timeoutMs;
+
+  LlmClient(WebClient client, JsonObject llm) {
+    this.client = client;
+    this.url = llm.getString("baseUrl").replaceAll("/+$", "") + "/chat/completions";
+    this.model = llm.getString("model");
+    this.apiKey = llm.getString("apiKey", "");
+    this.timeoutMs = llm.getLong("requestTimeoutMs");
+  }
+
+  String model() {
+    return model;
+  }
+
+  Future<LlmAnswer> complete(EnrichRequest molecule) {
+    JsonObject body = new JsonObject()
+        .put("model", model)
+        .put("temperature", 0)
+        .put("response_format", new JsonObject().put("type", "json_object"))
+        .put("messages", EnrichmentPrompt.messages(molecule));
+    HttpRequest<Buffer> request = client.postAbs(url).timeout(timeoutMs);
+    if (!apiKey.isBlank()) {
+      request.bearerTokenAuthentication(apiKey);
+    }
+    return request.sendJsonObject(body).map(this::answer);
+  }
+
+  private LlmAnswer answer(HttpResponse<Buffer> response) {
+    if (response.statusCode() == 429) {
+      throw new LlmFailure.RateLimited(retryAfterMs(response.getHeader("Retry-After")));
+    }
+    if (response.statusCode() / 100 != 2) {
+      throw new LlmFailure("LLM endpoint answered " + response.statusCode());
+    }
+    JsonObject completion;
+    try {
+      completion = response.bodyAsJsonObject();
+    } catch (RuntimeException e) {
+      throw new LlmFailure.Malformed("the completion is not JSON");
+    }
+    JsonArray choices = completion == null ? null : completion.getJsonArray("choices");
+    if (choices == null || choices.isEmpty()) {
+      throw new LlmFailure.Malformed("the completion has no choices");
+    }
+    JsonObject message = choices.getJsonObject(0).getJsonObject("message");
+    return LlmAnswer.parse(message == null ? null : message.getString("content"), completion.getString("model", model));
+  }
+
+  /** {@code Retry-After} is either delay-seconds or an HTTP-date (RFC 9110). */
+  static long retryAfterMs(String header) {
+    if (header == null || header.isBlank()) {
+      return DEFAULT_RETRY_AFTER_MS;
+    }
+    try {
+      return Math.max(0, (long) (Double.parseDouble(header.trim()) * 1000));
+    } catch (NumberFormatException notSeconds) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        return Math.max(0, Duration.between(ZonedDateTime.now(at.getZone()), at).toMillis());
+      } catch (DateTimeParseException notDate) {
+        return DEFAULT_RETRY_AFTER_MS;
+      }
+    }
+  }
+}

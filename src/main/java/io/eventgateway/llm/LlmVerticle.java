@@ -1,0 +1,168 @@
+package io.eventgateway.llm;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.EnrichRequest;
+import io.eventgateway.bus.Enrichment;
+import io.eventgateway.bus.FailureCodes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.RetryPolicy;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the LLM client and its circuit breaker: answers {@link Addresses#LLM_ENRICH} with the model's properties of
+ * a molecule, cross-checked against CDK, or, when the circuit is open or retries are spent, with what CDK computes
+ * ({@code fallback}). Calls are paced by a {@link CallLimiter}; a {@code 429} is retried after its
+ * {@code Retry-After}, other failures after an exponential delay with jitter. Answers are cached by canonical
+ * SMILES, and concurrent requests for one molecule share one call. One instance: the limits are per process.
+ */
+public class LlmVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LlmVerticle.class);
+
+  private final Map<String, Future<LlmAnswer>> callsInFlight = new HashMap<>();
+  private final Timer latency = Timer.builder("gateway.llm.latency").description("LLM call latency, successful calls")
+      .publishPercentiles(0.5, 0.95, 0.99).register(Metrics.globalRegistry);
+  private final Counter mismatches = Counter.builder("gateway.llm.mismatches")
+      .description("LLM answers whose molecular weight or formula disagree with CDK").register(Metrics.globalRegistry);
+  private CircuitBreaker breaker;
+  private CallLimiter limiter;
+  private LlmClient client;
+  private RetryPolicy backoff;
+  private Cache<String, LlmAnswer> answers;
+  private int maxRetries;
+  private double weightTolerance;
+
+  @Override
+  public Future<?> start() {
+    JsonObject llm = config().getJsonObject("llm");
+    JsonObject breakerConfig = llm.getJsonObject("breaker");
+    breaker = CircuitBreaker.create("llm", vertx, new CircuitBreakerOptions()
+        .setMaxFailures(breakerConfig.getInteger("maxFailures"))
+        .setTimeout(breakerConfig.getLong("callTimeoutMs"))
+        .setResetTimeout(breakerConfig.getLong("resetTimeoutMs"))
+        .setNotificationAddress(null));
+    breaker.openHandler(v -> circuitChanged("OPEN"))
+        .halfOpenHandler(v -> circuitChanged("HALF_OPEN"))
+        .closeHandler(v -> circuitChanged("CLOSED"));
+    Gauge.builder("gateway.llm.circuit.state", breaker, b -> circuitLevel(b.state()))
+        .description("LLM circuit: 0 closed, 1 half-open, 2 open").register(Metrics.globalRegistry);
+    JsonObject rate = llm.getJsonObject("rateLimit");
+    limiter = new CallLimiter(vertx, rate.getDouble("requestsPerSecond"), rate.getInteger("maxInFlight"));
+    JsonObject retry = llm.getJsonObject("retry");
+    maxRetries = retry.getInteger("maxRetries");
+    backoff = RetryPolicy.exponentialDelayWithJitter(retry.getLong("initialBackoffMs"), retry.getLong("maxBackoffMs"));
+    answers = Caffeine.newBuilder().maximumSize(llm.getLong("cacheSize"))
+        .expireAfterWrite(llm.getLong("cacheTtlMinutes"), TimeUnit.MINUTES).build();
+    weightTolerance = llm.getDouble("molecularWeightTolerance");
+    client = new LlmClient(WebClient.create(vertx), llm);
+    vertx.eventBus().consumer(Addresses.LLM_STATE, message -> message.reply(
+        new JsonObject().put("circuit", breaker.state().name()).put("failures", breaker.failureCount())));
+    LOG.info("LLM enrichment via {} (model {})", llm.getString("baseUrl"), client.model());
+    return vertx.eventBus().<EnrichRequest>consumer(Addresses.LLM_ENRICH, this::enrich).completion();
+  }
+
+  private void enrich(Message<EnrichRequest> message) {
+    EnrichRequest request = message.body();
+    MoleculeFacts facts;
+    try {
+      facts = MoleculeFacts.of(request.smiles());
+    } catch (IllegalArgumentException invalid) {
+      message.reply(EnrichmentResults.invalid(request, invalid.getMessage()));
+      return;
+    }
+    LlmAnswer cached = answers.getIfPresent(facts.canonicalSmiles());
+    if (cached != null) {
+      message.reply(result(request, facts, cached, Enrichment.CACHE, 0));
+      return;
+    }
+    Future<LlmAnswer> shared = callsInFlight.get(facts.canonicalSmiles());
+    long started = System.nanoTime();
+    Future<LlmAnswer> call = shared != null ? shared : call(request, facts.canonicalSmiles());
+    String source = shared != null ? Enrichment.CACHE : Enrichment.LLM;
+    call.onSuccess(answer -> message.reply(result(request, facts, answer, source,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))
+        .onFailure(error -> {
+          if (request.llmOnly()) {
+            message.fail(FailureCodes.UNAVAILABLE, error.getMessage());
+          } else {
+            message.reply(EnrichmentResults.fallback(request, facts, error.getMessage()));
+          }
+        });
+  }
+
+  private Future<LlmAnswer> call(EnrichRequest request, String canonicalSmiles) {
+    Future<LlmAnswer> call = attempt(request, 0).onSuccess(answer -> answers.put(canonicalSmiles, answer));
+    callsInFlight.put(canonicalSmiles, call);
+    return call.onComplete(done -> callsInFlight.remove(canonicalSmiles));
+  }
+
+  /** One paced attempt through the breaker; retried while retries remain and the circuit is not open. */
+  private Future<LlmAnswer> attempt(EnrichRequest request, int retry) {
+    if (breaker.state() == CircuitBreakerState.OPEN) {
+      return Future.failedFuture(new LlmFailure("circuit open"));
+    }
+    return limiter.acquire()
+        .compose(turn -> {
+          Timer.Sample sample = Timer.start();
+          return breaker.<LlmAnswer>execute(() -> client.complete(request))
+              .onSuccess(answer -> sample.stop(latency))
+              .onComplete(done -> limiter.release());
+        })
+        .recover(error -> {
+          if (retry >= maxRetries || breaker.state() == CircuitBreakerState.OPEN) {
+            return Future.failedFuture(error);
+          }
+          long delay = error instanceof LlmFailure.RateLimited limited ? limited.retryAfterMs() : backoff.delay(error, retry + 1);
+          LOG.debug("LLM call for {} failed ({}); retry {} in {} ms", request.eventId(), error.getMessage(), retry + 1, delay);
+          Promise<LlmAnswer> retried = Promise.promise();
+          vertx.setTimer(Math.max(1, delay), timer -> attempt(request, retry + 1).onComplete(retried));
+          return retried.future();
+        });
+  }
+
+  private Enrichment result(EnrichRequest request, MoleculeFacts facts, LlmAnswer answer, String source, long latencyMs) {
+    List<String> disagreements = CrossCheck.disagreements(answer, facts, weightTolerance);
+    if (!disagreements.isEmpty()) {
+      mismatches.increment();
+    }
+    return EnrichmentResults.fromAnswer(request, facts, answer, source, latencyMs, disagreements);
+  }
+
+  private void circuitChanged(String state) {
+    LOG.warn("LLM circuit {}", state);
+    vertx.eventBus().publish(Addresses.LLM_CIRCUIT, state);
+  }
+
+  private static int circuitLevel(CircuitBreakerState state) {
+    return switch (state) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
+  }
+
+  @Override
+  public Future<?> stop() {
+    breaker.close();
+    return Future.succeededFuture();
+  }
+}

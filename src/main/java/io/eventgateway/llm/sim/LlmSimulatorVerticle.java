@@ -1,0 +1,148 @@
+package io.eventgateway.llm.sim;
+
+import io.eventgateway.llm.EnrichmentPrompt;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An OpenAI-compatible chat-completions server for dev mode, tests and load tests: {@code POST
+ * /v1/chat/completions} answers from the molecule in the prompt ({@link SimulatedChemist}) after a configurable
+ * latency, with configurable rates of {@code 500}s, {@code 429}s with {@code Retry-After}, malformed answers and
+ * wrong molecular weights. {@code PUT /sim/config} changes any setting at run time, including {@code "mode":
+ * "down"} (connections are reset) and back {@code "up"}; {@code GET /sim/stats} counts what it saw, including the
+ * most requests received within any one second, so tests can check the gateway's limits.
+ */
+public class LlmSimulatorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LlmSimulatorVerticle.class);
+
+  private final AtomicLong completionIds = new AtomicLong();
+  private final Deque<Long> lastSecond = new ArrayDeque<>();
+  private JsonObject settings;
+  private JsonObject stats;
+  private HttpServer server;
+
+  @Override
+  public Future<?> start() {
+    settings = config().getJsonObject("llmSimulator").copy();
+    resetStats();
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
+    router.post("/v1/chat/completions").handler(this::complete);
+    router.get("/sim/stats").handler(ctx -> json(ctx, 200, stats));
+    router.put("/sim/config").handler(ctx -> {
+      settings.mergeIn(ctx.body().asJsonObject());
+      LOG.info("LLM simulator settings: {}", settings.encode());
+      json(ctx, 200, settings);
+    });
+    router.post("/sim/reset").handler(ctx -> {
+      resetStats();
+      json(ctx, 200, stats);
+    });
+    server = vertx.createHttpServer().requestHandler(router);
+    return server.listen(settings.getInteger("port"), settings.getString("host"))
+        .onSuccess(listening -> LOG.info("LLM simulator listening on http://{}:{}/v1", settings.getString("host"),
+            listening.actualPort()));
+  }
+
+  private void complete(RoutingContext ctx) {
+    long now = System.currentTimeMillis();
+    lastSecond.add(now);
+    while (!lastSecond.isEmpty() && lastSecond.peek() <= now - 1000) {
+      lastSecond.poll();
+    }
+    increment("requests");
+    stats.put("maxRequestsInOneSecond", Math.max(stats.getInteger("maxRequestsInOneSecond"), lastSecond.size()));
+    if ("down".equals(settings.getString("mode"))) {
+      increment("refused");
+      ctx.request().connection().close();
+      return;
+    }
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    if (random.nextDouble() < settings.getDouble("rateLimitRate")) {
+      increment("rateLimited");
+      ctx.response().setStatusCode(429).putHeader("Retry-After", String.valueOf(settings.getInteger("retryAfterSeconds")))
+          .end(error("rate_limit_exceeded", "Too many requests").encode());
+      return;
+    }
+    long jitter = settings.getLong("latencyJitterMs");
+    long delay = Math.max(1, settings.getLong("latencyMs") + (jitter == 0 ? 0 : random.nextLong(-jitter, jitter + 1)));
+    vertx.setTimer(delay, timer -> answer(ctx, random));
+  }
+
+  private void answer(RoutingContext ctx, ThreadLocalRandom random) {
+    if (random.nextDouble() < settings.getDouble("errorRate")) {
+      increment("errors");
+      json(ctx, 500, error("server_error", "The simulated model failed"));
+      return;
+    }
+    JsonObject request = ctx.body().asJsonObject();
+    JsonObject molecule = request == null ? null : EnrichmentPrompt.moleculeOf(request.getJsonArray("messages"));
+    if (molecule == null) {
+      json(ctx, 400, error("invalid_request_error", "expected the molecule as JSON in the last user message"));
+      return;
+    }
+    String content;
+    if (random.nextDouble() < settings.getDouble("malformedRate")) {
+      increment("malformed");
+      content = "Sure! The molecular weight is about " + random.nextInt(50, 500) + " g/mol.";
+    } else {
+      boolean wrong = random.nextDouble() < settings.getDouble("wrongAnswerRate");
+      if (wrong) {
+        increment("wrongAnswers");
+      }
+      try {
+        content = SimulatedChemist.answer(molecule, wrong ? 1.3 : 1.0).encode();
+      } catch (IllegalArgumentException invalid) {
+        json(ctx, 400, error("invalid_request_error", invalid.getMessage()));
+        return;
+      }
+    }
+    increment("answered");
+    json(ctx, 200, new JsonObject()
+        .put("id", "chatcmpl-sim-" + completionIds.incrementAndGet())
+        .put("object", "chat.completion")
+        .put("created", System.currentTimeMillis() / 1000)
+        .put("model", request.getString("model", "simulator"))
+        .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+            .put("message", new JsonObject().put("role", "assistant").put("content", content))
+            .put("finish_reason", "stop")))
+        .put("usage", new JsonObject().put("prompt_tokens", 180).put("completion_tokens", content.length() / 4)
+            .put("total_tokens", 180 + content.length() / 4)));
+  }
+
+  private void resetStats() {
+    lastSecond.clear();
+    stats = new JsonObject().put("requests", 0).put("answered", 0).put("errors", 0).put("rateLimited", 0)
+        .put("malformed", 0).put("wrongAnswers", 0).put("refused", 0).put("maxRequestsInOneSecond", 0);
+  }
+
+  private void increment(String counter) {
+    stats.put(counter, stats.getInteger(counter) + 1);
+  }
+
+  private static JsonObject error(String type, String message) {
+    return new JsonObject().put("error", new JsonObject().put("message", message).put("type", type));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,160 @@
+package io.eventgateway.process;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.schema.ConfluentWireFormat;
+import io.eventgateway.schema.EventCatalog;
+import io.eventgateway.schema.EventType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.avro.Schema;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A consumer-group member that polls a batch, decodes it, hands it to a handler, and commits the offsets only
+ * after the handler's future succeeded. When the handler fails, the partitions are rewound to the start of the
+ * batch, so the same records come again: nothing is committed past an event that was not handled.
+ *
+ * <p>One batch at a time: polling waits for the handler, which is the consumer's back-pressure.
+ */
+final class DecodingConsumer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DecodingConsumer.class);
+
+  private final Vertx vertx;
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final KafkaClientMetrics metrics;
+  private final Map<Integer, Schema> schemas = new HashMap<>();
+  private final RecordDecoder decoder;
+  private final Duration pollTimeout;
+  private final Function<List<PersistBatch.Event>, Future<?>> handler;
+  private final Counter skipped = Counter.builder("gateway.processor.skipped")
+      .description("Records that could not be decoded and were skipped").register(Metrics.globalRegistry);
+  private boolean stopping;
+  private Future<Void> inFlight = Future.succeededFuture();
+
+  DecodingConsumer(Vertx vertx, Properties settings, EventCatalog catalog, Duration pollTimeout,
+      Function<List<PersistBatch.Event>, Future<?>> handler) {
+    this.vertx = vertx;
+    this.consumer = KafkaConsumer.create(vertx, settings, new StringDeserializer(), new ByteArrayDeserializer());
+    this.metrics = new KafkaClientMetrics(consumer.unwrap());
+    this.metrics.bindTo(Metrics.globalRegistry);
+    this.decoder = new RecordDecoder(catalog);
+    this.pollTimeout = pollTimeout;
+    this.handler = handler;
+    for (EventType type : catalog.types()) {
+      schemas.put(type.schemaId(), type.schema());
+    }
+  }
+
+  Future<Void> start(Set<String> topics) {
+    return consumer.subscribe(topics).onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
+  }
+
+  private void pollLoop() {
+    if (stopping) {
+      return;
+    }
+    inFlight = consumer.poll(pollTimeout).compose(this::handle);
+    inFlight.onComplete(done -> pollLoop());
+  }
+
+  private Future<Void> handle(KafkaConsumerRecords<String, byte[]> records) {
+    if (records.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<KafkaConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) {
+      batch.add(records.recordAt(i));
+    }
+    return resolveSchemas(batch)
+        .compose(resolved -> handler.apply(decode(batch)))
+        .compose(handled -> consumer.commit())
+        .recover(error -> {
+          LOG.error("A batch of {} records was not handled ({}); it will be processed again", batch.size(),
+              error.getMessage());
+          return rewind(batch);
+        });
+  }
+
+  /** Seeks every partition of the batch back to its first record in it. */
+  private Future<Void> rewind(List<KafkaConsumerRecord<String, byte[]>> batch) {
+    Map<TopicPartition, Long> first = new HashMap<>();
+    for (KafkaConsumerRecord<String, byte[]> record : batch) {
+      first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+    }
+    List<Future<Void>> seeks = new ArrayList<>();
+    first.forEach((partition, offset) -> seeks.add(consumer.seek(partition, offset)));
+    return Future.join(seeks).mapEmpty();
+  }
+
+  /** Fetches, once each, the writer schemas of ids not seen yet (written by another version of the gateway). */
+  private Future<Void> resolveSchemas(List<KafkaConsumerRecord<String, byte[]>> batch) {
+    Set<Integer> unknown = new HashSet<>();
+    for (KafkaConsumerRecord<String, byte[]> record : batch) {
+      try {
+        int id = ConfluentWireFormat.schemaId(record.value());
+        if (!schemas.containsKey(id)) {
+          unknown.add(id);
+        }
+      } catch (IllegalArgumentException notFramed) {
+        // reported by decode()
+      }
+    }
+    List<Future<Void>> lookups = unknown.stream()
+        .map(id -> vertx.eventBus().<String>request(Addresses.REGISTRY_SCHEMA_BY_ID, id)
+            .onSuccess(reply -> schemas.put(id, new Schema.Parser().parse(reply.body())))
+            .<Void>mapEmpty()
+            .recover(error -> Future.succeededFuture()))
+        .toList();
+    return Future.join(lookups).mapEmpty();
+  }
+
+  private List<PersistBatch.Event> decode(List<KafkaConsumerRecord<String, byte[]>> batch) {
+    List<PersistBatch.Event> events = new ArrayList<>(batch.size());
+    for (KafkaConsumerRecord<String, byte[]> record : batch) {
+      try {
+        Schema writer = schemas.get(ConfluentWireFormat.schemaId(record.value()));
+        if (writer == null) {
+          throw new IllegalArgumentException("schema id is not registered");
+        }
+        events.add(decoder.decode(record, writer));
+      } catch (RuntimeException error) {
+        skipped.increment();
+        LOG.error("Skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+            error.getMessage());
+      }
+    }
+    return events;
+  }
+
+  /** Stops polling, lets the batch in hand finish (handled and committed), then leaves the group. */
+  Future<Void> stop() {
+    stopping = true;
+    metrics.close();
+    return inFlight.transform(done -> consumer.close());
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+}
