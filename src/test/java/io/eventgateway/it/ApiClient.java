@@ -75,6 +75,23 @@ final class ApiClient {
         .put("data", data);
   }
 
+  /** A molecule submission with a fresh id. */
+  static JsonObject molecule(String name, String smiles, String notes) {
+    return cloudEvent("chemistry.molecule_submitted", new JsonObject()
+        .put("molecule_id", "M-" + UUID.randomUUID().toString().substring(0, 8)).put("name", name).put("smiles", smiles)
+        .put("lab", "Lab 7").put("notes", notes));
+  }
+
+  /** A molecule's stored enrichment, or {@code null} until it is stored. */
+  JsonObject enrichment(String eventId) {
+    Response response = get("/v1/molecules/" + eventId);
+    if (response.status() != 200) {
+      return null;
+    }
+    JsonObject enrichment = response.json().getJsonObject("enrichment");
+    return "enriched".equals(enrichment.getString("status")) ? enrichment : null;
+  }
+
   /** A valid page view of user {@code userId}. */
   static JsonObject pageView(String userId) {
     return cloudEvent("analytics.page_view",
