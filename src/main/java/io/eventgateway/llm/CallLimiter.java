@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Paces calls to the LLM endpoint: at most {@code requestsPerSecond} started per second (a token bucket that holds
- * one token, so calls are spread evenly and never burst past the rate) and at most {@code maxInFlight} at once.
+ * one token, so calls are spread evenly and never burst past the rate), at most {@code maxInFlight} at once, and
+ * none while the endpoint's {@code Retry-After} runs.
  * Callers wait their turn on timers, never on a blocked thread. Use from one event loop only.
  */
 final class CallLimiter {
@@ -24,6 +25,7 @@ final class CallLimiter {
   private final Deque<Promise<Void>> waiting = new ArrayDeque<>();
   private int inFlight;
   private boolean timerPending;
+  private long pausedUntilMs;
 
   CallLimiter(Vertx vertx, double requestsPerSecond, int maxInFlight) {
     this.vertx = vertx;
@@ -47,11 +49,20 @@ final class CallLimiter {
     drain();
   }
 
-  int waiting() {
-    return waiting.size();
+  /**
+   * Starts no call for {@code millis}: a {@code 429} with {@code Retry-After} speaks of this client, not of one
+   * request, so every waiting call honours it.
+   */
+  void pauseFor(long millis) {
+    pausedUntilMs = Math.max(pausedUntilMs, System.currentTimeMillis() + millis);
   }
 
   private void drain() {
+    long pausedFor = pausedUntilMs - System.currentTimeMillis();
+    if (pausedFor > 0 && !waiting.isEmpty()) {
+      scheduleDrain(TimeUnit.MILLISECONDS.toNanos(pausedFor));
+      return;
+    }
     while (!waiting.isEmpty() && inFlight < maxInFlight) {
       ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
       if (!probe.isConsumed()) {

@@ -24,13 +24,16 @@ final class LlmClient {
 
   private final WebClient client;
   private final String url;
+  private final String modelsUrl;
   private final String model;
   private final String apiKey;
   private final long timeoutMs;
 
   LlmClient(WebClient client, JsonObject llm) {
     this.client = client;
-    this.url = llm.getString("baseUrl").replaceAll("/+$", "") + "/chat/completions";
+    String baseUrl = llm.getString("baseUrl").replaceAll("/+$", "");
+    this.url = baseUrl + "/chat/completions";
+    this.modelsUrl = baseUrl + "/models";
     this.model = llm.getString("model");
     this.apiKey = llm.getString("apiKey", "");
     this.timeoutMs = llm.getLong("requestTimeoutMs");
@@ -38,6 +41,20 @@ final class LlmClient {
 
   String model() {
     return model;
+  }
+
+  /**
+   * Lists the endpoint's models ({@code GET /models}), which opens the first connection before any paced call
+   * needs it: a cold client would otherwise hold the first calls back and then release them in a burst.
+   *
+   * @return the status code, or the failure when the endpoint is unreachable
+   */
+  Future<Integer> probe() {
+    HttpRequest<Buffer> request = client.getAbs(modelsUrl).timeout(timeoutMs);
+    if (!apiKey.isBlank()) {
+      request.bearerTokenAuthentication(apiKey);
+    }
+    return request.send().map(HttpResponse::statusCode);
   }
 
   Future<LlmAnswer> complete(EnrichRequest molecule) {

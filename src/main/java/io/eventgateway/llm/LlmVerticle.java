@@ -19,7 +19,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,22 +75,31 @@ public class LlmVerticle extends VerticleBase {
     answers = Caffeine.newBuilder().maximumSize(llm.getLong("cacheSize"))
         .expireAfterWrite(llm.getLong("cacheTtlMinutes"), TimeUnit.MINUTES).build();
     weightTolerance = llm.getDouble("molecularWeightTolerance");
-    client = new LlmClient(WebClient.create(vertx), llm);
+    // one pooled connection per permitted call: calls never queue in the pool and leave in bursts
+    WebClientOptions http = new WebClientOptions().setKeepAlive(true);
+    client = new LlmClient(WebClient.create(vertx, http, new PoolOptions().setHttp1MaxSize(rate.getInteger("maxInFlight"))), llm);
     vertx.eventBus().consumer(Addresses.LLM_STATE, message -> message.reply(
         new JsonObject().put("circuit", breaker.state().name()).put("failures", breaker.failureCount())));
-    LOG.info("LLM enrichment via {} (model {})", llm.getString("baseUrl"), client.model());
-    return vertx.eventBus().<EnrichRequest>consumer(Addresses.LLM_ENRICH, this::enrich).completion();
+    Future<Void> probed = client.probe()
+        .onSuccess(status -> LOG.info("LLM enrichment via {} (model {}): endpoint answered {}", llm.getString("baseUrl"),
+            client.model(), status))
+        .onFailure(error -> LOG.warn("LLM endpoint {} unreachable ({}); molecules fall back until it answers",
+            llm.getString("baseUrl"), error.getMessage()))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
+    return probed.compose(ready -> vertx.eventBus().<EnrichRequest>consumer(Addresses.LLM_ENRICH, this::enrich).completion());
   }
 
   private void enrich(Message<EnrichRequest> message) {
     EnrichRequest request = message.body();
-    MoleculeFacts facts;
-    try {
-      facts = MoleculeFacts.of(request.smiles());
-    } catch (IllegalArgumentException invalid) {
-      message.reply(EnrichmentResults.invalid(request, invalid.getMessage()));
-      return;
-    }
+    // CDK parsing and descriptors are CPU work: off the event loop
+    vertx.executeBlocking(() -> MoleculeFacts.of(request.smiles()), false)
+        .onSuccess(facts -> enrich(message, facts))
+        .onFailure(invalid -> message.reply(EnrichmentResults.invalid(request, invalid.getMessage())));
+  }
+
+  private void enrich(Message<EnrichRequest> message, MoleculeFacts facts) {
+    EnrichRequest request = message.body();
     LlmAnswer cached = answers.getIfPresent(facts.canonicalSmiles());
     if (cached != null) {
       message.reply(result(request, facts, cached, Enrichment.CACHE, 0));
@@ -128,6 +139,9 @@ public class LlmVerticle extends VerticleBase {
               .onComplete(done -> limiter.release());
         })
         .recover(error -> {
+          if (error instanceof LlmFailure.RateLimited limited) {
+            limiter.pauseFor(limited.retryAfterMs());
+          }
           if (retry >= maxRetries || breaker.state() == CircuitBreakerState.OPEN) {
             return Future.failedFuture(error);
           }

@@ -11,6 +11,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * latency, with configurable rates of {@code 500}s, {@code 429}s with {@code Retry-After}, malformed answers and
  * wrong molecular weights. {@code PUT /sim/config} changes any setting at run time, including {@code "mode":
  * "down"} (connections are reset) and back {@code "up"}; {@code GET /sim/stats} counts what it saw, including the
- * most requests received within any one second, so tests can check the gateway's limits.
+ * most requests received within any one second and the retries of a molecule that came before the
+ * {@code Retry-After} it was given, so tests can check the gateway's limits.
  */
 public class LlmSimulatorVerticle extends VerticleBase {
 
@@ -30,6 +33,7 @@ public class LlmSimulatorVerticle extends VerticleBase {
 
   private final AtomicLong completionIds = new AtomicLong();
   private final Deque<Long> lastSecond = new ArrayDeque<>();
+  private final Map<String, Long> retryNotBefore = new HashMap<>();
   private JsonObject settings;
   private JsonObject stats;
   private HttpServer server;
@@ -41,6 +45,8 @@ public class LlmSimulatorVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
     router.post("/v1/chat/completions").handler(this::complete);
+    router.get("/v1/models").handler(ctx -> json(ctx, 200, new JsonObject().put("object", "list").put("data",
+        new JsonArray().add(new JsonObject().put("id", "simulator").put("object", "model").put("owned_by", "event-gateway")))));
     router.get("/sim/stats").handler(ctx -> json(ctx, 200, stats));
     router.put("/sim/config").handler(ctx -> {
       settings.mergeIn(ctx.body().asJsonObject());
@@ -70,9 +76,15 @@ public class LlmSimulatorVerticle extends VerticleBase {
       ctx.request().connection().close();
       return;
     }
+    String molecule = moleculeKey(ctx);
+    Long notBefore = retryNotBefore.remove(molecule);
+    if (notBefore != null && now < notBefore) {
+      increment("retriedTooEarly");
+    }
     ThreadLocalRandom random = ThreadLocalRandom.current();
     if (random.nextDouble() < settings.getDouble("rateLimitRate")) {
       increment("rateLimited");
+      retryNotBefore.put(molecule, now + settings.getInteger("retryAfterSeconds") * 1000L);
       ctx.response().setStatusCode(429).putHeader("Retry-After", String.valueOf(settings.getInteger("retryAfterSeconds")))
           .end(error("rate_limit_exceeded", "Too many requests").encode());
       return;
@@ -94,23 +106,20 @@ public class LlmSimulatorVerticle extends VerticleBase {
       json(ctx, 400, error("invalid_request_error", "expected the molecule as JSON in the last user message"));
       return;
     }
-    String content;
-    if (random.nextDouble() < settings.getDouble("malformedRate")) {
-      increment("malformed");
-      content = "Sure! The molecular weight is about " + random.nextInt(50, 500) + " g/mol.";
-    } else {
-      boolean wrong = random.nextDouble() < settings.getDouble("wrongAnswerRate");
-      if (wrong) {
-        increment("wrongAnswers");
-      }
-      try {
-        content = SimulatedChemist.answer(molecule, wrong ? 1.3 : 1.0).encode();
-      } catch (IllegalArgumentException invalid) {
-        json(ctx, 400, error("invalid_request_error", invalid.getMessage()));
-        return;
-      }
-    }
-    increment("answered");
+    boolean malformed = random.nextDouble() < settings.getDouble("malformedRate");
+    boolean wrong = !malformed && random.nextDouble() < settings.getDouble("wrongAnswerRate");
+    // CDK work off the event loop, so that arrivals keep being counted when they happen
+    vertx.executeBlocking(() -> malformed
+            ? "Sure! The molecular weight is about " + ThreadLocalRandom.current().nextInt(50, 500) + " g/mol."
+            : SimulatedChemist.answer(molecule, wrong ? 1.3 : 1.0).encode(), false)
+        .onSuccess(content -> {
+          increment(malformed ? "malformed" : wrong ? "wrongAnswers" : "answered");
+          completion(ctx, request, content);
+        })
+        .onFailure(invalid -> json(ctx, 400, error("invalid_request_error", invalid.getMessage())));
+  }
+
+  private void completion(RoutingContext ctx, JsonObject request, String content) {
     json(ctx, 200, new JsonObject()
         .put("id", "chatcmpl-sim-" + completionIds.incrementAndGet())
         .put("object", "chat.completion")
@@ -123,10 +132,19 @@ public class LlmSimulatorVerticle extends VerticleBase {
             .put("total_tokens", 180 + content.length() / 4)));
   }
 
+  /** The molecule a request asks about: how a retry is recognised as one. */
+  private static String moleculeKey(RoutingContext ctx) {
+    JsonObject request = ctx.body().asJsonObject();
+    JsonObject molecule = request == null ? null : EnrichmentPrompt.moleculeOf(request.getJsonArray("messages", new JsonArray()));
+    return molecule == null ? "" : String.valueOf(molecule.getString("smiles"));
+  }
+
   private void resetStats() {
+    retryNotBefore.clear();
     lastSecond.clear();
     stats = new JsonObject().put("requests", 0).put("answered", 0).put("errors", 0).put("rateLimited", 0)
-        .put("malformed", 0).put("wrongAnswers", 0).put("refused", 0).put("maxRequestsInOneSecond", 0);
+        .put("malformed", 0).put("wrongAnswers", 0).put("refused", 0).put("maxRequestsInOneSecond", 0)
+        .put("retriedTooEarly", 0);
   }
 
   private void increment(String counter) {
