@@ -65,6 +65,13 @@ public final class Addresses {
   public static final String ENRICHMENTS_PENDING = "gateway.enrichments.pending";
 
   /**
+   * A stored LLM answer for a molecule, so that a molecule answered before (by another node, or before a restart)
+   * is not sent to the LLM again. Body {@code String} canonical SMILES; reply {@link io.vertx.core.json.JsonObject}
+   * {@code {"properties", "rawAnswer", "model"}}. Fails {@code 404} when none is stored.
+   */
+  public static final String ENRICHMENTS_BY_SMILES = "gateway.enrichments.by-smiles";
+
+  /**
    * A stored molecule event with its enrichment. Body {@code String} event id; reply
    * {@link io.vertx.core.json.JsonObject}. Fails {@code 404} when no such molecule event is stored.
    */

@@ -11,8 +11,9 @@ import java.util.Set;
  *
  * @param properties the six properties, each {@code {"value": …, "evidence": …}}
  * @param raw the model's answer text as received
+ * @param reused read back from the store, not asked of the model now
  */
-public record LlmAnswer(JsonObject properties, String raw, String model) {
+public record LlmAnswer(JsonObject properties, String raw, String model, boolean reused) {
 
   private static final Set<String> SOLUBILITY = Set.of("very_soluble", "soluble", "slightly_soluble", "insoluble");
   private static final Set<String> STATES = Set.of("solid", "liquid", "gas");
@@ -39,7 +40,7 @@ public record LlmAnswer(JsonObject properties, String raw, String model) {
       checkValue(key, property.getValue("value"));
       properties.put(key, new JsonObject().put("value", property.getValue("value")).put("evidence", evidence));
     }
-    return new LlmAnswer(properties, content, model);
+    return new LlmAnswer(properties, content, model, false);
   }
 
   private static void checkValue(String key, Object value) {

@@ -108,8 +108,8 @@ public class LlmVerticle extends VerticleBase {
     Future<LlmAnswer> shared = callsInFlight.get(facts.canonicalSmiles());
     long started = System.nanoTime();
     Future<LlmAnswer> call = shared != null ? shared : call(request, facts.canonicalSmiles());
-    String source = shared != null ? Enrichment.CACHE : Enrichment.LLM;
-    call.onSuccess(answer -> message.reply(result(request, facts, answer, source,
+    call.onSuccess(answer -> message.reply(result(request, facts, answer,
+            shared != null || answer.reused() ? Enrichment.CACHE : Enrichment.LLM,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))
         .onFailure(error -> {
           if (request.llmOnly()) {
@@ -121,9 +121,18 @@ public class LlmVerticle extends VerticleBase {
   }
 
   private Future<LlmAnswer> call(EnrichRequest request, String canonicalSmiles) {
-    Future<LlmAnswer> call = attempt(request, 0).onSuccess(answer -> answers.put(canonicalSmiles, answer));
+    Future<LlmAnswer> call = storedAnswer(canonicalSmiles)
+        .recover(notStored -> attempt(request, 0))
+        .onSuccess(answer -> answers.put(canonicalSmiles, answer));
     callsInFlight.put(canonicalSmiles, call);
     return call.onComplete(done -> callsInFlight.remove(canonicalSmiles));
+  }
+
+  /** An answer stored earlier for the same molecule (before a restart, or by another node). */
+  private Future<LlmAnswer> storedAnswer(String canonicalSmiles) {
+    return vertx.eventBus().<JsonObject>request(Addresses.ENRICHMENTS_BY_SMILES, canonicalSmiles)
+        .map(reply -> new LlmAnswer(reply.body().getJsonObject("properties"), reply.body().getString("rawAnswer"),
+            reply.body().getString("model"), true));
   }
 
   /** One paced attempt through the breaker; retried while retries remain and the circuit is not open. */

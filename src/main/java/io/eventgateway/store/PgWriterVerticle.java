@@ -16,6 +16,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the processing side's pool: stores each {@link PersistBatch} with one multi-row insert and replies with the
  * number of new rows ({@link Addresses#EVENTS_PERSIST}); stores enrichments ({@link Addresses#ENRICHMENTS_PERSIST})
- * and lists those awaiting the backfill ({@link Addresses#ENRICHMENTS_PENDING}).
+ * lists those awaiting the backfill ({@link Addresses#ENRICHMENTS_PENDING}) and finds stored
+ * answers by molecule ({@link Addresses#ENRICHMENTS_BY_SMILES}).
  */
 public class PgWriterVerticle extends VerticleBase {
 
@@ -47,6 +49,7 @@ public class PgWriterVerticle extends VerticleBase {
     pool = PgPools.shared(vertx, postgres, "gateway-pg-writer", postgres.getInteger("poolSize"));
     vertx.eventBus().<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
     vertx.eventBus().<Integer>consumer(Addresses.ENRICHMENTS_PENDING, this::pendingEnrichments);
+    vertx.eventBus().<String>consumer(Addresses.ENRICHMENTS_BY_SMILES, this::answerBySmiles);
     return vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, this::persist).completion();
   }
 
@@ -87,6 +90,20 @@ public class PgWriterVerticle extends VerticleBase {
           rows.forEach(row -> requests.add(
               EnrichRequest.ofMolecule(row.getString("event_id"), row.getJsonObject("data"), true)));
           message.reply(new EnrichRequestBatch(requests));
+        })
+        .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
+  }
+
+  private void answerBySmiles(Message<String> message) {
+    pool.preparedQuery(SqlQueries.SELECT_ANSWER_BY_SMILES).execute(Tuple.of(message.body()))
+        .onSuccess(rows -> {
+          if (rows.size() == 0) {
+            message.fail(FailureCodes.NOT_FOUND, "no stored answer");
+          } else {
+            Row row = rows.iterator().next();
+            message.reply(new JsonObject().put("properties", row.getJsonObject("properties"))
+                .put("rawAnswer", row.getString("raw_answer")).put("model", row.getString("model")));
+          }
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
   }

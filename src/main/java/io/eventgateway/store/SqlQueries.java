@@ -49,6 +49,11 @@ final class SqlQueries {
       WHERE m.source = 'fallback' ORDER BY m.enriched_at LIMIT $1
       """;
 
+  static final String SELECT_ANSWER_BY_SMILES = """
+      SELECT properties, raw_answer, model FROM molecule_enrichments
+      WHERE canonical_smiles = $1 AND source = 'llm' AND NOT llm_mismatch LIMIT 1
+      """;
+
   static final String SELECT_MOLECULE = """
       SELECT e.event_id, e.event_type, e.family, e.source, e.subject, e.event_time, e.data, e.schema_id,
              e.topic, e.kafka_partition, e.kafka_offset, e.received_at, e.stored_at,

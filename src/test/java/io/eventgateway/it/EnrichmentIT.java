@@ -78,6 +78,24 @@ class EnrichmentIT {
 
   @Test
   @Order(2)
+  @DisplayName("a restarted gateway reuses the stored answers instead of asking the LLM again")
+  void storedAnswersSurviveRestart() {
+    JsonObject config = gateway.config();
+    gateway.close();
+    gateway = GatewayInstance.start(GatewayInstance.withFreePorts(config), "all");
+    api = new ApiClient(gateway.apiUrl());
+    int requestsBefore = simulator.stats().getInteger("requests");
+
+    JsonObject event = ApiClient.molecule("Aspirin (after restart)", ASPIRIN, null);
+    assertThat(api.postEvent(event).status()).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(30)).until(() -> api.enrichment(event.getString("id")) != null);
+
+    assertThat(api.enrichment(event.getString("id")).getString("source")).isEqualTo("cache");
+    assertThat(simulator.stats().getInteger("requests")).isEqualTo(requestsBefore);
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("a wrong molecular weight from the LLM is stored but flagged as a mismatch")
   void wrongWeightIsFlagged() {
     simulator.configure(new JsonObject().put("wrongAnswerRate", 1.0));
@@ -94,7 +112,7 @@ class EnrichmentIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   @DisplayName("an invalid SMILES gets a clear error in its enrichment record, and the next molecule still flows")
   void invalidSmiles() {
     JsonObject invalid = ApiClient.molecule("Broken", "C1CC(", null);
@@ -110,7 +128,7 @@ class EnrichmentIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   @DisplayName("malformed answers are failures: never stored as enrichment, the molecule falls back to CDK")
   void malformedAnswers() {
     simulator.configure(new JsonObject().put("malformedRate", 1.0));
