@@ -17,6 +17,7 @@ import io.vertx.circuitbreaker.RetryPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.PoolOptions;
@@ -45,6 +46,7 @@ public class LlmVerticle extends VerticleBase {
       .publishPercentiles(0.5, 0.95, 0.99).register(Metrics.globalRegistry);
   private final Counter mismatches = Counter.builder("gateway.llm.mismatches")
       .description("LLM answers whose molecular weight or formula disagree with CDK").register(Metrics.globalRegistry);
+  private WorkerExecutor cdk;
   private CircuitBreaker breaker;
   private CallLimiter limiter;
   private LlmClient client;
@@ -56,6 +58,7 @@ public class LlmVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject llm = config().getJsonObject("llm");
+    cdk = vertx.createSharedWorkerExecutor("gateway-cdk", llm.getInteger("cdkThreads"));
     JsonObject breakerConfig = llm.getJsonObject("breaker");
     breaker = CircuitBreaker.create("llm", vertx, new CircuitBreakerOptions()
         .setMaxFailures(breakerConfig.getInteger("maxFailures"))
@@ -92,8 +95,9 @@ public class LlmVerticle extends VerticleBase {
 
   private void enrich(Message<EnrichRequest> message) {
     EnrichRequest request = message.body();
-    // CDK parsing and descriptors are CPU work: off the event loop
-    vertx.executeBlocking(() -> MoleculeFacts.of(request.smiles()), false)
+    // CDK parsing and descriptors are CPU work: off the event loop, on a bounded pool so that a burst of
+    // fallbacks during an outage cannot take every core from ingestion and the other families
+    cdk.executeBlocking(() -> MoleculeFacts.of(request.smiles()), false)
         .onSuccess(facts -> enrich(message, facts))
         .onFailure(invalid -> message.reply(EnrichmentResults.invalid(request, invalid.getMessage())));
   }
@@ -186,6 +190,6 @@ public class LlmVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     breaker.close();
-    return Future.succeededFuture();
+    return cdk.close();
   }
 }
