@@ -13,7 +13,9 @@ import java.util.UUID;
 /** A plain JDK HTTP client speaking to the gateway from outside, as a user's client would. */
 final class ApiClient {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 as curl and most event producers speak it; the JDK client's h2c upgrade once hung a run past its timeout
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
 
   ApiClient(String baseUrl) {
