@@ -3,7 +3,6 @@ package io.eventgateway.dev;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
@@ -38,8 +37,8 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param controllerPort the KRaft controller port, {@code 0} for a free one
    */
   public static EmbeddedKafka start(Path dir, int port, int controllerPort) {
-    int brokerPort = port == 0 ? freePort() : port;
-    int quorumPort = controllerPort == 0 ? freePort() : controllerPort;
+    int brokerPort = port == 0 ? FreePorts.pick() : port;
+    int quorumPort = controllerPort == 0 ? FreePorts.pick() : controllerPort;
     Properties properties = new Properties();
     properties.put("process.roles", "broker,controller");
     properties.put("node.id", "1");
@@ -98,14 +97,5 @@ public final class EmbeddedKafka implements AutoCloseable {
   public void close() {
     server.shutdown();
     server.awaitShutdown();
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -34,7 +34,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       EmbeddedPostgres postgres = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir.toAbsolutePath())
           .setCleanDataDirectory(clean)
-          .setPort(port == 0 ? EmbeddedKafka.freePort() : port)
+          .setPort(port == 0 ? FreePorts.pick() : port)
           .setRegisterShutdownHook(false)
           .setPGStartupWait(Duration.ofSeconds(60))
           .setServerConfig("max_connections", "200")

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.function.Function;
 
 /**
  * Owns the read pool: one stored event by id ({@link Addresses#EVENTS_GET}), one molecule event with its
@@ -28,25 +29,22 @@ public class EventQueryVerticle extends VerticleBase {
   }
 
   private void get(Message<String> message) {
-    pool.preparedQuery(SqlQueries.SELECT_EVENT).execute(Tuple.of(message.body()))
-        .onSuccess(rows -> {
-          if (rows.size() == 0) {
-            message.fail(FailureCodes.NOT_FOUND, "no event with id " + message.body());
-          } else {
-            message.reply(toJson(rows.iterator().next()));
-          }
-        })
-        .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
+    replyWithRow(message, SqlQueries.SELECT_EVENT, "no event with id ", EventQueryVerticle::toJson);
   }
 
   private void molecule(Message<String> message) {
-    pool.preparedQuery(SqlQueries.SELECT_MOLECULE).execute(Tuple.of(message.body()))
+    replyWithRow(message, SqlQueries.SELECT_MOLECULE, "no molecule event with id ",
+        row -> toJson(row).put("enrichment", enrichment(row)));
+  }
+
+  /** Replies with the query's first row for the id in the body, or fails {@code 404}. */
+  private void replyWithRow(Message<String> message, String sql, String notFound, Function<Row, JsonObject> toJson) {
+    pool.preparedQuery(sql).execute(Tuple.of(message.body()))
         .onSuccess(rows -> {
           if (rows.size() == 0) {
-            message.fail(FailureCodes.NOT_FOUND, "no molecule event with id " + message.body());
+            message.fail(FailureCodes.NOT_FOUND, notFound + message.body());
           } else {
-            Row row = rows.iterator().next();
-            message.reply(toJson(row).put("enrichment", enrichment(row)));
+            message.reply(toJson.apply(rows.iterator().next()));
           }
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));

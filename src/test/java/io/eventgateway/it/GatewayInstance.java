@@ -3,12 +3,10 @@ package io.eventgateway.it;
 import io.eventgateway.GatewayVertx;
 import io.eventgateway.MainVerticle;
 import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.dev.FreePorts;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -50,8 +48,8 @@ final class GatewayInstance implements AutoCloseable {
   /** The same configuration on other ports, for a second instance. */
   static JsonObject withFreePorts(JsonObject config) {
     JsonObject copy = config.copy();
-    copy.getJsonObject("http").put("port", freePort());
-    copy.getJsonObject("management").put("port", freePort());
+    copy.getJsonObject("http").put("port", FreePorts.pick());
+    copy.getJsonObject("management").put("port", FreePorts.pick());
     return copy;
   }
 
@@ -99,14 +97,6 @@ final class GatewayInstance implements AutoCloseable {
       vertx.close().await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("gateway did not stop", e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

@@ -1,12 +1,10 @@
 package io.eventgateway.it;
 
+import io.eventgateway.dev.FreePorts;
 import io.eventgateway.llm.sim.LlmSimulatorVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.concurrent.TimeUnit;
@@ -19,12 +17,7 @@ final class LlmSimulator implements AutoCloseable {
   private final ApiClient http;
 
   LlmSimulator(JsonObject settings) {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    int port = FreePorts.pick();
     JsonObject config = new JsonObject().put("llmSimulator", settings.copy().put("host", "127.0.0.1").put("port", port));
     try {
       vertx.deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
