@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the public HTTP API server: {@code POST /v1/events} (CloudEvents in), the read API and the schema-by-id
- * endpoint. Deploy one instance per event loop; Vert.x spreads connections across them.
+ * Owns the public HTTP API server: {@code POST /v1/events} (CloudEvents in), {@code /v1/stream} (CloudEvents over
+ * a WebSocket, one ack per event), the read API and the schema-by-id endpoint. Deploy one instance per event loop; Vert.x spreads connections across them.
  */
 public class HttpIngestVerticle extends VerticleBase {
 
@@ -38,9 +38,15 @@ public class HttpIngestVerticle extends VerticleBase {
   private Router router(EventCatalog catalog, JsonObject http) {
     Router router = Router.router(vertx);
     ReadHandlers reads = new ReadHandlers(vertx, catalog);
+    EventProducer producer = new EventProducer(vertx, http.getLong("produceTimeoutMs"));
     router.post("/v1/events")
         .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
-        .handler(new IngestHandler(vertx, catalog, http));
+        .handler(new IngestHandler(catalog, producer, http));
+    router.get("/v1/stream").handler(ctx -> ctx.request().toWebSocket()
+        .onSuccess(socket -> new StreamSession(vertx, socket, new CloudEventsReader(http.getInteger("maxBatchEvents")),
+            new EventValidator(catalog), producer, http.getInteger("streamMaxPendingEvents")).start())
+        .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required",
+            "/v1/stream takes a WebSocket upgrade: " + error.getMessage())));
     router.get("/v1/events/:id").handler(reads::event);
     router.get("/v1/molecules/:id").handler(reads::molecule);
     router.get("/v1/types").handler(reads::types);

@@ -1,14 +1,8 @@
 package io.eventgateway.ingest;
 
-import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
-import io.eventgateway.bus.ProduceBatch;
-import io.eventgateway.bus.ProduceResult;
 import io.eventgateway.schema.EventCatalog;
-import io.eventgateway.schema.FieldError;
 import io.vertx.core.Handler;
-import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
@@ -26,18 +20,16 @@ final class IngestHandler implements Handler<RoutingContext> {
 
   private static final String RETRY_AFTER_SECONDS = "5";
 
-  private final Vertx vertx;
   private final CloudEventsReader reader;
   private final EventValidator validator;
   private final EventCatalog catalog;
-  private final DeliveryOptions produceOptions;
+  private final EventProducer producer;
 
-  IngestHandler(Vertx vertx, EventCatalog catalog, JsonObject http) {
-    this.vertx = vertx;
+  IngestHandler(EventCatalog catalog, EventProducer producer, JsonObject http) {
     this.catalog = catalog;
     this.reader = new CloudEventsReader(http.getInteger("maxBatchEvents"));
     this.validator = new EventValidator(catalog);
-    this.produceOptions = new DeliveryOptions().setSendTimeout(http.getInteger("produceTimeoutMs"));
+    this.producer = producer;
   }
 
   @Override
@@ -63,28 +55,16 @@ final class IngestHandler implements Handler<RoutingContext> {
       respond(ctx, results);
       return;
     }
-    ProduceBatch batch = new ProduceBatch(accepted.stream().map(EventValidator.Accepted::record).toList());
-    vertx.eventBus().<ProduceResult>request(Addresses.EVENTS_PRODUCE, batch, produceOptions)
-        .onSuccess(reply -> {
-          List<ProduceResult.Outcome> outcomes = reply.body().outcomes();
+    producer.produce(accepted)
+        .onSuccess(produced -> {
           for (int i = 0; i < accepted.size(); i++) {
-            EventValidator.Accepted event = accepted.get(i);
-            ProduceResult.Outcome outcome = outcomes.get(i);
-            results[event.index()] = outcome.succeeded()
-                ? stored(event, outcome)
-                : new EventError(event.index(), event.id(), 503, "Kafka did not acknowledge the event", List.of(
-                    new FieldError("", outcome.error())));
+            results[accepted.get(i).index()] = produced.get(i);
           }
           respond(ctx, results);
         })
         .onFailure(error -> Problem.send(ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS),
             Problem.of(produceFailureStatus(error), "kafka-unavailable", "Kafka unavailable",
                 "No event of this request was acknowledged: " + error.getMessage())));
-  }
-
-  private static JsonObject stored(EventValidator.Accepted event, ProduceResult.Outcome outcome) {
-    return new JsonObject().put("index", event.index()).put("id", event.id()).put("status", 202)
-        .put("topic", outcome.topic()).put("partition", outcome.partition()).put("offset", outcome.offset());
   }
 
   private static int produceFailureStatus(Throwable error) {

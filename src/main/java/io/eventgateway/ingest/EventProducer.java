@@ -1,0 +1,50 @@
+package io.eventgateway.ingest;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.ProduceBatch;
+import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.schema.FieldError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sends accepted events to {@link io.eventgateway.kafka.KafkaProducerVerticle} as one batch and turns Kafka's
+ * outcome for each into its result: a {@code 202} record of where it was stored, or an {@link EventError}
+ * {@code 503}. Shared by the HTTP and the WebSocket ingest.
+ */
+final class EventProducer {
+
+  private final Vertx vertx;
+  private final DeliveryOptions options;
+
+  EventProducer(Vertx vertx, long timeoutMs) {
+    this.vertx = vertx;
+    this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+  }
+
+  /**
+   * @return one result per event, in order: a {@link JsonObject} or an {@link EventError}; fails as a whole when
+   *     the producer could not be reached or did not answer in time
+   */
+  Future<List<Object>> produce(List<EventValidator.Accepted> events) {
+    ProduceBatch batch = new ProduceBatch(events.stream().map(EventValidator.Accepted::record).toList());
+    return vertx.eventBus().<ProduceResult>request(Addresses.EVENTS_PRODUCE, batch, options).map(reply -> {
+      List<ProduceResult.Outcome> outcomes = reply.body().outcomes();
+      List<Object> results = new ArrayList<>(events.size());
+      for (int i = 0; i < events.size(); i++) {
+        EventValidator.Accepted event = events.get(i);
+        ProduceResult.Outcome outcome = outcomes.get(i);
+        results.add(outcome.succeeded()
+            ? new JsonObject().put("index", event.index()).put("id", event.id()).put("status", 202)
+                .put("topic", outcome.topic()).put("partition", outcome.partition()).put("offset", outcome.offset())
+            : new EventError(event.index(), event.id(), 503, "Kafka did not acknowledge the event",
+                List.of(new FieldError("", outcome.error()))));
+      }
+      return results;
+    });
+  }
+}

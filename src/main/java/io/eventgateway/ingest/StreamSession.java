@@ -1,0 +1,152 @@
+package io.eventgateway.ingest;
+
+import io.eventgateway.schema.FieldError;
+import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One WebSocket ingest connection ({@code /v1/stream}). Each text frame holds one CloudEvent or several as NDJSON;
+ * every event gets exactly one ack, in the order the events came, sent once Kafka acknowledged it (or with the
+ * reason it was refused). Events read within one event-loop turn go to Kafka as one batch.
+ *
+ * <p>Flow control: when {@code maxPending} events await their ack, or the client does not read its acks fast
+ * enough (the write queue is full), the session stops reading the socket until it catches up, so a fast or stuck
+ * client costs bounded memory.
+ */
+final class StreamSession {
+
+  private static final MultiMap NO_HEADERS = MultiMap.caseInsensitiveMultiMap();
+  /** Events read from every WebSocket of this process and not yet acknowledged to their client. */
+  private static final AtomicLong PENDING = Metrics.gauge("gateway.stream.pending.events", new AtomicLong());
+
+  /** An event's place in the ack order; {@code ack} is set when its outcome is known. */
+  private static final class Slot {
+    final long seq;
+    JsonObject ack;
+
+    Slot(long seq) {
+      this.seq = seq;
+    }
+  }
+
+  private final ServerWebSocket socket;
+  private final Context context;
+  private final CloudEventsReader reader;
+  private final EventValidator validator;
+  private final EventProducer producer;
+  private final int maxPending;
+  private final Deque<Slot> pending = new ArrayDeque<>();
+  private List<EventValidator.Accepted> batch = new ArrayList<>();
+  private List<Slot> batchSlots = new ArrayList<>();
+  private long nextSeq;
+  private boolean paused;
+
+  StreamSession(Vertx vertx, ServerWebSocket socket, CloudEventsReader reader, EventValidator validator,
+      EventProducer producer, int maxPending) {
+    this.socket = socket;
+    this.context = vertx.getOrCreateContext();
+    this.reader = reader;
+    this.validator = validator;
+    this.producer = producer;
+    this.maxPending = maxPending;
+  }
+
+  void start() {
+    socket.textMessageHandler(this::frame);
+    socket.binaryMessageHandler(binary -> refuse("binary frames are not accepted; send CloudEvents as JSON text"));
+    socket.drainHandler(drained -> resumeIfCaughtUp());
+    socket.closeHandler(closed -> PENDING.addAndGet(-pending.size()));
+  }
+
+  private void frame(String text) {
+    long receivedAt = System.currentTimeMillis();
+    List<Object> items;
+    try {
+      items = reader.read(CloudEventsReader.NDJSON, NO_HEADERS, Buffer.buffer(text));
+    } catch (RequestRejected rejected) {
+      refuse(rejected.problem().getString("detail"));
+      return;
+    }
+    for (Object item : items) {
+      Slot slot = enqueue();
+      Object result = item instanceof JsonObject event ? validator.validate(0, event, receivedAt) : item;
+      if (result instanceof EventValidator.Accepted accepted) {
+        if (batch.isEmpty()) {
+          context.runOnContext(endOfTurn -> flush());
+        }
+        batch.add(accepted);
+        batchSlots.add(slot);
+      } else {
+        slot.ack = ack(slot, result);
+      }
+    }
+    writeReadyAcks();
+    if (pending.size() >= maxPending || socket.writeQueueFull()) {
+      paused = true;
+      socket.pause();
+    }
+  }
+
+  /** A frame that is not an event at all still gets one ack, so the client's count stays right. */
+  private void refuse(String reason) {
+    Slot slot = enqueue();
+    slot.ack = ack(slot, EventError.invalid(0, null, "", reason));
+    writeReadyAcks();
+  }
+
+  private Slot enqueue() {
+    Slot slot = new Slot(nextSeq++);
+    pending.add(slot);
+    PENDING.incrementAndGet();
+    return slot;
+  }
+
+  private void flush() {
+    List<EventValidator.Accepted> events = batch;
+    List<Slot> slots = batchSlots;
+    batch = new ArrayList<>();
+    batchSlots = new ArrayList<>();
+    producer.produce(events)
+        .onSuccess(results -> {
+          for (int i = 0; i < slots.size(); i++) {
+            slots.get(i).ack = ack(slots.get(i), results.get(i));
+          }
+        })
+        .onFailure(error -> slots.forEach(slot -> slot.ack = ack(slot, new EventError(0, null, 503,
+            "Kafka unavailable", List.of(new FieldError("", error.getMessage()))))))
+        .onComplete(done -> {
+          writeReadyAcks();
+          resumeIfCaughtUp();
+        });
+  }
+
+  private void writeReadyAcks() {
+    while (!pending.isEmpty() && pending.peek().ack != null && !socket.isClosed()) {
+      socket.writeTextMessage(pending.poll().ack.encode());
+      PENDING.decrementAndGet();
+    }
+  }
+
+  private void resumeIfCaughtUp() {
+    if (paused && pending.size() < maxPending / 2 && !socket.writeQueueFull()) {
+      paused = false;
+      socket.resume();
+    }
+  }
+
+  private static JsonObject ack(Slot slot, Object result) {
+    JsonObject ack = result instanceof EventError error ? error.toJson() : ((JsonObject) result).copy();
+    ack.remove("index");
+    return ack.put("seq", slot.seq);
+  }
+}
