@@ -77,6 +77,13 @@ public final class Addresses {
    */
   public static final String MOLECULES_GET = "gateway.molecules.get";
 
+  /**
+   * An analytics query. Body {@link io.vertx.core.json.JsonObject} {@code {"query": "user" | "event-counts" |
+   * "top-events" | "funnel", …validated parameters}}; reply {@link io.vertx.core.json.JsonObject}. Fails {@code 404}
+   * for an unknown user, {@code 503} when the database is unreachable.
+   */
+  public static final String ANALYTICS_QUERY = "gateway.analytics.query";
+
   private Addresses() {
   }
 }

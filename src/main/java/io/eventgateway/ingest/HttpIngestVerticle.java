@@ -50,6 +50,11 @@ public class HttpIngestVerticle extends VerticleBase {
     router.get("/v1/events/:id").handler(reads::event);
     router.get("/v1/molecules/:id").handler(reads::molecule);
     router.get("/v1/types").handler(reads::types);
+    AnalyticsHandlers analytics = new AnalyticsHandlers(vertx);
+    router.get("/v1/analytics/users/:userId").handler(analytics::user);
+    router.get("/v1/analytics/event-counts").handler(analytics::eventCounts);
+    router.get("/v1/analytics/top-events").handler(analytics::topEvents);
+    router.get("/v1/analytics/funnel").handler(analytics::funnel);
     router.get("/registry/schemas/ids/:id").handler(reads::schemaById);
     router.route().last().handler(ctx -> Problem.send(ctx.response(),
         Problem.of(404, "not-found", "Not found", "No resource at " + ctx.request().method() + " " + ctx.request().path())));

@@ -60,7 +60,7 @@ public class PgWriterVerticle extends VerticleBase {
         .onSuccess(rows -> {
           sample.stop(writeLatency);
           batchSizes.record(events.size());
-          message.reply(rows.rowCount());
+          message.reply(rows.iterator().next().getInteger("inserted"));
         })
         .onFailure(error -> {
           LOG.warn("Writing a batch of {} events failed: {}", events.size(), error.getMessage());

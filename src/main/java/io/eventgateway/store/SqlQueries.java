@@ -5,16 +5,50 @@ final class SqlQueries {
 
   /**
    * One statement per batch: twelve parallel arrays unnested into rows. Replays and redeliveries hit the
-   * primary key and insert nothing, so at-least-once delivery stores every event exactly once.
+   * primary key and insert nothing, so at-least-once delivery stores every event exactly once. The user analytics
+   * are updated in the same statement (one transaction) from the rows it newly inserted, so a replay never
+   * counts twice and a failed write counts nothing.
    */
   static final String INSERT_EVENTS = """
-      INSERT INTO events (event_id, event_type, family, source, subject, event_time, data, schema_id,
-                          topic, kafka_partition, kafka_offset, received_at)
-      SELECT id, type, family, source, subject, time, data::jsonb, schema_id, topic, part, off, received
-      FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
-                  $8::int[], $9::text[], $10::int[], $11::bigint[], $12::timestamptz[])
-           AS t(id, type, family, source, subject, time, data, schema_id, topic, part, off, received)
-      ON CONFLICT (event_id) DO NOTHING
+      WITH inserted AS (
+        INSERT INTO events (event_id, event_type, family, source, subject, event_time, data, schema_id,
+                            topic, kafka_partition, kafka_offset, received_at)
+        SELECT id, type, family, source, subject, time, data::jsonb, schema_id, topic, part, off, received
+        FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
+                    $8::int[], $9::text[], $10::int[], $11::bigint[], $12::timestamptz[])
+             AS t(id, type, family, source, subject, time, data, schema_id, topic, part, off, received)
+        ON CONFLICT (event_id) DO NOTHING
+        RETURNING event_type, family, COALESCE(event_time, received_at) AS at, data
+      ), analytics AS (
+        SELECT data ->> 'user_id' AS user_id, data ->> 'session_id' AS session_id, event_type, at,
+               CASE WHEN event_type = 'analytics.purchase' THEN (data ->> 'total')::numeric END AS revenue
+        FROM inserted WHERE family = 'analytics' AND data ->> 'user_id' IS NOT NULL
+      ), per_user AS (
+        INSERT INTO user_stats AS s (user_id, first_seen, last_seen, events, purchases, revenue)
+        SELECT user_id, min(at), max(at), count(*), count(revenue), COALESCE(sum(revenue), 0)
+        FROM analytics GROUP BY user_id
+        ON CONFLICT (user_id) DO UPDATE SET
+            first_seen = LEAST(s.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen),
+            events = s.events + EXCLUDED.events, purchases = s.purchases + EXCLUDED.purchases,
+            revenue = s.revenue + EXCLUDED.revenue
+      ), per_type AS (
+        INSERT INTO user_event_counts AS c (user_id, event_type, count)
+        SELECT user_id, event_type, count(*) FROM analytics GROUP BY user_id, event_type
+        ON CONFLICT (user_id, event_type) DO UPDATE SET count = c.count + EXCLUDED.count
+      ), per_minute AS (
+        INSERT INTO event_counts_minute AS m (bucket, event_type, count)
+        SELECT date_trunc('minute', at), event_type, count(*) FROM analytics GROUP BY 1, 2
+        ON CONFLICT (bucket, event_type) DO UPDATE SET count = m.count + EXCLUDED.count
+      ), per_session AS (
+        INSERT INTO user_sessions AS u (session_id, user_id, started_at, last_at, ended_at, events)
+        SELECT session_id, min(user_id), min(at), max(at),
+               max(at) FILTER (WHERE event_type = 'analytics.session_end'), count(*)
+        FROM analytics WHERE session_id IS NOT NULL GROUP BY session_id
+        ON CONFLICT (session_id) DO UPDATE SET
+            started_at = LEAST(u.started_at, EXCLUDED.started_at), last_at = GREATEST(u.last_at, EXCLUDED.last_at),
+            ended_at = COALESCE(EXCLUDED.ended_at, u.ended_at), events = u.events + EXCLUDED.events
+      )
+      SELECT count(*) AS inserted FROM inserted
       """;
 
   static final String SELECT_EVENT = """

@@ -85,7 +85,7 @@ class ProcessorRestartIT {
   }
 
   /** Records of the family topics not yet committed by the processing group. */
-  private static long lag(JsonObject config) throws Exception {
+  static long lag(JsonObject config) throws Exception {
     JsonObject kafka = config.getJsonObject("kafka");
     Properties properties = new Properties();
     properties.put("bootstrap.servers", kafka.getString("bootstrap.servers"));

@@ -1,0 +1,51 @@
+package io.eventgateway.analytics;
+
+import java.util.StringJoiner;
+
+/** The SQL of the analytics read API, over the rollups maintained with the raw rows and over the raw rows. */
+final class AnalyticsQueries {
+
+  static final String USER = "SELECT first_seen, last_seen, events, purchases, revenue FROM user_stats WHERE user_id = $1";
+  static final String USER_COUNTS = "SELECT event_type, count FROM user_event_counts WHERE user_id = $1 ORDER BY event_type";
+  static final String USER_SESSIONS =
+      "SELECT count(*) AS sessions, count(ended_at) AS ended FROM user_sessions WHERE user_id = $1";
+
+  /** $1 bucket (minute or hour), $2 from, $3 to, $4 event type or null for all. */
+  static final String EVENT_COUNTS = """
+      SELECT date_trunc($1, bucket) AS time, event_type, sum(count)::bigint AS count FROM event_counts_minute
+      WHERE bucket >= $2 AND bucket < $3 AND ($4::text IS NULL OR event_type = $4)
+      GROUP BY 1, 2 ORDER BY 1, 2
+      """;
+
+  /** $1 from, $2 to, $3 limit. */
+  static final String TOP_EVENTS = """
+      SELECT event_type, sum(count)::bigint AS count FROM event_counts_minute
+      WHERE bucket >= $1 AND bucket < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3
+      """;
+
+  private static final String AT = "COALESCE(e.event_time, e.received_at)";
+
+  private AnalyticsQueries() {
+  }
+
+  /**
+   * Users reaching each step in order: step 1 in the window, each next step strictly after the user's first time
+   * at the previous one, still within the window. Parameters: $1 from, $2 to, then one event type per step.
+   */
+  static String funnel(int steps) {
+    StringBuilder sql = new StringBuilder("WITH s1 AS (SELECT e.data ->> 'user_id' AS u, min(" + AT + ") AS t"
+        + " FROM events e WHERE e.family = 'analytics' AND e.event_type = $3 AND " + AT + " >= $1 AND " + AT + " < $2"
+        + " GROUP BY 1)");
+    for (int step = 2; step <= steps; step++) {
+      sql.append(", s").append(step).append(" AS (SELECT p.u, min(").append(AT).append(") AS t FROM s").append(step - 1)
+          .append(" p JOIN events e ON e.family = 'analytics' AND e.event_type = $").append(step + 2)
+          .append(" AND e.data ->> 'user_id' = p.u AND ").append(AT).append(" > p.t AND ").append(AT)
+          .append(" < $2 GROUP BY p.u)");
+    }
+    StringJoiner counts = new StringJoiner(", ", " SELECT ", "");
+    for (int step = 1; step <= steps; step++) {
+      counts.add("(SELECT count(*) FROM s" + step + ") AS step" + step);
+    }
+    return sql.append(counts).toString();
+  }
+}

@@ -1,0 +1,135 @@
+package io.eventgateway.analytics;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.store.PgPools;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Owns the analytics read pool and answers {@link Addresses#ANALYTICS_QUERY}: a user's rollup, event counts per
+ * minute or hour, the top event types, and funnels. Requests arrive validated by the HTTP layer.
+ */
+public class AnalyticsQueryVerticle extends VerticleBase {
+
+  private Pool pool;
+
+  @Override
+  public Future<?> start() {
+    JsonObject postgres = config().getJsonObject("postgres");
+    pool = PgPools.shared(vertx, postgres, "gateway-pg-analytics", Math.max(2, postgres.getInteger("poolSize") / 2));
+    return vertx.eventBus().<JsonObject>consumer(Addresses.ANALYTICS_QUERY, this::query).completion();
+  }
+
+  private void query(Message<JsonObject> message) {
+    JsonObject request = message.body();
+    Future<JsonObject> answer = switch (request.getString("query")) {
+      case "user" -> user(request.getString("userId"));
+      case "event-counts" -> eventCounts(request);
+      case "top-events" -> topEvents(request);
+      case "funnel" -> funnel(request);
+      default -> Future.failedFuture(new IllegalArgumentException("unknown query " + request.getString("query")));
+    };
+    answer.onSuccess(message::reply).onFailure(error -> message.fail(
+        error instanceof NotFound ? FailureCodes.NOT_FOUND : FailureCodes.UNAVAILABLE, error.getMessage()));
+  }
+
+  private Future<JsonObject> user(String userId) {
+    Tuple id = Tuple.of(userId);
+    return Future.all(pool.preparedQuery(AnalyticsQueries.USER).execute(id),
+            pool.preparedQuery(AnalyticsQueries.USER_COUNTS).execute(id),
+            pool.preparedQuery(AnalyticsQueries.USER_SESSIONS).execute(id))
+        .compose(all -> {
+          RowSet<Row> stats = all.resultAt(0);
+          if (stats.size() == 0) {
+            return Future.failedFuture(new NotFound("no analytics events for user " + userId));
+          }
+          Row user = stats.iterator().next();
+          JsonObject byType = new JsonObject();
+          all.<RowSet<Row>>resultAt(1).forEach(row -> byType.put(row.getString("event_type"), row.getLong("count")));
+          Row sessions = all.<RowSet<Row>>resultAt(2).iterator().next();
+          return Future.succeededFuture(new JsonObject()
+              .put("userId", userId)
+              .put("firstSeen", instant(user.getOffsetDateTime("first_seen")))
+              .put("lastSeen", instant(user.getOffsetDateTime("last_seen")))
+              .put("events", user.getLong("events"))
+              .put("countsByType", byType)
+              .put("sessions", sessions.getLong("sessions"))
+              .put("sessionsEnded", sessions.getLong("ended"))
+              .put("purchases", user.getLong("purchases"))
+              .put("revenue", user.getBigDecimal("revenue")));
+        });
+  }
+
+  private Future<JsonObject> eventCounts(JsonObject request) {
+    Tuple parameters = Tuple.of(request.getString("bucket"), time(request, "from"), time(request, "to"),
+        request.getString("type"));
+    return pool.preparedQuery(AnalyticsQueries.EVENT_COUNTS).execute(parameters).map(rows -> {
+      JsonArray series = new JsonArray();
+      rows.forEach(row -> series.add(new JsonObject().put("time", instant(row.getOffsetDateTime("time")))
+          .put("type", row.getString("event_type")).put("count", row.getLong("count"))));
+      return window(request).put("bucket", request.getString("bucket")).put("type", request.getString("type"))
+          .put("series", series);
+    });
+  }
+
+  private Future<JsonObject> topEvents(JsonObject request) {
+    Tuple parameters = Tuple.of(time(request, "from"), time(request, "to"), request.getInteger("limit"));
+    return pool.preparedQuery(AnalyticsQueries.TOP_EVENTS).execute(parameters).map(rows -> {
+      JsonArray top = new JsonArray();
+      rows.forEach(row -> top.add(new JsonObject().put("type", row.getString("event_type")).put("count", row.getLong("count"))));
+      return window(request).put("events", top);
+    });
+  }
+
+  private Future<JsonObject> funnel(JsonObject request) {
+    JsonArray steps = request.getJsonArray("steps");
+    List<Object> parameters = new ArrayList<>(List.of(time(request, "from"), time(request, "to")));
+    steps.forEach(parameters::add);
+    return pool.preparedQuery(AnalyticsQueries.funnel(steps.size())).execute(Tuple.from(parameters)).map(rows -> {
+      Row counts = rows.iterator().next();
+      JsonArray result = new JsonArray();
+      for (int i = 0; i < steps.size(); i++) {
+        result.add(new JsonObject().put("step", steps.getString(i)).put("users", counts.getLong(i)));
+      }
+      return window(request).put("steps", result);
+    });
+  }
+
+  private static JsonObject window(JsonObject request) {
+    return new JsonObject().put("from", request.getString("from")).put("to", request.getString("to"));
+  }
+
+  private static OffsetDateTime time(JsonObject request, String key) {
+    return OffsetDateTime.parse(request.getString(key)).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  private static String instant(OffsetDateTime time) {
+    return time == null ? null : time.toInstant().toString();
+  }
+
+  /** The requested thing does not exist: a 404, not an outage. */
+  private static final class NotFound extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotFound(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool == null ? Future.succeededFuture() : pool.close();
+  }
+}

@@ -1,0 +1,117 @@
+package io.eventgateway.ingest;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.FailureCodes;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code /v1/analytics/...}: validates the query parameters (a {@code 400} problem names the bad one) and forwards
+ * to {@link io.eventgateway.analytics.AnalyticsQueryVerticle}. Windows default to the last hour; event types may be
+ * written without their {@code analytics.} prefix.
+ */
+final class AnalyticsHandlers {
+
+  private static final Set<String> BUCKETS = Set.of("minute", "hour");
+  private static final int MAX_STEPS = 10;
+
+  private final Vertx vertx;
+
+  AnalyticsHandlers(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  void user(RoutingContext ctx) {
+    forward(ctx, new JsonObject().put("query", "user").put("userId", ctx.pathParam("userId")));
+  }
+
+  void eventCounts(RoutingContext ctx) {
+    String bucket = ctx.queryParams().get("bucket") == null ? "minute" : ctx.queryParams().get("bucket");
+    if (!BUCKETS.contains(bucket)) {
+      invalid(ctx, "bucket", "must be minute or hour");
+      return;
+    }
+    String type = ctx.queryParams().get("type");
+    window(ctx, new JsonObject().put("query", "event-counts").put("bucket", bucket)
+        .put("type", type == null ? null : qualified(type)));
+  }
+
+  void topEvents(RoutingContext ctx) {
+    int limit;
+    try {
+      limit = ctx.queryParams().get("limit") == null ? 10 : Integer.parseInt(ctx.queryParams().get("limit"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > 100) {
+      invalid(ctx, "limit", "must be a whole number from 1 to 100");
+      return;
+    }
+    window(ctx, new JsonObject().put("query", "top-events").put("limit", limit));
+  }
+
+  void funnel(RoutingContext ctx) {
+    String steps = ctx.queryParams().get("steps");
+    List<String> names = steps == null ? List.of() : Arrays.stream(steps.split(",")).map(String::trim)
+        .filter(step -> !step.isEmpty()).map(AnalyticsHandlers::qualified).toList();
+    if (names.size() < 2 || names.size() > MAX_STEPS) {
+      invalid(ctx, "steps", "list 2 to " + MAX_STEPS + " event types, comma-separated, e.g. page_view,add_to_cart,purchase");
+      return;
+    }
+    window(ctx, new JsonObject().put("query", "funnel").put("steps", new JsonArray(names)));
+  }
+
+  private void window(RoutingContext ctx, JsonObject query) {
+    Instant to;
+    Instant from;
+    try {
+      to = time(ctx, "to", Instant.now());
+      from = time(ctx, "from", to.minus(Duration.ofHours(1)));
+    } catch (DateTimeParseException e) {
+      invalid(ctx, e.getParsedString().equals(ctx.queryParams().get("to")) ? "to" : "from",
+          "must be an ISO-8601 timestamp such as 2026-11-23T10:00:00Z");
+      return;
+    }
+    if (!from.isBefore(to)) {
+      invalid(ctx, "from", "must be before to");
+      return;
+    }
+    forward(ctx, query.put("from", from.toString()).put("to", to.toString()));
+  }
+
+  private void forward(RoutingContext ctx, JsonObject query) {
+    vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY, query)
+        .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
+        .onFailure(error -> {
+          int status = error instanceof ReplyException reply && reply.failureCode() > 0
+              ? reply.failureCode() : FailureCodes.UNAVAILABLE;
+          Problem.send(ctx.response(), status == 404
+              ? Problem.of(404, "not-found", "Not found", error.getMessage())
+              : Problem.of(status, "store-unavailable", "Store unavailable", error.getMessage()));
+        });
+  }
+
+  private static Instant time(RoutingContext ctx, String name, Instant fallback) {
+    String value = ctx.queryParams().get(name);
+    return value == null ? fallback : OffsetDateTime.parse(value).toInstant();
+  }
+
+  private static String qualified(String type) {
+    return type.contains(".") ? type : "analytics." + type;
+  }
+
+  private static void invalid(RoutingContext ctx, String field, String reason) {
+    Problem.send(ctx.response(), Problem.of(400, "invalid-query", "Invalid query", field + ": " + reason)
+        .put("errors", new JsonArray().add(new JsonObject().put("field", field).put("reason", reason))));
+  }
+}
