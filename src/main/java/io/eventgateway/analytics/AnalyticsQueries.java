@@ -23,6 +23,39 @@ final class AnalyticsQueries {
       WHERE bucket >= $1 AND bucket < $2 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $3
       """;
 
+  /** Since start, per line, batch or product ($1: the one key, or null for all). */
+  static String quality(String column) {
+    return "SELECT " + column + " AS key, sum(inspections)::bigint AS inspections, sum(failed)::bigint AS failed,"
+        + " sum(defects)::bigint AS defects, sum(dies_inspected)::bigint AS dies_inspected FROM quality_windows"
+        + " WHERE ($1::text IS NULL OR " + column + " = $1) GROUP BY 1 ORDER BY 1";
+  }
+
+  /** One line's tumbling windows: $1 line, $2 from, $3 to. */
+  static final String LINE_WINDOWS = """
+      SELECT window_start AS key, sum(inspections)::bigint AS inspections, sum(failed)::bigint AS failed,
+             sum(defects)::bigint AS defects, sum(dies_inspected)::bigint AS dies_inspected
+      FROM quality_windows WHERE line_id = $1 AND window_start >= $2 AND window_start < $3
+      GROUP BY 1 ORDER BY 1
+      """;
+
+  /** $1 from, $2 to, $3 line or null. */
+  static final String DEFECTS = """
+      SELECT line_id, defect_class, severity, sum(count)::bigint AS count FROM defect_counts
+      WHERE window_start >= $1 AND window_start < $2 AND ($3::text IS NULL OR line_id = $3)
+      GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3
+      """;
+
+  static final String EQUIPMENT_TIMELINE = """
+      SELECT COALESCE(event_time, received_at) AS at, data FROM events
+      WHERE event_type = 'chip.equipment.status_changed' AND data ->> 'equipment_id' = $1
+      ORDER BY 1
+      """;
+
+  /** $1 state or null, $2 limit. */
+  static final String ALERTS = """
+      SELECT * FROM alerts WHERE ($1::text IS NULL OR state = $1) ORDER BY raised_at DESC, id DESC LIMIT $2
+      """;
+
   private static final String AT = "COALESCE(e.event_time, e.received_at)";
 
   private AnalyticsQueries() {

@@ -1,5 +1,6 @@
 package io.eventgateway.analytics;
 
+import io.eventgateway.alerts.AlertJson;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.store.PgPools;
@@ -16,12 +17,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Owns the analytics read pool and answers {@link Addresses#ANALYTICS_QUERY}: a user's rollup, event counts per
- * minute or hour, the top event types, and funnels. Requests arrive validated by the HTTP layer.
+ * minute or hour, the top event types, funnels, chip-quality figures, defects, equipment timelines and alerts. Requests arrive validated by the HTTP layer.
  */
 public class AnalyticsQueryVerticle extends VerticleBase {
+
+  private static final Map<String, String> QUALITY_COLUMNS =
+      Map.of("line", "line_id", "batch", "batch_id", "product", "product_id");
 
   private Pool pool;
 
@@ -39,6 +44,10 @@ public class AnalyticsQueryVerticle extends VerticleBase {
       case "event-counts" -> eventCounts(request);
       case "top-events" -> topEvents(request);
       case "funnel" -> funnel(request);
+      case "quality" -> quality(request);
+      case "defects" -> defects(request);
+      case "equipment" -> equipment(request.getString("equipmentId"));
+      case "alerts" -> alerts(request);
       default -> Future.failedFuture(new IllegalArgumentException("unknown query " + request.getString("query")));
     };
     answer.onSuccess(message::reply).onFailure(error -> message.fail(
@@ -105,6 +114,60 @@ public class AnalyticsQueryVerticle extends VerticleBase {
       }
       return window(request).put("steps", result);
     });
+  }
+
+  private Future<JsonObject> quality(JsonObject request) {
+    String key = request.getString("key");
+    boolean windows = request.getBoolean("windows", false);
+    Future<RowSet<Row>> rows = windows
+        ? pool.preparedQuery(AnalyticsQueries.LINE_WINDOWS).execute(Tuple.of(key, time(request, "from"), time(request, "to")))
+        : pool.preparedQuery(AnalyticsQueries.quality(QUALITY_COLUMNS.get(request.getString("dimension"))))
+            .execute(Tuple.of(key));
+    return rows.compose(result -> {
+      if (key != null && !windows && result.size() == 0) {
+        return Future.failedFuture(new NotFound("no inspections for " + request.getString("dimension") + " " + key));
+      }
+      JsonArray figures = new JsonArray();
+      result.forEach(row -> figures.add(QualityFigures.of(row, windows)));
+      JsonObject answer = new JsonObject().put("dimension", request.getString("dimension")).put("items", figures);
+      return Future.succeededFuture(windows ? answer.mergeIn(window(request)).put("line", key) : answer);
+    });
+  }
+
+  private Future<JsonObject> defects(JsonObject request) {
+    return pool.preparedQuery(AnalyticsQueries.DEFECTS)
+        .execute(Tuple.of(time(request, "from"), time(request, "to"), request.getString("line"))).map(rows -> {
+          JsonArray defects = new JsonArray();
+          rows.forEach(row -> defects.add(new JsonObject().put("line", row.getString("line_id"))
+              .put("defectClass", row.getString("defect_class")).put("severity", row.getString("severity"))
+              .put("count", row.getLong("count"))));
+          return window(request).put("line", request.getString("line")).put("defects", defects);
+        });
+  }
+
+  private Future<JsonObject> equipment(String equipmentId) {
+    return pool.preparedQuery(AnalyticsQueries.EQUIPMENT_TIMELINE).execute(Tuple.of(equipmentId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(new NotFound("no status changes for equipment " + equipmentId));
+      }
+      JsonArray timeline = new JsonArray();
+      rows.forEach(row -> {
+        JsonObject data = row.getJsonObject("data");
+        timeline.add(new JsonObject().put("time", instant(row.getOffsetDateTime("at")))
+            .put("line", data.getString("line_id")).put("from", data.getString("previous_status"))
+            .put("to", data.getString("status")).put("reason", data.getString("reason")));
+      });
+      return Future.succeededFuture(new JsonObject().put("equipmentId", equipmentId).put("timeline", timeline));
+    });
+  }
+
+  private Future<JsonObject> alerts(JsonObject request) {
+    return pool.preparedQuery(AnalyticsQueries.ALERTS)
+        .execute(Tuple.of(request.getString("state"), request.getInteger("limit"))).map(rows -> {
+          JsonArray alerts = new JsonArray();
+          rows.forEach(row -> alerts.add(AlertJson.of(row)));
+          return new JsonObject().put("state", request.getString("state")).put("alerts", alerts);
+        });
   }
 
   private static JsonObject window(JsonObject request) {

@@ -79,10 +79,16 @@ public final class Addresses {
 
   /**
    * An analytics query. Body {@link io.vertx.core.json.JsonObject} {@code {"query": "user" | "event-counts" |
-   * "top-events" | "funnel", …validated parameters}}; reply {@link io.vertx.core.json.JsonObject}. Fails {@code 404}
+   * "top-events" | "funnel" | "quality" | "defects" | "equipment" | "alerts", …validated parameters}}; reply {@link io.vertx.core.json.JsonObject}. Fails {@code 404}
    * for an unknown user, {@code 503} when the database is unreachable.
    */
   public static final String ANALYTICS_QUERY = "gateway.analytics.query";
+
+  /**
+   * Publish: a batch changed the inspection figures of these production lines. Body
+   * {@link io.vertx.core.json.JsonArray} of line ids. Sent by the writer after the batch is stored.
+   */
+  public static final String QUALITY_UPDATED = "gateway.quality.updated";
 
   private Addresses() {
   }

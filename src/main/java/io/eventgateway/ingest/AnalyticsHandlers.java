@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code /v1/analytics/...}: validates the query parameters (a {@code 400} problem names the bad one) and forwards
+ * {@code /v1/analytics/...}, {@code /v1/quality/...} and {@code /v1/alerts}: validates the query parameters (a {@code 400} problem names the bad one) and forwards
  * to {@link io.eventgateway.analytics.AnalyticsQueryVerticle}. Windows default to the last hour; event types may be
  * written without their {@code analytics.} prefix.
  */
@@ -47,17 +47,10 @@ final class AnalyticsHandlers {
   }
 
   void topEvents(RoutingContext ctx) {
-    int limit;
-    try {
-      limit = ctx.queryParams().get("limit") == null ? 10 : Integer.parseInt(ctx.queryParams().get("limit"));
-    } catch (NumberFormatException e) {
-      limit = -1;
+    Integer limit = limit(ctx, 10, 100);
+    if (limit != null) {
+      window(ctx, new JsonObject().put("query", "top-events").put("limit", limit));
     }
-    if (limit < 1 || limit > 100) {
-      invalid(ctx, "limit", "must be a whole number from 1 to 100");
-      return;
-    }
-    window(ctx, new JsonObject().put("query", "top-events").put("limit", limit));
   }
 
   void funnel(RoutingContext ctx) {
@@ -69,6 +62,54 @@ final class AnalyticsHandlers {
       return;
     }
     window(ctx, new JsonObject().put("query", "funnel").put("steps", new JsonArray(names)));
+  }
+
+  /** {@code /v1/quality/lines}, {@code /batches}, {@code /products}, and {@code /batches/:id} for one. */
+  void quality(RoutingContext ctx, String dimension, String keyParam) {
+    forward(ctx, new JsonObject().put("query", "quality").put("dimension", dimension)
+        .put("key", keyParam == null ? null : ctx.pathParam(keyParam)));
+  }
+
+  /** {@code /v1/quality/lines/:lineId/windows}: the line's tumbling windows. */
+  void lineWindows(RoutingContext ctx) {
+    window(ctx, new JsonObject().put("query", "quality").put("dimension", "line").put("windows", true)
+        .put("key", ctx.pathParam("lineId")));
+  }
+
+  void defects(RoutingContext ctx) {
+    window(ctx, new JsonObject().put("query", "defects").put("line", ctx.queryParams().get("line")));
+  }
+
+  void equipment(RoutingContext ctx) {
+    forward(ctx, new JsonObject().put("query", "equipment").put("equipmentId", ctx.pathParam("equipmentId")));
+  }
+
+  /** {@code /v1/alerts?state=open|resolved&limit=}. */
+  void alerts(RoutingContext ctx) {
+    String state = ctx.queryParams().get("state");
+    if (state != null && !Set.of("open", "resolved").contains(state)) {
+      invalid(ctx, "state", "must be open or resolved");
+      return;
+    }
+    Integer limit = limit(ctx, 100, 1000);
+    if (limit != null) {
+      forward(ctx, new JsonObject().put("query", "alerts").put("state", state).put("limit", limit));
+    }
+  }
+
+  /** The {@code limit} parameter, or {@code null} after answering 400. */
+  private static Integer limit(RoutingContext ctx, int fallback, int max) {
+    int limit;
+    try {
+      limit = ctx.queryParams().get("limit") == null ? fallback : Integer.parseInt(ctx.queryParams().get("limit"));
+    } catch (NumberFormatException e) {
+      limit = -1;
+    }
+    if (limit < 1 || limit > max) {
+      invalid(ctx, "limit", "must be a whole number from 1 to " + max);
+      return null;
+    }
+    return limit;
   }
 
   private void window(RoutingContext ctx, JsonObject query) {

@@ -55,6 +55,14 @@ public class HttpIngestVerticle extends VerticleBase {
     router.get("/v1/analytics/event-counts").handler(analytics::eventCounts);
     router.get("/v1/analytics/top-events").handler(analytics::topEvents);
     router.get("/v1/analytics/funnel").handler(analytics::funnel);
+    router.get("/v1/quality/lines").handler(ctx -> analytics.quality(ctx, "line", null));
+    router.get("/v1/quality/lines/:lineId/windows").handler(analytics::lineWindows);
+    router.get("/v1/quality/batches").handler(ctx -> analytics.quality(ctx, "batch", null));
+    router.get("/v1/quality/batches/:batchId").handler(ctx -> analytics.quality(ctx, "batch", "batchId"));
+    router.get("/v1/quality/products").handler(ctx -> analytics.quality(ctx, "product", null));
+    router.get("/v1/quality/defects").handler(analytics::defects);
+    router.get("/v1/quality/equipment/:equipmentId/timeline").handler(analytics::equipment);
+    router.get("/v1/alerts").handler(analytics::alerts);
     router.get("/registry/schemas/ids/:id").handler(reads::schemaById);
     router.route().last().handler(ctx -> Problem.send(ctx.response(),
         Problem.of(404, "not-found", "Not found", "No resource at " + ctx.request().method() + " " + ctx.request().path())));

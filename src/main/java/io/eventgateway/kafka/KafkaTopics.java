@@ -1,6 +1,7 @@
 package io.eventgateway.kafka;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,10 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates the family topics with the configured partition count, so they never come from broker auto-creation
+ * Creates the gateway's topics with the configured partition count, so they never come from broker auto-creation
  * (one partition, which would cap the consumer group at one member). Blocking: call on a worker thread.
  */
-final class KafkaTopics {
+public final class KafkaTopics {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
 
@@ -23,9 +24,14 @@ final class KafkaTopics {
   }
 
   static void ensure(JsonObject kafka) throws InterruptedException, TimeoutException {
+    ensure(kafka, KafkaSettings.topics(kafka));
+  }
+
+  /** Creates {@code names} unless they exist. */
+  public static void ensure(JsonObject kafka, Collection<String> names) throws InterruptedException, TimeoutException {
     int partitions = kafka.getInteger("topicPartitions");
     short replication = kafka.getInteger("topicReplicationFactor").shortValue();
-    List<NewTopic> topics = KafkaSettings.topics(kafka).stream()
+    List<NewTopic> topics = names.stream()
         .map(name -> new NewTopic(name, partitions, replication))
         .toList();
     try (Admin admin = Admin.create(KafkaSettings.admin(kafka))) {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
@@ -42,11 +43,13 @@ public class PgWriterVerticle extends VerticleBase {
       .description("Time to write one batch to PostgreSQL").publishPercentiles(0.5, 0.95, 0.99)
       .register(Metrics.globalRegistry);
   private Pool pool;
+  private int qualityWindowSeconds;
 
   @Override
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
     pool = PgPools.shared(vertx, postgres, "gateway-pg-writer", postgres.getInteger("poolSize"));
+    qualityWindowSeconds = config().getJsonObject("quality").getInteger("windowSeconds");
     vertx.eventBus().<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
     vertx.eventBus().<Integer>consumer(Addresses.ENRICHMENTS_PENDING, this::pendingEnrichments);
     vertx.eventBus().<String>consumer(Addresses.ENRICHMENTS_BY_SMILES, this::answerBySmiles);
@@ -56,11 +59,16 @@ public class PgWriterVerticle extends VerticleBase {
   private void persist(Message<PersistBatch> message) {
     List<PersistBatch.Event> events = message.body().events();
     Timer.Sample sample = Timer.start();
-    pool.preparedQuery(SqlQueries.INSERT_EVENTS).execute(toColumns(events))
+    pool.preparedQuery(SqlQueries.INSERT_EVENTS).execute(toColumns(events).addInteger(qualityWindowSeconds))
         .onSuccess(rows -> {
           sample.stop(writeLatency);
           batchSizes.record(events.size());
-          message.reply(rows.iterator().next().getInteger("inserted"));
+          Row result = rows.iterator().next();
+          String[] inspectedLines = result.getArrayOfStrings("inspected_lines");
+          if (inspectedLines != null && inspectedLines.length > 0) {
+            vertx.eventBus().publish(Addresses.QUALITY_UPDATED, new JsonArray(List.of((Object[]) inspectedLines)));
+          }
+          message.reply(result.getInteger("inserted"));
         })
         .onFailure(error -> {
           LOG.warn("Writing a batch of {} events failed: {}", events.size(), error.getMessage());

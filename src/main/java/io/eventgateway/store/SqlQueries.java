@@ -6,8 +6,9 @@ final class SqlQueries {
   /**
    * One statement per batch: twelve parallel arrays unnested into rows. Replays and redeliveries hit the
    * primary key and insert nothing, so at-least-once delivery stores every event exactly once. The user analytics
-   * are updated in the same statement (one transaction) from the rows it newly inserted, so a replay never
-   * counts twice and a failed write counts nothing.
+   * and chip-quality rollups are updated in the same statement (one transaction) from the rows it newly
+   * inserted, so a replay never counts twice and a failed write counts nothing. $13 is the quality window in
+   * seconds. Returns the number of new rows and the lines whose inspection figures changed.
    */
   static final String INSERT_EVENTS = """
       WITH inserted AS (
@@ -47,8 +48,29 @@ final class SqlQueries {
         ON CONFLICT (session_id) DO UPDATE SET
             started_at = LEAST(u.started_at, EXCLUDED.started_at), last_at = GREATEST(u.last_at, EXCLUDED.last_at),
             ended_at = COALESCE(EXCLUDED.ended_at, u.ended_at), events = u.events + EXCLUDED.events
+      ), chip AS (
+        SELECT event_type, data,
+               to_timestamp(floor(extract(epoch FROM at) / $13) * $13) AS window_start
+        FROM inserted WHERE family = 'chip_quality'
+      ), inspections AS (
+        INSERT INTO quality_windows AS q (window_start, line_id, batch_id, product_id, inspections, failed, defects,
+                                          dies_inspected)
+        SELECT window_start, data ->> 'line_id', data ->> 'batch_id', data ->> 'product_id', count(*),
+               count(*) FILTER (WHERE data ->> 'result' = 'FAIL'), sum((data ->> 'defect_count')::bigint),
+               sum((data ->> 'dies_inspected')::bigint)
+        FROM chip WHERE event_type = 'chip.inspection.completed' GROUP BY 1, 2, 3, 4
+        ON CONFLICT (window_start, line_id, batch_id, product_id) DO UPDATE SET
+            inspections = q.inspections + EXCLUDED.inspections, failed = q.failed + EXCLUDED.failed,
+            defects = q.defects + EXCLUDED.defects, dies_inspected = q.dies_inspected + EXCLUDED.dies_inspected
+      ), defects AS (
+        INSERT INTO defect_counts AS d (window_start, line_id, defect_class, severity, count)
+        SELECT window_start, data ->> 'line_id', data ->> 'defect_class', data ->> 'severity', count(*)
+        FROM chip WHERE event_type = 'chip.inspection.defect_detected' GROUP BY 1, 2, 3, 4
+        ON CONFLICT (window_start, line_id, defect_class, severity) DO UPDATE SET count = d.count + EXCLUDED.count
       )
-      SELECT count(*) AS inserted FROM inserted
+      SELECT (SELECT count(*) FROM inserted) AS inserted,
+             (SELECT array_agg(DISTINCT data ->> 'line_id') FROM chip
+              WHERE event_type = 'chip.inspection.completed') AS inspected_lines
       """;
 
   static final String SELECT_EVENT = """

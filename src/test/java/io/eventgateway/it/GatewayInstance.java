@@ -41,6 +41,7 @@ final class GatewayInstance implements AutoCloseable {
     JsonObject topics = kafka.getJsonObject("topics");
     topics.fieldNames().forEach(family -> topics.put(family, topics.getString(family) + "." + suffix));
     kafka.getJsonObject("consumer").put("group.id", "processor-" + suffix);
+    config.getJsonObject("alerts").put("topic", "alerts." + suffix);
     config.getJsonObject("postgres").put("url", infra.createDatabase("gw_" + suffix));
     return withFreePorts(config);
   }

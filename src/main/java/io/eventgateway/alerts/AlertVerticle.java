@@ -1,0 +1,132 @@
+package io.eventgateway.alerts;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.kafka.KafkaSettings;
+import io.eventgateway.kafka.KafkaTopics;
+import io.eventgateway.store.PgPools;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Evaluates the threshold rules of {@code alerts.rules} whenever a stored batch changed a line's inspection
+ * figures ({@link Addresses#QUALITY_UPDATED}): a {@code defect_rate} rule breaches when, in the line's current
+ * window, at least {@code minInspections} inspections were made and more than {@code threshold} of them failed.
+ * A breach raises one alert (the database keeps at most one open per rule and line); the line recovering resolves
+ * it. Both are stored and produced to the alerts topic as CloudEvents.
+ */
+public class AlertVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AlertVerticle.class);
+
+  private static final String LATEST_WINDOW = """
+      SELECT window_start, sum(inspections)::bigint AS inspections, sum(failed)::bigint AS failed
+      FROM quality_windows WHERE line_id = $1 GROUP BY window_start ORDER BY window_start DESC LIMIT 1
+      """;
+  private static final String RAISE = """
+      INSERT INTO alerts (rule, scope, state, value, threshold, window_start, details)
+      VALUES ($1, $2, 'open', $3, $4, $5, $6::jsonb)
+      ON CONFLICT (rule, scope) WHERE state = 'open' DO NOTHING
+      RETURNING *
+      """;
+  private static final String RESOLVE = """
+      UPDATE alerts SET state = 'resolved', resolved_at = clock_timestamp()
+      WHERE rule = $1 AND scope = $2 AND state = 'open' RETURNING *
+      """;
+
+  private Pool pool;
+  private KafkaProducer<String, String> producer;
+  private String topic;
+  private List<JsonObject> rules;
+
+  @Override
+  public Future<?> start() {
+    JsonObject alerts = config().getJsonObject("alerts");
+    JsonObject kafka = config().getJsonObject("kafka");
+    topic = alerts.getString("topic");
+    rules = alerts.getJsonArray("rules").stream().map(JsonObject.class::cast)
+        .filter(rule -> "defect_rate".equals(rule.getString("kind"))).toList();
+    pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-pg-alerts", 2);
+    return vertx.executeBlocking(() -> {
+      KafkaTopics.ensure(kafka, Set.of(topic));
+      return null;
+    }).compose(created -> {
+      producer = KafkaProducer.create(vertx, KafkaSettings.producer(kafka), new StringSerializer(), new StringSerializer());
+      return vertx.eventBus().<JsonArray>consumer(Addresses.QUALITY_UPDATED, message ->
+          message.body().forEach(line -> evaluate((String) line))).completion();
+    }).onSuccess(ready -> LOG.info("Evaluating {} alert rules; alerts go to topic {}", rules.size(), topic));
+  }
+
+  private void evaluate(String line) {
+    pool.preparedQuery(LATEST_WINDOW).execute(Tuple.of(line)).onSuccess(rows -> {
+      if (rows.size() == 0) {
+        return;
+      }
+      Row window = rows.iterator().next();
+      long inspections = window.getLong("inspections");
+      double rate = inspections == 0 ? 0 : (double) window.getLong("failed") / inspections;
+      for (JsonObject rule : rules) {
+        if (inspections < rule.getInteger("minInspections")) {
+          continue;
+        }
+        double threshold = rule.getDouble("threshold");
+        JsonObject details = new JsonObject().put("line_id", line).put("inspections", inspections)
+            .put("failed", window.getLong("failed")).put("metric", "defect_rate");
+        Future<RowSet<Row>> change = rate > threshold
+            ? pool.preparedQuery(RAISE).execute(Tuple.of(rule.getString("name"), line, rate, threshold,
+                window.getOffsetDateTime("window_start"), details))
+            : pool.preparedQuery(RESOLVE).execute(Tuple.of(rule.getString("name"), line));
+        change.onSuccess(changed -> changed.forEach(this::announce))
+            .onFailure(error -> LOG.warn("Alert rule {} on line {} not evaluated: {}", rule.getString("name"), line,
+                error.getMessage()));
+      }
+    }).onFailure(error -> LOG.warn("Alert rules for line {} not evaluated: {}", line, error.getMessage()));
+  }
+
+  private void announce(Row alert) {
+    JsonObject json = AlertJson.of(alert);
+    String state = json.getString("state");
+    LOG.warn("Alert {} {} on {}: {} (threshold {})", json.getString("rule"), state, json.getString("scope"),
+        json.getDouble("value"), json.getDouble("threshold"));
+    JsonObject event = new JsonObject()
+        .put("specversion", "1.0")
+        .put("id", "alert-" + json.getLong("id") + "-" + state)
+        .put("source", "/event-gateway/alerts")
+        .put("type", "gateway.alert." + ("open".equals(state) ? "raised" : "resolved"))
+        .put("subject", json.getString("rule") + "/" + json.getString("scope"))
+        .put("time", OffsetDateTime.now().toInstant().toString())
+        .put("datacontenttype", "application/json")
+        .put("data", json);
+    KafkaProducerRecord<String, String> record =
+        KafkaProducerRecord.create(topic, json.getString("rule") + "/" + json.getString("scope"), event.encode());
+    record.addHeader("content-type", "application/cloudevents+json");
+    producer.send(record).onFailure(error -> LOG.error("Alert {} not produced to {}: {}", json.getLong("id"), topic,
+        error.getMessage()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<?>> closing = new ArrayList<>();
+    if (producer != null) {
+      closing.add(producer.close());
+    }
+    if (pool != null) {
+      closing.add(pool.close());
+    }
+    return Future.join(closing);
+  }
+}
