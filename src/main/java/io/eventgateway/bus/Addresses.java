@@ -90,6 +90,18 @@ public final class Addresses {
    */
   public static final String QUALITY_UPDATED = "gateway.quality.updated";
 
+  /** Publish, local to a node: an alert was raised or resolved. Body {@code String}, the alert CloudEvent as JSON. */
+  public static final String FEED_ALERTS = "gateway.feeds.alerts";
+
+  /**
+   * Publish, local to a node: an event was accepted. Body {@link io.vertx.core.json.JsonObject}, the event with
+   * its data. Fed from Kafka only while some client watches ({@link #FEED_EVENTS_WATCHERS}).
+   */
+  public static final String FEED_EVENTS = "gateway.feeds.events";
+
+  /** Publish: a live event feed gained ({@code +1}) or lost ({@code -1}) a watcher. Body {@code Integer}. */
+  public static final String FEED_EVENTS_WATCHERS = "gateway.feeds.events.watchers";
+
   private Addresses() {
   }
 }

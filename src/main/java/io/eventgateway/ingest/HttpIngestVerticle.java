@@ -1,6 +1,7 @@
 package io.eventgateway.ingest;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.feeds.FeedSession;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -47,6 +48,12 @@ public class HttpIngestVerticle extends VerticleBase {
             new EventValidator(catalog), producer, http.getInteger("streamMaxPendingEvents")).start())
         .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required",
             "/v1/stream takes a WebSocket upgrade: " + error.getMessage())));
+    router.get("/v1/feeds/alerts").handler(ctx -> ctx.request().toWebSocket()
+        .onSuccess(socket -> FeedSession.alerts(vertx, socket))
+        .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
+    router.get("/v1/feeds/events").handler(ctx -> ctx.request().toWebSocket()
+        .onSuccess(socket -> FeedSession.events(vertx, socket, ctx.queryParams().get("type")))
+        .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
     router.get("/v1/events/:id").handler(reads::event);
     router.get("/v1/molecules/:id").handler(reads::molecule);
     router.get("/v1/types").handler(reads::types);

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One batch at a time: polling waits for the handler, which is the consumer's back-pressure.
  */
-final class DecodingConsumer {
+public final class DecodingConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodingConsumer.class);
 
@@ -52,7 +52,7 @@ final class DecodingConsumer {
   private boolean stopping;
   private Future<Void> inFlight = Future.succeededFuture();
 
-  DecodingConsumer(Vertx vertx, Properties settings, EventCatalog catalog, Duration pollTimeout,
+  public DecodingConsumer(Vertx vertx, Properties settings, EventCatalog catalog, Duration pollTimeout,
       Function<List<PersistBatch.Event>, Future<?>> handler) {
     this.vertx = vertx;
     this.consumer = KafkaConsumer.create(vertx, settings, new StringDeserializer(), new ByteArrayDeserializer());
@@ -66,7 +66,7 @@ final class DecodingConsumer {
     }
   }
 
-  Future<Void> start(Set<String> topics) {
+  public Future<Void> start(Set<String> topics) {
     return consumer.subscribe(topics).onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
   }
 
@@ -147,14 +147,26 @@ final class DecodingConsumer {
     return events;
   }
 
+  /** Stops handing batches over until {@link #resume()}; the group membership stays. */
+  public void pause() {
+    consumer.pause();
+  }
+
+  /** Resumes at the end of every partition: what happened while paused is skipped (live feeds). */
+  public void resumeFromEnd() {
+    consumer.assignment()
+        .compose(partitions -> partitions.isEmpty() ? Future.succeededFuture() : consumer.seekToEnd(partitions))
+        .onComplete(sought -> consumer.resume());
+  }
+
   /** Stops polling, lets the batch in hand finish (handled and committed), then leaves the group. */
-  Future<Void> stop() {
+  public Future<Void> stop() {
     stopping = true;
     metrics.close();
     return inFlight.transform(done -> consumer.close());
   }
 
-  boolean stopping() {
+  public boolean stopping() {
     return stopping;
   }
 }

@@ -1,0 +1,115 @@
+package io.eventgateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Live feeds over WebSocket, fed from Kafka")
+class FeedsIT {
+
+  private GatewayInstance gateway;
+  private ApiClient api;
+
+  @BeforeAll
+  void start() {
+    gateway = GatewayInstance.start(GatewayInstance.isolated("feeds"), "all");
+    api = new ApiClient(gateway.apiUrl());
+  }
+
+  @AfterAll
+  void stop() {
+    gateway.close();
+  }
+
+  /** Collects every text message of a feed. */
+  private static final class Messages implements WebSocket.Listener {
+    final List<JsonObject> received = new CopyOnWriteArrayList<>();
+    private final StringBuilder partial = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        received.add(new JsonObject(partial.toString()));
+        partial.setLength(0);
+      }
+      socket.request(1);
+      return null;
+    }
+  }
+
+  private WebSocket open(String path, Messages messages) {
+    return HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + path), messages).join();
+  }
+
+  @Test
+  @DisplayName("/v1/feeds/events?type= pushes accepted events of that type only")
+  void eventsFeedFiltersByType() {
+    Messages messages = new Messages();
+    WebSocket socket = open("/v1/feeds/events?type=analytics.page_view", messages);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      assertThat(api.postEvent(ApiClient.cloudEvent("analytics.click", new JsonObject().put("user_id", "u")
+          .put("url", "https://shop.example").put("element_id", "buy"))).status()).isEqualTo(202);
+      assertThat(api.postEvent(ApiClient.pageView("feed")).status()).isEqualTo(202);
+      assertThat(messages.received).isNotEmpty();
+    });
+    assertThat(messages.received).allMatch(event -> "analytics.page_view".equals(event.getString("type")));
+    assertThat(messages.received.get(0).getJsonObject("data").getString("user_id")).isEqualTo("feed");
+    socket.abort();
+  }
+
+  @Test
+  @DisplayName("/v1/feeds/alerts pushes an alert when a line breaches its defect-rate rule")
+  void alertsFeed() throws Exception {
+    await().atMost(Duration.ofSeconds(30)).until(this::alertFeedAssigned);
+    Messages messages = new Messages();
+    WebSocket socket = open("/v1/feeds/alerts", messages);
+    JsonArray spike = new JsonArray();
+    for (int i = 0; i < 20; i++) {
+      spike.add(ApiClient.cloudEvent("chip.inspection.completed", new JsonObject()
+          .put("inspection_id", "I-" + i).put("batch_id", "B9").put("wafer_id", "W-" + i).put("line_id", "L9")
+          .put("product_id", "P9").put("result", i < 10 ? "FAIL" : "PASS").put("dies_inspected", 100)
+          .put("defect_count", 1).put("duration_ms", 900)).put("time", Instant.parse("2026-11-20T10:01:00Z").toString()));
+    }
+    assertThat(api.post("/v1/events", "application/cloudevents-batch+json", spike.encode()).status()).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !messages.received.isEmpty());
+    JsonObject alert = messages.received.get(0);
+    assertThat(alert.getString("type")).isEqualTo("gateway.alert.raised");
+    assertThat(alert.getJsonObject("data").getString("scope")).isEqualTo("L9");
+    socket.abort();
+  }
+
+  private boolean alertFeedAssigned() throws Exception {
+    Properties properties = new Properties();
+    properties.put("bootstrap.servers", TestInfra.get().kafkaBootstrap());
+    try (Admin admin = Admin.create(properties)) {
+      List<String> groups = admin.listConsumerGroups().all().get().stream().map(ConsumerGroupListing::groupId)
+          .filter(group -> group.startsWith("feed-alerts-")).toList();
+      return admin.describeConsumerGroups(groups).all().get().values().stream()
+          .anyMatch(group -> group.members().stream().anyMatch(member -> !member.assignment().topicPartitions().isEmpty()
+              && member.assignment().topicPartitions().stream()
+                  .anyMatch(tp -> tp.topic().equals(gateway.config().getJsonObject("alerts").getString("topic")))));
+    }
+  }
+}
