@@ -5,6 +5,7 @@ import io.eventgateway.feeds.FeedSession;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -70,6 +71,10 @@ public class HttpIngestVerticle extends VerticleBase {
     router.get("/v1/quality/defects").handler(analytics::defects);
     router.get("/v1/quality/equipment/:equipmentId/timeline").handler(analytics::equipment);
     router.get("/v1/alerts").handler(analytics::alerts);
+    router.get("/v1/dashboard/stats").handler(reads::dashboardStats);
+    Buffer dashboard = vertx.fileSystem().readFileBlocking("webroot/dashboard.html");
+    router.get("/dashboard").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .end(dashboard));
     router.get("/registry/schemas/ids/:id").handler(reads::schemaById);
     router.route().last().handler(ctx -> Problem.send(ctx.response(),
         Problem.of(404, "not-found", "Not found", "No resource at " + ctx.request().method() + " " + ctx.request().path())));

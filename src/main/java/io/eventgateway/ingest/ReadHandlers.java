@@ -4,12 +4,15 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.ExampleData;
+import io.eventgateway.ops.DashboardStats;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 
 /**
  * The read side of the API: stored events, the type catalog and schemas by id. Each forwards to the verticle
@@ -48,6 +51,27 @@ final class ReadHandlers {
               ? Problem.of(404, "not-found", "Not found", "No " + what + " with id '" + id + "' is stored")
               : Problem.of(status, "store-unavailable", "Store unavailable", error.getMessage()));
         });
+  }
+
+  /**
+   * {@code GET /v1/dashboard/stats}: this node's totals, the LLM circuit, open alerts and each line's defect rate,
+   * in one answer for the dashboard page.
+   */
+  void dashboardStats(RoutingContext ctx) {
+    Future<JsonObject> circuit = vertx.eventBus().<JsonObject>request(Addresses.LLM_STATE, null).map(reply -> reply.body())
+        .otherwise(new JsonObject().put("circuit", "not deployed"));
+    Future<JsonObject> alerts = vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY,
+        new JsonObject().put("query", "alerts").put("state", "open").put("limit", 20)).map(reply -> reply.body());
+    Future<JsonObject> lines = vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY,
+        new JsonObject().put("query", "quality").put("dimension", "line")).map(reply -> reply.body());
+    Future.all(circuit, alerts, lines)
+        .onSuccess(all -> ctx.response().putHeader("Content-Type", "application/json").end(DashboardStats.totals()
+            .put("time", Instant.now().toString())
+            .put("llmCircuit", circuit.result().getString("circuit"))
+            .put("openAlerts", alerts.result().getJsonArray("alerts"))
+            .put("lines", lines.result().getJsonArray("items")).encode()))
+        .onFailure(error -> Problem.send(ctx.response(),
+            Problem.of(status(error), "store-unavailable", "Store unavailable", error.getMessage())));
   }
 
   /** {@code GET /v1/types}: every type with its family, topic, schema subject and id, and an example. */
