@@ -23,11 +23,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Evaluates the threshold rules of {@code alerts.rules} whenever a stored batch changed a line's inspection
- * figures ({@link Addresses#QUALITY_UPDATED}): a {@code defect_rate} rule breaches when, in the line's current
+ * Evaluates the threshold rules of {@code alerts.rules}. A {@code defect_rate} rule, whenever a stored batch
+ * changed a line's inspection figures ({@link Addresses#QUALITY_UPDATED}), breaches when, in the line's current
  * window, at least {@code minInspections} inspections were made and more than {@code threshold} of them failed.
- * A breach raises one alert (the database keeps at most one open per rule and line); the line recovering resolves
- * it. Both are stored and produced to the alerts topic as CloudEvents.
+ * {@code equipment_down} and {@code system_error_rate} rules are evaluated every {@code evaluationIntervalMs}.
+ * A breach raises one alert (the database keeps at most one open per rule and scope); recovery resolves it. Both
+ * are stored and produced to the alerts topic as CloudEvents.
  */
 public class AlertVerticle extends VerticleBase {
 
@@ -47,19 +48,42 @@ public class AlertVerticle extends VerticleBase {
       UPDATE alerts SET state = 'resolved', resolved_at = clock_timestamp()
       WHERE rule = $1 AND scope = $2 AND state = 'open' RETURNING *
       """;
+  /** Resolves a rule's open alerts whose scope no longer breaches ($2: the breaching scopes). */
+  private static final String RESOLVE_OTHERS = """
+      UPDATE alerts SET state = 'resolved', resolved_at = clock_timestamp()
+      WHERE rule = $1 AND state = 'open' AND NOT (scope = ANY ($2)) RETURNING *
+      """;
+  /** Equipment whose latest status is DOWN, and for how many seconds ($1: at least this many). */
+  private static final String EQUIPMENT_DOWN = """
+      SELECT equipment AS scope, extract(epoch FROM clock_timestamp() - since)::float8 AS value, line
+      FROM (SELECT DISTINCT ON (data ->> 'equipment_id') data ->> 'equipment_id' AS equipment,
+                   data ->> 'status' AS status, data ->> 'line_id' AS line, COALESCE(event_time, received_at) AS since
+            FROM events WHERE event_type = 'chip.equipment.status_changed'
+            ORDER BY data ->> 'equipment_id', COALESCE(event_time, received_at) DESC) latest
+      WHERE status = 'DOWN' AND clock_timestamp() - since > make_interval(secs => $1)
+      """;
+  /** System errors per service within the last $1 seconds, where more than $2. */
+  private static final String SYSTEM_ERRORS = """
+      SELECT data ->> 'service' AS scope, count(*)::float8 AS value, NULL AS line FROM events
+      WHERE event_type = 'chip.system.error' AND COALESCE(event_time, received_at) > clock_timestamp() - make_interval(secs => $1)
+      GROUP BY 1 HAVING count(*) > $2
+      """;
 
   private Pool pool;
   private KafkaProducer<String, String> producer;
   private String topic;
   private List<JsonObject> rules;
+  private List<JsonObject> timedRules;
 
   @Override
   public Future<?> start() {
     JsonObject alerts = config().getJsonObject("alerts");
     JsonObject kafka = config().getJsonObject("kafka");
     topic = alerts.getString("topic");
-    rules = alerts.getJsonArray("rules").stream().map(JsonObject.class::cast)
-        .filter(rule -> "defect_rate".equals(rule.getString("kind"))).toList();
+    List<JsonObject> all = alerts.getJsonArray("rules").stream().map(JsonObject.class::cast).toList();
+    rules = all.stream().filter(rule -> "defect_rate".equals(rule.getString("kind"))).toList();
+    timedRules = all.stream().filter(rule -> !"defect_rate".equals(rule.getString("kind"))).toList();
+    vertx.setPeriodic(alerts.getLong("evaluationIntervalMs"), timer -> timedRules.forEach(this::evaluateTimed));
     pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-pg-alerts", 2);
     return vertx.executeBlocking(() -> {
       KafkaTopics.ensure(kafka, Set.of(topic));
@@ -95,6 +119,34 @@ public class AlertVerticle extends VerticleBase {
                 error.getMessage()));
       }
     }).onFailure(error -> LOG.warn("Alert rules for line {} not evaluated: {}", line, error.getMessage()));
+  }
+
+  /**
+   * Rules that time alone can breach or heal: {@code equipment_down} (latest status DOWN for more than
+   * {@code thresholdSeconds}) and {@code system_error_rate} (more than {@code threshold} system errors of one
+   * service within {@code windowSeconds}). Raises what breaches, resolves the rule's other open alerts.
+   */
+  private void evaluateTimed(JsonObject rule) {
+    String name = rule.getString("name");
+    Future<RowSet<Row>> breaching = switch (rule.getString("kind")) {
+      case "equipment_down" -> pool.preparedQuery(EQUIPMENT_DOWN).execute(Tuple.of(rule.getDouble("thresholdSeconds")));
+      case "system_error_rate" -> pool.preparedQuery(SYSTEM_ERRORS)
+          .execute(Tuple.of(rule.getDouble("windowSeconds"), rule.getDouble("threshold")));
+      default -> Future.failedFuture("unknown rule kind " + rule.getString("kind"));
+    };
+    double threshold = rule.getDouble("equipment_down".equals(rule.getString("kind")) ? "thresholdSeconds" : "threshold");
+    breaching.compose(rows -> {
+      List<String> scopes = new ArrayList<>();
+      List<Future<RowSet<Row>>> raised = new ArrayList<>();
+      for (Row row : rows) {
+        String scope = row.getString("scope");
+        scopes.add(scope);
+        JsonObject details = new JsonObject().put("metric", rule.getString("kind")).put("line_id", row.getString("line"));
+        raised.add(pool.preparedQuery(RAISE).execute(Tuple.of(name, scope, row.getDouble("value"), threshold, null, details)));
+      }
+      raised.add(pool.preparedQuery(RESOLVE_OTHERS).execute(Tuple.of(name).addArrayOfString(scopes.toArray(String[]::new))));
+      return Future.all(raised).onSuccess(all -> raised.forEach(change -> change.result().forEach(this::announce)));
+    }).onFailure(error -> LOG.warn("Alert rule {} not evaluated: {}", name, error.getMessage()));
   }
 
   private void announce(Row alert) {

@@ -105,6 +105,43 @@ class QualityAlertsIT {
     }
   }
 
+  @Test
+  @DisplayName("equipment down longer than its threshold raises an alert, running again resolves it; so do bursts of system errors")
+  void timeBasedRules() {
+    JsonObject config = GatewayInstance.isolated("timed");
+    config.getJsonObject("alerts").put("rules", new JsonArray()
+        .add(new JsonObject().put("name", "equipment-down").put("kind", "equipment_down").put("thresholdSeconds", 600))
+        .add(new JsonObject().put("name", "system-errors").put("kind", "system_error_rate").put("threshold", 10)
+            .put("windowSeconds", 5)));
+    try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
+      ApiClient api = new ApiClient(gateway.apiUrl());
+      Instant now = Instant.now();
+      post(api, new JsonArray().add(status("E5", "RUNNING", "DOWN", now.minusSeconds(700)))
+          .add(status("E6", "RUNNING", "DOWN", now.minusSeconds(60))));
+      await().atMost(Duration.ofSeconds(30)).until(() -> alerts(api, "open").size() == 1);
+      JsonObject down = alerts(api, "open").getJsonObject(0);
+      assertThat(down.getString("rule")).isEqualTo("equipment-down");
+      assertThat(down.getString("scope")).isEqualTo("E5");
+      assertThat(down.getDouble("value")).isGreaterThan(600);
+
+      post(api, new JsonArray().add(status("E5", "DOWN", "RUNNING", Instant.now())));
+      await().atMost(Duration.ofSeconds(30)).until(() -> alerts(api, "open").isEmpty());
+
+      JsonArray errors = new JsonArray();
+      for (int i = 0; i < 11; i++) {
+        errors.add(ApiClient.cloudEvent("chip.system.error", new JsonObject().put("service", "mes").put("host", "h1")
+            .put("error_code", "E" + i).put("message", "lost connection").put("severity", "ERROR"))
+            .put("time", Instant.now().toString()));
+      }
+      post(api, errors);
+      await().atMost(Duration.ofSeconds(30)).until(() -> alerts(api, "open").size() == 1
+          && "system-errors".equals(alerts(api, "open").getJsonObject(0).getString("rule")));
+      // the burst ages out of its 5-second window: resolved
+      await().atMost(Duration.ofSeconds(30)).until(() -> alerts(api, "open").isEmpty());
+      assertThat(alerts(api, "resolved")).hasSize(2);
+    }
+  }
+
   private static JsonArray inspections(String line, String batch, String product, int count, int failed) {
     JsonArray events = new JsonArray();
     for (int i = 0; i < count; i++) {
@@ -124,8 +161,12 @@ class QualityAlertsIT {
   }
 
   private static JsonObject status(String equipment, String from, String to, int second) {
+    return status(equipment, from, to, WINDOW.plusSeconds(second));
+  }
+
+  private static JsonObject status(String equipment, String from, String to, Instant time) {
     return ApiClient.cloudEvent("chip.equipment.status_changed", new JsonObject().put("equipment_id", equipment)
-        .put("line_id", "L7").put("previous_status", from).put("status", to)).put("time", WINDOW.plusSeconds(second).toString());
+        .put("line_id", "L7").put("previous_status", from).put("status", to)).put("time", time.toString());
   }
 
   private static void post(ApiClient api, JsonArray events) {
