@@ -5,7 +5,9 @@ import java.util.StringJoiner;
 /** The SQL of the analytics read API, over the rollups maintained with the raw rows and over the raw rows. */
 final class AnalyticsQueries {
 
-  static final String USER = "SELECT first_seen, last_seen, events, purchases, revenue FROM user_stats WHERE user_id = $1";
+  static final String USER = """
+      SELECT first_seen, last_seen, events, purchases, revenue, implicit_sessions FROM user_stats WHERE user_id = $1
+      """;
   static final String USER_COUNTS = "SELECT event_type, count FROM user_event_counts WHERE user_id = $1 ORDER BY event_type";
   static final String USER_SESSIONS =
       "SELECT count(*) AS sessions, count(ended_at) AS ended FROM user_sessions WHERE user_id = $1";

@@ -74,7 +74,7 @@ public class AnalyticsQueryVerticle extends VerticleBase {
               .put("lastSeen", instant(user.getOffsetDateTime("last_seen")))
               .put("events", user.getLong("events"))
               .put("countsByType", byType)
-              .put("sessions", sessions.getLong("sessions"))
+              .put("sessions", sessions.getLong("sessions") + user.getLong("implicit_sessions"))
               .put("sessionsEnded", sessions.getLong("ended"))
               .put("purchases", user.getLong("purchases"))
               .put("revenue", user.getBigDecimal("revenue")));

@@ -44,12 +44,14 @@ public class PgWriterVerticle extends VerticleBase {
       .register(Metrics.globalRegistry);
   private Pool pool;
   private int qualityWindowSeconds;
+  private int sessionGapSeconds;
 
   @Override
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
     pool = PgPools.shared(vertx, postgres, "gateway-pg-writer", postgres.getInteger("poolSize"));
     qualityWindowSeconds = config().getJsonObject("quality").getInteger("windowSeconds");
+    sessionGapSeconds = config().getJsonObject("analytics").getInteger("sessionGapSeconds");
     vertx.eventBus().<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
     vertx.eventBus().<Integer>consumer(Addresses.ENRICHMENTS_PENDING, this::pendingEnrichments);
     vertx.eventBus().<String>consumer(Addresses.ENRICHMENTS_BY_SMILES, this::answerBySmiles);
@@ -59,7 +61,7 @@ public class PgWriterVerticle extends VerticleBase {
   private void persist(Message<PersistBatch> message) {
     List<PersistBatch.Event> events = message.body().events();
     Timer.Sample sample = Timer.start();
-    pool.preparedQuery(SqlQueries.INSERT_EVENTS).execute(toColumns(events).addInteger(qualityWindowSeconds))
+    pool.preparedQuery(SqlQueries.INSERT_EVENTS).execute(toColumns(events).addInteger(qualityWindowSeconds).addInteger(sessionGapSeconds))
         .onSuccess(rows -> {
           sample.stop(writeLatency);
           batchSizes.record(events.size());

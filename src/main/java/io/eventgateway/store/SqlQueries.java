@@ -8,7 +8,7 @@ final class SqlQueries {
    * primary key and insert nothing, so at-least-once delivery stores every event exactly once. The user analytics
    * and chip-quality rollups are updated in the same statement (one transaction) from the rows it newly
    * inserted, so a replay never counts twice and a failed write counts nothing. $13 is the quality window in
-   * seconds. Returns the number of new rows and the lines whose inspection figures changed.
+   * seconds, $14 the inactivity gap that ends a session of events without a session id. Returns the number of new rows and the lines whose inspection figures changed.
    */
   static final String INSERT_EVENTS = """
       WITH inserted AS (
@@ -24,14 +24,28 @@ final class SqlQueries {
         SELECT data ->> 'user_id' AS user_id, data ->> 'session_id' AS session_id, event_type, at,
                CASE WHEN event_type = 'analytics.purchase' THEN (data ->> 'total')::numeric END AS revenue
         FROM inserted WHERE family = 'analytics' AND data ->> 'user_id' IS NOT NULL
+      ), implicit AS (
+        -- events without a session id: a session starts where the gap to the user's previous such event
+        -- (in this batch, else as stored) exceeds $14 seconds
+        SELECT a.user_id, a.at,
+               COALESCE(lag(a.at) OVER (PARTITION BY a.user_id ORDER BY a.at), s.last_implicit_at) AS previous
+        FROM analytics a LEFT JOIN user_stats s ON s.user_id = a.user_id
+        WHERE a.session_id IS NULL
+      ), implicit_per_user AS (
+        SELECT user_id, max(at) AS last_at,
+               count(*) FILTER (WHERE previous IS NULL OR at - previous > make_interval(secs => $14)) AS started
+        FROM implicit GROUP BY user_id
       ), per_user AS (
-        INSERT INTO user_stats AS s (user_id, first_seen, last_seen, events, purchases, revenue)
-        SELECT user_id, min(at), max(at), count(*), count(revenue), COALESCE(sum(revenue), 0)
-        FROM analytics GROUP BY user_id
+        INSERT INTO user_stats AS s (user_id, first_seen, last_seen, events, purchases, revenue, implicit_sessions,
+                                     last_implicit_at)
+        SELECT a.user_id, min(a.at), max(a.at), count(*), count(a.revenue), COALESCE(sum(a.revenue), 0),
+               COALESCE(max(i.started), 0), max(i.last_at)
+        FROM analytics a LEFT JOIN implicit_per_user i USING (user_id) GROUP BY a.user_id
         ON CONFLICT (user_id) DO UPDATE SET
             first_seen = LEAST(s.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen),
             events = s.events + EXCLUDED.events, purchases = s.purchases + EXCLUDED.purchases,
-            revenue = s.revenue + EXCLUDED.revenue
+            revenue = s.revenue + EXCLUDED.revenue, implicit_sessions = s.implicit_sessions + EXCLUDED.implicit_sessions,
+            last_implicit_at = GREATEST(s.last_implicit_at, EXCLUDED.last_implicit_at)
       ), per_type AS (
         INSERT INTO user_event_counts AS c (user_id, event_type, count)
         SELECT user_id, event_type, count(*) FROM analytics GROUP BY user_id, event_type

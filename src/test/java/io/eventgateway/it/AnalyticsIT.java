@@ -84,6 +84,9 @@ class AnalyticsIT {
       assertThat(user.getLong("sessionsEnded")).isEqualTo(i % 3 == 0 ? 1L : 0L);
       assertThat(user.getString("firstSeen")).isEqualTo(T0.plusSeconds(60L * i).toString());
     }
+    JsonObject implicit = snapshot.getJsonObject("user-implicit");
+    assertThat(implicit.getLong("events")).isEqualTo(4);
+    assertThat(implicit.getLong("sessions")).as("sessions split by the inactivity gap").isEqualTo(2);
     Map<String, Long> top = snapshot.getJsonObject("top").getJsonArray("events").stream()
         .map(JsonObject.class::cast).collect(Collectors.toMap(e -> e.getString("type"), e -> e.getLong("count")));
     assertThat(top).containsExactlyInAnyOrderEntriesOf(Map.of("analytics.page_view", 55L,
@@ -111,6 +114,7 @@ class AnalyticsIT {
       assertThat(user.status()).as(user.body()).isEqualTo(200);
       snapshot.put("user-" + i, user.json());
     }
+    snapshot.put("user-implicit", api.get("/v1/analytics/users/user-implicit").json());
     String window = "from=" + T0 + "&to=" + T0.plus(Duration.ofHours(1));
     snapshot.put("top", api.get("/v1/analytics/top-events?limit=10&" + window).json());
     snapshot.put("pageViewsPerMinute", api.get("/v1/analytics/event-counts?type=page_view&bucket=minute&" + window).json());
@@ -148,6 +152,12 @@ class AnalyticsIT {
         events.add(at(ApiClient.cloudEvent("analytics.session_end", new JsonObject().put("user_id", user)
             .put("session_id", session).put("duration_ms", 50_000)), minute.plusSeconds(50)));
       }
+    }
+    // a day later, page views without session ids, 10, 55 and 5 minutes apart: the 30-minute gap splits 2 sessions
+    Instant dayLater = T0.plus(Duration.ofDays(1));
+    for (int minutes : new int[] {0, 10, 65, 70}) {
+      events.add(at(ApiClient.cloudEvent("analytics.page_view", new JsonObject().put("user_id", "user-implicit")
+          .put("url", "https://shop.example/")), dayLater.plusSeconds(60L * minutes)));
     }
     return events;
   }
