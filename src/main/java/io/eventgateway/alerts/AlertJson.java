@@ -1,8 +1,8 @@
 package io.eventgateway.alerts;
 
+import io.eventgateway.store.PgTimes;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import java.time.OffsetDateTime;
 
 /** An {@code alerts} row as the API and the alerts topic show it. */
 public final class AlertJson {
@@ -18,13 +18,9 @@ public final class AlertJson {
         .put("state", row.getString("state"))
         .put("value", row.getDouble("value"))
         .put("threshold", row.getDouble("threshold"))
-        .put("windowStart", instant(row.getOffsetDateTime("window_start")))
+        .put("windowStart", PgTimes.iso(row.getOffsetDateTime("window_start")))
         .put("details", row.getJsonObject("details"))
-        .put("raisedAt", instant(row.getOffsetDateTime("raised_at")))
-        .put("resolvedAt", instant(row.getOffsetDateTime("resolved_at")));
-  }
-
-  private static String instant(OffsetDateTime time) {
-    return time == null ? null : time.toInstant().toString();
+        .put("raisedAt", PgTimes.iso(row.getOffsetDateTime("raised_at")))
+        .put("resolvedAt", PgTimes.iso(row.getOffsetDateTime("resolved_at")));
   }
 }

@@ -4,6 +4,7 @@ import io.eventgateway.alerts.AlertJson;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.store.PgPools;
+import io.eventgateway.store.PgTimes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -70,8 +71,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
           Row sessions = all.<RowSet<Row>>resultAt(2).iterator().next();
           return Future.succeededFuture(new JsonObject()
               .put("userId", userId)
-              .put("firstSeen", instant(user.getOffsetDateTime("first_seen")))
-              .put("lastSeen", instant(user.getOffsetDateTime("last_seen")))
+              .put("firstSeen", PgTimes.iso(user.getOffsetDateTime("first_seen")))
+              .put("lastSeen", PgTimes.iso(user.getOffsetDateTime("last_seen")))
               .put("events", user.getLong("events"))
               .put("countsByType", byType)
               .put("sessions", sessions.getLong("sessions") + user.getLong("implicit_sessions"))
@@ -86,7 +87,7 @@ public class AnalyticsQueryVerticle extends VerticleBase {
         request.getString("type"));
     return pool.preparedQuery(AnalyticsQueries.EVENT_COUNTS).execute(parameters).map(rows -> {
       JsonArray series = new JsonArray();
-      rows.forEach(row -> series.add(new JsonObject().put("time", instant(row.getOffsetDateTime("time")))
+      rows.forEach(row -> series.add(new JsonObject().put("time", PgTimes.iso(row.getOffsetDateTime("time")))
           .put("type", row.getString("event_type")).put("count", row.getLong("count"))));
       return window(request).put("bucket", request.getString("bucket")).put("type", request.getString("type"))
           .put("series", series);
@@ -153,7 +154,7 @@ public class AnalyticsQueryVerticle extends VerticleBase {
       JsonArray timeline = new JsonArray();
       rows.forEach(row -> {
         JsonObject data = row.getJsonObject("data");
-        timeline.add(new JsonObject().put("time", instant(row.getOffsetDateTime("at")))
+        timeline.add(new JsonObject().put("time", PgTimes.iso(row.getOffsetDateTime("at")))
             .put("line", data.getString("line_id")).put("from", data.getString("previous_status"))
             .put("to", data.getString("status")).put("reason", data.getString("reason")));
       });
@@ -176,10 +177,6 @@ public class AnalyticsQueryVerticle extends VerticleBase {
 
   private static OffsetDateTime time(JsonObject request, String key) {
     return OffsetDateTime.parse(request.getString(key)).withOffsetSameInstant(ZoneOffset.UTC);
-  }
-
-  private static String instant(OffsetDateTime time) {
-    return time == null ? null : time.toInstant().toString();
   }
 
   /** The requested thing does not exist: a 404, not an outage. */

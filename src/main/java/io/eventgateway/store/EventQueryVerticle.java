@@ -9,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
 import java.util.function.Function;
 
 /**
@@ -68,7 +67,7 @@ public class EventQueryVerticle extends VerticleBase {
         .put("mismatchDetail", row.getString("mismatch_detail"))
         .put("error", row.getString("error"))
         .put("attempts", row.getInteger("attempts"))
-        .put("enrichedAt", text(row.getOffsetDateTime("enriched_at")))
+        .put("enrichedAt", PgTimes.iso(row.getOffsetDateTime("enriched_at")))
         .put("rawAnswer", row.getString("raw_answer"));
   }
 
@@ -79,18 +78,14 @@ public class EventQueryVerticle extends VerticleBase {
         .put("family", row.getString("family"))
         .put("source", row.getString("source"))
         .put("subject", row.getString("subject"))
-        .put("time", text(row.getOffsetDateTime("event_time")))
+        .put("time", PgTimes.iso(row.getOffsetDateTime("event_time")))
         .put("data", row.getJsonObject("data"))
         .put("schemaId", row.getInteger("schema_id"))
         .put("topic", row.getString("topic"))
         .put("partition", row.getInteger("kafka_partition"))
         .put("offset", row.getLong("kafka_offset"))
-        .put("receivedAt", text(row.getOffsetDateTime("received_at")))
-        .put("storedAt", text(row.getOffsetDateTime("stored_at")));
-  }
-
-  private static String text(OffsetDateTime time) {
-    return time == null ? null : time.toInstant().toString();
+        .put("receivedAt", PgTimes.iso(row.getOffsetDateTime("received_at")))
+        .put("storedAt", PgTimes.iso(row.getOffsetDateTime("stored_at")));
   }
 
   @Override

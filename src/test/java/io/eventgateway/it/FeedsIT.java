@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
 import org.junit.jupiter.api.AfterAll;
@@ -40,24 +38,7 @@ class FeedsIT {
     gateway.close();
   }
 
-  /** Collects every text message of a feed. */
-  private static final class Messages implements WebSocket.Listener {
-    final List<JsonObject> received = new CopyOnWriteArrayList<>();
-    private final StringBuilder partial = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        received.add(new JsonObject(partial.toString()));
-        partial.setLength(0);
-      }
-      socket.request(1);
-      return null;
-    }
-  }
-
-  private WebSocket open(String path, Messages messages) {
+  private WebSocket open(String path, WebSocketMessages messages) {
     return HttpClient.newHttpClient().newWebSocketBuilder()
         .buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + path), messages).join();
   }
@@ -65,7 +46,7 @@ class FeedsIT {
   @Test
   @DisplayName("/v1/feeds/events?type= pushes accepted events of that type only")
   void eventsFeedFiltersByType() {
-    Messages messages = new Messages();
+    WebSocketMessages messages = new WebSocketMessages(true);
     WebSocket socket = open("/v1/feeds/events?type=analytics.page_view", messages);
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
       assertThat(api.postEvent(ApiClient.cloudEvent("analytics.click", new JsonObject().put("user_id", "u")
@@ -82,7 +63,7 @@ class FeedsIT {
   @DisplayName("/v1/feeds/alerts pushes an alert when a line breaches its defect-rate rule")
   void alertsFeed() throws Exception {
     await().atMost(Duration.ofSeconds(30)).until(this::alertFeedAssigned);
-    Messages messages = new Messages();
+    WebSocketMessages messages = new WebSocketMessages(true);
     WebSocket socket = open("/v1/feeds/alerts", messages);
     JsonArray spike = new JsonArray();
     for (int i = 0; i < 20; i++) {

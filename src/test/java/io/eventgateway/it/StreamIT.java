@@ -11,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -43,36 +41,7 @@ class StreamIT {
     gateway.close();
   }
 
-  /** Collects acks; {@code reading} false leaves them unread, as a stuck client would. */
-  private static final class Acks implements WebSocket.Listener {
-    final List<JsonObject> received = new CopyOnWriteArrayList<>();
-    private final boolean reading;
-    private final StringBuilder partial = new StringBuilder();
-
-    Acks(boolean reading) {
-      this.reading = reading;
-    }
-
-    @Override
-    public void onOpen(WebSocket socket) {
-      if (reading) {
-        socket.request(1);
-      }
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        received.add(new JsonObject(partial.toString()));
-        partial.setLength(0);
-      }
-      socket.request(1);
-      return null;
-    }
-  }
-
-  private WebSocket connect(Acks acks) {
+  private WebSocket connect(WebSocketMessages acks) {
     return HttpClient.newHttpClient().newWebSocketBuilder()
         .buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + "/v1/stream"), acks).join();
   }
@@ -80,7 +49,7 @@ class StreamIT {
   @Test
   @DisplayName("10,000 events over one connection get 10,000 acks, in order, and are stored")
   void tenThousandEventsInOrder() {
-    Acks acks = new Acks(true);
+    WebSocketMessages acks = new WebSocketMessages(true);
     WebSocket socket = connect(acks);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
@@ -103,7 +72,7 @@ class StreamIT {
   @Test
   @DisplayName("bad frames get their own error acks and the connection stays usable")
   void badFramesKeepTheConnection() {
-    Acks acks = new Acks(true);
+    WebSocketMessages acks = new WebSocketMessages(true);
     WebSocket socket = connect(acks);
     JsonObject badEnum = ApiClient.pageView("bad");
     badEnum.getJsonObject("data").put("device", "WATCH");
@@ -129,7 +98,7 @@ class StreamIT {
   @Test
   @DisplayName("a client that never reads its acks is paused: the server holds a bounded number of events for it")
   void stuckClientIsPaused() throws Exception {
-    WebSocket socket = connect(new Acks(false));
+    WebSocket socket = connect(new WebSocketMessages(false));
     String event = ApiClient.pageView("stuck").encode();
     int sent = 0;
     long deadline = System.currentTimeMillis() + 20_000;
