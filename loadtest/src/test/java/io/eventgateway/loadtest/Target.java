@@ -1,0 +1,86 @@
+package io.eventgateway.loadtest;
+
+import static io.gatling.javaapi.http.HttpDsl.http;
+
+import io.gatling.javaapi.http.HttpProtocolBuilder;
+import java.net.URI;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Where and how hard the simulations push, from system properties: {@code -DbaseUrl=http://127.0.0.1:8080}
+ * (loopback only), {@code -DapiKey=…} (sent as a bearer token when set), {@code -Drate=} requests or connections
+ * per second, {@code -Dduration=} seconds, {@code -DbatchSize=} events per request. Every run is bounded by its
+ * duration.
+ */
+final class Target {
+
+  static final String BASE_URL = System.getProperty("baseUrl", "http://127.0.0.1:8080");
+  static final double RATE = Double.parseDouble(System.getProperty("rate", "200"));
+  static final Duration DURATION = Duration.ofSeconds(Long.parseLong(System.getProperty("duration", "30")));
+  static final int BATCH_SIZE = Integer.parseInt(System.getProperty("batchSize", "100"));
+
+  static {
+    String host = URI.create(BASE_URL).getHost();
+    if (!"127.0.0.1".equals(host) && !"localhost".equals(host)) {
+      throw new IllegalArgumentException("load is only sent to 127.0.0.1 or localhost, not " + BASE_URL);
+    }
+  }
+
+  private Target() {
+  }
+
+  static HttpProtocolBuilder protocol() {
+    HttpProtocolBuilder protocol = http.baseUrl(BASE_URL).wsBaseUrl(BASE_URL.replaceFirst("^http", "ws"))
+        .acceptHeader("application/json");
+    String apiKey = System.getProperty("apiKey", "");
+    return apiKey.isBlank() ? protocol : protocol.authorizationHeader("Bearer " + apiKey);
+  }
+
+  /** A page view (400-odd bytes, like the ones measured in the README). */
+  static String pageView() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int user = random.nextInt(50_000);
+    return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/gatling\","
+        + "\"type\":\"analytics.page_view\",\"time\":\"" + java.time.Instant.now() + "\",\"subject\":\"user-" + user
+        + "\",\"data\":{\"user_id\":\"user-" + user + "\",\"session_id\":\"s-" + (user % 7000) + "\","
+        + "\"url\":\"https://shop.example/products/" + random.nextInt(900) + "\",\"title\":\"Product page\","
+        + "\"referrer\":\"https://search.example/?q=shoes\",\"device\":\"MOBILE\",\"load_time_ms\":"
+        + random.nextInt(900) + "}}";
+  }
+
+  /** An inspection result of one of eight lines, 3 % failing. */
+  static String inspection() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int line = random.nextInt(8);
+    return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/gatling/fab\","
+        + "\"type\":\"chip.inspection.completed\",\"time\":\"" + java.time.Instant.now() + "\",\"data\":{"
+        + "\"inspection_id\":\"I-" + random.nextInt(1_000_000) + "\",\"batch_id\":\"B-" + random.nextInt(200) + "\","
+        + "\"wafer_id\":\"W-" + random.nextInt(10_000) + "\",\"line_id\":\"LINE-" + line + "\",\"product_id\":\"P-"
+        + (line % 3) + "\",\"result\":\"" + (random.nextInt(100) < 3 ? "FAIL" : "PASS") + "\","
+        + "\"dies_inspected\":420,\"defect_count\":" + random.nextInt(4) + ",\"duration_ms\":" + random.nextInt(5000) + "}}";
+  }
+
+  /** A molecule among a few hundred, so that the LLM cache sees repeats as it would in a lab. */
+  static String molecule() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    int chain = 1 + random.nextInt(20);
+    int branch = random.nextInt(15);
+    return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/gatling/lab\","
+        + "\"type\":\"chemistry.molecule_submitted\",\"data\":{\"molecule_id\":\"M-" + random.nextInt(1_000_000)
+        + "\",\"name\":\"candidate\",\"smiles\":\"" + "C".repeat(chain) + "O" + "C".repeat(branch) + "N\","
+        + "\"lab\":\"Lab 3\",\"notes\":\"Colourless liquid. Flammable. Irritating to eyes.\"}}";
+  }
+
+  static String batch(int size, String separator, java.util.function.Supplier<String> event) {
+    StringBuilder body = new StringBuilder(size * 450);
+    for (int i = 0; i < size; i++) {
+      if (i > 0) {
+        body.append(separator);
+      }
+      body.append(event.get());
+    }
+    return body.toString();
+  }
+}
