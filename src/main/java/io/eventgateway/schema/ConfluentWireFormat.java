@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -22,6 +24,9 @@ public final class ConfluentWireFormat {
   /** The first byte of every value. */
   public static final byte MAGIC_BYTE = 0;
   private static final int HEADER_SIZE = 5;
+  // built once per schema, not per event: Avro's generic writers and readers are safe to share between threads
+  private static final Map<Schema, GenericDatumWriter<GenericRecord>> WRITERS = new ConcurrentHashMap<>();
+  private static final Map<Schema, GenericDatumReader<GenericRecord>> READERS = new ConcurrentHashMap<>();
 
   private ConfluentWireFormat() {
   }
@@ -35,7 +40,7 @@ public final class ConfluentWireFormat {
     out.write(schemaId);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
+      WRITERS.computeIfAbsent(record.getSchema(), GenericDatumWriter::new).write(record, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -54,7 +59,7 @@ public final class ConfluentWireFormat {
   /** Decodes the Avro body written with {@code writer} (the schema registered under the value's id). */
   public static GenericRecord decode(byte[] value, Schema writer) {
     try {
-      return new GenericDatumReader<GenericRecord>(writer)
+      return READERS.computeIfAbsent(writer, GenericDatumReader::new)
           .read(null, DecoderFactory.get().binaryDecoder(value, HEADER_SIZE, value.length - HEADER_SIZE, null));
     } catch (IOException e) {
       throw new IllegalArgumentException("Avro body does not match schema " + writer.getFullName() + ": " + e.getMessage(), e);
