@@ -24,8 +24,4 @@ public record EnrichRequest(
     return new EnrichRequest(eventId, data.getString("name"), data.getString("smiles"), data.getString("formula"),
         data.getString("notes"), measurements == null ? "[]" : measurements.encode(), llmOnly);
   }
-
-  public EnrichRequest asLlmOnly() {
-    return new EnrichRequest(eventId, name, smiles, formula, notes, measurementsJson, true);
-  }
 }

@@ -72,11 +72,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** The URL of the {@code postgres} database as superuser {@code postgres} (trust authentication, loopback only). */
   public String url() {
-    return url("postgres");
-  }
-
-  public String url(String database) {
-    return "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/" + database;
+    return "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/postgres";
   }
 
   @Override

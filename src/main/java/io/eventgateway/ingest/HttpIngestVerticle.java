@@ -95,10 +95,6 @@ public class HttpIngestVerticle extends VerticleBase {
     }
   }
 
-  /** The port actually bound (useful when configured as 0). */
-  public int actualPort() {
-    return server.actualPort();
-  }
 
   @Override
   public Future<?> stop() {
