@@ -102,6 +102,26 @@ public final class Addresses {
   /** Publish: a live event feed gained ({@code +1}) or lost ({@code -1}) a watcher. Body {@code Integer}. */
   public static final String FEED_EVENTS_WATCHERS = "gateway.feeds.events.watchers";
 
+  /**
+   * Write dead letters to {@code <topic>.dlq}. Body {@link DeadLetterBatch}; reply {@code Integer}, the number
+   * written, sent only after Kafka acknowledged every one. Fails {@code 503} when Kafka did not acknowledge them.
+   */
+  public static final String DLQ_WRITE = "gateway.dlq.write";
+
+  /**
+   * A page of a dead-letter topic. Body {@link io.vertx.core.json.JsonObject} {@code {"topic", "offset", "limit"}};
+   * reply {@link io.vertx.core.json.JsonObject} {@code {"items": [...], "nextOffset", "endOffset"}}. Fails {@code 404}
+   * when {@code topic} is not a family topic, {@code 503} when Kafka is unreachable.
+   */
+  public static final String DLQ_LIST = "gateway.dlq.list";
+
+  /**
+   * Re-drive dead letters to the topic they came from. Body {@link io.vertx.core.json.JsonObject}
+   * {@code {"topic", "offsets": [..] | "ids": [..] | neither for all}}; reply {@link io.vertx.core.json.JsonObject}
+   * {@code {"replayed", "ids"}} after Kafka acknowledged them. Fails as {@link #DLQ_LIST} does.
+   */
+  public static final String DLQ_REPLAY = "gateway.dlq.replay";
+
   private Addresses() {
   }
 }

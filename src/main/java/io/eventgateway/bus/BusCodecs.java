@@ -10,7 +10,8 @@ public final class BusCodecs {
 
   private static final List<Class<?>> MESSAGE_TYPES =
       List.of(ProduceBatch.class, ProduceResult.class, PersistBatch.class, EventCatalog.class, EnrichRequest.class,
-          Enrichment.class, EnrichmentBatch.class, EnrichRequestBatch.class);
+          Enrichment.class, EnrichmentBatch.class, EnrichRequestBatch.class,
+          DeadLetterBatch.class);
 
   private BusCodecs() {
   }

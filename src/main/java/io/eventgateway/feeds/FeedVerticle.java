@@ -4,6 +4,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.process.DecodingConsumer;
+import io.eventgateway.process.ProcessingFailure;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,14 +39,14 @@ public class FeedVerticle extends VerticleBase {
     return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(catalog -> {
           events = new DecodingConsumer(vertx, feedSettings(kafka, "feed-events-" + node), catalog.body(),
-              Duration.ofMillis(200), this::relay);
+              Duration.ofMillis(200), this::relay, false);
           events.pause();
           return Future.all(alerts.subscribe(config().getJsonObject("alerts").getString("topic")),
               events.start(KafkaSettings.topics(kafka)));
         });
   }
 
-  private Future<Void> relay(List<PersistBatch.Event> batch) {
+  private Future<List<ProcessingFailure>> relay(List<PersistBatch.Event> batch) {
     for (PersistBatch.Event event : batch) {
       vertx.eventBus().publish(Addresses.FEED_EVENTS, new JsonObject()
           .put("id", event.eventId()).put("type", event.eventType()).put("family", event.family())
@@ -53,7 +54,7 @@ public class FeedVerticle extends VerticleBase {
           .put("time", event.eventTime() == null ? null : event.eventTime().toInstant().toString())
           .put("data", new JsonObject(event.dataJson())));
     }
-    return Future.succeededFuture();
+    return Future.succeededFuture(List.of());
   }
 
   private void watch(int change) {

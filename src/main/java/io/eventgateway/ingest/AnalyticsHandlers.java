@@ -1,9 +1,7 @@
 package io.eventgateway.ingest;
 
 import io.eventgateway.bus.Addresses;
-import io.eventgateway.bus.FailureCodes;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -134,8 +132,7 @@ final class AnalyticsHandlers {
     vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY, query)
         .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
         .onFailure(error -> {
-          int status = error instanceof ReplyException reply && reply.failureCode() > 0
-              ? reply.failureCode() : FailureCodes.UNAVAILABLE;
+          int status = Problem.statusOf(error);
           Problem.send(ctx.response(), status == 404
               ? Problem.of(404, "not-found", "Not found", error.getMessage())
               : Problem.of(status, "store-unavailable", "Store unavailable", error.getMessage()));

@@ -76,6 +76,10 @@ public class HttpIngestVerticle extends VerticleBase {
     router.get("/dashboard").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
         .end(dashboard));
     router.get("/registry/schemas/ids/:id").handler(reads::schemaById);
+    AdminHandlers admin = new AdminHandlers(vertx);
+    router.get("/v1/admin/dlq/:topic").handler(admin::listDeadLetters);
+    router.post("/v1/admin/dlq/:topic/replay").handler(BodyHandler.create(false).setBodyLimit(1 << 20))
+        .handler(admin::replayDeadLetters);
     router.route().last().handler(ctx -> Problem.send(ctx.response(),
         Problem.of(404, "not-found", "Not found", "No resource at " + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(413, ctx -> failure(ctx, 413, "body-too-large", "Body too large",

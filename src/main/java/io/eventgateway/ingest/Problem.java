@@ -1,6 +1,8 @@
 package io.eventgateway.ingest;
 
+import io.eventgateway.bus.FailureCodes;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -19,6 +21,18 @@ final class Problem {
         .put("title", title)
         .put("status", status)
         .put("detail", detail);
+  }
+
+  /** The HTTP status for a failed bus request: the replier's failure code, 504 on timeout, else 503. */
+  static int statusOf(Throwable error) {
+    if (error instanceof ReplyException reply) {
+      return switch (reply.failureType()) {
+        case RECIPIENT_FAILURE -> reply.failureCode();
+        case TIMEOUT -> FailureCodes.TIMEOUT;
+        default -> FailureCodes.UNAVAILABLE;
+      };
+    }
+    return FailureCodes.INTERNAL;
   }
 
   static Future<Void> send(HttpServerResponse response, JsonObject problem) {

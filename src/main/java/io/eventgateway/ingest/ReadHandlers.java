@@ -1,14 +1,11 @@
 package io.eventgateway.ingest;
 
 import io.eventgateway.bus.Addresses;
-import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.ExampleData;
 import io.eventgateway.ops.DashboardStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -46,7 +43,7 @@ final class ReadHandlers {
     vertx.eventBus().<JsonObject>request(address, id)
         .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
         .onFailure(error -> {
-          int status = status(error);
+          int status = Problem.statusOf(error);
           Problem.send(ctx.response(), status == 404
               ? Problem.of(404, "not-found", "Not found", "No " + what + " with id '" + id + "' is stored")
               : Problem.of(status, "store-unavailable", "Store unavailable", error.getMessage()));
@@ -71,7 +68,7 @@ final class ReadHandlers {
             .put("openAlerts", alerts.result().getJsonArray("alerts"))
             .put("lines", lines.result().getJsonArray("items")).encode()))
         .onFailure(error -> Problem.send(ctx.response(),
-            Problem.of(status(error), "store-unavailable", "Store unavailable", error.getMessage())));
+            Problem.of(Problem.statusOf(error), "store-unavailable", "Store unavailable", error.getMessage())));
   }
 
   /** {@code GET /v1/types}: every type with its family, topic, schema subject and id, and an example. */
@@ -92,7 +89,7 @@ final class ReadHandlers {
         .onSuccess(reply -> ctx.response().putHeader("Content-Type", REGISTRY_MEDIA_TYPE)
             .end(new JsonObject().put("schema", reply.body()).encode()))
         .onFailure(error -> {
-          int status = status(error);
+          int status = Problem.statusOf(error);
           registryError(ctx, status, status == 404 ? 40403 : 50001,
               status == 404 ? "Schema " + id + " not found" : "Error in the backend data store");
         });
@@ -101,17 +98,6 @@ final class ReadHandlers {
   private static void registryError(RoutingContext ctx, int status, int code, String message) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", REGISTRY_MEDIA_TYPE)
         .end(new JsonObject().put("error_code", code).put("message", message).encode());
-  }
-
-  private static int status(Throwable error) {
-    if (error instanceof ReplyException reply) {
-      return switch (reply.failureType()) {
-        case RECIPIENT_FAILURE -> reply.failureCode();
-        case TIMEOUT -> FailureCodes.TIMEOUT;
-        default -> FailureCodes.UNAVAILABLE;
-      };
-    }
-    return FailureCodes.INTERNAL;
   }
 
   private static JsonObject describe(EventCatalog catalog) {

@@ -27,9 +27,14 @@ public final class KafkaTopics {
     ensure(kafka, KafkaSettings.topics(kafka));
   }
 
-  /** Creates {@code names} unless they exist. */
+  /** Creates {@code names} with the configured partition count unless they exist. */
   public static void ensure(JsonObject kafka, Collection<String> names) throws InterruptedException, TimeoutException {
-    int partitions = kafka.getInteger("topicPartitions");
+    ensure(kafka, names, kafka.getInteger("topicPartitions"));
+  }
+
+  /** Creates {@code names} with {@code partitions} partitions unless they exist. */
+  public static void ensure(JsonObject kafka, Collection<String> names, int partitions)
+      throws InterruptedException, TimeoutException {
     short replication = kafka.getInteger("topicReplicationFactor").shortValue();
     List<NewTopic> topics = names.stream()
         .map(name -> new NewTopic(name, partitions, replication))

@@ -1,6 +1,7 @@
 package io.eventgateway.process;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.DeadLetterBatch;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * after the handler's future succeeded. When the handler fails, the partitions are rewound to the start of the
  * batch, so the same records come again: nothing is committed past an event that was not handled.
  *
- * <p>One batch at a time: polling waits for the handler, which is the consumer's back-pressure.
+ * <p>Records it cannot decode, and those the handler gives up on, are dead-lettered (when this consumer's group
+ * owns dead-lettering) before the commit, so that one bad record never blocks its partition and none is dropped
+ * unseen. One batch at a time: polling waits for the handler, which is the consumer's back-pressure.
  */
 public final class DecodingConsumer {
 
@@ -46,14 +49,22 @@ public final class DecodingConsumer {
   private final Map<Integer, Schema> schemas = new HashMap<>();
   private final RecordDecoder decoder;
   private final Duration pollTimeout;
-  private final Function<List<PersistBatch.Event>, Future<?>> handler;
-  private final Counter skipped = Counter.builder("gateway.processor.skipped")
-      .description("Records that could not be decoded and were skipped").register(Metrics.globalRegistry);
+  private final Function<List<PersistBatch.Event>, Future<List<ProcessingFailure>>> handler;
+  private final boolean deadLetters;
+  private final Counter skipped = Counter.builder("gateway.consumer.skipped")
+      .description("Records a consumer without dead-lettering could not handle and skipped")
+      .register(Metrics.globalRegistry);
   private boolean stopping;
   private Future<Void> inFlight = Future.succeededFuture();
 
+  /**
+   * @param handler handles a batch; its future lists the events it gave up on, and fails when the whole batch must
+   *     be processed again
+   * @param deadLetters dead-letter what cannot be handled; otherwise log and skip it (the processing group
+   *     dead-letters, the other groups read the same records)
+   */
   public DecodingConsumer(Vertx vertx, Properties settings, EventCatalog catalog, Duration pollTimeout,
-      Function<List<PersistBatch.Event>, Future<?>> handler) {
+      Function<List<PersistBatch.Event>, Future<List<ProcessingFailure>>> handler, boolean deadLetters) {
     this.vertx = vertx;
     this.consumer = KafkaConsumer.create(vertx, settings, new StringDeserializer(), new ByteArrayDeserializer());
     this.metrics = new KafkaClientMetrics(consumer.unwrap());
@@ -61,6 +72,7 @@ public final class DecodingConsumer {
     this.decoder = new RecordDecoder(catalog);
     this.pollTimeout = pollTimeout;
     this.handler = handler;
+    this.deadLetters = deadLetters;
     for (EventType type : catalog.types()) {
       schemas.put(type.schemaId(), type.schema());
     }
@@ -86,8 +98,13 @@ public final class DecodingConsumer {
     for (int i = 0; i < records.size(); i++) {
       batch.add(records.recordAt(i));
     }
+    List<ProcessingFailure> failures = new ArrayList<>();
     return resolveSchemas(batch)
-        .compose(resolved -> handler.apply(decode(batch)))
+        .compose(resolved -> handler.apply(decode(batch, failures)))
+        .compose(givenUp -> {
+          failures.addAll(givenUp);
+          return deadLetter(batch, failures);
+        })
         .compose(handled -> consumer.commit())
         .recover(error -> {
           LOG.error("A batch of {} records was not handled ({}); it will be processed again", batch.size(),
@@ -129,7 +146,34 @@ public final class DecodingConsumer {
     return Future.join(lookups).mapEmpty();
   }
 
-  private List<PersistBatch.Event> decode(List<KafkaConsumerRecord<String, byte[]>> batch) {
+  private Future<?> deadLetter(List<KafkaConsumerRecord<String, byte[]>> batch, List<ProcessingFailure> failures) {
+    if (failures.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    if (!deadLetters) {
+      skipped.increment(failures.size());
+      failures.forEach(failure -> LOG.warn("Skipping {}-{}@{} ({}: {})", failure.topic(), failure.partition(),
+          failure.offset(), failure.stage(), failure.error()));
+      return Future.succeededFuture();
+    }
+    Map<TopicPartition, Map<Long, KafkaConsumerRecord<String, byte[]>>> byPosition = new HashMap<>();
+    for (KafkaConsumerRecord<String, byte[]> record : batch) {
+      byPosition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), partition -> new HashMap<>())
+          .put(record.offset(), record);
+    }
+    List<DeadLetterBatch.Letter> letters = new ArrayList<>(failures.size());
+    for (ProcessingFailure failure : failures) {
+      KafkaConsumerRecord<String, byte[]> record =
+          byPosition.get(new TopicPartition(failure.topic(), failure.partition())).get(failure.offset());
+      letters.add(new DeadLetterBatch.Letter(record.topic(), record.partition(), record.offset(), record.timestamp(),
+          record.key(), record.value(), List.of(record.record().headers().toArray()), failure.stage(),
+          failure.error(), failure.attempts(), failure.firstFailureAt(), failure.lastFailureAt()));
+    }
+    return vertx.eventBus().request(Addresses.DLQ_WRITE, new DeadLetterBatch(letters));
+  }
+
+  private List<PersistBatch.Event> decode(List<KafkaConsumerRecord<String, byte[]>> batch,
+      List<ProcessingFailure> failures) {
     List<PersistBatch.Event> events = new ArrayList<>(batch.size());
     for (KafkaConsumerRecord<String, byte[]> record : batch) {
       try {
@@ -139,9 +183,8 @@ public final class DecodingConsumer {
         }
         events.add(decoder.decode(record, writer));
       } catch (RuntimeException error) {
-        skipped.increment();
-        LOG.error("Skipping undecodable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-            error.getMessage());
+        failures.add(ProcessingFailure.undecodable(record.topic(), record.partition(), record.offset(),
+            error.getClass().getSimpleName() + ": " + error.getMessage()));
       }
     }
     return events;

@@ -51,7 +51,7 @@ public class EnrichmentVerticle extends VerticleBase {
     return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
           consumer = new DecodingConsumer(vertx, settings, reply.body(),
-              Duration.ofMillis(config().getJsonObject("processor").getInteger("pollTimeoutMs")), this::enrich);
+              Duration.ofMillis(config().getJsonObject("processor").getInteger("pollTimeoutMs")), this::enrich, false);
           store = new PersistRetry(vertx, config().getJsonObject("processor"), consumer::stopping);
           vertx.eventBus().<String>consumer(Addresses.LLM_CIRCUIT, state -> {
             if ("CLOSED".equals(state.body())) {
@@ -64,7 +64,7 @@ public class EnrichmentVerticle extends VerticleBase {
         .onSuccess(started -> LOG.info("Enriching {} as group {}", topic, group));
   }
 
-  private Future<Integer> enrich(List<PersistBatch.Event> events) {
+  private Future<List<ProcessingFailure>> enrich(List<PersistBatch.Event> events) {
     List<Future<Enrichment>> enrichments = new ArrayList<>(events.size());
     for (PersistBatch.Event event : events) {
       if (MOLECULE_TYPE.equals(event.eventType())) {
@@ -74,10 +74,11 @@ public class EnrichmentVerticle extends VerticleBase {
       }
     }
     if (enrichments.isEmpty()) {
-      return Future.succeededFuture(0);
+      return Future.succeededFuture(List.of());
     }
     return Future.all(enrichments)
-        .compose(all -> store.request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(all.list())));
+        .compose(all -> store.request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(all.list())))
+        .map(stored -> List.of());
   }
 
   /** One bounded round at a time: up to a batch of fallback rows, asked of the LLM only. */

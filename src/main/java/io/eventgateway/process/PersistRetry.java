@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a write request to the store until it succeeds, backing off exponentially while the database is
- * unavailable (the offsets stay uncommitted meanwhile). Gives up only when the store refuses the data as invalid
- * ({@code 400}, which retrying cannot fix) or when the caller is stopping.
+ * Sends a write request to the store until it succeeds, backing off exponentially with jitter while the database
+ * is unavailable (the offsets stay uncommitted meanwhile). Gives up only when the store refuses the data as invalid
+ * ({@code 400}, which waiting for the database cannot fix) or when the caller is stopping.
  */
 final class PersistRetry {
 
@@ -22,16 +22,18 @@ final class PersistRetry {
 
   private final Vertx vertx;
   private final DeliveryOptions options;
-  private final long initialBackoffMs;
-  private final long maxBackoffMs;
+  private final Backoff backoff;
   private final BooleanSupplier stopping;
 
   PersistRetry(Vertx vertx, JsonObject processor, BooleanSupplier stopping) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(processor.getInteger("persistTimeoutMs"));
-    this.initialBackoffMs = processor.getInteger("retryInitialBackoffMs");
-    this.maxBackoffMs = processor.getInteger("retryMaxBackoffMs");
+    this.backoff = backoff(processor);
     this.stopping = stopping;
+  }
+
+  static Backoff backoff(JsonObject processor) {
+    return new Backoff(processor.getInteger("retryInitialBackoffMs"), processor.getInteger("retryMaxBackoffMs"));
   }
 
   static boolean isInvalid(Throwable error) {
@@ -39,20 +41,20 @@ final class PersistRetry {
   }
 
   <T> Future<T> request(String address, Object body) {
-    return attempt(address, body, initialBackoffMs);
+    return attempt(address, body, 1);
   }
 
-  private <T> Future<T> attempt(String address, Object body, long backoffMs) {
+  private <T> Future<T> attempt(String address, Object body, int attempt) {
     return vertx.eventBus().<T>request(address, body, options)
         .map(reply -> reply.body())
         .recover(error -> {
           if (isInvalid(error) || stopping.getAsBoolean()) {
             return Future.failedFuture(error);
           }
-          LOG.warn("{} failed ({}); retrying in {} ms", address, error.getMessage(), backoffMs);
+          long delay = backoff.delayMs(attempt);
+          LOG.warn("{} failed ({}); retry {} in {} ms", address, error.getMessage(), attempt, delay);
           Promise<T> retried = Promise.promise();
-          vertx.setTimer(backoffMs, timer -> this.<T>attempt(address, body, Math.min(backoffMs * 2, maxBackoffMs))
-              .onComplete(retried));
+          vertx.setTimer(delay, timer -> this.<T>attempt(address, body, attempt + 1).onComplete(retried));
           return retried.future();
         });
   }

@@ -4,12 +4,13 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.schema.EventCatalog;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,25 +18,28 @@ import org.slf4j.LoggerFactory;
 /**
  * A member of the processing consumer group over every family topic: each batch is stored by
  * {@link io.eventgateway.store.PgWriterVerticle} before its offsets are committed. A crash between write and
- * commit redelivers the batch, which the writer stores once (keyed by event id).
+ * commit redelivers the batch, which the writer stores once (keyed by event id). An event the database refuses
+ * on every one of {@code processor.maxAttempts} attempts is dead-lettered; an unavailable database is waited for.
  */
 public class ProcessorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorVerticle.class);
 
-  private final Counter refused = Counter.builder("gateway.processor.refused")
-      .description("Events the database refused as invalid; skipped").register(Metrics.globalRegistry);
   private DecodingConsumer consumer;
   private PersistRetry store;
+  private Backoff backoff;
+  private int maxAttempts;
 
   @Override
   public Future<?> start() {
     JsonObject processor = config().getJsonObject("processor");
     JsonObject kafka = config().getJsonObject("kafka");
+    backoff = PersistRetry.backoff(processor);
+    maxAttempts = processor.getInteger("maxAttempts");
     return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
           consumer = new DecodingConsumer(vertx, KafkaSettings.consumer(kafka), reply.body(),
-              Duration.ofMillis(processor.getInteger("pollTimeoutMs")), this::persist);
+              Duration.ofMillis(processor.getInteger("pollTimeoutMs")), this::persist, true);
           store = new PersistRetry(vertx, processor, consumer::stopping);
           return consumer.start(KafkaSettings.topics(kafka));
         })
@@ -44,31 +48,47 @@ public class ProcessorVerticle extends VerticleBase {
   }
 
   /** A batch refused as invalid is stored event by event, so that one bad row cannot hold back the others. */
-  private Future<Integer> persist(List<PersistBatch.Event> events) {
+  private Future<List<ProcessingFailure>> persist(List<PersistBatch.Event> events) {
     if (events.isEmpty()) {
-      return Future.succeededFuture(0);
+      return Future.succeededFuture(List.of());
     }
     return store.<Integer>request(Addresses.EVENTS_PERSIST, new PersistBatch(events))
+        .<List<ProcessingFailure>>map(stored -> List.of())
         .recover(error -> {
           if (!PersistRetry.isInvalid(error)) {
             return Future.failedFuture(error);
           }
-          if (events.size() > 1) {
-            return persistOneByOne(events);
-          }
-          refused.increment();
-          LOG.error("Event {} ({}@{}) was refused by the database and skipped: {}", events.get(0).eventId(),
-              events.get(0).topic(), events.get(0).offset(), error.getMessage());
-          return Future.succeededFuture(0);
+          return events.size() > 1 ? persistOneByOne(events) : retryRefused(events.get(0), 1, Instant.now(), error);
         });
   }
 
-  private Future<Integer> persistOneByOne(List<PersistBatch.Event> events) {
-    Future<Integer> chain = Future.succeededFuture(0);
+  private Future<List<ProcessingFailure>> persistOneByOne(List<PersistBatch.Event> events) {
+    Future<List<ProcessingFailure>> chain = Future.succeededFuture(new ArrayList<>());
     for (PersistBatch.Event event : events) {
-      chain = chain.compose(total -> persist(List.of(event)).map(stored -> total + stored));
+      chain = chain.compose(failures -> persist(List.of(event)).map(failed -> {
+        failures.addAll(failed);
+        return failures;
+      }));
     }
     return chain;
+  }
+
+  /** Tries a refused event again after a backoff, up to {@code maxAttempts} in all, then gives up on it. */
+  private Future<List<ProcessingFailure>> retryRefused(PersistBatch.Event event, int attempt, Instant firstFailure,
+      Throwable error) {
+    if (attempt >= maxAttempts || consumer.stopping()) {
+      return Future.succeededFuture(List.of(new ProcessingFailure(event.topic(), event.partition(), event.offset(),
+          "persist", error.getMessage(), attempt, firstFailure, Instant.now())));
+    }
+    Promise<List<ProcessingFailure>> retried = Promise.promise();
+    vertx.setTimer(backoff.delayMs(attempt), timer -> store.<Integer>request(Addresses.EVENTS_PERSIST,
+            new PersistBatch(List.of(event)))
+        .<List<ProcessingFailure>>map(stored -> List.of())
+        .recover(again -> PersistRetry.isInvalid(again)
+            ? retryRefused(event, attempt + 1, firstFailure, again)
+            : Future.failedFuture(again))
+        .onComplete(retried));
+    return retried.future();
   }
 
   @Override

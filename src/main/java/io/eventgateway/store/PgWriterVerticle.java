@@ -119,8 +119,10 @@ public class PgWriterVerticle extends VerticleBase {
   }
 
   /** SQLSTATE class 22 (data exception) cannot be fixed by retrying; anything else may be. */
+  /** Data exceptions (class 22) and constraint violations (class 23): the rows, not the database, are at fault. */
   private static boolean isDataError(Throwable error) {
-    return error instanceof PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22");
+    return error instanceof PgException pg && pg.getSqlState() != null
+        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
   }
 
   private static Tuple toColumns(List<PersistBatch.Event> events) {

@@ -1,0 +1,271 @@
+package io.eventgateway.kafka;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.DeadLetterBatch;
+import io.eventgateway.bus.FailureCodes;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the dead-letter topics, {@code <family topic>.dlq} (one partition each: dead letters are rare, and one
+ * partition gives them one order and simple paging): writes the records processing gave up on, with the original
+ * bytes and headers plus {@code dlq_*} headers saying why, lists them, and re-drives them to their topic, where
+ * the processor stores each event once however often it is replayed.
+ *
+ * <p>Kafka's clients block, so every call runs on this verticle's ordered worker queue, which also keeps the
+ * single reader consumer on one thread at a time.
+ */
+public class DeadLetterVerticle extends VerticleBase {
+
+  /** Suffix of a family topic's dead-letter topic. */
+  public static final String SUFFIX = ".dlq";
+  static final String STAGE = "dlq_stage";
+  static final String ERROR = "dlq_error";
+  static final String ATTEMPTS = "dlq_attempts";
+  static final String FIRST_FAILURE = "dlq_first_failure_at";
+  static final String LAST_FAILURE = "dlq_last_failure_at";
+  static final String TOPIC = "dlq_topic";
+  static final String PARTITION = "dlq_partition";
+  static final String OFFSET = "dlq_offset";
+  private static final String PREFIX = "dlq_";
+  private static final int MAX_PAGE = 500;
+  private static final Duration READ_DEADLINE = Duration.ofSeconds(10);
+
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterVerticle.class);
+
+  private final Counter written = Counter.builder("gateway.dlq.written")
+      .description("Records written to a dead-letter topic").register(Metrics.globalRegistry);
+  private final Counter replayed = Counter.builder("gateway.dlq.replayed")
+      .description("Dead letters re-driven to their topic").register(Metrics.globalRegistry);
+  private Set<String> familyTopics;
+  private Producer<String, byte[]> producer;
+  private KafkaConsumer<String, byte[]> reader;
+
+  @Override
+  public Future<?> start() {
+    JsonObject kafka = config().getJsonObject("kafka");
+    familyTopics = KafkaSettings.topics(kafka);
+    return vertx.executeBlocking(() -> {
+      KafkaTopics.ensure(kafka, familyTopics.stream().map(topic -> topic + SUFFIX).toList(), 1);
+      producer = new KafkaProducer<>(KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
+      Properties readerSettings = KafkaSettings.admin(kafka);
+      readerSettings.put("enable.auto.commit", "false");
+      reader = new KafkaConsumer<>(readerSettings, new StringDeserializer(), new ByteArrayDeserializer());
+      return null;
+    }).compose(ready -> Future.all(
+        vertx.eventBus().<DeadLetterBatch>consumer(Addresses.DLQ_WRITE,
+            message -> answer(message, () -> write(message.body()))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_LIST,
+            message -> answer(message, () -> list(message.body()))).completion(),
+        vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_REPLAY,
+            message -> answer(message, () -> replay(message.body()))).completion()));
+  }
+
+  private <T> void answer(Message<?> message, Callable<T> call) {
+    vertx.executeBlocking(call, true)
+        .onSuccess(message::reply)
+        .onFailure(error -> {
+          if (error instanceof UnknownTopic) {
+            message.fail(FailureCodes.NOT_FOUND, error.getMessage());
+          } else {
+            LOG.warn("Dead-letter request failed: {}", error.toString());
+            message.fail(FailureCodes.UNAVAILABLE, error.getMessage());
+          }
+        });
+  }
+
+  private Integer write(DeadLetterBatch batch) throws Exception {
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+    for (DeadLetterBatch.Letter letter : batch.letters()) {
+      ProducerRecord<String, byte[]> record = new ProducerRecord<>(letter.topic() + SUFFIX, 0, letter.timestamp(),
+          letter.key(), letter.value());
+      letter.headers().forEach(header -> record.headers().add(header));
+      add(record, STAGE, letter.stage());
+      add(record, ERROR, letter.error());
+      add(record, ATTEMPTS, String.valueOf(letter.attempts()));
+      add(record, FIRST_FAILURE, letter.firstFailureAt().toString());
+      add(record, LAST_FAILURE, letter.lastFailureAt().toString());
+      add(record, TOPIC, letter.topic());
+      add(record, PARTITION, String.valueOf(letter.partition()));
+      add(record, OFFSET, String.valueOf(letter.offset()));
+      sent.add(producer.send(record));
+      LOG.warn("Dead-lettered {}-{}@{} after {} attempt(s) at stage {}: {}", letter.topic(), letter.partition(),
+          letter.offset(), letter.attempts(), letter.stage(), letter.error());
+    }
+    for (java.util.concurrent.Future<?> acknowledged : sent) {
+      acknowledged.get();
+    }
+    written.increment(sent.size());
+    return sent.size();
+  }
+
+  private static void add(ProducerRecord<String, byte[]> record, String name, String value) {
+    record.headers().add(name, value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private JsonObject list(JsonObject request) {
+    TopicPartition partition = deadLetterPartition(request.getString("topic"));
+    int limit = Math.min(request.getInteger("limit", 100), MAX_PAGE);
+    long begin = reader.beginningOffsets(List.of(partition)).get(partition);
+    long end = reader.endOffsets(List.of(partition)).get(partition);
+    long from = Math.max(request.getLong("offset", begin), begin);
+    JsonArray items = new JsonArray();
+    List<ConsumerRecord<String, byte[]>> page = read(partition, from, Math.min(end, from + limit), record -> true);
+    page.forEach(record -> items.add(describe(record)));
+    long next = page.isEmpty() ? from : page.get(page.size() - 1).offset() + 1;
+    return new JsonObject().put("topic", request.getString("topic")).put("deadLetterTopic", partition.topic())
+        .put("offset", from).put("limit", limit).put("total", end - begin).put("endOffset", end)
+        .put("nextOffset", next < end ? next : null).put("items", items);
+  }
+
+  private JsonObject replay(JsonObject request) throws Exception {
+    TopicPartition partition = deadLetterPartition(request.getString("topic"));
+    Set<Long> offsets = selection(request.getJsonArray("offsets"), Long.class);
+    Set<String> ids = selection(request.getJsonArray("ids"), String.class);
+    long begin = reader.beginningOffsets(List.of(partition)).get(partition);
+    long end = reader.endOffsets(List.of(partition)).get(partition);
+    List<ConsumerRecord<String, byte[]>> chosen = read(partition, begin, end, record ->
+        (offsets == null || offsets.contains(record.offset()))
+            && (ids == null || ids.contains(header(record, CloudEventHeaders.ID))));
+    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+    JsonArray replayedIds = new JsonArray();
+    for (ConsumerRecord<String, byte[]> letter : chosen) {
+      ProducerRecord<String, byte[]> original = new ProducerRecord<>(header(letter, TOPIC), null, letter.timestamp(),
+          letter.key(), letter.value());
+      for (Header header : letter.headers()) {
+        if (!header.key().startsWith(PREFIX)) {
+          original.headers().add(new RecordHeader(header.key(), header.value()));
+        }
+      }
+      sent.add(producer.send(original));
+      replayedIds.add(header(letter, CloudEventHeaders.ID));
+    }
+    for (java.util.concurrent.Future<?> acknowledged : sent) {
+      acknowledged.get();
+    }
+    replayed.increment(sent.size());
+    LOG.info("Replayed {} dead letter(s) of {}", sent.size(), request.getString("topic"));
+    return new JsonObject().put("topic", request.getString("topic")).put("replayed", sent.size())
+        .put("ids", replayedIds);
+  }
+
+  private static <T> Set<T> selection(JsonArray values, Class<T> type) {
+    if (values == null) {
+      return null;
+    }
+    Set<T> chosen = new HashSet<>();
+    values.forEach(value -> chosen.add(type == Long.class ? type.cast(((Number) value).longValue()) : type.cast(value)));
+    return chosen;
+  }
+
+  private TopicPartition deadLetterPartition(String topic) {
+    if (!familyTopics.contains(topic)) {
+      throw new UnknownTopic("'" + topic + "' is not an event topic; known: " + familyTopics);
+    }
+    return new TopicPartition(topic + SUFFIX, 0);
+  }
+
+  /** The records of {@code [from, to)} that {@code wanted} accepts, within a deadline. */
+  private List<ConsumerRecord<String, byte[]>> read(TopicPartition partition, long from, long to,
+      Predicate<ConsumerRecord<String, byte[]>> wanted) {
+    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+    if (from >= to) {
+      return found;
+    }
+    reader.assign(List.of(partition));
+    reader.seek(partition, from);
+    long position = from;
+    Instant deadline = Instant.now().plus(READ_DEADLINE);
+    while (position < to && Instant.now().isBefore(deadline)) {
+      for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
+        position = record.offset() + 1;
+        if (record.offset() < to && wanted.test(record)) {
+          found.add(record);
+        }
+      }
+    }
+    if (position < to) {
+      throw new IllegalStateException("could not read " + partition + " up to offset " + to + " in time");
+    }
+    return found;
+  }
+
+  private static JsonObject describe(ConsumerRecord<String, byte[]> record) {
+    JsonObject headers = new JsonObject();
+    for (Header header : record.headers()) {
+      if (!header.key().startsWith(PREFIX)) {
+        headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+      }
+    }
+    return new JsonObject()
+        .put("offset", record.offset())
+        .put("id", header(record, CloudEventHeaders.ID))
+        .put("type", header(record, CloudEventHeaders.TYPE))
+        .put("stage", header(record, STAGE))
+        .put("error", header(record, ERROR))
+        .put("attempts", Integer.valueOf(header(record, ATTEMPTS)))
+        .put("firstFailureAt", header(record, FIRST_FAILURE))
+        .put("lastFailureAt", header(record, LAST_FAILURE))
+        .put("source", new JsonObject().put("topic", header(record, TOPIC))
+            .put("partition", Integer.valueOf(header(record, PARTITION)))
+            .put("offset", Long.valueOf(header(record, OFFSET)))
+            .put("timestamp", Instant.ofEpochMilli(record.timestamp()).toString()))
+        .put("key", record.key())
+        .put("headers", headers)
+        .put("value", record.value());
+  }
+
+  private static String header(ConsumerRecord<String, byte[]> record, String name) {
+    Header header = record.headers().lastHeader(name);
+    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return vertx.executeBlocking(() -> {
+      if (producer != null) {
+        producer.close();
+      }
+      if (reader != null) {
+        reader.close();
+      }
+      return null;
+    }, true);
+  }
+
+  /** The requested topic is not one of the family topics. */
+  private static final class UnknownTopic extends IllegalArgumentException {
+    UnknownTopic(String message) {
+      super(message);
+    }
+  }
+}
