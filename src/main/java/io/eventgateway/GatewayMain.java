@@ -96,7 +96,9 @@ public final class GatewayMain {
   private static int deploy(JsonObject config, String role, AutoCloseable devStack, boolean withSimulator) {
     Vertx vertx = GatewayVertx.create();
     MainVerticle main = new MainVerticle();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, main, devStack), "gateway-shutdown"));
+    long gracePeriodMs = config.getJsonObject("shutdown").getLong("gracePeriodMs");
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, main, devStack, gracePeriodMs),
+        "gateway-shutdown"));
     try {
       if (withSimulator) {
         vertx.deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config))
@@ -127,15 +129,18 @@ public final class GatewayMain {
     System.out.println("Press Ctrl-C to stop.");
   }
 
-  private static void shutdown(Vertx vertx, MainVerticle main, AutoCloseable devStack) {
-    LOG.info("Shutting down: draining verticles");
+  /** On SIGTERM (or Ctrl-C): drain within the grace period, then exit whatever is left. */
+  private static void shutdown(Vertx vertx, MainVerticle main, AutoCloseable devStack, long gracePeriodMs) {
+    LOG.info("Shutting down: readiness is false, draining within {} ms", gracePeriodMs);
+    long started = System.nanoTime();
     try {
-      main.drain().await(30, TimeUnit.SECONDS);
-      vertx.close().await(30, TimeUnit.SECONDS);
+      main.drain().await(gracePeriodMs, TimeUnit.MILLISECONDS);
+      vertx.close().await(Math.max(1_000, gracePeriodMs - (System.nanoTime() - started) / 1_000_000),
+          TimeUnit.MILLISECONDS);
       if (devStack != null) {
         devStack.close();
       }
-      LOG.info("Stopped");
+      LOG.info("Stopped cleanly in {} ms", (System.nanoTime() - started) / 1_000_000);
     } catch (Exception e) {
       LOG.error("Unclean shutdown: {}", e.getMessage(), e);
     }

@@ -1,9 +1,11 @@
 package io.eventgateway;
 
 import io.eventgateway.bus.BusCodecs;
+import io.eventgateway.ops.Lifecycle;
 import io.eventgateway.store.Migrations;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -45,7 +47,10 @@ public class MainVerticle extends VerticleBase {
       JsonObject verticle = (JsonObject) entry;
       chain = chain.compose(previous -> deploy(verticle));
     }
-    return chain.onSuccess(done -> LOG.info("Role '{}' deployed: {}", role, descriptor.getString("description")));
+    return chain.onSuccess(done -> {
+      Lifecycle.enter(vertx, Lifecycle.State.SERVING);
+      LOG.info("Role '{}' deployed: {}", role, descriptor.getString("description"));
+    });
   }
 
   private Future<String> deploy(JsonObject verticle) {
@@ -63,12 +68,18 @@ public class MainVerticle extends VerticleBase {
   }
 
   /**
-   * Undeploys the role's verticles one after the other in reverse order: the HTTP server stops taking requests
-   * before the producer flushes, the processor finishes and commits its batch before the writer goes away.
-   * Call before closing Vert.x, which would otherwise undeploy them all at once.
+   * Turns readiness false, waits {@code shutdown.readinessDelayMs} for load balancers to notice, then undeploys
+   * the role's verticles one after the other in reverse order: the HTTP server stops taking requests and finishes
+   * those in flight before the producer flushes, the processor finishes and commits its batch before the writer
+   * goes away, the management port goes last. Call before closing Vert.x, which would otherwise undeploy them all
+   * at once.
    */
   public Future<Void> drain() {
-    Future<Void> chain = Future.succeededFuture();
+    Lifecycle.enter(vertx, Lifecycle.State.DRAINING);
+    Promise<Void> unready = Promise.promise();
+    vertx.setTimer(Math.max(1, config().getJsonObject("shutdown").getLong("readinessDelayMs")),
+        timer -> unready.complete());
+    Future<Void> chain = unready.future();
     while (!deployed.isEmpty()) {
       String id = deployed.pop();
       chain = chain.compose(previous -> vertx.undeploy(id));

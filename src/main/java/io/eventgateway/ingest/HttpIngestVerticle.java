@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +43,7 @@ public class HttpIngestVerticle extends VerticleBase {
     ReadHandlers reads = new ReadHandlers(vertx, catalog);
     EventProducer producer = new EventProducer(vertx, http.getLong("produceTimeoutMs"));
     router.post("/v1/events")
+        .handler(RequestBudget.of(vertx, http.getLong("maxInFlightBytes"), http.getLong("maxBodyBytes")))
         .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
         .handler(new IngestHandler(catalog, producer, http));
     router.get("/v1/stream").handler(ctx -> ctx.request().toWebSocket()
@@ -102,6 +104,8 @@ public class HttpIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    // graceful: stop accepting, let the requests in flight get their answer (Kafka's ack), then close
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(config().getJsonObject("shutdown").getLong("gracePeriodMs"), TimeUnit.MILLISECONDS);
   }
 }

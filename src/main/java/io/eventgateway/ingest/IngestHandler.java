@@ -3,8 +3,6 @@ package io.eventgateway.ingest;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +17,7 @@ import java.util.List;
 final class IngestHandler implements Handler<RoutingContext> {
 
   private static final String RETRY_AFTER_SECONDS = "5";
+  private static final String OVERLOADED_RETRY_AFTER_SECONDS = "1";
 
   private final CloudEventsReader reader;
   private final EventValidator validator;
@@ -62,16 +61,20 @@ final class IngestHandler implements Handler<RoutingContext> {
           }
           respond(ctx, results);
         })
-        .onFailure(error -> Problem.send(ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS),
-            Problem.of(produceFailureStatus(error), "kafka-unavailable", "Kafka unavailable",
-                "No event of this request was acknowledged: " + error.getMessage())));
+        .onFailure(error -> produceFailed(ctx, error));
   }
 
-  private static int produceFailureStatus(Throwable error) {
-    if (error instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
-      return FailureCodes.TIMEOUT;
+  /** Nothing of the request was acknowledged: tell the client when to send it all again. */
+  private static void produceFailed(RoutingContext ctx, Throwable error) {
+    int status = Problem.statusOf(error);
+    if (status == FailureCodes.OVERLOADED) {
+      Problem.send(ctx.response().putHeader("Retry-After", OVERLOADED_RETRY_AFTER_SECONDS), Problem.of(429,
+          "overloaded", "Too many events in flight", "No event of this request was acknowledged: " + error.getMessage()));
+      return;
     }
-    return FailureCodes.UNAVAILABLE;
+    Problem.send(ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS),
+        Problem.of(status == FailureCodes.TIMEOUT ? 504 : 503, "kafka-unavailable", "Kafka unavailable",
+            "No event of this request was acknowledged: " + error.getMessage()));
   }
 
   private void respond(RoutingContext ctx, Object[] results) {

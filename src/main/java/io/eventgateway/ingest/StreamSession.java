@@ -1,5 +1,6 @@
 package io.eventgateway.ingest;
 
+import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.schema.FieldError;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Context;
@@ -21,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Flow control: when {@code maxPending} events await their ack, or the client does not read its acks fast
  * enough (the write queue is full), the session stops reading the socket until it catches up, so a fast or stuck
- * client costs bounded memory.
+ * client costs bounded memory. When the producer is full ({@code 429}), the session stops reading and offers the
+ * same batch again shortly: the client sees slower acks, not refusals.
  */
 final class StreamSession {
 
@@ -39,6 +41,9 @@ final class StreamSession {
     }
   }
 
+  private static final long OVERLOADED_RETRY_MS = 100;
+
+  private final Vertx vertx;
   private final ServerWebSocket socket;
   private final Context context;
   private final CloudEventsReader reader;
@@ -53,6 +58,7 @@ final class StreamSession {
 
   StreamSession(Vertx vertx, ServerWebSocket socket, CloudEventsReader reader, EventValidator validator,
       EventProducer producer, int maxPending) {
+    this.vertx = vertx;
     this.socket = socket;
     this.context = vertx.getOrCreateContext();
     this.reader = reader;
@@ -116,15 +122,27 @@ final class StreamSession {
     List<Slot> slots = batchSlots;
     batch = new ArrayList<>();
     batchSlots = new ArrayList<>();
+    produce(events, slots);
+  }
+
+  private void produce(List<EventValidator.Accepted> events, List<Slot> slots) {
     producer.produce(events)
         .onSuccess(results -> {
           for (int i = 0; i < slots.size(); i++) {
             slots.get(i).ack = ack(slots.get(i), results.get(i));
           }
+          writeReadyAcks();
+          resumeIfCaughtUp();
         })
-        .onFailure(error -> slots.forEach(slot -> slot.ack = ack(slot, new EventError(0, null, 503,
-            "Kafka unavailable", List.of(new FieldError("", error.getMessage()))))))
-        .onComplete(done -> {
+        .onFailure(error -> {
+          if (Problem.statusOf(error) == FailureCodes.OVERLOADED && !socket.isClosed()) {
+            paused = true;
+            socket.pause();
+            vertx.setTimer(OVERLOADED_RETRY_MS, retry -> produce(events, slots));
+            return;
+          }
+          slots.forEach(slot -> slot.ack = ack(slot, new EventError(0, null, 503,
+              "Kafka unavailable", List.of(new FieldError("", error.getMessage())))));
           writeReadyAcks();
           resumeIfCaughtUp();
         });

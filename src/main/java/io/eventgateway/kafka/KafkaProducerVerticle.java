@@ -1,6 +1,7 @@
 package io.eventgateway.kafka;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>Uses Kafka's own thread-safe producer rather than vertx-kafka-client's wrapper, which hops to a worker
  * thread per record: here a whole batch is handed to {@code send} in one worker task, and acknowledgements
  * come back on the producer's I/O thread.
+ *
+ * <p>Back-pressure: the bytes handed to Kafka and not yet acknowledged are bounded by
+ * {@code kafka.maxInFlightBytes} (below the producer's {@code buffer.memory}, so {@code send} never blocks on a
+ * full buffer); a batch that does not fit is refused at once with {@code 429}, and ingestion tells its client to
+ * retry later instead of queueing without bound.
  */
 public class KafkaProducerVerticle extends VerticleBase {
 
@@ -45,11 +52,16 @@ public class KafkaProducerVerticle extends VerticleBase {
       .description("Records acknowledged by Kafka").register(Metrics.globalRegistry);
   private final Counter failed = Counter.builder("gateway.kafka.failed")
       .description("Records Kafka did not acknowledge").register(Metrics.globalRegistry);
+  private final Counter overloaded = Counter.builder("gateway.kafka.overloaded")
+      .description("Records refused because the in-flight limit was reached").register(Metrics.globalRegistry);
+  private final AtomicLong inFlightBytes = Metrics.gauge("gateway.kafka.inflight.bytes", new AtomicLong());
+  private long maxInFlightBytes;
   private Producer<String, byte[]> producer;
 
   @Override
   public Future<?> start() {
     JsonObject kafka = config().getJsonObject("kafka");
+    maxInFlightBytes = kafka.getLong("maxInFlightBytes");
     return vertx.executeBlocking(() -> {
       KafkaTopics.ensure(kafka);
       producer = new KafkaProducer<>(KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
@@ -64,6 +76,15 @@ public class KafkaProducerVerticle extends VerticleBase {
       message.reply(new ProduceResult(List.of()));
       return;
     }
+    long bytes = records.stream().mapToLong(KafkaProducerVerticle::size).sum();
+    // a batch larger than the whole budget still goes through alone, so that it cannot be refused forever
+    if (inFlightBytes.get() > 0 && inFlightBytes.get() + bytes > maxInFlightBytes) {
+      overloaded.increment(records.size());
+      message.fail(FailureCodes.OVERLOADED, "the producer has " + inFlightBytes.get()
+          + " bytes in flight to Kafka (limit " + maxInFlightBytes + ")");
+      return;
+    }
+    inFlightBytes.addAndGet(bytes);
     ProduceResult.Outcome[] outcomes = new ProduceResult.Outcome[records.size()];
     AtomicInteger pending = new AtomicInteger(records.size());
     Context context = vertx.getOrCreateContext();
@@ -71,6 +92,7 @@ public class KafkaProducerVerticle extends VerticleBase {
     Runnable completeOne = () -> {
       if (pending.decrementAndGet() == 0) {
         sample.stop(produceLatency);
+        inFlightBytes.addAndGet(-bytes);
         context.runOnContext(done -> message.reply(new ProduceResult(Arrays.asList(outcomes))));
       }
     };
@@ -115,6 +137,14 @@ public class KafkaProducerVerticle extends VerticleBase {
     } catch (ExecutionException e) {
       return e.getCause() instanceof TimeoutException timeout ? timeout : null;
     }
+  }
+
+  private static long size(ProduceBatch.Record record) {
+    long size = record.value().length + (record.key() == null ? 0 : record.key().length());
+    for (var header : record.headers().entrySet()) {
+      size += header.getKey().length() + header.getValue().length();
+    }
+    return size;
   }
 
   private ProduceResult.Outcome outcome(String topic, RecordMetadata metadata,

@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the management port: {@code /health/live} (the process answers), {@code /health/ready} (Kafka and
- * PostgreSQL reachable; the LLM circuit state as detail) and {@code /metrics} (Prometheus text format). Kept off the API port so that probes
- * and scrapes never queue behind ingest traffic.
+ * Owns the management port: {@code /health/live} (the process answers), {@code /health/ready} (serving, not
+ * starting or draining; Kafka and PostgreSQL reachable; the LLM circuit state as detail) and {@code /metrics} (Prometheus text format). Kept off the API port so that probes
+ * and scrapes never queue behind ingest traffic. Deployed early and undeployed last, so that probes see a
+ * draining gateway as unready rather than gone.
  */
 public class ManagementVerticle extends VerticleBase {
 
@@ -38,6 +39,11 @@ public class ManagementVerticle extends VerticleBase {
     pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-health", 1);
 
     HealthChecks readiness = HealthChecks.create(vertx)
+        .register("lifecycle", promise -> {
+          Lifecycle.State state = Lifecycle.state(vertx);
+          JsonObject detail = new JsonObject().put("state", state.name());
+          promise.complete(state == Lifecycle.State.SERVING ? Status.OK(detail) : Status.KO(detail));
+        })
         .register("kafka", CHECK_TIMEOUT_MS, promise -> kafkaAdmin.describeCluster()
             .map(cluster -> Status.OK(new JsonObject().put("brokers", cluster.getNodes().size())
                 .put("clusterId", cluster.getClusterId())))

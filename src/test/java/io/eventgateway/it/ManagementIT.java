@@ -38,7 +38,7 @@ class ManagementIT {
     JsonObject body = ready.json();
     assertThat(body.getString("outcome")).isEqualTo("UP");
     assertThat(body.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")))
-        .containsExactlyInAnyOrder("kafka", "postgres", "llm");
+        .containsExactlyInAnyOrder("lifecycle", "kafka", "postgres", "llm");
   }
 
   @Test
