@@ -6,6 +6,7 @@ import io.eventgateway.llm.sim.LlmSimulatorVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -18,11 +19,11 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The jar's entry point: {@code run [ROLE]} against configured Kafka and PostgreSQL, {@code dev} with everything
- * embedded, or {@code llm-sim}, the LLM simulator alone.
+ * embedded, {@code llm-sim}, the LLM simulator alone, or {@code keys}, API key management.
  */
 @Command(name = "event-gateway", mixinStandardHelpOptions = true,
     description = "CloudEvents over HTTP -> Avro -> Kafka -> PostgreSQL",
-    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class, GatewayMain.LlmSim.class})
+    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class, GatewayMain.LlmSim.class, KeysCommand.class})
 public final class GatewayMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
@@ -62,7 +63,7 @@ public final class GatewayMain {
     boolean fresh;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
       Map<String, String> environment = System.getenv();
       JsonObject config = ConfigLoader.load("dev", environment);
       boolean externalDatabase = environment.containsKey("DATABASE_URL");
@@ -74,7 +75,12 @@ public final class GatewayMain {
       JsonObject simulator = config.getJsonObject("llmSimulator");
       config.getJsonObject("llm").put("baseUrl",
           "http://" + simulator.getString("host") + ":" + simulator.getInteger("port") + "/v1");
-      return deploy(config, "all", stack, true);
+      int started = deploy(config, "all", stack, true);
+      if (started == 0) {
+        System.out.println("dev api key: " + DevApiKey.ensure(config, Path.of(config.getJsonObject("dev")
+            .getString("dataDir"))));
+      }
+      return started;
     }
   }
 

@@ -122,6 +122,27 @@ public final class Addresses {
    */
   public static final String DLQ_REPLAY = "gateway.dlq.replay";
 
+  /**
+   * A stored API key by id. Body {@code String} key id; reply {@link io.vertx.core.json.JsonObject}
+   * {@code {"hash", "caller"}}. Fails {@code 404} when no unrevoked key has this id.
+   */
+  public static final String AUTH_KEY_FIND = "gateway.auth.key-find";
+
+  /**
+   * Create an API key. Body {@link io.vertx.core.json.JsonObject}, the grants as {@link io.eventgateway.auth.Caller}
+   * JSON (validated by the caller); reply the same with {@code id} and {@code key}, the secret, shown once.
+   */
+  public static final String AUTH_KEYS_CREATE = "gateway.auth.keys-create";
+
+  /** Every unrevoked API key. Body ignored; reply {@link io.vertx.core.json.JsonObject} {@code {"keys": [...]}}. */
+  public static final String AUTH_KEYS_LIST = "gateway.auth.keys-list";
+
+  /** Revoke an API key. Body {@code String} key id; reply {@code true}. Fails {@code 404} for an unknown id. */
+  public static final String AUTH_KEYS_REVOKE = "gateway.auth.keys-revoke";
+
+  /** Publish: an API key was revoked; caches drop it. Body {@code String} key id. */
+  public static final String AUTH_KEY_REVOKED = "gateway.auth.key-revoked";
+
   private Addresses() {
   }
 }

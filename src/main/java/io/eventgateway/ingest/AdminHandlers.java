@@ -1,25 +1,117 @@
 package io.eventgateway.ingest;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.schema.EventCatalog;
+import io.eventgateway.schema.EventType;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * {@code /v1/admin/dlq/...}: pages through a topic's dead letters and re-drives them, forwarding to
- * {@link io.eventgateway.kafka.DeadLetterVerticle}.
+ * The admin API, for callers with the admin grant: {@code /v1/admin/dlq/...} pages through a topic's dead
+ * letters and re-drives them ({@link io.eventgateway.kafka.DeadLetterVerticle}); {@code /v1/admin/keys} creates,
+ * lists and revokes API keys ({@link io.eventgateway.auth.AuthVerticle}).
  */
 final class AdminHandlers {
 
   private static final int MAX_LIMIT = 500;
+  private static final int MAX_NAME_LENGTH = 100;
+  private static final Set<String> KEY_FIELDS = Set.of("name", "families", "types", "rateLimitPerSecond", "admin");
 
   private final Vertx vertx;
+  private final Set<String> families;
+  private final Set<String> types;
 
-  AdminHandlers(Vertx vertx) {
+  AdminHandlers(Vertx vertx, EventCatalog catalog) {
     this.vertx = vertx;
+    this.families = catalog.types().stream().map(EventType::family).collect(Collectors.toSet());
+    this.types = catalog.types().stream().map(EventType::type).collect(Collectors.toSet());
+  }
+
+  /** {@code POST /v1/admin/keys}: {@code 201} with the key, which is shown this once. */
+  void createKey(RoutingContext ctx) {
+    JsonObject request = jsonBody(ctx);
+    if (request == null) {
+      return;
+    }
+    for (String field : request.fieldNames()) {
+      if (!KEY_FIELDS.contains(field)) {
+        invalid(ctx, field, "unknown field; allowed: " + KEY_FIELDS);
+        return;
+      }
+    }
+    if (!(request.getValue("name") instanceof String name) || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
+      invalid(ctx, "name", "required, a string of 1 to " + MAX_NAME_LENGTH + " characters");
+      return;
+    }
+    if (!subsetOf(request.getValue("families"), families)) {
+      invalid(ctx, "families", "must be an array of known families: " + families);
+      return;
+    }
+    if (!subsetOf(request.getValue("types"), types)) {
+      invalid(ctx, "types", "must be an array of known event types (GET /v1/types)");
+      return;
+    }
+    Object rate = request.getValue("rateLimitPerSecond");
+    if (rate != null && !(rate instanceof Integer perSecond && perSecond > 0)) {
+      invalid(ctx, "rateLimitPerSecond", "must be a positive integer (events per second)");
+      return;
+    }
+    Object admin = request.getValue("admin");
+    if (admin != null && !(admin instanceof Boolean)) {
+      invalid(ctx, "admin", "must be true or false");
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEYS_CREATE, request.copy().put("admin", Boolean.TRUE.equals(admin)))
+        .onSuccess(reply -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .putHeader("Location", "/v1/admin/keys/" + reply.body().getString("id")).end(reply.body().encode()))
+        .onFailure(error -> unavailable(ctx, error));
+  }
+
+  /** {@code GET /v1/admin/keys}: every unrevoked key, without secrets. */
+  void listKeys(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEYS_LIST, null)
+        .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
+        .onFailure(error -> unavailable(ctx, error));
+  }
+
+  /** {@code DELETE /v1/admin/keys/:id}: {@code 204}; the key stops working at once on this node. */
+  void revokeKey(RoutingContext ctx) {
+    vertx.eventBus().request(Addresses.AUTH_KEYS_REVOKE, ctx.pathParam("id"))
+        .onSuccess(reply -> ctx.response().setStatusCode(204).end())
+        .onFailure(error -> {
+          if (Problem.statusOf(error) == 404) {
+            Problem.send(ctx.response(), Problem.of(404, "not-found", "Not found", error.getMessage()));
+          } else {
+            unavailable(ctx, error);
+          }
+        });
+  }
+
+  private static boolean subsetOf(Object values, Set<String> known) {
+    return values == null || values instanceof JsonArray list && !list.isEmpty()
+        && list.stream().allMatch(value -> value instanceof String text && known.contains(text));
+  }
+
+  private static void unavailable(RoutingContext ctx, Throwable error) {
+    Problem.send(ctx.response(), Problem.of(Problem.statusOf(error), "store-unavailable", "Store unavailable",
+        error.getMessage()));
+  }
+
+  /** @return the body as an object (empty when there is none), or {@code null} after answering {@code 400} */
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    try {
+      Buffer body = ctx.body().buffer();
+      return body == null || body.length() == 0 ? new JsonObject() : new JsonObject(body);
+    } catch (DecodeException e) {
+      invalid(ctx, "body", "must be a JSON object");
+      return null;
+    }
   }
 
   /** {@code GET /v1/admin/dlq/:topic?offset=&limit=}. */
@@ -46,12 +138,8 @@ final class AdminHandlers {
 
   /** {@code POST /v1/admin/dlq/:topic/replay} with {@code {"offsets": [...]}}, {@code {"ids": [...]}} or nothing. */
   void replayDeadLetters(RoutingContext ctx) {
-    JsonObject selection;
-    try {
-      Buffer body = ctx.body().buffer();
-      selection = body == null || body.length() == 0 ? new JsonObject() : new JsonObject(body);
-    } catch (DecodeException e) {
-      invalid(ctx, "body", "must be a JSON object such as {\"offsets\": [0, 1]} or {\"ids\": [\"...\"]}");
+    JsonObject selection = jsonBody(ctx);
+    if (selection == null) {
       return;
     }
     JsonObject request = new JsonObject().put("topic", ctx.pathParam("topic"));

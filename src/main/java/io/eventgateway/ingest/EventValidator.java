@@ -1,5 +1,6 @@
 package io.eventgateway.ingest;
 
+import io.eventgateway.auth.Caller;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.kafka.CloudEventHeaders;
 import io.eventgateway.schema.ConfluentWireFormat;
@@ -38,8 +39,8 @@ final class EventValidator {
   record Accepted(int index, String id, ProduceBatch.Record record) {
   }
 
-  /** @return an {@link Accepted} or an {@link EventError} */
-  Object validate(int index, JsonObject event, long receivedAtMillis) {
+  /** @return an {@link Accepted} or an {@link EventError}; {@code 403} when {@code caller} may not publish the type */
+  Object validate(int index, JsonObject event, long receivedAtMillis, Caller caller) {
     String id = event.getValue("id") instanceof String text ? text : null;
     List<FieldError> errors = new ArrayList<>();
     Object specVersion = event.getValue("specversion");
@@ -75,6 +76,10 @@ final class EventValidator {
     if (type == null) {
       errors.add(new FieldError("type", "unknown event type '" + typeName + "'; see GET /v1/types"));
       return new EventError(index, id, 404, "Unknown event type", errors);
+    }
+    if (!caller.mayPublish(type.type(), type.family())) {
+      return new EventError(index, id, 403, "Forbidden", List.of(new FieldError("type",
+          "'" + caller.name() + "' may not publish " + type.type())));
     }
     if (!event.containsKey("data")) {
       errors.add(new FieldError("data", "required attribute is missing"));

@@ -1,5 +1,7 @@
 package io.eventgateway.ingest;
 
+import io.eventgateway.auth.Authenticator;
+import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.feeds.FeedSession;
 import io.eventgateway.schema.EventCatalog;
@@ -9,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -24,6 +27,8 @@ public class HttpIngestVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpIngestVerticle.class);
 
+  private static final long ADMIN_BODY_LIMIT = 1 << 20;
+
   private HttpServer server;
 
   @Override
@@ -32,7 +37,7 @@ public class HttpIngestVerticle extends VerticleBase {
     return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
           Router router = router(reply.body(), http);
-          server = vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true));
+          server = vertx.createHttpServer(serverOptions(http.getJsonObject("tls")));
           return server.requestHandler(router).listen(http.getInteger("port"), http.getString("host"));
         })
         .onSuccess(listening -> LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort()));
@@ -42,13 +47,17 @@ public class HttpIngestVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ReadHandlers reads = new ReadHandlers(vertx, catalog);
     EventProducer producer = new EventProducer(vertx, http.getLong("produceTimeoutMs"));
+    Authentication authentication = new Authentication(new Authenticator(vertx, config().getJsonObject("auth")));
+    RateLimits rateLimits = RateLimits.of(vertx);
     router.post("/v1/events")
         .handler(RequestBudget.of(vertx, http.getLong("maxInFlightBytes"), http.getLong("maxBodyBytes")))
         .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
-        .handler(new IngestHandler(catalog, producer, http));
-    router.get("/v1/stream").handler(ctx -> ctx.request().toWebSocket()
+        .handler(authentication)
+        .handler(new IngestHandler(catalog, producer, http, rateLimits));
+    router.get("/v1/stream").handler(authentication).handler(ctx -> ctx.request().toWebSocket()
         .onSuccess(socket -> new StreamSession(vertx, socket, new CloudEventsReader(http.getInteger("maxBatchEvents")),
-            new EventValidator(catalog), producer, http.getInteger("streamMaxPendingEvents")).start())
+            new EventValidator(catalog), producer, http.getInteger("streamMaxPendingEvents"),
+            Authentication.caller(ctx), rateLimits).start())
         .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required",
             "/v1/stream takes a WebSocket upgrade: " + error.getMessage())));
     router.get("/v1/feeds/alerts").handler(ctx -> ctx.request().toWebSocket()
@@ -78,10 +87,14 @@ public class HttpIngestVerticle extends VerticleBase {
     router.get("/dashboard").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
         .end(dashboard));
     router.get("/registry/schemas/ids/:id").handler(reads::schemaById);
-    AdminHandlers admin = new AdminHandlers(vertx);
+    AdminHandlers admin = new AdminHandlers(vertx, catalog);
+    router.route("/v1/admin/*").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT))
+        .handler(authentication).handler(Authentication::requireAdmin);
     router.get("/v1/admin/dlq/:topic").handler(admin::listDeadLetters);
-    router.post("/v1/admin/dlq/:topic/replay").handler(BodyHandler.create(false).setBodyLimit(1 << 20))
-        .handler(admin::replayDeadLetters);
+    router.post("/v1/admin/dlq/:topic/replay").handler(admin::replayDeadLetters);
+    router.post("/v1/admin/keys").handler(admin::createKey);
+    router.get("/v1/admin/keys").handler(admin::listKeys);
+    router.delete("/v1/admin/keys/:id").handler(admin::revokeKey);
     router.route().last().handler(ctx -> Problem.send(ctx.response(),
         Problem.of(404, "not-found", "Not found", "No resource at " + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(413, ctx -> failure(ctx, 413, "body-too-large", "Body too large",
@@ -93,6 +106,16 @@ public class HttpIngestVerticle extends VerticleBase {
       failure(ctx, 500, "internal-error", "Internal error", "The request failed unexpectedly");
     });
     return router;
+  }
+
+  /** TLS from PEM files when {@code http.tls.enabled}; the key file should be readable by the gateway only. */
+  private static HttpServerOptions serverOptions(JsonObject tls) {
+    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
+    if (tls != null && tls.getBoolean("enabled", false)) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(tls.getString("certFile")).setKeyPath(tls.getString("keyFile")));
+    }
+    return options;
   }
 
   private static void failure(RoutingContext ctx, int status, String slug, String title, String detail) {

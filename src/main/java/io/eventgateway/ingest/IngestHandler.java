@@ -1,5 +1,7 @@
 package io.eventgateway.ingest;
 
+import io.eventgateway.auth.Caller;
+import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
@@ -23,8 +25,10 @@ final class IngestHandler implements Handler<RoutingContext> {
   private final EventValidator validator;
   private final EventCatalog catalog;
   private final EventProducer producer;
+  private final RateLimits rateLimits;
 
-  IngestHandler(EventCatalog catalog, EventProducer producer, JsonObject http) {
+  IngestHandler(EventCatalog catalog, EventProducer producer, JsonObject http, RateLimits rateLimits) {
+    this.rateLimits = rateLimits;
     this.catalog = catalog;
     this.reader = new CloudEventsReader(http.getInteger("maxBatchEvents"));
     this.validator = new EventValidator(catalog);
@@ -41,11 +45,19 @@ final class IngestHandler implements Handler<RoutingContext> {
       Problem.send(ctx.response(), rejected.problem());
       return;
     }
+    Caller caller = Authentication.caller(ctx);
+    long waitMillis = rateLimits.waitMillis(caller, items.size());
+    if (waitMillis > 0) {
+      Problem.send(ctx.response().putHeader("Retry-After", String.valueOf((waitMillis + 999) / 1000)),
+          Problem.of(429, "rate-limited", "Rate limit exceeded", "'" + caller.name() + "' may send "
+              + caller.rateLimitPerSecond() + " events per second"));
+      return;
+    }
     Object[] results = new Object[items.size()];
     List<EventValidator.Accepted> accepted = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       Object item = items.get(i);
-      results[i] = item instanceof JsonObject event ? validator.validate(i, event, receivedAt) : item;
+      results[i] = item instanceof JsonObject event ? validator.validate(i, event, receivedAt, caller) : item;
       if (results[i] instanceof EventValidator.Accepted ok) {
         accepted.add(ok);
       }
@@ -104,8 +116,15 @@ final class IngestHandler implements Handler<RoutingContext> {
           .end(summary(acceptedCount, rejectedCount, list).encode());
     } else {
       int status = mixedStatuses ? 400 : commonStatus;
-      JsonObject problem = Problem.of(status, status == 404 ? "unknown-event-type" : "invalid-events",
-          status == 404 ? "Unknown event type" : "No event was accepted",
+      JsonObject problem = Problem.of(status, switch (status) {
+            case 403 -> "forbidden";
+            case 404 -> "unknown-event-type";
+            default -> "invalid-events";
+          }, switch (status) {
+            case 403 -> "Forbidden";
+            case 404 -> "Unknown event type";
+            default -> "No event was accepted";
+          },
           rejectedCount == 1 ? firstReason(errors) : rejectedCount + " events were rejected; see errors")
           .put("errors", errors).put("results", list);
       if (status == 404) {

@@ -1,5 +1,7 @@
 package io.eventgateway.ingest;
 
+import io.eventgateway.auth.Caller;
+import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.schema.FieldError;
 import io.micrometer.core.instrument.Metrics;
@@ -50,14 +52,20 @@ final class StreamSession {
   private final EventValidator validator;
   private final EventProducer producer;
   private final int maxPending;
+  private final Caller caller;
+  private final RateLimits rateLimits;
   private final Deque<Slot> pending = new ArrayDeque<>();
   private List<EventValidator.Accepted> batch = new ArrayList<>();
   private List<Slot> batchSlots = new ArrayList<>();
   private long nextSeq;
   private boolean paused;
+  private boolean throttled;
+  private boolean overloaded;
 
   StreamSession(Vertx vertx, ServerWebSocket socket, CloudEventsReader reader, EventValidator validator,
-      EventProducer producer, int maxPending) {
+      EventProducer producer, int maxPending, Caller caller, RateLimits rateLimits) {
+    this.caller = caller;
+    this.rateLimits = rateLimits;
     this.vertx = vertx;
     this.socket = socket;
     this.context = vertx.getOrCreateContext();
@@ -85,7 +93,7 @@ final class StreamSession {
     }
     for (Object item : items) {
       Slot slot = enqueue();
-      Object result = item instanceof JsonObject event ? validator.validate(0, event, receivedAt) : item;
+      Object result = item instanceof JsonObject event ? validator.validate(0, event, receivedAt, caller) : item;
       if (result instanceof EventValidator.Accepted accepted) {
         if (batch.isEmpty()) {
           context.runOnContext(endOfTurn -> flush());
@@ -97,10 +105,23 @@ final class StreamSession {
       }
     }
     writeReadyAcks();
-    if (pending.size() >= maxPending || socket.writeQueueFull()) {
-      paused = true;
-      socket.pause();
+    long waitMillis = rateLimits.waitMillis(caller, items.size());
+    if (waitMillis > 0) {
+      throttled = true;
+      pauseReading();
+      vertx.setTimer(waitMillis, allowed -> {
+        throttled = false;
+        resumeIfCaughtUp();
+      });
     }
+    if (pending.size() >= maxPending || socket.writeQueueFull()) {
+      pauseReading();
+    }
+  }
+
+  private void pauseReading() {
+    paused = true;
+    socket.pause();
   }
 
   /** A frame that is not an event at all still gets one ack, so the client's count stays right. */
@@ -128,6 +149,7 @@ final class StreamSession {
   private void produce(List<EventValidator.Accepted> events, List<Slot> slots) {
     producer.produce(events)
         .onSuccess(results -> {
+          overloaded = false;
           for (int i = 0; i < slots.size(); i++) {
             slots.get(i).ack = ack(slots.get(i), results.get(i));
           }
@@ -136,11 +158,12 @@ final class StreamSession {
         })
         .onFailure(error -> {
           if (Problem.statusOf(error) == FailureCodes.OVERLOADED && !socket.isClosed()) {
-            paused = true;
-            socket.pause();
+            overloaded = true;
+            pauseReading();
             vertx.setTimer(OVERLOADED_RETRY_MS, retry -> produce(events, slots));
             return;
           }
+          overloaded = false;
           slots.forEach(slot -> slot.ack = ack(slot, new EventError(0, null, 503,
               "Kafka unavailable", List.of(new FieldError("", error.getMessage())))));
           writeReadyAcks();
@@ -156,7 +179,7 @@ final class StreamSession {
   }
 
   private void resumeIfCaughtUp() {
-    if (paused && pending.size() < maxPending / 2 && !socket.writeQueueFull()) {
+    if (paused && !throttled && !overloaded && pending.size() < maxPending / 2 && !socket.writeQueueFull()) {
       paused = false;
       socket.resume();
     }

@@ -2,6 +2,7 @@ package io.eventgateway.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eventgateway.auth.Caller;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.FieldError;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +28,7 @@ class EventValidatorTest {
   @Test
   @DisplayName("an accepted event becomes a Kafka record: subject as key, ce_* headers, Confluent framing")
   void acceptedEventBecomesRecord() {
-    Object result = validator.validate(3, event(), 1_000L);
+    Object result = validator.validate(3, event(), 1_000L, Caller.UNAUTHENTICATED);
 
     assertThat(result).isInstanceOf(EventValidator.Accepted.class);
     EventValidator.Accepted accepted = (EventValidator.Accepted) result;
@@ -49,7 +50,7 @@ class EventValidatorTest {
   void idIsTheDefaultKey() {
     JsonObject event = event();
     event.remove("subject");
-    assertThat(((EventValidator.Accepted) validator.validate(0, event, 0)).record().key()).isEqualTo("e-1");
+    assertThat(((EventValidator.Accepted) validator.validate(0, event, 0, Caller.UNAUTHENTICATED)).record().key()).isEqualTo("e-1");
   }
 
   @Test
@@ -58,7 +59,7 @@ class EventValidatorTest {
     JsonObject event = event().put("specversion", "0.3").put("time", "noon").put("id", 5).put("BadName", "x");
     event.remove("source");
 
-    EventError error = (EventError) validator.validate(0, event, 0);
+    EventError error = (EventError) validator.validate(0, event, 0, Caller.UNAUTHENTICATED);
 
     assertThat(error.status()).isEqualTo(400);
     assertThat(error.errors()).extracting(FieldError::field)
@@ -68,10 +69,10 @@ class EventValidatorTest {
   @Test
   @DisplayName("an unknown type is a 404; missing data a 400")
   void typeAndData() {
-    assertThat(((EventError) validator.validate(0, event().put("type", "nope"), 0)).status()).isEqualTo(404);
+    assertThat(((EventError) validator.validate(0, event().put("type", "nope"), 0, Caller.UNAUTHENTICATED)).status()).isEqualTo(404);
     JsonObject noData = event();
     noData.remove("data");
-    EventError error = (EventError) validator.validate(0, noData, 0);
+    EventError error = (EventError) validator.validate(0, noData, 0, Caller.UNAUTHENTICATED);
     assertThat(error.status()).isEqualTo(400);
     assertThat(error.errors()).extracting(FieldError::field).containsExactly("data");
   }

@@ -30,7 +30,7 @@ class AnalyticsIT {
   void knownAnswersAndReplay() throws Exception {
     JsonObject config = GatewayInstance.isolated("analytics");
     try (GatewayInstance ingest = GatewayInstance.start(config, "ingest")) {
-      ApiClient api = new ApiClient(ingest.apiUrl());
+      ApiClient api = ingest.api();
       GatewayInstance processor = GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor");
       List<JsonObject> events = workload();
       JsonArray batch = new JsonArray(new ArrayList<>(events));
@@ -54,7 +54,7 @@ class AnalyticsIT {
   @DisplayName("bad query parameters get a 400 naming the parameter; an unknown user a 404")
   void badQueries() {
     try (GatewayInstance gateway = GatewayInstance.start(GatewayInstance.isolated("analyticsbad"), "all")) {
-      ApiClient api = new ApiClient(gateway.apiUrl());
+      ApiClient api = gateway.api();
       assertField(api.get("/v1/analytics/event-counts?bucket=day"), "bucket");
       assertField(api.get("/v1/analytics/top-events?limit=0"), "limit");
       assertField(api.get("/v1/analytics/top-events?from=yesterday"), "from");

@@ -17,9 +17,17 @@ final class ApiClient {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
+  private final String apiKey;
 
+  /** A client without credentials: for the management port, the LLM simulator, and unauthenticated calls. */
   ApiClient(String baseUrl) {
+    this(baseUrl, null);
+  }
+
+  /** A client sending {@code Authorization: Bearer <apiKey>} on every request. */
+  ApiClient(String baseUrl, String apiKey) {
     this.baseUrl = baseUrl;
+    this.apiKey = apiKey;
   }
 
   /** A response with its body parsed when it is JSON. */
@@ -54,6 +62,9 @@ final class ApiClient {
   }
 
   Response send(HttpRequest request) {
+    if (apiKey != null && request.headers().firstValue("Authorization").isEmpty()) {
+      request = HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", "Bearer " + apiKey).build();
+    }
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
       return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),

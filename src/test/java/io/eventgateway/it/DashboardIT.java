@@ -30,7 +30,7 @@ class DashboardIT {
   void numbersMove() throws Exception {
     Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
     try (GatewayInstance gateway = GatewayInstance.start(GatewayInstance.isolated("dashboard"), "all")) {
-      ApiClient api = new ApiClient(gateway.apiUrl());
+      ApiClient api = gateway.api();
       String page = gateway.apiUrl() + "/dashboard";
       // the meters are process-wide and earlier test classes ran gateways in this JVM: compare differences
       String before = render(page, "--dump-dom");

@@ -35,7 +35,7 @@ class EnrichmentIT {
     JsonObject config = GatewayInstance.isolated("enrich");
     config.getJsonObject("llm").put("baseUrl", simulator.apiBaseUrl());
     gateway = GatewayInstance.start(config, "all");
-    api = new ApiClient(gateway.apiUrl());
+    api = gateway.api();
   }
 
   @AfterAll
@@ -83,7 +83,7 @@ class EnrichmentIT {
     JsonObject config = gateway.config();
     gateway.close();
     gateway = GatewayInstance.start(GatewayInstance.withFreePorts(config), "all");
-    api = new ApiClient(gateway.apiUrl());
+    api = gateway.api();
     int requestsBefore = simulator.stats().getInteger("requests");
 
     JsonObject event = ApiClient.molecule("Aspirin (after restart)", ASPIRIN, null);

@@ -32,7 +32,7 @@ class EveryEventTypeIT {
   @BeforeAll
   void startGateway() {
     gateway = GatewayInstance.start(GatewayInstance.isolated("types"), "all");
-    api = new ApiClient(gateway.apiUrl());
+    api = gateway.api();
   }
 
   @AfterAll

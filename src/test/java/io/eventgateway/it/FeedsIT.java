@@ -30,7 +30,7 @@ class FeedsIT {
   @BeforeAll
   void start() {
     gateway = GatewayInstance.start(GatewayInstance.isolated("feeds"), "all");
-    api = new ApiClient(gateway.apiUrl());
+    api = gateway.api();
   }
 
   @AfterAll

@@ -2,6 +2,7 @@ package io.eventgateway.it;
 
 import io.eventgateway.GatewayVertx;
 import io.eventgateway.MainVerticle;
+import io.eventgateway.bus.Addresses;
 import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.dev.FreePorts;
 import io.vertx.core.DeploymentOptions;
@@ -25,10 +26,13 @@ final class GatewayInstance implements AutoCloseable {
   private final MainVerticle main;
   private final JsonObject config;
 
-  private GatewayInstance(Vertx vertx, MainVerticle main, JsonObject config) {
+  private final String adminKey;
+
+  private GatewayInstance(Vertx vertx, MainVerticle main, JsonObject config, String adminKey) {
     this.vertx = vertx;
     this.main = main;
     this.config = config;
+    this.adminKey = adminKey;
   }
 
   /** A configuration of its own for one test class: fresh database, topics, consumer group and ports. */
@@ -57,14 +61,30 @@ final class GatewayInstance implements AutoCloseable {
   static GatewayInstance start(JsonObject config, String role) {
     Vertx vertx = GatewayVertx.create();
     MainVerticle main = new MainVerticle();
+    String adminKey = null;
     try {
       vertx.deployVerticle(main, new DeploymentOptions().setConfig(config.copy().put("role", role)))
           .await(120, TimeUnit.SECONDS);
+      if (!"processor".equals(role)) {
+        adminKey = vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEYS_CREATE,
+                new JsonObject().put("name", "it-admin").put("admin", true))
+            .await(30, TimeUnit.SECONDS).body().getString("key");
+      }
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("gateway role " + role + " did not start", e);
     }
-    return new GatewayInstance(vertx, main, config);
+    return new GatewayInstance(vertx, main, config, adminKey);
+  }
+
+  /** An admin API key of this gateway's database, created at start. */
+  String adminKey() {
+    return adminKey;
+  }
+
+  /** A client of this gateway's API, authenticated with {@link #adminKey()}. */
+  ApiClient api() {
+    return new ApiClient(apiUrl(), adminKey);
   }
 
   JsonObject config() {

@@ -32,7 +32,7 @@ class IngestIT {
   @BeforeAll
   void startGateway() {
     gateway = GatewayInstance.start(GatewayInstance.isolated("ingest"), "all");
-    api = new ApiClient(gateway.apiUrl());
+    api = gateway.api();
     topics = Set.of(gateway.topic("analytics"), gateway.topic("chemistry"), gateway.topic("chip_quality"));
   }
 

@@ -26,7 +26,7 @@ class LlmOutageIT {
       JsonObject config = GatewayInstance.isolated("outage");
       config.getJsonObject("llm").put("baseUrl", simulator.apiBaseUrl());
       try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
-        ApiClient api = new ApiClient(gateway.apiUrl());
+        ApiClient api = gateway.api();
         ApiClient management = new ApiClient(gateway.managementUrl());
 
         List<JsonObject> molecules = KNOWN_WEIGHTS.keySet().stream()
@@ -83,7 +83,7 @@ class LlmOutageIT {
       llm.getJsonObject("breaker").put("maxFailures", 1000);
       llm.getJsonObject("retry").put("maxRetries", 5);
       try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
-        ApiClient api = new ApiClient(gateway.apiUrl());
+        ApiClient api = gateway.api();
         JsonArray batch = new JsonArray();
         IntStream.range(1, 41).forEach(n -> batch.add(ApiClient.molecule("alcohol-" + n, "C".repeat(n) + "O", null)));
         assertThat(api.post("/v1/events", "application/cloudevents-batch+json", batch.encode()).status()).isEqualTo(202);

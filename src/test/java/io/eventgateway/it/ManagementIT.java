@@ -44,7 +44,7 @@ class ManagementIT {
   @Test
   @DisplayName("metrics show request rate and latency, produce latency, batch sizes and consumer lag")
   void metrics() {
-    ApiClient api = new ApiClient(gateway.apiUrl());
+    ApiClient api = gateway.api();
     JsonObject event = ApiClient.pageView("metrics");
     assertThat(api.postEvent(event).status()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/events/" + event.getString("id")).status() == 200);

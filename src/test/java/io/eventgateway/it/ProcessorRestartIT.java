@@ -30,7 +30,7 @@ class ProcessorRestartIT {
   void processorRestartMidStream() throws Exception {
     JsonObject config = GatewayInstance.isolated("restart");
     try (GatewayInstance ingest = GatewayInstance.start(config, "ingest")) {
-      ApiClient api = new ApiClient(ingest.apiUrl());
+      ApiClient api = ingest.api();
       GatewayInstance processor = GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor");
       List<String> acknowledged = new ArrayList<>();
 
@@ -65,7 +65,7 @@ class ProcessorRestartIT {
   void noCommitBeforeWrite() throws Exception {
     JsonObject config = GatewayInstance.isolated("commit");
     try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
-      ApiClient api = new ApiClient(gateway.apiUrl());
+      ApiClient api = gateway.api();
       assertThat(api.postEvent(ApiClient.pageView("warm-up")).status()).isEqualTo(202);
       await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.count(gateway) == 1 && lag(config) == 0);
 

@@ -28,7 +28,7 @@ class QualityAlertsIT {
   void defectSpikeRaisesOneAlertAndRecoveryResolvesIt() {
     JsonObject config = GatewayInstance.isolated("quality");
     try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
-      ApiClient api = new ApiClient(gateway.apiUrl());
+      ApiClient api = gateway.api();
       post(api, inspections("L1", "B1", "P1", 40, 0));
       post(api, inspections("L2", "B2", "P1", 14, 0));
       await().atMost(Duration.ofSeconds(30)).until(() -> inspectionsOf(api, "L2") == 14);
@@ -79,7 +79,7 @@ class QualityAlertsIT {
   @DisplayName("defects are counted by class and severity, and an equipment's status changes form its timeline")
   void defectsAndEquipmentTimeline() {
     try (GatewayInstance gateway = GatewayInstance.start(GatewayInstance.isolated("defects"), "all")) {
-      ApiClient api = new ApiClient(gateway.apiUrl());
+      ApiClient api = gateway.api();
       JsonArray events = new JsonArray();
       for (int i = 0; i < 5; i++) {
         events.add(defect("L7", i < 3 ? "SCRATCH" : "PARTICLE", "HIGH", i));
@@ -114,7 +114,7 @@ class QualityAlertsIT {
         .add(new JsonObject().put("name", "system-errors").put("kind", "system_error_rate").put("threshold", 10)
             .put("windowSeconds", 5)));
     try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
-      ApiClient api = new ApiClient(gateway.apiUrl());
+      ApiClient api = gateway.api();
       Instant now = Instant.now();
       post(api, new JsonArray().add(status("E5", "RUNNING", "DOWN", now.minusSeconds(700)))
           .add(status("E6", "RUNNING", "DOWN", now.minusSeconds(60))));

@@ -33,7 +33,7 @@ class StreamIT {
     JsonObject config = GatewayInstance.isolated("stream");
     config.getJsonObject("http").put("streamMaxPendingEvents", MAX_PENDING);
     gateway = GatewayInstance.start(config, "all");
-    api = new ApiClient(gateway.apiUrl());
+    api = gateway.api();
   }
 
   @AfterAll
@@ -42,7 +42,7 @@ class StreamIT {
   }
 
   private WebSocket connect(WebSocketMessages acks) {
-    return HttpClient.newHttpClient().newWebSocketBuilder()
+    return HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + gateway.adminKey())
         .buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + "/v1/stream"), acks).join();
   }
 

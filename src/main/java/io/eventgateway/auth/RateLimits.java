@@ -1,0 +1,39 @@
+package io.eventgateway.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.Shareable;
+import java.time.Duration;
+
+/**
+ * Per-caller event rate limits of this process (token buckets, one second of burst), shared by every ingest
+ * verticle instance. A request takes one token per event; a batch larger than the burst takes the whole burst.
+ */
+public final class RateLimits implements Shareable {
+
+  private final Cache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(100_000)
+      .expireAfterAccess(Duration.ofMinutes(10)).build();
+
+  private RateLimits() {
+  }
+
+  public static RateLimits of(Vertx vertx) {
+    return (RateLimits) vertx.sharedData().getLocalMap("gateway.auth").computeIfAbsent("rateLimits",
+        key -> new RateLimits());
+  }
+
+  /** @return {@code 0} when the caller may send {@code events} now, else the milliseconds to wait */
+  public long waitMillis(Caller caller, int events) {
+    Integer rate = caller.rateLimitPerSecond();
+    if (rate == null) {
+      return 0;
+    }
+    Bucket bucket = buckets.get(caller.id() + "@" + rate, key -> Bucket.builder()
+        .addLimit(limit -> limit.capacity(rate).refillGreedy(rate, Duration.ofSeconds(1))).build());
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(Math.min(events, rate));
+    return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000);
+  }
+}
