@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Bounded WebSocket ingest load: CONNECTIONS clients each send EVENTS page views to /v1/stream as fast as the
  * gateway takes them and count the acks. Prints acknowledged events per second (first send to last ack).
  * Run: java loadtest/WsLoad.java [CONNECTIONS=1] [EVENTS=100000] [URL=ws://127.0.0.1:8080/v1/stream]
- * Only loopback URLs are accepted; every client stops after its EVENTS or 5 minutes.
+ * Authenticates with $GATEWAY_API_KEY or dev mode's key. Only loopback URLs are accepted; every client stops after its EVENTS or 5 minutes.
  */
 public class WsLoad {
   public static void main(String[] args) throws Exception {
@@ -30,7 +30,7 @@ public class WsLoad {
     HttpClient http = HttpClient.newHttpClient();
     List<WebSocket> sockets = new ArrayList<>();
     for (int c = 0; c < connections; c++) {
-      sockets.add(http.newWebSocketBuilder().buildAsync(url, new WebSocket.Listener() {
+      sockets.add(http.newWebSocketBuilder().header("Authorization", "Bearer " + apiKey()).buildAsync(url, new WebSocket.Listener() {
         long mine;
         final StringBuilder partial = new StringBuilder();
 
@@ -76,5 +76,12 @@ public class WsLoad {
     System.out.printf("connections=%d events=%d acked=%d rejected=%d complete=%s in %.2f s = %.0f acked events/s%n",
         connections, (long) connections * events, acked.get(), rejected.get(), complete, seconds, acked.get() / seconds);
     sockets.forEach(WebSocket::abort);
+  }
+
+  /** $GATEWAY_API_KEY, else the admin key dev mode keeps in target/dev. */
+  static String apiKey() throws java.io.IOException {
+    String key = System.getenv().getOrDefault("GATEWAY_API_KEY", "");
+    java.nio.file.Path devKey = java.nio.file.Path.of("target", "dev", "dev-api-key");
+    return key.isBlank() && java.nio.file.Files.isRegularFile(devKey) ? java.nio.file.Files.readString(devKey).trim() : key;
   }
 }

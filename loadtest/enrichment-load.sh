@@ -6,6 +6,9 @@
 set -euo pipefail
 MODE=${1:-up}; MOLECULES=${2:-1000}; PAGE_VIEWS=${3:-50000}
 API=http://127.0.0.1:8080; SIM=http://127.0.0.1:8089; PSQL_URL=postgresql://postgres@127.0.0.1:15432/postgres
+# the API key: $GATEWAY_API_KEY, else the admin key dev mode keeps beside its data
+KEY=${GATEWAY_API_KEY:-$(cat "$(dirname "$0")/../target/dev/dev-api-key" 2>/dev/null || true)}
+AUTH="Authorization: Bearer $KEY"
 RUN=$(date +%s%N); WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 
 curl -sf -X PUT "$SIM/sim/config" -d "{\"mode\":\"$MODE\",\"latencyMs\":200,\"latencyJitterMs\":50}" > /dev/null
@@ -29,8 +32,8 @@ done
 
 count() { psql "$PSQL_URL" -Atc "$1"; }
 START=$(date +%s.%N)
-curl -sf -o /dev/null -H 'Content-Type: application/x-ndjson' --data-binary "@$WORK/molecules.ndjson" "$API/v1/events"
-seq 0 $((PAGE_VIEWS / 1000 - 1)) | xargs -P 2 -I{} curl -sf -o /dev/null -H 'Content-Type: application/x-ndjson' \
+curl -sf -o /dev/null -H "$AUTH" -H 'Content-Type: application/x-ndjson' --data-binary "@$WORK/molecules.ndjson" "$API/v1/events"
+seq 0 $((PAGE_VIEWS / 1000 - 1)) | xargs -P 2 -I{} curl -sf -o /dev/null -H "$AUTH" -H 'Content-Type: application/x-ndjson' \
   --data-binary "@$WORK/pv-{}.ndjson" "$API/v1/events"
 DEADLINE=$(( $(date +%s) + 600 )); PV_DONE=""; MOL_DONE=""
 while [ -z "$MOL_DONE" ] || [ -z "$PV_DONE" ]; do

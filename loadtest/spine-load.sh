@@ -7,6 +7,9 @@ set -euo pipefail
 EVENTS=${1:-100000}; BATCH=${2:-1000}; PARALLEL=${3:-4}; API=${4:-http://127.0.0.1:8080}
 PSQL_URL=${5:-postgresql://postgres@127.0.0.1:15432/postgres}
 case "$API" in http://127.0.0.1:*|http://localhost:*) ;; *) echo "refusing non-loopback target $API" >&2; exit 2;; esac
+# the API key: $GATEWAY_API_KEY, else the admin key dev mode keeps beside its data
+KEY=${GATEWAY_API_KEY:-$(cat "$(dirname "$0")/../target/dev/dev-api-key" 2>/dev/null || true)}
+AUTH="Authorization: Bearer $KEY"
 RUN=$(date +%s%N)
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 BATCHES=$(( EVENTS / BATCH ))
@@ -26,7 +29,7 @@ count_stored() {
 
 START=$(date +%s.%N)
 seq 0 $((BATCHES - 1)) | xargs -P "$PARALLEL" -I{} \
-  curl -sf --max-time 120 -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/x-ndjson' \
+  curl -sf --max-time 120 -o /dev/null -w '%{http_code}\n' -H "$AUTH" -H 'Content-Type: application/x-ndjson' \
   --data-binary "@$WORK/batch-{}.ndjson" "$API/v1/events" > "$WORK/codes"
 ACKED=$(date +%s.%N)
 NOT_202=$(grep -vc '^202$' "$WORK/codes" || true)

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Where and how hard the simulations push, from system properties: {@code -DbaseUrl=http://127.0.0.1:8080}
- * (loopback only), {@code -DapiKey=…} (sent as a bearer token when set), {@code -Drate=} requests or connections
+ * (loopback only), {@code -DapiKey=…} (sent as a bearer token; default {@code $GATEWAY_API_KEY} or dev mode's key), {@code -Drate=} requests or connections
  * per second, {@code -Dduration=} seconds, {@code -DbatchSize=} events per request. Every run is bounded by its
  * duration.
  */
@@ -36,8 +36,19 @@ final class Target {
         .acceptHeader("application/json")
         // producers keep connections alive and reuse them; a new TCP connection per virtual user would measure that instead
         .shareConnections();
-    String apiKey = System.getProperty("apiKey", "");
+    String apiKey = apiKey();
     return apiKey.isBlank() ? protocol : protocol.authorizationHeader("Bearer " + apiKey);
+  }
+
+  /** {@code -DapiKey}, else {@code $GATEWAY_API_KEY}, else the key dev mode keeps in {@code ../target/dev}. */
+  private static String apiKey() {
+    String key = System.getProperty("apiKey", System.getenv().getOrDefault("GATEWAY_API_KEY", ""));
+    java.nio.file.Path devKey = java.nio.file.Path.of("..", "target", "dev", "dev-api-key");
+    try {
+      return key.isBlank() && java.nio.file.Files.isRegularFile(devKey) ? java.nio.file.Files.readString(devKey).trim() : key;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A page view (400-odd bytes, like the ones measured in the README). */
