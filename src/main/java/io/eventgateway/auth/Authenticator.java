@@ -24,8 +24,8 @@ import java.util.Optional;
 
 /**
  * Turns an {@code Authorization: Bearer <token>} header into a {@link Caller}: an API key (looked up through
- * {@link AuthVerticle}, then cached for {@code auth.keyCacheSeconds}, so steady-state requests cost no database
- * call) or a JWT signed with the configured key (vertx-auth-jwt). JWT claims: {@code sub} names the caller,
+ * {@link AuthVerticle}, then trusted for {@code auth.keyCacheSeconds}, so steady-state requests cost no database
+ * call; while the database is unreachable the last answer stays in use, so that ingest does not depend on it) or a JWT signed with the configured key (vertx-auth-jwt). JWT claims: {@code sub} names the caller,
  * {@code admin: true} (or {@code "admin"} in {@code roles}) grants the admin API, {@code families} and
  * {@code types} restrict what it may publish, {@code rateLimitPerSecond} limits it.
  *
@@ -36,7 +36,12 @@ public final class Authenticator {
   private final Vertx vertx;
   private final boolean enabled;
   private final JWTAuth jwt;
-  private final Cache<String, Optional<ApiKeyStore.Stored>> keys;
+  private final Cache<String, Lookup> keys;
+  private final long freshMillis;
+
+  /** A key store answer and when it was given. */
+  private record Lookup(Optional<ApiKeyStore.Stored> stored, long atMillis) {
+  }
 
   /** Why a request is not authenticated; the message is safe to show the client. */
   public static final class Unauthenticated extends RuntimeException {
@@ -49,8 +54,8 @@ public final class Authenticator {
     this.vertx = vertx;
     this.enabled = auth.getBoolean("enabled", true);
     this.jwt = jwt(vertx, auth.getJsonObject("jwt", new JsonObject()));
-    this.keys = Caffeine.newBuilder().maximumSize(10_000)
-        .expireAfterWrite(Duration.ofSeconds(auth.getInteger("keyCacheSeconds", 5))).build();
+    this.freshMillis = Duration.ofSeconds(auth.getInteger("keyCacheSeconds", 5)).toMillis();
+    this.keys = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
     vertx.eventBus().<String>localConsumer(Addresses.AUTH_KEY_REVOKED, revoked -> keys.invalidate(revoked.body()));
   }
 
@@ -78,13 +83,18 @@ public final class Authenticator {
   }
 
   private Future<Caller> apiKey(ApiKeyFormat.Parsed key) {
-    Optional<ApiKeyStore.Stored> cached = keys.getIfPresent(key.keyId());
-    Future<Optional<ApiKeyStore.Stored>> stored = cached != null ? Future.succeededFuture(cached)
+    Lookup cached = keys.getIfPresent(key.keyId());
+    Future<Optional<ApiKeyStore.Stored>> stored = cached != null && System.currentTimeMillis() - cached.atMillis()
+        < freshMillis ? Future.succeededFuture(cached.stored())
         : vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEY_FIND, key.keyId())
             .map(reply -> Optional.of(ApiKeyStore.fromJson(reply.body())))
-            .recover(error -> error instanceof ReplyException reply && reply.failureCode() == FailureCodes.NOT_FOUND
-                ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(error))
-            .onSuccess(found -> keys.put(key.keyId(), found));
+            .recover(error -> {
+              if (error instanceof ReplyException reply && reply.failureCode() == FailureCodes.NOT_FOUND) {
+                return Future.succeededFuture(Optional.empty());
+              }
+              return cached != null ? Future.succeededFuture(cached.stored()) : Future.failedFuture(error);
+            })
+            .onSuccess(found -> keys.put(key.keyId(), new Lookup(found, System.currentTimeMillis())));
     return stored.compose(found -> found.isPresent() && ApiKeyFormat.matches(found.get().hash(), key)
         ? Future.succeededFuture(found.get().caller())
         : Future.failedFuture(new Unauthenticated("unknown or revoked API key")));

@@ -14,6 +14,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,13 +45,11 @@ public class ManagementVerticle extends VerticleBase {
           JsonObject detail = new JsonObject().put("state", state.name());
           promise.complete(state == Lifecycle.State.SERVING ? Status.OK(detail) : Status.KO(detail));
         })
-        .register("kafka", CHECK_TIMEOUT_MS, promise -> kafkaAdmin.describeCluster()
+        .register("kafka", CHECK_TIMEOUT_MS * 2, promise -> reachable(kafkaAdmin.describeCluster()
             .map(cluster -> Status.OK(new JsonObject().put("brokers", cluster.getNodes().size())
-                .put("clusterId", cluster.getClusterId())))
-            .onComplete(promise))
-        .register("postgres", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
-            .map(rows -> Status.OK())
-            .onComplete(promise))
+                .put("clusterId", cluster.getClusterId())))).onComplete(promise))
+        .register("postgres", CHECK_TIMEOUT_MS * 2, promise -> reachable(pool.query("SELECT 1").execute()
+            .map(rows -> Status.OK())).onComplete(promise))
         // an open LLM circuit degrades enrichment (fallback) but never makes the node unready
         .register("llm", CHECK_TIMEOUT_MS, promise -> vertx.eventBus().<JsonObject>request(Addresses.LLM_STATE, null)
             .map(reply -> Status.OK(reply.body()))
@@ -66,6 +65,15 @@ public class ManagementVerticle extends VerticleBase {
     server = vertx.createHttpServer().requestHandler(router);
     return server.listen(management.getInteger("port"), management.getString("host"))
         .onSuccess(listening -> LOG.debug("Management listening on port {}", listening.actualPort()));
+  }
+
+  /**
+   * A dependency that does not answer within {@link #CHECK_TIMEOUT_MS}, or fails, is DOWN: a {@code 503} for the
+   * probe (a check that threw or timed out inside vertx-health-check would make it a {@code 500}).
+   */
+  private static Future<Status> reachable(Future<Status> check) {
+    return check.timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .otherwise(error -> Status.KO(new JsonObject().put("error", String.valueOf(error.getMessage()))));
   }
 
   @Override

@@ -1,0 +1,59 @@
+package io.eventgateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.eventgateway.dev.EmbeddedKafka;
+import io.eventgateway.dev.FreePorts;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Fault: the Kafka broker stops for 10 s under load and comes back")
+class KafkaOutageIT {
+
+  @Test
+  @DisplayName("every acknowledged event is stored exactly once; readiness is false while the broker is away")
+  void brokerRestart() throws Exception {
+    Path dir = Path.of("target", "fault-kafka-" + UUID.randomUUID().toString().substring(0, 8));
+    int port = FreePorts.pick();
+    int controllerPort = FreePorts.pick();
+    EmbeddedKafka broker = EmbeddedKafka.start(dir, port, controllerPort);
+    JsonObject config = GatewayInstance.isolated("kafkaout");
+    config.getJsonObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
+    try (GatewayInstance gateway = GatewayInstance.start(config, "all");
+         FaultLoad load = new FaultLoad(gateway::apiUrl, gateway.adminKey(), 4, 20)) {
+      ApiClient management = new ApiClient(gateway.managementUrl());
+      load.start(Duration.ofSeconds(25), Duration.ofSeconds(60));
+      await().atMost(Duration.ofSeconds(20)).until(() -> load.acknowledgedCount() > 500);
+
+      broker.close();
+      long acknowledgedBefore = load.acknowledgedCount();
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        ApiClient.Response ready = management.get("/health/ready");
+        System.out.println("readiness while Kafka is down: " + ready.status() + " " + ready.body());
+        return ready.status() == 503;
+      });
+      FaultLoad.sleep(10_000);
+      broker = EmbeddedKafka.start(dir, port, controllerPort);
+      await().atMost(Duration.ofSeconds(60)).until(() -> management.get("/health/ready").status() == 200);
+
+      load.awaitClients();
+      assertThat(load.acknowledgedCount()).isGreaterThan(acknowledgedBefore);
+      try (Connection database = gateway.database()) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> load.count("kafka broker restart", database).lost() == 0);
+        FaultLoad.Counts counts = load.verify("kafka broker restart", database);
+        assertThat(counts.lost()).isZero();
+        assertThat(counts.duplicates()).isZero();
+        assertThat(counts.rejected()).isZero();
+      }
+    } finally {
+      broker.close();
+    }
+  }
+}
