@@ -1,0 +1,134 @@
+package io.eventgateway.it;
+
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway as its own operating-system process, started from the built jar exactly as the README runs it
+ * ({@code java -jar target/event-gateway.jar run ROLE}), configured through {@code GATEWAY_*} variables: for the
+ * faults a JVM cannot inflict on itself, {@code SIGKILL} and {@code SIGTERM}.
+ */
+final class GatewayProcess implements AutoCloseable {
+
+  static final Path JAR = Path.of("target", "event-gateway.jar");
+
+  private final Process process;
+  private final Path log;
+  private final JsonObject config;
+
+  private GatewayProcess(Process process, Path log, JsonObject config) {
+    this.process = process;
+    this.log = log;
+    this.config = config;
+  }
+
+  /** Starts {@code role} with {@code config}'s ports, Kafka, database, topics and group, and waits until ready. */
+  static GatewayProcess start(JsonObject config, String role, String name, Map<String, String> extraEnvironment) {
+    Path log = Path.of("target", "fault-" + name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(command("-Xmx384m", "run", role, "--env", "test"))
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(environment(config));
+    builder.environment().putAll(extraEnvironment);
+    try {
+      GatewayProcess gateway = new GatewayProcess(builder.start(), log, config);
+      ApiClient management = new ApiClient(gateway.managementUrl());
+      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        if (!gateway.process.isAlive()) {
+          throw new AssertionError("gateway process exited with " + gateway.process.exitValue() + "; see " + log);
+        }
+        try {
+          return management.get("/health/ready").status() == 200;
+        } catch (IllegalStateException notListening) {
+          return false;
+        }
+      });
+      return gateway;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** {@code java -jar event-gateway.jar keys create --name NAME --admin}: the printed key. */
+  static String createAdminKey(JsonObject config, String name) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command("-Xmx128m", "keys", "create", "--name", name, "--admin",
+        "--env", "test")).redirectErrorStream(true);
+    builder.environment().putAll(environment(config));
+    Process process = builder.start();
+    process.getOutputStream().close();
+    String output = new String(process.getInputStream().readAllBytes());
+    if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+      throw new AssertionError("keys create failed: " + output);
+    }
+    return output.lines().filter(line -> line.startsWith("key: ")).map(line -> line.substring(5).trim())
+        .findFirst().orElseThrow(() -> new AssertionError("no key printed: " + output));
+  }
+
+  private static List<String> command(String heap, String... arguments) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        heap, "-XX:+ExitOnOutOfMemoryError", "-jar", JAR.toString()));
+    command.addAll(List.of(arguments));
+    return command;
+  }
+
+  private static Map<String, String> environment(JsonObject config) {
+    JsonObject kafka = config.getJsonObject("kafka");
+    Map<String, String> environment = new HashMap<>();
+    environment.put("DATABASE_URL", config.getJsonObject("postgres").getString("url"));
+    environment.put("GATEWAY_KAFKA_BOOTSTRAP_SERVERS", kafka.getString("bootstrap.servers"));
+    environment.put("GATEWAY_KAFKA_CONSUMER_GROUP_ID", kafka.getJsonObject("consumer").getString("group.id"));
+    kafka.getJsonObject("topics").forEach(topic ->
+        environment.put("GATEWAY_KAFKA_TOPICS_" + topic.getKey().toUpperCase(), (String) topic.getValue()));
+    environment.put("GATEWAY_ALERTS_TOPIC", config.getJsonObject("alerts").getString("topic"));
+    environment.put("GATEWAY_HTTP_PORT", String.valueOf(config.getJsonObject("http").getInteger("port")));
+    environment.put("GATEWAY_MANAGEMENT_PORT", String.valueOf(config.getJsonObject("management").getInteger("port")));
+    return environment;
+  }
+
+  String apiUrl() {
+    return "http://127.0.0.1:" + config.getJsonObject("http").getInteger("port");
+  }
+
+  String managementUrl() {
+    return "http://127.0.0.1:" + config.getJsonObject("management").getInteger("port");
+  }
+
+  /** {@code kill -9}: no shutdown hook runs. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** {@code SIGTERM}; the process drains. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** @return the exit code, or {@code null} when it did not exit within {@code timeout} */
+  Integer awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+  }
+
+  String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+}
