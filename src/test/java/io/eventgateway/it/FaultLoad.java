@@ -47,6 +47,7 @@ final class FaultLoad implements AutoCloseable {
   private final Set<String> rejected = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> responses = new ConcurrentHashMap<>();
   private final AtomicLong sequence = new AtomicLong();
+  private int moleculeEvery;
   private volatile long stopSendingAt;
   private volatile long giveUpAt;
 
@@ -57,6 +58,12 @@ final class FaultLoad implements AutoCloseable {
     this.threads = threads;
     this.batchSize = batchSize;
     this.pool = Executors.newFixedThreadPool(threads);
+  }
+
+  /** Makes every {@code n}th event a molecule submission (one of 40 molecules), for the enrichment path. */
+  FaultLoad withMoleculeEvery(int n) {
+    moleculeEvery = n;
+    return this;
   }
 
   /** Starts the clients; new batches stop after {@code duration}, retries after {@code duration + giveUpAfter}. */
@@ -74,7 +81,9 @@ final class FaultLoad implements AutoCloseable {
       List<JsonObject> batch = new ArrayList<>(batchSize);
       for (int i = 0; i < batchSize; i++) {
         long n = sequence.incrementAndGet();
-        JsonObject event = ApiClient.pageView(run + "-u" + (n % 50)).put("id", run + "-" + n);
+        JsonObject event = (moleculeEvery > 0 && n % moleculeEvery == 0
+            ? ApiClient.molecule("chain " + n % 40, "C".repeat(1 + (int) (n % 40)) + "O", "")
+            : ApiClient.pageView(run + "-u" + (n % 50))).put("id", run + "-" + n);
         sent.add(event.getString("id"));
         batch.add(event);
       }
@@ -146,17 +155,18 @@ final class FaultLoad implements AutoCloseable {
 
   /** What the database holds of this run, compared with what the clients were told. */
   record Counts(String fault, long sent, long acknowledged, long rejected, long stored, long storedOfAcknowledged,
-      long duplicates, long lost, Map<String, Long> responses) {
+      long duplicates, long lost, long molecules, long enriched, Map<String, Long> responses) {
 
     @Override
     public String toString() {
-      return String.format("FAULT %-22s sent=%d acknowledged=%d rejected=%d stored=%d duplicates=%d lost=%d "
-          + "responses=%s", fault, sent, acknowledged, rejected, stored, duplicates, lost, responses);
+      return String.format("FAULT %-22s sent=%d acknowledged=%d rejected=%d stored=%d duplicates=%d lost=%d%s "
+          + "responses=%s", fault, sent, acknowledged, rejected, stored, duplicates, lost,
+          molecules == 0 ? "" : " molecules=" + molecules + " enriched=" + enriched, responses);
     }
   }
 
   /**
-   * Counts this run in the database: {@code lost} acknowledged ids without a row; {@code duplicates} events
+   * Counts this run in the database: {@code lost} acknowledged ids without a row; {@code duplicates} page views
    * counted more than once by the per-user rollups, which the writer updates in the same statement as the rows (a
    * redelivered event that was written twice would be counted twice there, even though the id is a primary key).
    */
@@ -178,10 +188,15 @@ final class FaultLoad implements AutoCloseable {
       }
     }
     long counted = single(connection, "SELECT coalesce(sum(events), 0) FROM user_stats WHERE user_id LIKE ?", run + "-u%");
+    long pageViews = single(connection,
+        "SELECT count(*) FROM events WHERE event_id LIKE ? AND event_type = 'analytics.page_view'", run + "-%");
+    long molecules = single(connection,
+        "SELECT count(*) FROM events WHERE event_id LIKE ? AND event_type = 'chemistry.molecule_submitted'", run + "-%");
+    long enriched = single(connection, "SELECT count(*) FROM molecule_enrichments WHERE event_id LIKE ?", run + "-%");
     Map<String, Long> byOutcome = new TreeMap<>();
     responses.forEach((outcome, n) -> byOutcome.put(outcome, n.get()));
     return new Counts(fault, sent.size(), acknowledged.size(), rejected.size(), stored, storedOfAcknowledged,
-        counted - stored, acknowledged.size() - storedOfAcknowledged, byOutcome);
+        counted - pageViews, acknowledged.size() - storedOfAcknowledged, molecules, enriched, byOutcome);
   }
 
   private static long single(Connection connection, String sql, String pattern) throws SQLException {

@@ -73,6 +73,37 @@ class LlmOutageIT {
   }
 
   @Test
+  @DisplayName("LLM down for 10 s under a mixed load: every event stored once, every molecule enriched (fallback, then LLM)")
+  void outageUnderLoad() throws Exception {
+    try (LlmSimulator simulator = new LlmSimulator(LlmSimulator.healthy())) {
+      JsonObject config = GatewayInstance.isolated("llmload");
+      config.getJsonObject("llm").put("baseUrl", simulator.apiBaseUrl());
+      try (GatewayInstance gateway = GatewayInstance.start(config, "all");
+           FaultLoad load = new FaultLoad(gateway::apiUrl, gateway.adminKey(), 4, 20).withMoleculeEvery(10)) {
+        load.start(Duration.ofSeconds(25), Duration.ofSeconds(60));
+        await().atMost(Duration.ofSeconds(20)).until(() -> load.acknowledgedCount() > 500);
+        simulator.configure(new JsonObject().put("mode", "down"));
+        FaultLoad.sleep(10_000);
+        simulator.configure(new JsonObject().put("mode", "up"));
+        load.awaitClients();
+        try (java.sql.Connection connection = gateway.database()) {
+          await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+            FaultLoad.Counts counts = load.count("llm outage", connection);
+            return counts.lost() == 0 && counts.enriched() == counts.molecules();
+          });
+          FaultLoad.Counts counts = load.verify("llm outage", connection);
+          assertThat(counts.lost()).isZero();
+          assertThat(counts.duplicates()).isZero();
+          assertThat(counts.rejected()).isZero();
+          assertThat(counts.molecules()).isPositive();
+          assertThat(counts.enriched()).isEqualTo(counts.molecules());
+        }
+        assertThat(simulator.stats().getInteger("refused")).as("the LLM was really down for a while").isPositive();
+      }
+    }
+  }
+
+  @Test
   @DisplayName("a 429 storm: the LLM never sees more than the configured rate, Retry-After is honoured, nothing is lost")
   void rateLimitStorm() {
     int rate = 10;
