@@ -35,8 +35,14 @@ final class GatewayProcess implements AutoCloseable {
 
   /** Starts {@code role} with {@code config}'s ports, Kafka, database, topics and group, and waits until ready. */
   static GatewayProcess start(JsonObject config, String role, String name, Map<String, String> extraEnvironment) {
+    return start(config, role, name, extraEnvironment, "384m");
+  }
+
+  /** As {@link #start(JsonObject, String, String, Map)}, with a maximum heap ({@code -Xmx}) of {@code heap}. */
+  static GatewayProcess start(JsonObject config, String role, String name, Map<String, String> extraEnvironment,
+      String heap) {
     Path log = Path.of("target", "fault-" + name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command("-Xmx384m", "run", role, "--env", "test"))
+    ProcessBuilder builder = new ProcessBuilder(command("-Xmx" + heap, "run", role, "--env", "test"))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment(config));
     builder.environment().putAll(extraEnvironment);
@@ -101,6 +107,10 @@ final class GatewayProcess implements AutoCloseable {
 
   String managementUrl() {
     return "http://127.0.0.1:" + config.getJsonObject("management").getInteger("port");
+  }
+
+  boolean alive() {
+    return process.isAlive();
   }
 
   /** {@code kill -9}: no shutdown hook runs. */

@@ -21,8 +21,21 @@ final class StoredEvents {
     return query(gateway, "SELECT count(*) FROM events WHERE event_id = ANY (?)", ids.toArray(String[]::new));
   }
 
+  /** {@link #countOf} on a connection of the caller's. */
+  static long countIn(Connection connection, Collection<String> ids) throws SQLException {
+    return query(connection, "SELECT count(*) FROM events WHERE event_id = ANY (?)", ids.toArray(String[]::new));
+  }
+
   private static long query(GatewayInstance gateway, String sql, String[] ids) {
-    try (Connection connection = gateway.database(); PreparedStatement statement = connection.prepareStatement(sql)) {
+    try (Connection connection = gateway.database()) {
+      return query(connection, sql, ids);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static long query(Connection connection, String sql, String[] ids) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
       if (ids != null) {
         statement.setArray(1, connection.createArrayOf("text", ids));
       }
@@ -30,8 +43,6 @@ final class StoredEvents {
         rows.next();
         return rows.getLong(1);
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
