@@ -107,7 +107,12 @@ final class AdminHandlers {
   private static JsonObject jsonBody(RoutingContext ctx) {
     try {
       Buffer body = ctx.body().buffer();
-      return body == null || body.length() == 0 ? new JsonObject() : new JsonObject(body);
+      Object json = body == null || body.length() == 0 ? new JsonObject() : JsonLimits.parse(body.toString());
+      if (json instanceof JsonObject object) {
+        return object;
+      }
+      invalid(ctx, "body", "must be a JSON object");
+      return null;
     } catch (DecodeException e) {
       invalid(ctx, "body", "must be a JSON object");
       return null;

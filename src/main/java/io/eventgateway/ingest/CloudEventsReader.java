@@ -5,6 +5,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,14 +45,20 @@ final class CloudEventsReader {
           "Content-Type " + (contentType == null ? "(missing)" : "'" + contentType + "'") + " is not accepted; use one of "
               + SUPPORTED).put("supported", new JsonArray(SUPPORTED)));
     }
-    if (body == null || body.length() == 0 || body.toString().isBlank()) {
+    String charset = charset(contentType);
+    if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+      throw new RequestRejected(Problem.of(415, "unsupported-charset", "Unsupported charset",
+          "JSON is read as UTF-8 only (RFC 8259); the request declared charset=" + charset));
+    }
+    String text = body == null ? "" : utf8(body);
+    if (text.isBlank()) {
       throw invalidBody("The request body is empty");
     }
     return switch (mediaType) {
-      case STRUCTURED -> List.of(object(parse(body)));
-      case BATCH -> array(parse(body));
-      case NDJSON -> lines(body);
-      default -> plainJson(headers, parse(body));
+      case STRUCTURED -> List.of(object(parse(text)));
+      case BATCH -> array(parse(text));
+      case NDJSON -> lines(text);
+      default -> plainJson(headers, parse(text));
     };
   }
 
@@ -89,8 +99,8 @@ final class CloudEventsReader {
     return items;
   }
 
-  private List<Object> lines(Buffer body) {
-    String[] lines = body.toString().split("\r?\n");
+  private List<Object> lines(String body) {
+    String[] lines = body.split("\r?\n");
     List<Object> items = new ArrayList<>();
     for (String line : lines) {
       if (line.isBlank()) {
@@ -99,7 +109,7 @@ final class CloudEventsReader {
       checkBatchSize(items.size() + 1);
       int index = items.size();
       try {
-        Object json = Buffer.buffer(line).toJsonValue();
+        Object json = JsonLimits.parse(line);
         items.add(json instanceof JsonObject ? json : EventError.invalid(index, null, "", "an event must be a JSON object"));
       } catch (DecodeException e) {
         items.add(EventError.invalid(index, null, "", "malformed JSON: " + e.getMessage()));
@@ -115,9 +125,19 @@ final class CloudEventsReader {
     }
   }
 
-  private static Object parse(Buffer body) {
+  /** JSON is UTF-8 (RFC 8259): invalid or overlong sequences and encoded surrogates are refused, not replaced. */
+  private static String utf8(Buffer body) {
     try {
-      return body.toJsonValue();
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body.getBytes())).toString();
+    } catch (CharacterCodingException e) {
+      throw invalidBody("The body is not valid UTF-8: " + e.getMessage());
+    }
+  }
+
+  private static Object parse(String body) {
+    try {
+      return JsonLimits.parse(body);
     } catch (DecodeException e) {
       throw invalidBody("Malformed JSON: " + e.getMessage());
     }
@@ -125,6 +145,17 @@ final class CloudEventsReader {
 
   private static RequestRejected invalidBody(String detail) {
     return new RequestRejected(Problem.of(400, "malformed-request", "Malformed request", detail));
+  }
+
+  /** The {@code charset} parameter of {@code contentType}, or {@code null} when it declares none. */
+  private static String charset(String contentType) {
+    for (String parameter : contentType.split(";")) {
+      int equals = parameter.indexOf('=');
+      if (equals > 0 && parameter.substring(0, equals).trim().equalsIgnoreCase("charset")) {
+        return parameter.substring(equals + 1).trim().replace("\"", "");
+      }
+    }
+    return null;
   }
 
   private static String mediaType(String contentType) {

@@ -114,7 +114,12 @@ final class EventValidator {
       Object value = event.getValue(name);
       if (!EXTENSION_NAME.matcher(name).matches()) {
         errors.add(new FieldError(name, "extension attribute names are 1-20 lowercase letters or digits"));
-      } else if (value instanceof String || value instanceof Number || value instanceof Boolean) {
+      } else if (value instanceof String text) {
+        String checked = wellFormed(name, text, errors);
+        if (checked != null) {
+          extensions.put("ce_" + name, checked);
+        }
+      } else if (value instanceof Number || value instanceof Boolean) {
         extensions.put("ce_" + name, value.toString());
       } else {
         errors.add(new FieldError(name, "extension attributes must be strings, numbers or booleans"));
@@ -133,13 +138,26 @@ final class EventValidator {
       errors.add(new FieldError(name, "must be a non-empty string"));
       return null;
     }
+    return wellFormed(name, text, errors);
+  }
+
+  /** Attributes become Kafka headers: text that has no faithful UTF-8 form is refused rather than mangled. */
+  private static String wellFormed(String name, String text, List<FieldError> errors) {
+    String malformed = JsonToAvro.unicodeProblem(text);
+    if (malformed != null) {
+      errors.add(new FieldError(name, malformed));
+      return null;
+    }
     return text;
   }
 
   private static String optionalText(JsonObject event, String name, List<FieldError> errors) {
     Object value = event.getValue(name);
-    if (value == null || value instanceof String) {
-      return (String) value;
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String text) {
+      return wellFormed(name, text, errors);
     }
     errors.add(new FieldError(name, "must be a string"));
     return null;

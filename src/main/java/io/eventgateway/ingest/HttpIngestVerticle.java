@@ -5,16 +5,20 @@ import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.feeds.FeedSession;
 import io.eventgateway.schema.EventCatalog;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +41,8 @@ public class HttpIngestVerticle extends VerticleBase {
     return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
           Router router = router(reply.body(), http);
-          server = vertx.createHttpServer(serverOptions(http.getJsonObject("tls")));
-          return server.requestHandler(router).listen(http.getInteger("port"), http.getString("host"));
+          server = vertx.createHttpServer(serverOptions(http));
+          return server.requestHandler(router).invalidRequestHandler(HttpIngestVerticle::invalidRequest).listen(http.getInteger("port"), http.getString("host"));
         })
         .onSuccess(listening -> LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort()));
   }
@@ -51,6 +55,8 @@ public class HttpIngestVerticle extends VerticleBase {
     RateLimits rateLimits = RateLimits.of(vertx);
     router.post("/v1/events")
         .handler(RequestBudget.of(vertx, http.getLong("maxInFlightBytes"), http.getLong("maxBodyBytes")))
+        // a body that trickles in (or a Kafka that never answers) cannot hold a request forever
+        .handler(TimeoutHandler.create(http.getLong("requestTimeoutMs"), 408))
         .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
         .handler(authentication)
         .handler(new IngestHandler(catalog, producer, http, rateLimits));
@@ -99,6 +105,8 @@ public class HttpIngestVerticle extends VerticleBase {
         Problem.of(404, "not-found", "Not found", "No resource at " + ctx.request().method() + " " + ctx.request().path())));
     router.errorHandler(413, ctx -> failure(ctx, 413, "body-too-large", "Body too large",
         "The body exceeds " + http.getLong("maxBodyBytes") + " bytes"));
+    router.errorHandler(408, ctx -> failure(ctx, 408, "request-timeout", "Request timeout",
+        "The request was not completed within " + http.getLong("requestTimeoutMs") + " ms"));
     router.errorHandler(405, ctx -> failure(ctx, 405, "method-not-allowed", "Method not allowed",
         ctx.request().method() + " is not allowed on " + ctx.request().path()));
     router.errorHandler(500, ctx -> {
@@ -108,9 +116,26 @@ public class HttpIngestVerticle extends VerticleBase {
     return router;
   }
 
+  /**
+   * A request the HTTP codec could not even parse (a header or request line too long, a broken chunk, a bad
+   * Content-Length) never reaches the router: it still gets a problem, then the connection is closed.
+   */
+  private static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    JsonObject problem = cause instanceof TooLongHttpHeaderException
+        ? Problem.of(431, "headers-too-large", "Request header fields too large", "The headers exceed the limit")
+        : cause instanceof TooLongHttpLineException
+            ? Problem.of(414, "uri-too-long", "Request line too long", "The request line exceeds the limit")
+            : Problem.of(400, "malformed-http", "Malformed HTTP request",
+                cause == null ? "The request is not valid HTTP/1.1" : cause.getMessage());
+    Problem.send(request.response().putHeader("Connection", "close"), problem);
+  }
+
   /** TLS from PEM files when {@code http.tls.enabled}; the key file should be readable by the gateway only. */
-  private static HttpServerOptions serverOptions(JsonObject tls) {
-    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true);
+  private static HttpServerOptions serverOptions(JsonObject http) {
+    JsonObject tls = http.getJsonObject("tls");
+    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true)
+        .setIdleTimeout(http.getInteger("idleTimeoutSeconds")).setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (tls != null && tls.getBoolean("enabled", false)) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(tls.getString("certFile")).setKeyPath(tls.getString("keyFile")));

@@ -120,8 +120,9 @@ public final class JsonToAvro {
     if (!(json instanceof String text)) {
       return fail(errors, path, "expected string, got " + describe(json));
     }
-    if (text.indexOf('\0') >= 0) {
-      return fail(errors, path, "NUL characters (\\u0000) are not allowed");
+    String malformed = unicodeProblem(text);
+    if (malformed != null) {
+      return fail(errors, path, malformed);
     }
     if (schema.getLogicalType() instanceof LogicalTypes.Uuid) {
       try {
@@ -131,6 +132,25 @@ public final class JsonToAvro {
       }
     }
     return text;
+  }
+
+  /**
+   * @return why {@code text} cannot be stored faithfully (a NUL, which PostgreSQL text refuses, or a lone UTF-16
+   *     surrogate, which has no UTF-8 form and would be silently replaced), or {@code null} when it can
+   */
+  public static String unicodeProblem(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\0') {
+        return "NUL characters (\\u0000) are not allowed";
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return "unpaired UTF-16 surrogate at character " + i + " is not valid Unicode";
+      }
+    }
+    return null;
   }
 
   private static Object integral(Schema schema, Object json, String path, List<FieldError> errors, boolean isInt) {

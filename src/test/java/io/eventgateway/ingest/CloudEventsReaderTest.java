@@ -41,12 +41,32 @@ class CloudEventsReaderTest {
   @DisplayName("rejects whole requests with the right status")
   void rejections() {
     assertThat(status("text/plain", "{}")).isEqualTo(415);
+    assertThat(status("application/cloudevents+json; charset=ISO-8859-1", "{}")).isEqualTo(415);
     assertThat(status(null, "{}")).isEqualTo(415);
     assertThat(status("application/cloudevents+json", "  ")).isEqualTo(400);
     assertThat(status("application/cloudevents+json", "[{}]")).isEqualTo(400);
     assertThat(status("application/cloudevents-batch+json", "{}")).isEqualTo(400);
     assertThat(status("application/cloudevents-batch+json", "[{},{},{},{}]")).isEqualTo(413);
     assertThat(status("application/x-ndjson", "{}\n{}\n{}\n{}")).isEqualTo(413);
+  }
+
+  @Test
+  @DisplayName("JSON that breaks a parsing limit (depth, number length) is a 400 naming the limit")
+  void parsingLimits() {
+    String deep = "[".repeat(JsonLimits.MAX_DEPTH + 1) + "]".repeat(JsonLimits.MAX_DEPTH + 1);
+    RequestRejected tooDeep = catchThrowableOfType(RequestRejected.class,
+        () -> reader.read("application/cloudevents-batch+json", noHeaders, Buffer.buffer(deep)));
+    assertThat(tooDeep.problem().getInteger("status")).isEqualTo(400);
+    assertThat(tooDeep.problem().getString("detail")).containsIgnoringCase("nesting depth");
+    String longNumber = "{\"data\":{\"n\":" + "9".repeat(JsonLimits.MAX_NUMBER_LENGTH + 1) + "}}";
+    assertThat(status("application/cloudevents+json", longNumber)).isEqualTo(400);
+    List<Object> lines = reader.read("application/x-ndjson", noHeaders, Buffer.buffer(deep.replace('[', '{')
+        .replace("]", "}") + "\n{\"id\":\"ok\"}"));
+    assertThat(lines.get(0)).isInstanceOf(EventError.class);
+    assertThat(lines.get(1)).isInstanceOf(JsonObject.class);
+    String nested = "{\"data\":" + "{\"a\":".repeat(JsonLimits.MAX_DEPTH - 2) + "1" + "}".repeat(JsonLimits.MAX_DEPTH - 1);
+    assertThat(reader.read("application/cloudevents+json", noHeaders, Buffer.buffer(nested)).get(0))
+        .isInstanceOf(JsonObject.class);
   }
 
   private int status(String contentType, String body) {
