@@ -60,7 +60,7 @@ final class FaultLoad implements AutoCloseable {
     this.pool = Executors.newFixedThreadPool(threads);
   }
 
-  /** Makes every {@code n}th event a molecule submission (one of 40 molecules), for the enrichment path. */
+  /** Makes every {@code n}th event a molecule submission (one of 1,600 molecules), for the enrichment path. */
   FaultLoad withMoleculeEvery(int n) {
     moleculeEvery = n;
     return this;
@@ -82,7 +82,8 @@ final class FaultLoad implements AutoCloseable {
       for (int i = 0; i < batchSize; i++) {
         long n = sequence.incrementAndGet();
         JsonObject event = (moleculeEvery > 0 && n % moleculeEvery == 0
-            ? ApiClient.molecule("chain " + n % 40, "C".repeat(1 + (int) (n % 40)) + "O", "")
+            ? ApiClient.molecule("amino ether " + n, "C".repeat(1 + (int) (n % 40)) + "O"
+                + "C".repeat(1 + (int) (n / 40 % 40)) + "N", "")
             : ApiClient.pageView(run + "-u" + (n % 50))).put("id", run + "-" + n);
         sent.add(event.getString("id"));
         batch.add(event);

@@ -98,7 +98,9 @@ class LlmOutageIT {
           assertThat(counts.molecules()).isPositive();
           assertThat(counts.enriched()).isEqualTo(counts.molecules());
         }
-        assertThat(simulator.stats().getInteger("refused")).as("the LLM was really down for a while").isPositive();
+        JsonObject stats = simulator.stats();
+        System.out.println("LLM simulator during the llm outage run: " + stats.encode());
+        assertThat(stats.getInteger("refused")).as("the LLM was really down for a while").isPositive();
       }
     }
   }
