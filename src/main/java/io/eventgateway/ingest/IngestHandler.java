@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * {@code POST /v1/events}: reads the events, validates each, sends the valid ones to Kafka as one batch and
  * answers only after Kafka acknowledged them: {@code 202} all accepted, {@code 207} some, otherwise the
- * common status of the failures ({@code 400} when they differ).
+ * common status of the failures ({@code 400} when they differ). A caller over its rate limit gets {@code 429}
+ * before anything is validated; a full producer {@code 429}, an unreachable Kafka {@code 503}, both with
+ * {@code Retry-After}.
  */
 final class IngestHandler implements Handler<RoutingContext> {
 
@@ -119,10 +121,12 @@ final class IngestHandler implements Handler<RoutingContext> {
       JsonObject problem = Problem.of(status, switch (status) {
             case 403 -> "forbidden";
             case 404 -> "unknown-event-type";
+            case 503 -> "kafka-unavailable";
             default -> "invalid-events";
           }, switch (status) {
             case 403 -> "Forbidden";
             case 404 -> "Unknown event type";
+            case 503 -> "Kafka unavailable";
             default -> "No event was accepted";
           },
           rejectedCount == 1 ? firstReason(errors) : rejectedCount + " events were rejected; see errors")

@@ -56,4 +56,37 @@ class KafkaOutageIT {
       broker.close();
     }
   }
+
+  @Test
+  @DisplayName("Kafka unreachable past the producer's timeout: 503 with Retry-After; the same id later is stored once")
+  void brokerGoneTooLong() throws Exception {
+    Path dir = Path.of("target", "fault-kafka-" + UUID.randomUUID().toString().substring(0, 8));
+    int port = FreePorts.pick();
+    int controllerPort = FreePorts.pick();
+    EmbeddedKafka broker = EmbeddedKafka.start(dir, port, controllerPort);
+    JsonObject config = GatewayInstance.isolated("kafkagone");
+    JsonObject kafka = config.getJsonObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
+    kafka.getJsonObject("producer").put("request.timeout.ms", "1500").put("delivery.timeout.ms", "3000")
+        .put("max.block.ms", "3000");
+    try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
+      ApiClient api = gateway.api();
+      assertThat(api.postEvent(ApiClient.pageView("before")).status()).isEqualTo(202);
+      broker.close();
+      JsonObject event = ApiClient.pageView("while-gone");
+      ApiClient.Response refused = api.postEvent(event);
+      System.out.println("while Kafka is gone: " + refused.status() + " " + refused.body());
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.contentType()).isEqualTo("application/problem+json");
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      assertThat(refused.json().getString("type")).isEqualTo("/problems/kafka-unavailable");
+
+      broker = EmbeddedKafka.start(dir, port, controllerPort);
+      await().atMost(Duration.ofSeconds(60)).until(() -> api.postEvent(event).status() == 202);
+      await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.countOf(gateway, java.util.List.of(event.getString("id"))) == 1);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+          .until(() -> StoredEvents.countOf(gateway, java.util.List.of(event.getString("id"))) == 1);
+    } finally {
+      broker.close();
+    }
+  }
 }
