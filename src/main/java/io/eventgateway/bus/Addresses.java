@@ -40,6 +40,13 @@ public final class Addresses {
   public static final String REGISTRY_SCHEMA_BY_ID = "gateway.registry.schema-by-id";
 
   /**
+   * One Confluent Schema Registry API operation. Body {@link io.vertx.core.json.JsonObject} {@code {"op", …the
+   * path's, query's and body's parameters}}; reply {@link io.vertx.core.json.JsonObject} {@code {"status", "body"}}
+   * or, when refused, {@code {"status", "error_code", "message"}} as Confluent answers. Never fails.
+   */
+  public static final String REGISTRY_COMMAND = "gateway.registry.command";
+
+  /**
    * Enrich one molecule. Body {@link EnrichRequest}; reply {@link Enrichment}, always (the LLM's answer, a cached
    * one, or the deterministic fallback when the LLM is unavailable), unless {@link EnrichRequest#llmOnly()} is set:
    * then fails {@code 503} when the LLM could not answer.

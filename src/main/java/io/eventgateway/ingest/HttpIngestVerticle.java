@@ -92,7 +92,7 @@ public class HttpIngestVerticle extends VerticleBase {
     Buffer dashboard = vertx.fileSystem().readFileBlocking("webroot/dashboard.html");
     router.get("/dashboard").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
         .end(dashboard));
-    router.get("/registry/schemas/ids/:id").handler(reads::schemaById);
+    router.route("/registry/*").subRouter(RegistryApi.router(vertx, authentication));
     AdminHandlers admin = new AdminHandlers(vertx, catalog);
     router.route("/v1/admin/*").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT))
         .handler(authentication).handler(Authentication::requireAdmin);

@@ -17,9 +17,6 @@ import java.time.Instant;
  */
 final class ReadHandlers {
 
-  /** The Confluent Schema Registry media type. */
-  static final String REGISTRY_MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
-
   private final Vertx vertx;
   private final String typesJson;
 
@@ -74,30 +71,6 @@ final class ReadHandlers {
   /** {@code GET /v1/types}: every type with its family, topic, schema subject and id, and an example. */
   void types(RoutingContext ctx) {
     ctx.response().putHeader("Content-Type", "application/json").end(typesJson);
-  }
-
-  /** {@code GET /registry/schemas/ids/:id}, answered as the Confluent Schema Registry does. */
-  void schemaById(RoutingContext ctx) {
-    int id;
-    try {
-      id = Integer.parseInt(ctx.pathParam("id"));
-    } catch (NumberFormatException e) {
-      registryError(ctx, 404, 40403, "Schema " + ctx.pathParam("id") + " not found");
-      return;
-    }
-    vertx.eventBus().<String>request(Addresses.REGISTRY_SCHEMA_BY_ID, id)
-        .onSuccess(reply -> ctx.response().putHeader("Content-Type", REGISTRY_MEDIA_TYPE)
-            .end(new JsonObject().put("schema", reply.body()).encode()))
-        .onFailure(error -> {
-          int status = Problem.statusOf(error);
-          registryError(ctx, status, status == 404 ? 40403 : 50001,
-              status == 404 ? "Schema " + id + " not found" : "Error in the backend data store");
-        });
-  }
-
-  private static void registryError(RoutingContext ctx, int status, int code, String message) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", REGISTRY_MEDIA_TYPE)
-        .end(new JsonObject().put("error_code", code).put("message", message).encode());
   }
 
   private static JsonObject describe(EventCatalog catalog) {

@@ -6,22 +6,24 @@ import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded schema registry: at start it registers every schema of {@code schemas/} (idempotently), then it
- * hands out the {@link EventCatalog} with ids ({@link Addresses#REGISTRY_CATALOG}) and schemas by id
- * ({@link Addresses#REGISTRY_SCHEMA_BY_ID}). Deploy it before the verticles that ask for the catalog.
+ * The embedded schema registry: at start it registers every schema of {@code schemas/} (idempotently; a schema
+ * incompatible with its registered versions stops the start, naming the field), then it hands out the
+ * {@link EventCatalog} with ids ({@link Addresses#REGISTRY_CATALOG}), schemas by id from memory
+ * ({@link Addresses#REGISTRY_SCHEMA_BY_ID}) and serves the Confluent-compatible API's operations
+ * ({@link Addresses#REGISTRY_COMMAND}). Deploy it before the verticles that ask for the catalog.
  */
 public class RegistryVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryVerticle.class);
 
-  private final Map<Integer, String> schemasById = new ConcurrentHashMap<>();
   private Pool pool;
   private SchemaRegistryStore store;
   private EventCatalog catalog;
@@ -36,37 +38,40 @@ public class RegistryVerticle extends VerticleBase {
           catalog = registered;
           LOG.info("Registered {} event schemas", registered.types().size());
           vertx.eventBus().consumer(Addresses.REGISTRY_CATALOG, message -> message.reply(catalog));
+          RegistryCommands commands = new RegistryCommands(store);
+          vertx.eventBus().<JsonObject>consumer(Addresses.REGISTRY_COMMAND, message -> commands.execute(message.body())
+              .onSuccess(body -> message.reply(new JsonObject().put("status", 200).put("body", body)))
+              .onFailure(error -> message.reply(error instanceof RegistryException registry
+                  ? new JsonObject().put("status", registry.status()).put("error_code", registry.errorCode())
+                      .put("message", registry.getMessage())
+                  : new JsonObject().put("status", 500).put("error_code", 50001)
+                      .put("message", "Error in the backend data store: " + error.getMessage()))));
           return vertx.eventBus().<Integer>consumer(Addresses.REGISTRY_SCHEMA_BY_ID, this::schemaById).completion();
         });
   }
 
   private Future<EventCatalog> registerAll(EventCatalog unregistered) {
-    Map<String, Integer> ids = new ConcurrentHashMap<>();
+    Map<String, Integer> ids = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (EventType type : unregistered.types()) {
-      String text = type.schema().toString();
-      chain = chain.compose(done -> store.register(type.subject(), text)).map(id -> {
-        ids.put(type.type(), id);
-        schemasById.put(id, text);
-        return (Void) null;
-      });
+      chain = chain.compose(done -> store.register(type.subject(), type.schema())
+          .recover(error -> Future.failedFuture(new IllegalStateException("schemas/: the schema of " + type.type()
+              + " cannot be registered under subject " + type.subject() + ": " + error.getMessage(), error)))
+          .map(id -> {
+            ids.put(type.type(), id);
+            return (Void) null;
+          }));
     }
     return chain.map(done -> unregistered.withSchemaIds(type -> ids.get(type.type())));
   }
 
   private void schemaById(Message<Integer> message) {
     Integer id = message.body();
-    String cached = schemasById.get(id);
-    if (cached != null) {
-      message.reply(cached);
-      return;
-    }
     store.schemaText(id)
         .onSuccess(text -> {
           if (text == null) {
             message.fail(FailureCodes.NOT_FOUND, "Schema " + id + " not found");
           } else {
-            schemasById.put(id, text);
             message.reply(text);
           }
         })
