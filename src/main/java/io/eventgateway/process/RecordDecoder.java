@@ -37,7 +37,8 @@ final class RecordDecoder {
     Headers headers = record.record().headers();
     String type = required(headers, CloudEventHeaders.TYPE);
     EventType eventType = catalog.find(type);
-    GenericRecord data = ConfluentWireFormat.decode(record.value(), writerSchema);
+    GenericRecord data = ConfluentWireFormat.decode(record.value(), writerSchema,
+        eventType == null ? writerSchema : eventType.schema());
     String time = header(headers, CloudEventHeaders.TIME);
     return new PersistBatch.Event(
         required(headers, CloudEventHeaders.ID),

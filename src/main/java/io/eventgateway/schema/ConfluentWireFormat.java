@@ -4,8 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -26,7 +28,7 @@ public final class ConfluentWireFormat {
   private static final int HEADER_SIZE = 5;
   // built once per schema, not per event: Avro's generic writers and readers are safe to share between threads
   private static final Map<Schema, GenericDatumWriter<GenericRecord>> WRITERS = new ConcurrentHashMap<>();
-  private static final Map<Schema, GenericDatumReader<GenericRecord>> READERS = new ConcurrentHashMap<>();
+  private static final Map<List<Schema>, GenericDatumReader<GenericRecord>> READERS = new ConcurrentHashMap<>();
 
   private ConfluentWireFormat() {
   }
@@ -56,13 +58,20 @@ public final class ConfluentWireFormat {
     return ByteBuffer.wrap(value, 1, 4).getInt();
   }
 
-  /** Decodes the Avro body written with {@code writer} (the schema registered under the value's id). */
-  public static GenericRecord decode(byte[] value, Schema writer) {
+  /**
+   * Decodes the Avro body written with {@code writer} (the schema registered under the value's id) into the shape
+   * of {@code reader} (Avro schema resolution: fields the writer lacked get the reader's defaults, fields the
+   * reader lacks are skipped), so that every registered version reads as the current one.
+   *
+   * @throws IllegalArgumentException when the body does not match the writer, or the reader cannot resolve it
+   */
+  public static GenericRecord decode(byte[] value, Schema writer, Schema reader) {
     try {
-      return READERS.computeIfAbsent(writer, GenericDatumReader::new)
+      return READERS.computeIfAbsent(List.of(writer, reader), pair -> new GenericDatumReader<>(writer, reader))
           .read(null, DecoderFactory.get().binaryDecoder(value, HEADER_SIZE, value.length - HEADER_SIZE, null));
-    } catch (IOException e) {
-      throw new IllegalArgumentException("Avro body does not match schema " + writer.getFullName() + ": " + e.getMessage(), e);
+    } catch (IOException | AvroRuntimeException e) {
+      throw new IllegalArgumentException("Avro body written with " + writer.getFullName()
+          + " cannot be read as the current schema: " + e.getMessage(), e);
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.apache.avro.Schema;
 
@@ -50,7 +51,8 @@ public final class EventCatalog {
           if (type == null) {
             throw new IllegalArgumentException(file + ": record " + record.getFullName() + " has no " + EventType.CE_TYPE_PROPERTY);
           }
-          EventType previous = types.put(type, new EventType(type, family, topic, record, record.getFullName(), -1));
+          EventType previous = types.put(type, new EventType(type, family, topic, record, record.getFullName(), -1,
+              Map.of()));
           if (previous != null) {
             throw new IllegalArgumentException("event type " + type + " is declared twice");
           }
@@ -78,8 +80,13 @@ public final class EventCatalog {
 
   /** A copy whose types carry the ids the registry gave their schemas. */
   public EventCatalog withSchemaIds(ToIntFunction<EventType> registeredId) {
+    return registered(type -> type.registered(registeredId.applyAsInt(type), Map.of()));
+  }
+
+  /** A copy whose types carry their registered id and every live version of their subject. */
+  public EventCatalog registered(Function<EventType, EventType> registration) {
     Map<String, EventType> registered = new LinkedHashMap<>();
-    byType.forEach((name, type) -> registered.put(name, type.withSchemaId(registeredId.applyAsInt(type))));
+    byType.forEach((name, type) -> registered.put(name, registration.apply(type)));
     return new EventCatalog(registered);
   }
 

@@ -50,19 +50,23 @@ public class RegistryVerticle extends VerticleBase {
         });
   }
 
+  /** Registers every type's schema in turn, then reads back each subject's live versions. */
   private Future<EventCatalog> registerAll(EventCatalog unregistered) {
-    Map<String, Integer> ids = new HashMap<>();
+    Map<String, EventType> registered = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (EventType type : unregistered.types()) {
       chain = chain.compose(done -> store.register(type.subject(), type.schema())
           .recover(error -> Future.failedFuture(new IllegalStateException("schemas/: the schema of " + type.type()
               + " cannot be registered under subject " + type.subject() + ": " + error.getMessage(), error)))
-          .map(id -> {
-            ids.put(type.type(), id);
+          .compose(id -> store.versions(type.subject()).map(versions -> {
+            Map<Integer, EventType.Version> live = new HashMap<>();
+            versions.stream().filter(version -> !version.deleted()).forEach(version -> live.put(version.version(),
+                new EventType.Version(version.version(), version.id(), SchemaRegistryStore.parse(version.schema()))));
+            registered.put(type.type(), type.registered(id, live));
             return (Void) null;
-          }));
+          })));
     }
-    return chain.map(done -> unregistered.withSchemaIds(type -> ids.get(type.type())));
+    return chain.map(done -> unregistered.registered(type -> registered.get(type.type())));
   }
 
   private void schemaById(Message<Integer> message) {

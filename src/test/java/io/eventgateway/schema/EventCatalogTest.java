@@ -48,7 +48,7 @@ class EventCatalogTest {
       List<FieldError> errors = new ArrayList<>();
       GenericRecord record = JsonToAvro.toRecord(type.schema(), example, "data", errors);
       assertThat(errors).as(type.type()).isEmpty();
-      GenericRecord decoded = ConfluentWireFormat.decode(ConfluentWireFormat.encode(7, record), type.schema());
+      GenericRecord decoded = ConfluentWireFormat.decode(ConfluentWireFormat.encode(7, record), type.schema(), type.schema());
       assertThat(AvroToJson.toJson(decoded)).as(type.type()).isEqualTo(example);
     }
   }
