@@ -96,7 +96,12 @@ final class EventValidator {
     if (!errors.isEmpty()) {
       return EventError.invalid(index, id, errors);
     }
-    Schema schema = writer == null ? type.schema() : writer.schema();
+    Schema schema = writer == null ? type.schema() : writer.record(type.schema().getFullName());
+    if (schema == null) {
+      return EventError.invalid(index, id, "dataschema", "version " + writer.version() + " of subject "
+          + type.subject() + " has no " + type.type());
+    }
+    Schema writerSchema = writer == null ? type.subjectSchema() : writer.schema();
     int schemaId = writer == null ? type.schemaId() : writer.id();
     GenericRecord data = JsonToAvro.toRecord(schema, event.getValue("data"), "data", errors);
     if (!errors.isEmpty()) {
@@ -113,7 +118,7 @@ final class EventValidator {
     headers.put(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.AVRO_CONTENT_TYPE);
     headers.putAll(extensions);
     String key = subject != null ? subject : id;
-    byte[] value = ConfluentWireFormat.encode(schemaId, data);
+    byte[] value = ConfluentWireFormat.encode(schemaId, writerSchema, data);
     return new Accepted(index, id, new ProduceBatch.Record(type.topic(), key, headers, value, receivedAtMillis));
   }
 

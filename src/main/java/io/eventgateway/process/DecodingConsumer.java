@@ -74,7 +74,8 @@ public final class DecodingConsumer {
     this.handler = handler;
     this.deadLetters = deadLetters;
     for (EventType type : catalog.types()) {
-      schemas.put(type.schemaId(), type.schema());
+      type.versions().values().forEach(version -> schemas.put(version.id(), version.schema()));
+      schemas.put(type.schemaId(), type.subjectSchema());
     }
   }
 

@@ -27,13 +27,17 @@ public final class ConfluentWireFormat {
   public static final byte MAGIC_BYTE = 0;
   private static final int HEADER_SIZE = 5;
   // built once per schema, not per event: Avro's generic writers and readers are safe to share between threads
-  private static final Map<Schema, GenericDatumWriter<GenericRecord>> WRITERS = new ConcurrentHashMap<>();
+  private static final Map<Schema, GenericDatumWriter<Object>> WRITERS = new ConcurrentHashMap<>();
   private static final Map<List<Schema>, GenericDatumReader<GenericRecord>> READERS = new ConcurrentHashMap<>();
 
   private ConfluentWireFormat() {
   }
 
-  public static byte[] encode(int schemaId, GenericRecord record) {
+  /**
+   * @param writer the schema registered under {@code schemaId}: the record's own, or a union holding it (the
+   *     topic's schema), in which case the union branch is written first, as Avro does
+   */
+  public static byte[] encode(int schemaId, Schema writer, GenericRecord record) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(MAGIC_BYTE);
     out.write(schemaId >>> 24);
@@ -42,7 +46,7 @@ public final class ConfluentWireFormat {
     out.write(schemaId);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      WRITERS.computeIfAbsent(record.getSchema(), GenericDatumWriter::new).write(record, encoder);
+      WRITERS.computeIfAbsent(writer, GenericDatumWriter::new).write(record, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,12 +33,18 @@ public final class EventCatalog {
     this.byType = Collections.unmodifiableMap(new LinkedHashMap<>(byType));
   }
 
+  /** Reads the schemas from the classpath, with subjects named by the topic name strategy. */
+  public static EventCatalog load(JsonObject topics) {
+    return load(topics, SubjectNameStrategy.TOPIC_NAME);
+  }
+
   /**
    * Reads the schemas from the classpath.
    *
    * @param topics family name to Kafka topic; every family in {@code families.json} must have one
+   * @param strategy how the registry subjects are named
    */
-  public static EventCatalog load(JsonObject topics) {
+  public static EventCatalog load(JsonObject topics, SubjectNameStrategy strategy) {
     JsonObject families = new JsonObject(read("families.json"));
     Map<String, EventType> types = new LinkedHashMap<>();
     for (String family : families.fieldNames()) {
@@ -45,17 +52,22 @@ public final class EventCatalog {
       if (topic == null) {
         throw new IllegalArgumentException("kafka.topics." + family + " is not configured");
       }
+      List<Schema> records = new ArrayList<>();
       for (Object file : families.getJsonArray(family)) {
-        for (Schema record : parseRecords((String) file)) {
-          String type = record.getProp(EventType.CE_TYPE_PROPERTY);
-          if (type == null) {
-            throw new IllegalArgumentException(file + ": record " + record.getFullName() + " has no " + EventType.CE_TYPE_PROPERTY);
-          }
-          EventType previous = types.put(type, new EventType(type, family, topic, record, record.getFullName(), -1,
-              Map.of()));
-          if (previous != null) {
-            throw new IllegalArgumentException("event type " + type + " is declared twice");
-          }
+        records.addAll(parseRecords((String) file));
+      }
+      // one schema per topic: the family's records as one union, new records appended at its end
+      Schema topicSchema = Schema.createUnion(records);
+      for (Schema record : records) {
+        String type = record.getProp(EventType.CE_TYPE_PROPERTY);
+        if (type == null) {
+          throw new IllegalArgumentException(family + ": record " + record.getFullName() + " has no " + EventType.CE_TYPE_PROPERTY);
+        }
+        Schema subjectSchema = strategy == SubjectNameStrategy.TOPIC_NAME ? topicSchema : record;
+        EventType previous = types.put(type, new EventType(type, family, topic, record,
+            strategy.subject(topic, record.getFullName()), subjectSchema, -1, Map.of()));
+        if (previous != null) {
+          throw new IllegalArgumentException("event type " + type + " is declared twice");
         }
       }
     }

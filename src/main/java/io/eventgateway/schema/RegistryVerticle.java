@@ -32,7 +32,8 @@ public class RegistryVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-registry", 2);
     store = new SchemaRegistryStore(pool);
-    EventCatalog unregistered = EventCatalog.load(config().getJsonObject("kafka").getJsonObject("topics"));
+    EventCatalog unregistered = EventCatalog.load(config().getJsonObject("kafka").getJsonObject("topics"),
+        SubjectNameStrategy.parse(config().getJsonObject("registry").getString("subjectNameStrategy")));
     return registerAll(unregistered)
         .compose(registered -> {
           catalog = registered;
@@ -50,23 +51,31 @@ public class RegistryVerticle extends VerticleBase {
         });
   }
 
-  /** Registers every type's schema in turn, then reads back each subject's live versions. */
+  /** Registers each subject's schema once, in turn, then reads back its live versions. */
   private Future<EventCatalog> registerAll(EventCatalog unregistered) {
     Map<String, EventType> registered = new HashMap<>();
+    Map<String, Future<EventType>> subjects = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (EventType type : unregistered.types()) {
-      chain = chain.compose(done -> store.register(type.subject(), type.schema())
-          .recover(error -> Future.failedFuture(new IllegalStateException("schemas/: the schema of " + type.type()
-              + " cannot be registered under subject " + type.subject() + ": " + error.getMessage(), error)))
-          .compose(id -> store.versions(type.subject()).map(versions -> {
-            Map<Integer, EventType.Version> live = new HashMap<>();
-            versions.stream().filter(version -> !version.deleted()).forEach(version -> live.put(version.version(),
-                new EventType.Version(version.version(), version.id(), SchemaRegistryStore.parse(version.schema()))));
-            registered.put(type.type(), type.registered(id, live));
+      chain = chain.compose(done -> subjects.computeIfAbsent(type.subject(), subject -> register(type))
+          .map(first -> {
+            registered.put(type.type(), type.registered(first.schemaId(), first.versions()));
             return (Void) null;
-          })));
+          }));
     }
     return chain.map(done -> unregistered.registered(type -> registered.get(type.type())));
+  }
+
+  private Future<EventType> register(EventType type) {
+    return store.register(type.subject(), type.subjectSchema())
+        .recover(error -> Future.failedFuture(new IllegalStateException("schemas/: the schema of " + type.type()
+            + " cannot be registered under subject " + type.subject() + ": " + error.getMessage(), error)))
+        .compose(id -> store.versions(type.subject()).map(versions -> {
+          Map<Integer, EventType.Version> live = new HashMap<>();
+          versions.stream().filter(version -> !version.deleted()).forEach(version -> live.put(version.version(),
+              new EventType.Version(version.version(), version.id(), SchemaRegistryStore.parse(version.schema()))));
+          return type.registered(id, live);
+        }));
   }
 
   private void schemaById(Message<Integer> message) {

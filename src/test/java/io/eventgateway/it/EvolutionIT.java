@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.eventgateway.schema.ConfluentWireFormat;
+import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.store.Migrations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,7 +24,6 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Schema evolution end to end: events of an older registered version are validated, stored and read as the current one")
 class EvolutionIT {
 
-  private static final String SUBJECT = "io.eventgateway.events.analytics.PageView";
   /** PageView as it was before {@code load_time_ms} was added. */
   private static final String PAGE_VIEW_V1 = """
       {"type":"record","name":"PageView","namespace":"io.eventgateway.events.analytics","doc":"A user viewed a page.",
@@ -37,14 +37,15 @@ class EvolutionIT {
   @DisplayName("v1 and v2 events are all stored; v1 data reads with v2's default; a v2-only field is refused for v1")
   void olderVersionStillFlows() throws Exception {
     JsonObject config = GatewayInstance.isolated("evolution");
+    String subject = subject(config);
     int v1 = preRegister(config, PAGE_VIEW_V1);
     try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
       ApiClient api = gateway.api();
-      JsonObject versions = new JsonObject().put("versions", new JsonArray(api.get("/registry/subjects/" + SUBJECT
+      JsonObject versions = new JsonObject().put("versions", new JsonArray(api.get("/registry/subjects/" + subject
           + "/versions").body()));
       assertThat(versions.getJsonArray("versions")).containsExactly(1, 2);
 
-      JsonObject old = ApiClient.pageView("old-client").put("dataschema", "/registry/subjects/" + SUBJECT + "/versions/1");
+      JsonObject old = ApiClient.pageView("old-client").put("dataschema", "/registry/subjects/" + subject + "/versions/1");
       ApiClient.Response oldAccepted = api.postEvent(old);
       assertThat(oldAccepted.status()).isEqualTo(202);
       JsonObject oldByIdWithNewField = ApiClient.pageView("old-client").put("dataschema", "/registry/schemas/ids/" + v1);
@@ -84,11 +85,24 @@ class EvolutionIT {
         .hasStackTraceContaining("analytics.page_view").hasStackTraceContaining("field 'url'");
   }
 
-  /** Registers {@code schemaText} as version 1 of PageView's subject before any gateway ran on the database. */
-  private static int preRegister(JsonObject config, String schemaText) throws Exception {
+  /** The analytics topic's subject (topic name strategy, the default). */
+  private static String subject(JsonObject config) {
+    return config.getJsonObject("kafka").getJsonObject("topics").getString("analytics") + "-value";
+  }
+
+  /**
+   * Registers, as version 1 of the analytics topic's subject, the topic's schema as it was with {@code pageView}
+   * (the union of the family's records), before any gateway ran on the database.
+   */
+  private static int preRegister(JsonObject config, String pageView) throws Exception {
     JsonObject postgres = config.getJsonObject("postgres");
     Migrations.migrate(postgres);
-    String canonical = new Schema.Parser().parse(schemaText).toString();
+    Schema current = EventCatalog.load(config.getJsonObject("kafka").getJsonObject("topics"))
+        .find("analytics.page_view").subjectSchema();
+    Schema oldPageView = new Schema.Parser().parse(pageView);
+    Schema topicSchema = Schema.createUnion(current.getTypes().stream()
+        .map(record -> record.getFullName().equals(oldPageView.getFullName()) ? oldPageView : record).toList());
+    String canonical = new Schema.Parser().parse(topicSchema.toString()).toString();
     String fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
         .digest(canonical.getBytes(StandardCharsets.UTF_8)));
     try (Connection connection = DriverManager.getConnection(TestInfra.jdbcUrl(postgres.getString("url")));
@@ -101,7 +115,7 @@ class EvolutionIT {
       var rows = schema.executeQuery();
       rows.next();
       int id = rows.getInt(1);
-      version.setString(1, SUBJECT);
+      version.setString(1, subject(config));
       version.setInt(2, id);
       version.executeUpdate();
       return id;

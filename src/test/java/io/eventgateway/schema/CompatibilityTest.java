@@ -63,6 +63,22 @@ class CompatibilityTest {
         .contains("TYPE_MISMATCH").contains("field 'a'");
   }
 
+  @Test
+  @DisplayName("in a topic's union, an incompatible record is explained field by field; a removed record is named")
+  void unionsOfRecords() {
+    Schema other = parse("{\"type\":\"record\",\"name\":\"Other\",\"namespace\":\"t\",\"fields\":[]}");
+    Schema old = Schema.createUnion(other, parse(V1));
+    Schema retyped = Schema.createUnion(other, parse(record("{\"name\":\"a\",\"type\":\"string\"},"
+        + "{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\"},"
+        + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}}")));
+    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, retyped, List.of(old))).singleElement().asString()
+        .contains("TYPE_MISMATCH").contains("field 'a' of t.R").contains("/1/fields/0");
+    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, Schema.createUnion(other), List.of(old)))
+        .singleElement().asString().contains("MISSING_UNION_BRANCH");
+    Schema grown = Schema.createUnion(other, parse(V1), parse("{\"type\":\"record\",\"name\":\"New\",\"namespace\":\"t\",\"fields\":[]}"));
+    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, grown, List.of(old))).isEmpty();
+  }
+
   private static String record(String fields) {
     return "{\"type\":\"record\",\"name\":\"R\",\"namespace\":\"t\",\"fields\":[" + fields + "]}";
   }

@@ -28,8 +28,21 @@ class EventCatalogTest {
     assertThat(perFamily).containsEntry("analytics", 10L).containsEntry("chemistry", 1L).containsEntry("chip_quality", 32L);
     assertThat(catalog.find("analytics.page_view").topic()).isEqualTo("a");
     assertThat(catalog.find("chip.inspection.defect_detected").topic()).isEqualTo("q");
-    assertThat(catalog.find("chemistry.molecule_submitted").subject())
-        .isEqualTo("io.eventgateway.events.chemistry.MoleculeSubmitted");
+    assertThat(catalog.find("chemistry.molecule_submitted").subject()).isEqualTo("c-value");
+  }
+
+  @Test
+  @DisplayName("names subjects as Confluent's three strategies do; with the topic strategy a topic's schema is its family's union")
+  void subjectNameStrategies() {
+    EventType byTopic = catalog.find("analytics.page_view");
+    assertThat(byTopic.subjectSchema().getType()).isEqualTo(org.apache.avro.Schema.Type.UNION);
+    assertThat(byTopic.subjectSchema().getTypes()).hasSize(10).contains(byTopic.schema());
+    EventType byRecord = EventCatalog.load(TOPICS, SubjectNameStrategy.parse("RecordNameStrategy")).find("analytics.page_view");
+    assertThat(byRecord.subject()).isEqualTo("io.eventgateway.events.analytics.PageView");
+    assertThat(byRecord.subjectSchema()).isEqualTo(byRecord.schema());
+    assertThat(EventCatalog.load(TOPICS, SubjectNameStrategy.parse(
+        "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy")).find("analytics.page_view").subject())
+        .isEqualTo("a-io.eventgateway.events.analytics.PageView");
   }
 
   @Test
@@ -48,7 +61,8 @@ class EventCatalogTest {
       List<FieldError> errors = new ArrayList<>();
       GenericRecord record = JsonToAvro.toRecord(type.schema(), example, "data", errors);
       assertThat(errors).as(type.type()).isEmpty();
-      GenericRecord decoded = ConfluentWireFormat.decode(ConfluentWireFormat.encode(7, record), type.schema(), type.schema());
+      GenericRecord decoded = ConfluentWireFormat.decode(ConfluentWireFormat.encode(7, type.subjectSchema(), record), type.subjectSchema(),
+          type.schema());
       assertThat(AvroToJson.toJson(decoded)).as(type.type()).isEqualTo(example);
     }
   }
