@@ -33,7 +33,7 @@ final class RegistryCommands {
         case "lookup" -> lookup(subject, schema(request));
         case "subjects" -> store.subjects(request.getBoolean("deleted", false)).map(list -> list);
         case "versions" -> live(subject, request.getBoolean("deleted", false))
-            .map(versions -> new JsonArray(versions.stream().map(SchemaRegistryStore.Version::version).toList()));
+            .map(versions -> new JsonArray(versions.stream().map(SubjectRegistry.Version::version).toList()));
         case "version" -> version(subject, request.getString("version"), request.getBoolean("deleted", false))
             .map(version -> request.getBoolean("raw", false) ? version.schema() : version.toJson());
         case "deleteSubject" -> deleteSubject(subject, request.getBoolean("permanent", false));
@@ -41,7 +41,7 @@ final class RegistryCommands {
         case "schemaById" -> schemaById(request.getInteger("id"))
             .map(text -> request.getBoolean("raw", false) ? text : new JsonObject().put("schema", text));
         case "subjectsOfId" -> schemaById(request.getInteger("id")).compose(text -> store.usesOf(request.getInteger("id")))
-            .map(uses -> new JsonArray(uses.stream().map(SchemaRegistryStore.Version::subject).distinct().toList()));
+            .map(uses -> new JsonArray(uses.stream().map(SubjectRegistry.Version::subject).distinct().toList()));
         case "versionsOfId" -> schemaById(request.getInteger("id")).compose(text -> store.usesOf(request.getInteger("id")))
             .map(uses -> new JsonArray(uses.stream().map(use -> new JsonObject().put("subject", use.subject())
                 .put("version", use.version())).toList()));
@@ -84,9 +84,9 @@ final class RegistryCommands {
   }
 
   /** The subject's versions, soft-deleted ones too when {@code deleted}; {@code 40401} when there are none. */
-  private Future<List<SchemaRegistryStore.Version>> live(String subject, boolean deleted) {
+  private Future<List<SubjectRegistry.Version>> live(String subject, boolean deleted) {
     return store.versions(subject).map(versions -> {
-      List<SchemaRegistryStore.Version> chosen = versions.stream().filter(version -> deleted || !version.deleted()).toList();
+      List<SubjectRegistry.Version> chosen = versions.stream().filter(version -> deleted || !version.deleted()).toList();
       if (chosen.isEmpty()) {
         throw RegistryException.subjectNotFound(subject);
       }
@@ -94,7 +94,7 @@ final class RegistryCommands {
     });
   }
 
-  private Future<SchemaRegistryStore.Version> version(String subject, String spec, boolean deleted) {
+  private Future<SubjectRegistry.Version> version(String subject, String spec, boolean deleted) {
     int wanted = versionNumber(spec);
     return live(subject, deleted).map(versions -> wanted == -1 ? versions.get(versions.size() - 1)
         : versions.stream().filter(version -> version.version() == wanted).findFirst()
@@ -123,7 +123,7 @@ final class RegistryCommands {
       if (versions.isEmpty()) {
         return Future.failedFuture(RegistryException.subjectNotFound(subject));
       }
-      List<SchemaRegistryStore.Version> targets = versions.stream().filter(version -> permanent || !version.deleted()).toList();
+      List<SubjectRegistry.Version> targets = versions.stream().filter(version -> permanent || !version.deleted()).toList();
       if (!permanent && targets.isEmpty()) {
         return Future.failedFuture(new RegistryException(404, 40404, "Subject '" + subject
             + "' was soft deleted. Set permanent=true to delete permanently"));
@@ -132,7 +132,7 @@ final class RegistryCommands {
         return Future.failedFuture(new RegistryException(404, 40405, "Subject '" + subject
             + "' was not deleted first before being permanently deleted"));
       }
-      List<Integer> numbers = targets.stream().map(SchemaRegistryStore.Version::version).toList();
+      List<Integer> numbers = targets.stream().map(SubjectRegistry.Version::version).toList();
       return store.delete(subject, numbers, permanent).map(deleted -> (Object) new JsonArray(numbers));
     });
   }
@@ -161,7 +161,7 @@ final class RegistryCommands {
    * every version the subject's level compares with.
    */
   private Future<Object> compatibility(String subject, String spec, Schema schema, boolean verbose) {
-    Future<List<SchemaRegistryStore.Version>> against = spec == null ? live(subject, false)
+    Future<List<SubjectRegistry.Version>> against = spec == null ? live(subject, false)
         : version(subject, spec, false).map(List::of);
     return against.compose(versions -> store.setting(CONFIG, "compatibility", subject).map(level -> {
       List<String> problems = Compatibility.check(CompatibilityLevel.parse(level), schema,

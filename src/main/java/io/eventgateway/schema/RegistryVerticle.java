@@ -25,30 +25,59 @@ public class RegistryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryVerticle.class);
 
   private Pool pool;
-  private SchemaRegistryStore store;
+  private SubjectRegistry store;
   private EventCatalog catalog;
 
   @Override
   public Future<?> start() {
-    pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-registry", 2);
-    store = new SchemaRegistryStore(pool);
+    JsonObject registry = config().getJsonObject("registry");
+    boolean external = !registry.getString("url", "").isEmpty();
+    RegistryCommands commands;
+    if (external) {
+      store = new ConfluentRegistryClient(vertx, registry);
+      commands = null;
+    } else {
+      pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-registry", 2);
+      SchemaRegistryStore embedded = new SchemaRegistryStore(pool);
+      store = embedded;
+      commands = new RegistryCommands(embedded);
+    }
     EventCatalog unregistered = EventCatalog.load(config().getJsonObject("kafka").getJsonObject("topics"),
         SubjectNameStrategy.parse(config().getJsonObject("registry").getString("subjectNameStrategy")));
     return registerAll(unregistered)
         .compose(registered -> {
           catalog = registered;
-          LOG.info("Registered {} event schemas", registered.types().size());
+          LOG.info("Registered {} event schemas in the {} registry", registered.types().size(),
+              external ? "external" : "embedded");
           vertx.eventBus().consumer(Addresses.REGISTRY_CATALOG, message -> message.reply(catalog));
-          RegistryCommands commands = new RegistryCommands(store);
-          vertx.eventBus().<JsonObject>consumer(Addresses.REGISTRY_COMMAND, message -> commands.execute(message.body())
+          vertx.eventBus().<JsonObject>consumer(Addresses.REGISTRY_COMMAND, message -> (external
+                  ? externalCommand(message.body(), registry.getString("url")) : commands.execute(message.body()))
               .onSuccess(body -> message.reply(new JsonObject().put("status", 200).put("body", body)))
-              .onFailure(error -> message.reply(error instanceof RegistryException registry
-                  ? new JsonObject().put("status", registry.status()).put("error_code", registry.errorCode())
-                      .put("message", registry.getMessage())
+              .onFailure(error -> message.reply(error instanceof RegistryException refused
+                  ? new JsonObject().put("status", refused.status()).put("error_code", refused.errorCode())
+                      .put("message", refused.getMessage())
                   : new JsonObject().put("status", 500).put("error_code", 50001)
                       .put("message", "Error in the backend data store: " + error.getMessage()))));
           return vertx.eventBus().<Integer>consumer(Addresses.REGISTRY_SCHEMA_BY_ID, this::schemaById).completion();
         });
+  }
+
+  /**
+   * With an external registry, this gateway serves schemas by id (what deserializers pointed at it need), from
+   * memory; everything else is the external registry's to answer.
+   */
+  private Future<Object> externalCommand(JsonObject request, String url) {
+    if ("schemaById".equals(request.getString("op"))) {
+      int id = request.getInteger("id");
+      return store.schemaText(id).map(text -> {
+        if (text == null) {
+          throw RegistryException.schemaNotFound("Schema " + id);
+        }
+        return request.getBoolean("raw", false) ? text : new JsonObject().put("schema", text);
+      });
+    }
+    return Future.failedFuture(new RegistryException(404, 404, "This gateway uses the external schema registry at "
+        + url + "; send registry requests there"));
   }
 
   /** Registers each subject's schema once, in turn, then reads back its live versions. */

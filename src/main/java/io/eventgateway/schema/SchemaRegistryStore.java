@@ -2,7 +2,6 @@ package io.eventgateway.schema;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
@@ -24,7 +23,7 @@ import org.apache.avro.SchemaParseException;
  * registry-wide. Writes to a subject take a transaction-scoped advisory lock, so that concurrent registrations
  * from several gateway processes get one version each and the same ids.
  */
-final class SchemaRegistryStore {
+final class SchemaRegistryStore implements SubjectRegistry {
 
   /** The registry-wide row of {@code registry_config} and {@code registry_mode}. */
   static final String GLOBAL = "";
@@ -49,14 +48,6 @@ final class SchemaRegistryStore {
     this.pool = pool;
   }
 
-  /** One version of a subject. */
-  record Version(String subject, int version, int id, String schema, boolean deleted) {
-
-    JsonObject toJson() {
-      return new JsonObject().put("subject", subject).put("version", version).put("id", id).put("schema", schema);
-    }
-  }
-
   /** The schema in its canonical text, which is what gets an id; {@code 42201} when it is not valid Avro. */
   static Schema parse(String text) {
     try {
@@ -72,7 +63,8 @@ final class SchemaRegistryStore {
    *
    * @throws RegistryException {@code 409} when incompatible, {@code 42205} when the subject is read-only
    */
-  Future<Integer> register(String subject, Schema schema) {
+  @Override
+  public Future<Integer> register(String subject, Schema schema) {
     String canonical = schema.toString();
     return pool.withTransaction(connection -> connection.preparedQuery(LOCK_SUBJECT).execute(Tuple.of(subject))
         .compose(locked -> setting(connection, "registry_mode", "mode", subject))
@@ -107,7 +99,8 @@ final class SchemaRegistryStore {
   }
 
   /** Every version of {@code subject}, soft-deleted ones included, oldest first. */
-  Future<List<Version>> versions(String subject) {
+  @Override
+  public Future<List<Version>> versions(String subject) {
     return versions(pool, subject);
   }
 
@@ -146,7 +139,8 @@ final class SchemaRegistryStore {
    * The schema text registered under {@code id}, or {@code null}. Served from memory once read: an id never
    * changes its schema, so every process may keep what it has seen (the hot path of every deserializer).
    */
-  Future<String> schemaText(int id) {
+  @Override
+  public Future<String> schemaText(int id) {
     String known = textById.get(id);
     if (known != null) {
       return Future.succeededFuture(known);
