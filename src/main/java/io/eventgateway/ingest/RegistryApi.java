@@ -130,8 +130,12 @@ final class RegistryApi {
     return new JsonObject().put("error_code", code).put("message", message);
   }
 
+  /** Confluent's media type, unless the client accepts only plain JSON (as Confluent's registry negotiates). */
   private static void answer(RoutingContext ctx, int status, Object body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", MEDIA_TYPE)
+    String accept = ctx.request().getHeader("Accept");
+    boolean plainJson = accept != null && accept.contains("application/json") && !accept.contains("schemaregistry")
+        && !accept.contains("*/*");
+    ctx.response().setStatusCode(status).putHeader("Content-Type", plainJson ? "application/json" : MEDIA_TYPE)
         // a String is a schema's own JSON text (the .../schema routes), sent as it is
         .end(body instanceof String text ? text : Json.encode(body));
   }

@@ -128,6 +128,8 @@ class RegistryIT {
     assertThat(call(admin, "GET", "/subjects/orders-value/versions/abc", null).json().getInteger("error_code"))
         .isEqualTo(42202);
     assertThat(call(admin, "GET", "/schemas/types", null).body()).isEqualTo("[\"AVRO\"]");
+    assertThat(admin.send(HttpRequest.newBuilder(URI.create(gateway.apiUrl() + "/registry/schemas/types"))
+        .header("Accept", "application/json").GET().build()).contentType()).isEqualTo("application/json");
     ApiClient anonymous = new ApiClient(gateway.apiUrl());
     assertThat(call(anonymous, "POST", "/subjects/open-value/versions", schema("{\"name\":\"a\",\"type\":\"int\"}"))
         .status()).isEqualTo(401);
