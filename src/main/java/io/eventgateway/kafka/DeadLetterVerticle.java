@@ -10,7 +10,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,10 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,15 +44,6 @@ public class DeadLetterVerticle extends VerticleBase {
 
   /** Suffix of a family topic's dead-letter topic. */
   public static final String SUFFIX = ".dlq";
-  static final String STAGE = "dlq_stage";
-  static final String ERROR = "dlq_error";
-  static final String ATTEMPTS = "dlq_attempts";
-  static final String FIRST_FAILURE = "dlq_first_failure_at";
-  static final String LAST_FAILURE = "dlq_last_failure_at";
-  static final String TOPIC = "dlq_topic";
-  static final String PARTITION = "dlq_partition";
-  static final String OFFSET = "dlq_offset";
-  private static final String PREFIX = "dlq_";
   private static final int MAX_PAGE = 500;
   private static final Duration READ_DEADLINE = Duration.ofSeconds(10);
 
@@ -106,18 +93,7 @@ public class DeadLetterVerticle extends VerticleBase {
   private Integer write(DeadLetterBatch batch) throws Exception {
     List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     for (DeadLetterBatch.Letter letter : batch.letters()) {
-      ProducerRecord<String, byte[]> record = new ProducerRecord<>(letter.topic() + SUFFIX, 0, letter.timestamp(),
-          letter.key(), letter.value());
-      letter.headers().forEach(header -> record.headers().add(header));
-      add(record, STAGE, letter.stage());
-      add(record, ERROR, letter.error());
-      add(record, ATTEMPTS, String.valueOf(letter.attempts()));
-      add(record, FIRST_FAILURE, letter.firstFailureAt().toString());
-      add(record, LAST_FAILURE, letter.lastFailureAt().toString());
-      add(record, TOPIC, letter.topic());
-      add(record, PARTITION, String.valueOf(letter.partition()));
-      add(record, OFFSET, String.valueOf(letter.offset()));
-      sent.add(producer.send(record));
+      sent.add(producer.send(DeadLetterRecords.toRecord(letter, letter.topic() + SUFFIX)));
       LOG.warn("Dead-lettered {}-{}@{} after {} attempt(s) at stage {}: {}", letter.topic(), letter.partition(),
           letter.offset(), letter.attempts(), letter.stage(), letter.error());
     }
@@ -128,10 +104,6 @@ public class DeadLetterVerticle extends VerticleBase {
     return sent.size();
   }
 
-  private static void add(ProducerRecord<String, byte[]> record, String name, String value) {
-    record.headers().add(name, value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8));
-  }
-
   private JsonObject list(JsonObject request) {
     TopicPartition partition = deadLetterPartition(request.getString("topic"));
     int limit = Math.min(request.getInteger("limit", 100), MAX_PAGE);
@@ -140,7 +112,7 @@ public class DeadLetterVerticle extends VerticleBase {
     long from = Math.max(request.getLong("offset", begin), begin);
     JsonArray items = new JsonArray();
     List<ConsumerRecord<String, byte[]>> page = read(partition, from, Math.min(end, from + limit), record -> true);
-    page.forEach(record -> items.add(describe(record)));
+    page.forEach(record -> items.add(DeadLetterRecords.describe(record)));
     long next = page.isEmpty() ? from : page.get(page.size() - 1).offset() + 1;
     return new JsonObject().put("topic", request.getString("topic")).put("deadLetterTopic", partition.topic())
         .put("offset", from).put("limit", limit).put("total", end - begin).put("endOffset", end)
@@ -155,19 +127,12 @@ public class DeadLetterVerticle extends VerticleBase {
     long end = reader.endOffsets(List.of(partition)).get(partition);
     List<ConsumerRecord<String, byte[]>> chosen = read(partition, begin, end, record ->
         (offsets == null || offsets.contains(record.offset()))
-            && (ids == null || ids.contains(header(record, CloudEventHeaders.ID))));
+            && (ids == null || ids.contains(DeadLetterRecords.header(record, CloudEventHeaders.ID))));
     List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     JsonArray replayedIds = new JsonArray();
     for (ConsumerRecord<String, byte[]> letter : chosen) {
-      ProducerRecord<String, byte[]> original = new ProducerRecord<>(header(letter, TOPIC), null, letter.timestamp(),
-          letter.key(), letter.value());
-      for (Header header : letter.headers()) {
-        if (!header.key().startsWith(PREFIX)) {
-          original.headers().add(new RecordHeader(header.key(), header.value()));
-        }
-      }
-      sent.add(producer.send(original));
-      replayedIds.add(header(letter, CloudEventHeaders.ID));
+      sent.add(producer.send(DeadLetterRecords.original(letter)));
+      replayedIds.add(DeadLetterRecords.header(letter, CloudEventHeaders.ID));
     }
     for (java.util.concurrent.Future<?> acknowledged : sent) {
       acknowledged.get();
@@ -217,36 +182,6 @@ public class DeadLetterVerticle extends VerticleBase {
       throw new IllegalStateException("could not read " + partition + " up to offset " + to + " in time");
     }
     return found;
-  }
-
-  private static JsonObject describe(ConsumerRecord<String, byte[]> record) {
-    JsonObject headers = new JsonObject();
-    for (Header header : record.headers()) {
-      if (!header.key().startsWith(PREFIX)) {
-        headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
-      }
-    }
-    return new JsonObject()
-        .put("offset", record.offset())
-        .put("id", header(record, CloudEventHeaders.ID))
-        .put("type", header(record, CloudEventHeaders.TYPE))
-        .put("stage", header(record, STAGE))
-        .put("error", header(record, ERROR))
-        .put("attempts", Integer.valueOf(header(record, ATTEMPTS)))
-        .put("firstFailureAt", header(record, FIRST_FAILURE))
-        .put("lastFailureAt", header(record, LAST_FAILURE))
-        .put("source", new JsonObject().put("topic", header(record, TOPIC))
-            .put("partition", Integer.valueOf(header(record, PARTITION)))
-            .put("offset", Long.valueOf(header(record, OFFSET)))
-            .put("timestamp", Instant.ofEpochMilli(record.timestamp()).toString()))
-        .put("key", record.key())
-        .put("headers", headers)
-        .put("value", record.value());
-  }
-
-  private static String header(ConsumerRecord<String, byte[]> record, String name) {
-    Header header = record.headers().lastHeader(name);
-    return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   @Override

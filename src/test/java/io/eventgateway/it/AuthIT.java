@@ -208,7 +208,8 @@ class AuthIT {
     new ApiClient(gateway.apiUrl(), created.getString("key") + "tampered").postEvent(ApiClient.pageView("x"));
     new ApiClient(gateway.apiUrl(), created.getString("key")).postEvent(ApiClient.pageView("x"));
     secrets.add(created.getString("key"));
-    String secretPart = created.getString("key").substring(created.getString("key").lastIndexOf('_') + 1);
+    // egk_<12 hex digits>_<secret>; the secret is base64url, so it may itself contain '_'
+    String secretPart = created.getString("key").substring("egk_".length() + 12 + 1);
     List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     assertThat(lines).isNotEmpty();
     for (String line : lines) {
