@@ -174,8 +174,7 @@ final class AdminHandlers {
         });
   }
 
-  static void invalid(RoutingContext ctx, String field, String reason) {
-    Problem.send(ctx.response(), Problem.of(400, "invalid-request", "Invalid request", field + ": " + reason)
-        .put("errors", new JsonArray().add(new JsonObject().put("field", field).put("reason", reason))));
+  private static void invalid(RoutingContext ctx, String field, String reason) {
+    Problem.send(ctx.response(), Problem.invalidField("invalid-request", "Invalid request", field, reason));
   }
 }

@@ -149,7 +149,6 @@ final class AnalyticsHandlers {
   }
 
   private static void invalid(RoutingContext ctx, String field, String reason) {
-    Problem.send(ctx.response(), Problem.of(400, "invalid-query", "Invalid query", field + ": " + reason)
-        .put("errors", new JsonArray().add(new JsonObject().put("field", field).put("reason", reason))));
+    Problem.send(ctx.response(), Problem.invalidField("invalid-query", "Invalid query", field, reason));
   }
 }

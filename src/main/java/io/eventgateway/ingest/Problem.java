@@ -4,6 +4,7 @@ import io.eventgateway.bus.FailureCodes;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** RFC 9457 problem details ({@code application/problem+json}), the shape of every error the API returns. */
@@ -21,6 +22,12 @@ final class Problem {
         .put("title", title)
         .put("status", status)
         .put("detail", detail);
+  }
+
+  /** A {@code 400} naming the one field at fault, in the same {@code errors} shape as event errors. */
+  static JsonObject invalidField(String slug, String title, String field, String reason) {
+    return of(400, slug, title, field + ": " + reason)
+        .put("errors", new JsonArray().add(new JsonObject().put("field", field).put("reason", reason)));
   }
 
   /** The HTTP status for a failed bus request: the replier's failure code, 504 on timeout, else 503. */

@@ -34,10 +34,9 @@ final class RegistryApi {
     RegistryApi api = new RegistryApi(vertx);
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
-    Handler<RoutingContext> admin = authentication;
     router.get("/subjects").handler(api.command("subjects", ctx -> new JsonObject()
         .put("deleted", flag(ctx, "deleted"))));
-    router.post("/subjects/:subject/versions").handler(admin).handler(Authentication::requireAdmin)
+    router.post("/subjects/:subject/versions").handler(authentication).handler(Authentication::requireAdmin)
         .handler(api.command("register", RegistryApi::withBody));
     router.get("/subjects/:subject/versions").handler(api.command("versions", ctx -> subject(ctx)
         .put("deleted", flag(ctx, "deleted"))));
@@ -45,9 +44,9 @@ final class RegistryApi {
     router.get("/subjects/:subject/versions/:version/schema").handler(api.command("version", ctx -> version(ctx)
         .put("raw", true)));
     router.post("/subjects/:subject").handler(api.command("lookup", RegistryApi::withBody));
-    router.delete("/subjects/:subject").handler(admin).handler(Authentication::requireAdmin)
+    router.delete("/subjects/:subject").handler(authentication).handler(Authentication::requireAdmin)
         .handler(api.command("deleteSubject", ctx -> subject(ctx).put("permanent", flag(ctx, "permanent"))));
-    router.delete("/subjects/:subject/versions/:version").handler(admin).handler(Authentication::requireAdmin)
+    router.delete("/subjects/:subject/versions/:version").handler(authentication).handler(Authentication::requireAdmin)
         .handler(api.command("deleteVersion", ctx -> version(ctx).put("permanent", flag(ctx, "permanent"))));
     router.get("/schemas/types").handler(ctx -> answer(ctx, 200, new JsonArray().add("AVRO")));
     router.get("/schemas/ids/:id").handler(api.command("schemaById", RegistryApi::id));
@@ -61,15 +60,15 @@ final class RegistryApi {
     for (String path : new String[] {"/config", "/config/:subject"}) {
       router.get(path).handler(api.command("getConfig", ctx -> subject(ctx)
           .put("defaultToGlobal", flag(ctx, "defaultToGlobal"))));
-      router.put(path).handler(admin).handler(Authentication::requireAdmin).handler(api.command("putConfig",
+      router.put(path).handler(authentication).handler(Authentication::requireAdmin).handler(api.command("putConfig",
           RegistryApi::withBody));
-      router.delete(path).handler(admin).handler(Authentication::requireAdmin).handler(api.command("deleteConfig",
+      router.delete(path).handler(authentication).handler(Authentication::requireAdmin).handler(api.command("deleteConfig",
           RegistryApi::subject));
     }
     for (String path : new String[] {"/mode", "/mode/:subject"}) {
       router.get(path).handler(api.command("getMode", ctx -> subject(ctx)
           .put("defaultToGlobal", flag(ctx, "defaultToGlobal"))));
-      router.put(path).handler(admin).handler(Authentication::requireAdmin).handler(api.command("putMode",
+      router.put(path).handler(authentication).handler(Authentication::requireAdmin).handler(api.command("putMode",
           RegistryApi::withBody));
     }
     router.route().last().handler(ctx -> answer(ctx, 404, error(404, "HTTP 404 Not Found")));

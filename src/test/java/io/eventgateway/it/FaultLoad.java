@@ -24,6 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 
 /**
  * A bounded load that behaves like a careful producer while a test breaks things: {@code threads} clients each post
@@ -174,6 +176,20 @@ final class FaultLoad implements AutoCloseable {
   Counts verify(String fault, Connection connection) throws SQLException {
     Counts counts = count(fault, connection);
     System.out.println(counts);
+    return counts;
+  }
+
+  /**
+   * Waits until the processor stored every acknowledged event, prints the counts and checks the promise: none
+   * lost, none counted twice, none given up on.
+   */
+  Counts assertNothingLost(String fault, Connection connection) throws SQLException {
+    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> count(fault, connection).lost() == 0);
+    Counts counts = verify(fault, connection);
+    Assertions.assertThat(counts.lost()).isZero();
+    Assertions.assertThat(counts.duplicates()).isZero();
+    Assertions.assertThat(counts.rejected()).isZero();
     return counts;
   }
 

@@ -45,12 +45,7 @@ class KafkaOutageIT {
       load.awaitClients();
       assertThat(load.acknowledgedCount()).isGreaterThan(acknowledgedBefore);
       try (Connection database = gateway.database()) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-            .until(() -> load.count("kafka broker restart", database).lost() == 0);
-        FaultLoad.Counts counts = load.verify("kafka broker restart", database);
-        assertThat(counts.lost()).isZero();
-        assertThat(counts.duplicates()).isZero();
-        assertThat(counts.rejected()).isZero();
+        load.assertNothingLost("kafka broker restart", database);
       }
     } finally {
       broker.close();

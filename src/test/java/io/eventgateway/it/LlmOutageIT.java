@@ -91,10 +91,7 @@ class LlmOutageIT {
             FaultLoad.Counts counts = load.count("llm outage", connection);
             return counts.lost() == 0 && counts.enriched() == counts.molecules();
           });
-          FaultLoad.Counts counts = load.verify("llm outage", connection);
-          assertThat(counts.lost()).isZero();
-          assertThat(counts.duplicates()).isZero();
-          assertThat(counts.rejected()).isZero();
+          FaultLoad.Counts counts = load.assertNothingLost("llm outage", connection);
           assertThat(counts.molecules()).isPositive();
           assertThat(counts.enriched()).isEqualTo(counts.molecules());
         }

@@ -45,12 +45,7 @@ class PostgresOutageIT {
 
       load.awaitClients();
       try (Connection connection = gateway.database()) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-            .until(() -> load.count("postgres restart", connection).lost() == 0);
-        FaultLoad.Counts counts = load.verify("postgres restart", connection);
-        assertThat(counts.lost()).isZero();
-        assertThat(counts.duplicates()).isZero();
-        assertThat(counts.rejected()).isZero();
+        load.assertNothingLost("postgres restart", connection);
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> ProcessorRestartIT.lag(config) == 0);
     } finally {

@@ -75,12 +75,7 @@ class ProcessFaultsIT {
   private static void verify(FaultLoad load, String fault, JsonObject config) throws Exception {
     try (Connection connection = java.sql.DriverManager.getConnection(
         TestInfra.jdbcUrl(config.getJsonObject("postgres").getString("url")))) {
-      await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> load.count(fault, connection).lost() == 0);
-      FaultLoad.Counts counts = load.verify(fault, connection);
-      assertThat(counts.lost()).isZero();
-      assertThat(counts.duplicates()).isZero();
-      assertThat(counts.rejected()).isZero();
+      load.assertNothingLost(fault, connection);
     }
   }
 }
