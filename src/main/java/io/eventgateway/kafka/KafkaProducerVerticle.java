@@ -7,7 +7,6 @@ import io.eventgateway.bus.ProduceResult;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -15,6 +14,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * Kafka acknowledged or failed every record of the batch, so a 2xx upstream means durable.
  *
  * <p>Uses Kafka's own thread-safe producer rather than vertx-kafka-client's wrapper, which hops to a worker
- * thread per record: here a whole batch is handed to {@code send} in one worker task, and acknowledgements
- * come back on the producer's I/O thread.
+ * thread per record: a batch for topics whose metadata is cached is handed to {@code send} right on the event
+ * loop, otherwise in one worker task; acknowledgements come back on the producer's I/O thread, which replies.
+ * The few thread hops per request are what single-event throughput is made of.
  *
  * <p>Back-pressure: the bytes handed to Kafka and not yet acknowledged are bounded by
  * {@code kafka.maxInFlightBytes} (below the producer's {@code buffer.memory}, so {@code send} never blocks on a
@@ -44,6 +46,7 @@ import org.slf4j.LoggerFactory;
 public class KafkaProducerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaProducerVerticle.class);
+  private static final long METADATA_CACHED_MS = 60_000;
 
   private final Timer produceLatency = Timer.builder("gateway.kafka.produce.latency")
       .description("Time from handing a batch to the producer until Kafka acknowledged all of it")
@@ -55,6 +58,7 @@ public class KafkaProducerVerticle extends VerticleBase {
   private final Counter overloaded = Counter.builder("gateway.kafka.overloaded")
       .description("Records refused because the in-flight limit was reached").register(Metrics.globalRegistry);
   private final AtomicLong inFlightBytes = Metrics.gauge("gateway.kafka.inflight.bytes", new AtomicLong());
+  private final Map<String, Long> lastAcknowledged = new ConcurrentHashMap<>();
   private long maxInFlightBytes;
   private Producer<String, byte[]> producer;
 
@@ -87,47 +91,64 @@ public class KafkaProducerVerticle extends VerticleBase {
     inFlightBytes.addAndGet(bytes);
     ProduceResult.Outcome[] outcomes = new ProduceResult.Outcome[records.size()];
     AtomicInteger pending = new AtomicInteger(records.size());
-    Context context = vertx.getOrCreateContext();
     Timer.Sample sample = Timer.start();
+    // the reply is sent from Kafka's I/O thread: the event bus delivers it on the requester's own event loop
     Runnable completeOne = () -> {
       if (pending.decrementAndGet() == 0) {
         sample.stop(produceLatency);
         inFlightBytes.addAndGet(-bytes);
-        context.runOnContext(done -> message.reply(new ProduceResult(Arrays.asList(outcomes))));
+        message.reply(new ProduceResult(Arrays.asList(outcomes)));
       }
     };
-    // send() may block while metadata is fetched or the buffer is full (max.block.ms): never on the event loop
-    vertx.executeBlocking(() -> {
-      Exception refused = null;
-      for (int i = 0; i < outcomes.length; i++) {
-        int index = i;
-        ProduceBatch.Record record = records.get(i);
-        if (refused != null) {
-          outcomes[index] = outcome(record.topic(), null, refused);
-          completeOne.run();
-          continue;
-        }
-        try {
-          java.util.concurrent.Future<RecordMetadata> sent = producer.send(toProducerRecord(record), (metadata, error) -> {
-            outcomes[index] = outcome(record.topic(), metadata, error);
-            completeOne.run();
-          });
-          refused = metadataTimeout(sent);
-        } catch (RuntimeException error) {
-          refused = error;
-          outcomes[index] = outcome(record.topic(), null, error);
-          completeOne.run();
-        }
+    if (records.stream().allMatch(record -> metadataCached(record.topic()))) {
+      sendAll(records, outcomes, completeOne);
+    } else {
+      // send() blocks while it fetches a topic's metadata (up to max.block.ms): never on the event loop
+      vertx.executeBlocking(() -> {
+        sendAll(records, outcomes, completeOne);
+        return null;
+      }, false);
+    }
+  }
+
+  /**
+   * A topic acknowledged lately has its metadata in the producer's cache (kept {@code metadata.max.idle.ms}, 5 min
+   * by default), so {@code send} returns at once: the in-flight budget keeps the buffer from filling up.
+   */
+  private boolean metadataCached(String topic) {
+    Long acknowledged = lastAcknowledged.get(topic);
+    return acknowledged != null && System.currentTimeMillis() - acknowledged < METADATA_CACHED_MS;
+  }
+
+  private void sendAll(List<ProduceBatch.Record> records, ProduceResult.Outcome[] outcomes, Runnable completeOne) {
+    Exception refused = null;
+    for (int i = 0; i < outcomes.length; i++) {
+      int index = i;
+      ProduceBatch.Record record = records.get(i);
+      if (refused != null) {
+        outcomes[index] = outcome(record.topic(), null, refused);
+        completeOne.run();
+        continue;
       }
-      return null;
-    }, false);
+      try {
+        java.util.concurrent.Future<RecordMetadata> sent = producer.send(toProducerRecord(record), (metadata, error) -> {
+          outcomes[index] = outcome(record.topic(), metadata, error);
+          completeOne.run();
+        });
+        refused = metadataTimeout(sent);
+      } catch (RuntimeException error) {
+        refused = error;
+        outcomes[index] = outcome(record.topic(), null, error);
+        completeOne.run();
+      }
+    }
   }
 
   /**
    * A send that failed before returning waited max.block.ms for metadata: Kafka is unreachable, and every
    * further record of the batch would block as long again, so the rest of the batch fails at once.
    */
-  private static Exception metadataTimeout(java.util.concurrent.Future<RecordMetadata> sent) throws InterruptedException {
+  private static Exception metadataTimeout(java.util.concurrent.Future<RecordMetadata> sent) {
     if (!sent.isDone()) {
       return null;
     }
@@ -136,6 +157,9 @@ public class KafkaProducerVerticle extends VerticleBase {
       return null;
     } catch (ExecutionException e) {
       return e.getCause() instanceof TimeoutException timeout ? timeout : null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return e;
     }
   }
 
@@ -155,6 +179,7 @@ public class KafkaProducerVerticle extends VerticleBase {
       return ProduceResult.Outcome.failed(topic, error.getClass().getSimpleName() + ": " + error.getMessage());
     }
     produced.increment();
+    lastAcknowledged.put(topic, System.currentTimeMillis());
     return ProduceResult.Outcome.stored(topic, metadata.partition(), metadata.offset());
   }
 

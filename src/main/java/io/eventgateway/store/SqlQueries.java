@@ -9,6 +9,8 @@ final class SqlQueries {
    * and chip-quality rollups are updated in the same statement (one transaction) from the rows it newly
    * inserted, so a replay never counts twice and a failed write counts nothing. $13 is the quality window in
    * seconds, $14 the inactivity gap that ends a session of events without a session id. Returns the number of new rows and the lines whose inspection figures changed.
+   * Several processors write at once (one per consumer): every rollup upsert takes its row locks in key order, so
+   * that two batches do not deadlock on shared rows.
    */
   static final String INSERT_EVENTS = """
       WITH inserted AS (
@@ -40,7 +42,7 @@ final class SqlQueries {
                                      last_implicit_at)
         SELECT a.user_id, min(a.at), max(a.at), count(*), count(a.revenue), COALESCE(sum(a.revenue), 0),
                COALESCE(max(i.started), 0), max(i.last_at)
-        FROM analytics a LEFT JOIN implicit_per_user i USING (user_id) GROUP BY a.user_id
+        FROM analytics a LEFT JOIN implicit_per_user i USING (user_id) GROUP BY a.user_id ORDER BY a.user_id
         ON CONFLICT (user_id) DO UPDATE SET
             first_seen = LEAST(s.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen),
             events = s.events + EXCLUDED.events, purchases = s.purchases + EXCLUDED.purchases,
@@ -48,17 +50,17 @@ final class SqlQueries {
             last_implicit_at = GREATEST(s.last_implicit_at, EXCLUDED.last_implicit_at)
       ), per_type AS (
         INSERT INTO user_event_counts AS c (user_id, event_type, count)
-        SELECT user_id, event_type, count(*) FROM analytics GROUP BY user_id, event_type
+        SELECT user_id, event_type, count(*) FROM analytics GROUP BY user_id, event_type ORDER BY 1, 2
         ON CONFLICT (user_id, event_type) DO UPDATE SET count = c.count + EXCLUDED.count
       ), per_minute AS (
         INSERT INTO event_counts_minute AS m (bucket, event_type, count)
-        SELECT date_trunc('minute', at), event_type, count(*) FROM analytics GROUP BY 1, 2
+        SELECT date_trunc('minute', at), event_type, count(*) FROM analytics GROUP BY 1, 2 ORDER BY 1, 2
         ON CONFLICT (bucket, event_type) DO UPDATE SET count = m.count + EXCLUDED.count
       ), per_session AS (
         INSERT INTO user_sessions AS u (session_id, user_id, started_at, last_at, ended_at, events)
         SELECT session_id, min(user_id), min(at), max(at),
                max(at) FILTER (WHERE event_type = 'analytics.session_end'), count(*)
-        FROM analytics WHERE session_id IS NOT NULL GROUP BY session_id
+        FROM analytics WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY session_id
         ON CONFLICT (session_id) DO UPDATE SET
             started_at = LEAST(u.started_at, EXCLUDED.started_at), last_at = GREATEST(u.last_at, EXCLUDED.last_at),
             ended_at = COALESCE(EXCLUDED.ended_at, u.ended_at), events = u.events + EXCLUDED.events
@@ -72,14 +74,14 @@ final class SqlQueries {
         SELECT window_start, data ->> 'line_id', data ->> 'batch_id', data ->> 'product_id', count(*),
                count(*) FILTER (WHERE data ->> 'result' = 'FAIL'), sum((data ->> 'defect_count')::bigint),
                sum((data ->> 'dies_inspected')::bigint)
-        FROM chip WHERE event_type = 'chip.inspection.completed' GROUP BY 1, 2, 3, 4
+        FROM chip WHERE event_type = 'chip.inspection.completed' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
         ON CONFLICT (window_start, line_id, batch_id, product_id) DO UPDATE SET
             inspections = q.inspections + EXCLUDED.inspections, failed = q.failed + EXCLUDED.failed,
             defects = q.defects + EXCLUDED.defects, dies_inspected = q.dies_inspected + EXCLUDED.dies_inspected
       ), defects AS (
         INSERT INTO defect_counts AS d (window_start, line_id, defect_class, severity, count)
         SELECT window_start, data ->> 'line_id', data ->> 'defect_class', data ->> 'severity', count(*)
-        FROM chip WHERE event_type = 'chip.inspection.defect_detected' GROUP BY 1, 2, 3, 4
+        FROM chip WHERE event_type = 'chip.inspection.defect_detected' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
         ON CONFLICT (window_start, line_id, defect_class, severity) DO UPDATE SET count = d.count + EXCLUDED.count
       )
       SELECT (SELECT count(*) FROM inserted) AS inserted,
