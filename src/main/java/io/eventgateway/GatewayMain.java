@@ -62,6 +62,10 @@ public final class GatewayMain {
     @Option(names = "--fresh", description = "discard the Kafka and PostgreSQL data of earlier dev runs")
     boolean fresh;
 
+    @Option(names = "--role", defaultValue = "all",
+        description = "the gateway role beside the stack (default all); 'ingest' leaves processing to `run processor`")
+    String role;
+
     @Override
     public Integer call() throws Exception {
       Map<String, String> environment = System.getenv();
@@ -75,7 +79,7 @@ public final class GatewayMain {
       JsonObject simulator = config.getJsonObject("llmSimulator");
       config.getJsonObject("llm").put("baseUrl",
           "http://" + simulator.getString("host") + ":" + simulator.getInteger("port") + "/v1");
-      int started = deploy(config, "all", stack, true);
+      int started = deploy(config, role, stack, true);
       if (started == 0) {
         System.out.println("dev api key: " + DevApiKey.ensure(config, Path.of(config.getJsonObject("dev")
             .getString("dataDir"))));

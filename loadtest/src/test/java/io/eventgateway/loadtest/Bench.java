@@ -1,16 +1,12 @@
 package io.eventgateway.loadtest;
 
-import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -21,13 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,72 +27,112 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.postgresql.PGConnection;
 
 /**
- * One side-by-side run on one machine (see {@code bench.sh}, which starts dev mode for it): the raw ceilings —
- * Kafka's own producer with the gateway's settings and record sizes, PostgreSQL COPY of the same rows — then the
- * gateway, batched and single-event over HTTP, and end to end into PostgreSQL. Prints one table and writes it to
- * {@code target/bench.json} with the ratios. Loopback only; every phase is bounded in count and time.
- *
- * <p>A first slice of issue 8: the WebSocket phase, the fixed 10k/s offered load, heap and CPU are still to come.
+ * The side-by-side benchmark (run by {@code bench.sh}, which starts the stack for it): on one machine, in one run,
+ * the raw ceilings — Kafka's own producer with the gateway's settings and record sizes, PostgreSQL COPY of the same
+ * rows into a table shaped like {@code events} — then the gateway: HTTP batched, HTTP single-event and WebSocket
+ * acknowledged rates with their ack latency, end to end into PostgreSQL at saturation and at a fixed offered
+ * 10,000 events/s (event {@code time} to row stored), with the CPU each part used and the gateway's peak heap.
+ * Every phase runs {@code -Druns} times (default 3) and the table gives the median; {@code -DsoakSeconds} adds a
+ * soak at half the COPY ceiling, watching the consumer backlog. Writes {@code target/bench.json}. Loopback only;
+ * every phase is bounded in count and time.
  */
 public final class Bench {
 
   private static final String API = System.getProperty("api", "http://127.0.0.1:8080");
   private static final String KAFKA = System.getProperty("kafka", "127.0.0.1:19092");
   private static final String PG = System.getProperty("pg", "jdbc:postgresql://127.0.0.1:15432/postgres?user=postgres");
-  private static final int EVENTS = Integer.getInteger("events", 200_000);
   private static final String KEY = System.getProperty("apiKey", System.getenv().getOrDefault("GATEWAY_API_KEY", ""));
+  private static final int EVENTS = Integer.getInteger("events", 200_000);
+  private static final int RUNS = Integer.getInteger("runs", 3);
+  private static final int WARM_UP_SECONDS = Integer.getInteger("warmUpSeconds", 60);
+  private static final int PHASE_SECONDS = Integer.getInteger("phaseSeconds", 15);
+  private static final int SOAK_SECONDS = Integer.getInteger("soakSeconds", 0);
+  private static final int FIXED_RATE = 10_000;
+  private static final String SETUP = System.getProperty("setup", "one process (dev mode: gateway role 'all' + embedded Kafka), PostgreSQL");
 
-  private final Map<String, Object> results = new LinkedHashMap<>();
   private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+  private final Machine machine = new Machine(
+      Arrays.stream(System.getProperty("gatewayPids", "").split(",")).filter(pid -> !pid.isBlank()).map(Long::valueOf).toList(),
+      Arrays.stream(System.getProperty("metrics", "http://127.0.0.1:9090/metrics").split(",")).map(URI::create).toList());
+  private Map<String, Double> results;
 
   public static void main(String[] args) throws Exception {
-    for (String target : List.of(API, KAFKA, PG)) {
+    for (String target : List.of(API, KAFKA, PG, System.getProperty("metrics", "127.0.0.1"))) {
       if (!target.contains("127.0.0.1") && !target.contains("localhost")) {
         throw new IllegalArgumentException("the bench only runs against 127.0.0.1, not " + target);
       }
     }
     new Bench().all();
+    System.exit(0);
   }
 
   private void all() throws Exception {
     ConsumerRecord<String, byte[]> sample = gatewayRecord();
-    double kafka = kafkaCeiling(sample);
-    double copy = copyCeiling();
-    double[] batched = gatewayBatched();
-    double single = gatewaySingle();
-    results.put("ratio gateway batched / Kafka producer", round(batched[0] / kafka));
-    results.put("ratio end to end / COPY", round(batched[1] / copy));
-    StringBuilder json = new StringBuilder("{\n");
-    results.forEach((name, value) -> {
-      System.out.printf("%-55s %s%n", name, value);
-      json.append("  \"").append(name).append("\": ").append(value instanceof String ? "\"" + value + "\"" : value)
-          .append(",\n");
-    });
-    json.setLength(json.length() - 2);
-    Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target", "bench.json"), json.append("\n}\n").toString());
-    System.out.println("written to target/bench.json (single-event rate " + round(single) + " events/s)");
+    List<Map<String, Double>> runs = new ArrayList<>();
+    Map<String, Double> soak = new LinkedHashMap<>();
+    try (Load load = new Load(URI.create(API), KEY, 512); machine) {
+      System.out.printf("warming up for %d s (JIT, connections, pools)%n", WARM_UP_SECONDS);
+      load.closedLoop(64, "application/cloudevents+json", 1, Long.MAX_VALUE, WARM_UP_SECONDS / 2,
+          n -> Target.pageView(id("warm-s", n)));
+      load.closedLoop(8, "application/x-ndjson", 1_000, Long.MAX_VALUE, WARM_UP_SECONDS / 2,
+          n -> ndjson(id("warm-b", n), 1_000));
+      for (int r = 1; r <= RUNS; r++) {
+        System.out.printf("run %d of %d%n", r, RUNS);
+        results = new LinkedHashMap<>();
+        oneRun(load, sample, r);
+        runs.add(results);
+      }
+      Map<String, Double> median = median(runs);
+      if (SOAK_SECONDS > 0) {
+        soak = soak(load, median.get("PostgreSQL COPY ceiling (rows/s)") / 2);
+      }
+      report(sample, runs, median, soak);
+    }
   }
 
-  /** A record the gateway produced, so that the ceiling uses the same value size and headers. */
+  /** Each gateway phase starts once processing has caught up with the one before, so it measures itself. */
+  private void oneRun(Load load, ConsumerRecord<String, byte[]> sample, int r) throws Exception {
+    double kafka = kafkaCeiling(sample);
+    double copy = copyCeiling();
+    drain();
+    double batched = gatewayBatched(load, r);
+    drain();
+    gatewaySingle(load, r);
+    drain();
+    gatewayWebSocket(load, r);
+    drain();
+    fixedLoad(load, r, "single events", 1);
+    drain();
+    fixedLoad(load, r, "batches of 100", 100);
+    put("ratio gateway batched / Kafka ceiling (target ≥ 0.8)", batched / kafka);
+    put("ratio end to end / COPY ceiling (target ≥ 0.5)",
+        results.get("end to end into PostgreSQL at saturation (events/s)") / copy);
+  }
+
+  /** A record the gateway produced, so that the Kafka ceiling uses the same value size and headers. */
   private ConsumerRecord<String, byte[]> gatewayRecord() throws Exception {
-    post("application/x-ndjson", Target.pageView().replace("\"id\":\"", "\"id\":\"" + run + "-probe-"));
+    try (Load load = new Load(URI.create(API), KEY, 1)) {
+      Load.Outcome probe = load.closedLoop(1, "application/cloudevents+json", 1, 1, 30,
+          n -> Target.pageView(id("probe", n)));
+      if (probe.acknowledged() != 1) {
+        throw new IllegalStateException("the gateway at " + API + " did not acknowledge a probe event; is the API key right?");
+      }
+    }
     Properties properties = new Properties();
     properties.put("bootstrap.servers", KAFKA);
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties,
-        new org.apache.kafka.common.serialization.StringDeserializer(), new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+        new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = consumer.partitionsFor("events.analytics").stream()
           .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       for (int poll = 0; poll < 50; poll++) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          results.put("record value bytes (Avro, Confluent framing)", record.value().length);
-          results.put("record headers", record.headers().toArray().length);
           return record;
         }
       }
@@ -111,7 +140,7 @@ public final class Bench {
     throw new IllegalStateException("no record on events.analytics");
   }
 
-  /** Kafka's own producer, the gateway's settings (acks=all, idempotence, lz4, linger 5 ms, 128 KiB batches). */
+  /** Kafka's own producer with the gateway's settings: acks=all, idempotence, lz4, linger 5 ms, 128 KiB batches. */
   private double kafkaCeiling(ConsumerRecord<String, byte[]> sample) throws Exception {
     String topic = "bench.ceiling";
     Properties admin = new Properties();
@@ -132,10 +161,10 @@ public final class Bench {
     settings.put("max.in.flight.requests.per.connection", "5");
     byte[] value = sample.value();
     Header[] headers = sample.headers().toArray();
-    long started = System.nanoTime();
+    long[] mark = machine.mark();
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < EVENTS; i++) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, run + "-" + i, value);
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "user-" + (i % 50_000), value);
         for (Header header : headers) {
           record.headers().add(header);
         }
@@ -143,140 +172,234 @@ public final class Bench {
       }
       producer.flush();
     }
-    double rate = EVENTS / seconds(started);
-    results.put("Kafka producer ceiling (records/s, acked)", round(rate));
-    return rate;
+    double seconds = (System.nanoTime() - mark[0]) / 1e9;
+    put("Kafka producer ceiling (records/s)", EVENTS / seconds);
+    put("Kafka record value (bytes, Avro + Confluent framing)", value.length);
+    return EVENTS / seconds;
   }
 
-  /** PostgreSQL COPY of rows shaped as the gateway stores them, into a scratch table like {@code events}. */
+  /** COPY of rows shaped as the gateway stores them into a logged table with the {@code events} indexes. */
   private double copyCeiling() throws Exception {
     StringBuilder rows = new StringBuilder(EVENTS * 400);
-    String data = Target.pageView().replaceAll(".*\"data\":(\\{.*\\})}$", "$1").replace("\\", "\\\\");
+    String data = Target.pageView("x").replaceAll(".*\"data\":(\\{.*\\})}$", "$1").replace("\\", "\\\\");
     for (int i = 0; i < EVENTS; i++) {
-      rows.append(run).append("-copy-").append(i).append("\tanalytics.page_view\tanalytics\t/bench\t\\N\t")
-          .append("2026-11-23 10:00:00+00\t").append(data).append("\t1\tevents.analytics\t").append(i % 6)
-          .append('\t').append(i).append("\t2026-11-23 10:00:00+00\n");
+      rows.append(run).append("-copy-").append(i)
+          .append("\tanalytics.page_view\tanalytics\t/bench\t\\N\t2026-11-23 10:00:00+00\t").append(data)
+          .append("\t1\tevents.analytics\t").append(i % 6).append('\t').append(i).append("\t2026-11-23 10:00:00+00\n");
     }
+    String table = "bench_copy_" + run.substring(6);
     try (Connection connection = DriverManager.getConnection(PG); Statement statement = connection.createStatement()) {
-      statement.execute("CREATE TEMP TABLE bench_copy (LIKE events INCLUDING ALL)");
-      long started = System.nanoTime();
-      connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY bench_copy (event_id, event_type, family, "
-          + "source, subject, event_time, data, schema_id, topic, kafka_partition, kafka_offset, received_at) "
-          + "FROM STDIN", new StringReader(rows.toString()));
-      double rate = EVENTS / seconds(started);
-      results.put("PostgreSQL COPY ceiling (rows/s)", round(rate));
-      return rate;
+      statement.execute("CREATE TABLE " + table + " (LIKE events INCLUDING ALL)");
+      try {
+        long started = System.nanoTime();
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (event_id, event_type, family, "
+            + "source, subject, event_time, data, schema_id, topic, kafka_partition, kafka_offset, received_at) "
+            + "FROM STDIN", new StringReader(rows.toString()));
+        double rate = EVENTS / ((System.nanoTime() - started) / 1e9);
+        put("PostgreSQL COPY ceiling (rows/s)", rate);
+        return rate;
+      } finally {
+        statement.execute("DROP TABLE " + table);
+      }
+    }
+  }
+
+  /** 8 connections post NDJSON batches of 1,000 until {@link #EVENTS} are acknowledged, then wait until stored. */
+  private double gatewayBatched(Load load, int r) throws Exception {
+    String prefix = run + "-r" + r + "-b-";
+    long[] mark = machine.mark();
+    machine.takePeakHeapMib();
+    Load.Outcome outcome = load.closedLoop(8, "application/x-ndjson", 1_000, EVENTS, 300,
+        n -> ndjson(prefix + n + "-", 1_000));
+    put("gateway HTTP batched ×1,000 (events/s acked)", outcome.perSecond());
+    latencies("gateway HTTP batched ×1,000 ack", outcome);
+    cpu("HTTP batched", machine.cpuSince(mark));
+    waitUntilStored(prefix, outcome.acknowledged());
+    put("end to end into PostgreSQL at saturation (events/s)",
+        outcome.acknowledged() / ((System.nanoTime() - mark[0]) / 1e9));
+    put("gateway peak heap, batched and end to end (MiB)", machine.takePeakHeapMib());
+    return outcome.perSecond();
+  }
+
+  /** 64 connections, one event per request, each sent when the previous answered. */
+  private void gatewaySingle(Load load, int r) {
+    long[] mark = machine.mark();
+    Load.Outcome outcome = load.closedLoop(64, "application/cloudevents+json", 1, Long.MAX_VALUE, PHASE_SECONDS,
+        n -> Target.pageView(id("r" + r + "-s", n)));
+    put("gateway HTTP single event, 64 connections (events/s acked)", outcome.perSecond());
+    latencies("gateway HTTP single event ack", outcome);
+    cpu("HTTP single", machine.cpuSince(mark));
+  }
+
+  /** 8 WebSockets, frames of 100 events, at most 2,000 unacknowledged per connection. */
+  private void gatewayWebSocket(Load load, int r) {
+    long[] mark = machine.mark();
+    Load.Outcome outcome = load.webSockets(8, 100, 2_000, PHASE_SECONDS, n -> Target.pageView(id("r" + r + "-w", n)));
+    put("gateway WebSocket, 8 connections (events/s acked)", outcome.perSecond());
+    latencies("gateway WebSocket ack", outcome);
+    cpu("WebSocket", machine.cpuSince(mark));
+  }
+
+  /** 10,000 events/s offered for a phase, whatever the answers; then ack and end-to-end latency. */
+  private void fixedLoad(Load load, int r, String shape, int eventsPerRequest) throws Exception {
+    String prefix = run + "-r" + r + "-f" + eventsPerRequest + "-";
+    long[] mark = machine.mark();
+    Load.Outcome outcome = eventsPerRequest == 1
+        ? load.openLoop(FIXED_RATE, PHASE_SECONDS, 2_048, "application/cloudevents+json", 1,
+            n -> Target.pageView(prefix + n))
+        : load.openLoop(FIXED_RATE / eventsPerRequest, PHASE_SECONDS, 2_048, "application/x-ndjson", eventsPerRequest,
+            n -> ndjson(prefix + n + "-", eventsPerRequest));
+    String name = "at 10,000 events/s offered, " + shape;
+    put(name + ": acked (events/s)", outcome.acknowledged() / (double) PHASE_SECONDS);
+    latencies(name + ": ack", outcome);
+    cpu("10k/s " + shape, machine.cpuSince(mark));
+    waitUntilStored(prefix, outcome.acknowledged());
+    try (Connection connection = DriverManager.getConnection(PG); PreparedStatement query = connection.prepareStatement(
+        "SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - event_time)"
+            + " * 1000) FROM events WHERE event_id LIKE ?")) {
+      query.setString(1, prefix + "%");
+      try (ResultSet row = query.executeQuery()) {
+        row.next();
+        Double[] percentiles = (Double[]) row.getArray(1).getArray();
+        put(name + ": end to end p50 (ms)", percentiles[0]);
+        put(name + ": end to end p95 (ms)", percentiles[1]);
+        put(name + ": end to end p99 (ms)", percentiles[2]);
+      }
     }
   }
 
   /**
-   * 8 clients post NDJSON batches of 1,000 until {@link #EVENTS} are acknowledged; then waits until they are all
-   * stored. @return acknowledged events/s and end-to-end events/s (first request to last row)
+   * Offers {@code rate} events/s in batches of 100 for {@link #SOAK_SECONDS} and reads the backlog (acknowledged by
+   * Kafka, not yet written to PostgreSQL, from the gateway's own counters) every 10 s: a backlog that keeps growing
+   * means processing does not keep up.
    */
-  private double[] gatewayBatched() throws Exception {
-    int batches = EVENTS / 1_000;
-    AtomicLong next = new AtomicLong();
-    ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-    ExecutorService clients = Executors.newFixedThreadPool(8);
-    long started = System.nanoTime();
-    for (int c = 0; c < 8; c++) {
-      clients.submit(() -> {
-        for (long b; (b = next.getAndIncrement()) < batches; ) {
-          StringBuilder body = new StringBuilder(1_000 * 450);
-          for (int i = 0; i < 1_000; i++) {
-            body.append(Target.pageView().replace("\"id\":\"", "\"id\":\"" + run + "-b-")).append('\n');
-          }
-          long sent = System.nanoTime();
-          int status = post("application/x-ndjson", body.toString());
-          latencies.add((System.nanoTime() - sent) / 1_000_000);
-          if (status != 202) {
-            throw new IllegalStateException("batch answered " + status);
-          }
+  private Map<String, Double> soak(Load load, double rate) throws Exception {
+    Map<String, Double> soak = new LinkedHashMap<>();
+    System.out.printf("soak: %.0f events/s offered for %d s%n", rate, SOAK_SECONDS);
+    List<Double> backlog = new ArrayList<>();
+    Thread watcher = new Thread(() -> {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          backlog.add(machine.backlog());
+          Thread.sleep(10_000);
         }
-        return null;
-      });
+      } catch (InterruptedException stop) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    watcher.start();
+    long[] mark = machine.mark();
+    Load.Outcome outcome = load.openLoop((int) (rate / 100), SOAK_SECONDS, 2_048, "application/x-ndjson", 100,
+        n -> ndjson(id("soak", n) + "-", 100));
+    watcher.interrupt();
+    watcher.join();
+    soak.put("soak offered (events/s)", rate);
+    soak.put("soak acked (events/s)", outcome.acknowledged() / (double) SOAK_SECONDS);
+    soak.put("soak seconds", (double) SOAK_SECONDS);
+    soak.put("soak backlog first minute, max (events)", backlog.stream().limit(6).mapToDouble(Double::doubleValue).max().orElse(0));
+    soak.put("soak backlog last minute, max (events)",
+        backlog.stream().skip(Math.max(0, backlog.size() - 6)).mapToDouble(Double::doubleValue).max().orElse(0));
+    Machine.Cpu cpu = machine.cpuSince(mark);
+    soak.put("soak CPU gateway (cores)", cpu.gateway());
+    soak.put("soak CPU machine (cores)", cpu.machine());
+    soak.put("soak backlog samples", (double) backlog.size());
+    System.out.println("soak backlog every 10 s: " + backlog);
+    return soak;
+  }
+
+  /** Waits (at most 10 minutes) until fewer than 1,000 acknowledged events await processing. */
+  private void drain() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 600_000;
+    while (machine.backlog() >= 1_000 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
     }
-    clients.shutdown();
-    clients.awaitTermination(10, TimeUnit.MINUTES);
-    double acked = EVENTS / seconds(started);
-    results.put("gateway HTTP batched 1,000 (events/s acked)", round(acked));
-    results.put("gateway HTTP batched ack latency p50/p95/p99 ms", percentiles(latencies));
-    try (Connection connection = DriverManager.getConnection(PG); Statement statement = connection.createStatement()) {
+  }
+
+  private void waitUntilStored(String prefix, long expected) throws Exception {
+    try (Connection connection = DriverManager.getConnection(PG); PreparedStatement count =
+        connection.prepareStatement("SELECT count(*) FROM events WHERE event_id LIKE ?")) {
+      count.setString(1, prefix + "%");
       long deadline = System.currentTimeMillis() + 600_000;
       while (System.currentTimeMillis() < deadline) {
-        try (ResultSet rows = statement.executeQuery("SELECT count(*) FROM events WHERE event_id LIKE '" + run + "-b-%'")) {
+        try (ResultSet rows = count.executeQuery()) {
           rows.next();
-          if (rows.getLong(1) >= EVENTS) {
-            break;
+          if (rows.getLong(1) >= expected) {
+            return;
           }
         }
         Thread.sleep(100);
       }
     }
-    double endToEnd = EVENTS / seconds(started);
-    results.put("gateway end to end into PostgreSQL at saturation (events/s)", round(endToEnd));
-    return new double[] {acked, endToEnd};
+    throw new IllegalStateException("events " + prefix + "* were not all stored within 10 minutes");
   }
 
-  /** 64 requests in flight, one event each, for 15 s. @return acknowledged events/s */
-  private double gatewaySingle() throws Exception {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    Semaphore inFlight = new Semaphore(64);
-    ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
-    AtomicLong acked = new AtomicLong();
-    List<CompletableFuture<?>> pending = new ArrayList<>();
-    long started = System.nanoTime();
-    long end = System.currentTimeMillis() + 15_000;
-    while (System.currentTimeMillis() < end) {
-      inFlight.acquire();
-      long sent = System.nanoTime();
-      pending.add(http.sendAsync(request("application/cloudevents+json", Target.pageView()),
-              HttpResponse.BodyHandlers.discarding())
-          .whenComplete((response, error) -> {
-            inFlight.release();
-            if (response != null && response.statusCode() == 202) {
-              acked.incrementAndGet();
-              latencies.add((System.nanoTime() - sent) / 1_000_000);
-            }
-          }));
-      if (pending.size() > 10_000) {
-        pending.removeIf(CompletableFuture::isDone);
-      }
+  private String id(String phaseName, long n) {
+    return run + "-" + phaseName + "-" + n;
+  }
+
+  private static String ndjson(String idPrefix, int events) {
+    StringBuilder body = new StringBuilder(events * 450);
+    for (int i = 0; i < events; i++) {
+      body.append(Target.pageView(idPrefix + i)).append('\n');
     }
-    CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).exceptionally(error -> null).join();
-    double rate = acked.get() / seconds(started);
-    results.put("gateway HTTP single event, 64 in flight (events/s acked)", round(rate));
-    results.put("gateway HTTP single event ack latency p50/p95/p99 ms", percentiles(latencies));
-    return rate;
+    return body.toString();
   }
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-  private static int post(String contentType, String body) throws IOException, InterruptedException {
-    return HTTP.send(request(contentType, body), HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  private static HttpRequest request(String contentType, String body) {
-    return HttpRequest.newBuilder(URI.create(API + "/v1/events")).timeout(Duration.ofSeconds(60))
-        .header("Content-Type", contentType).header("Authorization", "Bearer " + KEY)
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
-  }
-
-  private static String percentiles(ConcurrentLinkedQueue<Long> latencies) {
-    long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-    if (sorted.length == 0) {
-      return "n/a";
+  private void latencies(String name, Load.Outcome outcome) {
+    put(name + " p50 (ms)", outcome.percentileMillis(0.50));
+    put(name + " p95 (ms)", outcome.percentileMillis(0.95));
+    put(name + " p99 (ms)", outcome.percentileMillis(0.99));
+    if (outcome.refused() > 0) {
+      put(name.replace(" ack", "") + ": not acknowledged (events)", outcome.refused());
     }
-    return Arrays.stream(new double[] {0.50, 0.95, 0.99})
-        .mapToObj(q -> String.valueOf(sorted[Math.min(sorted.length - 1, (int) (q * sorted.length))]))
-        .reduce((a, b) -> a + "/" + b).orElseThrow();
   }
 
-  private static double seconds(long startedNanos) {
-    return (System.nanoTime() - startedNanos) / 1e9;
+  private void cpu(String phaseName, Machine.Cpu cpu) {
+    put("CPU " + phaseName + ": gateway process(es) (cores)", cpu.gateway());
+    put("CPU " + phaseName + ": load generator (cores)", cpu.generator());
+    put("CPU " + phaseName + ": whole machine (cores)", cpu.machine());
   }
 
-  private static double round(double value) {
-    return Math.round(value * 100) / 100.0;
+  private void put(String name, double value) {
+    results.put(name, value);
+  }
+
+  private static Map<String, Double> median(List<Map<String, Double>> runs) {
+    Map<String, Double> median = new LinkedHashMap<>();
+    for (String name : runs.get(0).keySet()) {
+      double[] values = runs.stream().mapToDouble(run -> run.getOrDefault(name, Double.NaN)).sorted().toArray();
+      median.put(name, values[values.length / 2]);
+    }
+    return median;
+  }
+
+  private void report(ConsumerRecord<String, byte[]> sample, List<Map<String, Double>> runs, Map<String, Double> median,
+      Map<String, Double> soak) throws Exception {
+    String machineDescription = Machine.describe();
+    System.out.printf("%nmachine: %s%nsetup: %s%nmedian of %d runs, %,d events per batched phase, %d s per timed phase%n",
+        machineDescription, SETUP, runs.size(), EVENTS, PHASE_SECONDS);
+    Map<String, Double> table = new LinkedHashMap<>(median);
+    table.putAll(soak);
+    table.forEach((name, value) -> System.out.printf("%-78s %,14.2f%n", name, value));
+    StringBuilder json = new StringBuilder("{\n  \"machine\": \"").append(machineDescription).append("\",\n")
+        .append("  \"setup\": \"").append(SETUP).append("\",\n  \"events per batched phase\": ").append(EVENTS)
+        .append(",\n  \"seconds per timed phase\": ").append(PHASE_SECONDS)
+        .append(",\n  \"record headers\": ").append(sample.headers().toArray().length)
+        .append(",\n  \"median\": ").append(json(median, "  ")).append(",\n  \"soak\": ").append(json(soak, "  "))
+        .append(",\n  \"runs\": [");
+    for (int i = 0; i < runs.size(); i++) {
+      json.append(i == 0 ? "\n    " : ",\n    ").append(json(runs.get(i), "    "));
+    }
+    json.append("\n  ]\n}\n");
+    Files.createDirectories(Path.of("target"));
+    Files.writeString(Path.of("target", "bench.json"), json);
+    System.out.println("written to loadtest/target/bench.json");
+  }
+
+  private static String json(Map<String, Double> values, String indent) {
+    StringBuilder json = new StringBuilder("{");
+    values.forEach((name, value) -> json.append(json.length() == 1 ? "\n" : ",\n").append(indent).append("  \"")
+        .append(name).append("\": ").append(Double.isFinite(value) ? String.valueOf(Math.round(value * 100) / 100.0) : "null"));
+    return json.append("\n").append(indent).append("}").toString();
   }
 }

@@ -53,9 +53,14 @@ final class Target {
 
   /** A page view (400-odd bytes, like the ones measured in the README). */
   static String pageView() {
+    return pageView(UUID.randomUUID().toString());
+  }
+
+  /** A page view with this id, its {@code time} now. */
+  static String pageView(String id) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int user = random.nextInt(50_000);
-    return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/gatling\","
+    return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/gatling\","
         + "\"type\":\"analytics.page_view\",\"time\":\"" + java.time.Instant.now() + "\",\"subject\":\"user-" + user
         + "\",\"data\":{\"user_id\":\"user-" + user + "\",\"session_id\":\"s-" + (user % 7000) + "\","
         + "\"url\":\"https://shop.example/products/" + random.nextInt(900) + "\",\"title\":\"Product page\","
