@@ -55,6 +55,7 @@ public final class DecodingConsumer {
       .description("Records a consumer without dead-lettering could not handle and skipped")
       .register(Metrics.globalRegistry);
   private boolean stopping;
+  private boolean paused;
   private Future<Void> inFlight = Future.succeededFuture();
 
   /**
@@ -92,7 +93,7 @@ public final class DecodingConsumer {
   }
 
   private Future<Void> handle(KafkaConsumerRecords<String, byte[]> records) {
-    if (records.isEmpty()) {
+    if (records.isEmpty() || paused) {
       return Future.succeededFuture();
     }
     List<KafkaConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.size());
@@ -191,16 +192,19 @@ public final class DecodingConsumer {
     return events;
   }
 
-  /** Stops handing batches over until {@link #resume()}; the group membership stays. */
+  /**
+   * Drops what it polls, undecoded and uncommitted, until {@link #resumeFromEnd()}: polling goes on, so the group
+   * membership stays. (The consumer's own pause() only stops its handler stream, which {@code poll} bypasses.)
+   */
   public void pause() {
-    consumer.pause();
+    paused = true;
   }
 
   /** Resumes at the end of every partition: what happened while paused is skipped (live feeds). */
   public void resumeFromEnd() {
     consumer.assignment()
         .compose(partitions -> partitions.isEmpty() ? Future.succeededFuture() : consumer.seekToEnd(partitions))
-        .onComplete(sought -> consumer.resume());
+        .onComplete(sought -> paused = false);
   }
 
   /** Stops polling, lets the batch in hand finish (handled and committed), then leaves the group. */
