@@ -350,7 +350,7 @@ public final class Bench {
     put(name + " p95 (ms)", outcome.percentileMillis(0.95));
     put(name + " p99 (ms)", outcome.percentileMillis(0.99));
     if (outcome.refused() > 0) {
-      put(name.replace(" ack", "") + ": not acknowledged (events)", outcome.refused());
+      put(name.replaceFirst(":? ack$", "") + ": not acknowledged (events)", outcome.refused());
     }
   }
 
