@@ -97,6 +97,7 @@ public class KafkaProducerVerticle extends VerticleBase {
       if (pending.decrementAndGet() == 0) {
         sample.stop(produceLatency);
         inFlightBytes.addAndGet(-bytes);
+        noteAcknowledgedTopics(outcomes);
         message.reply(new ProduceResult(Arrays.asList(outcomes)));
       }
     };
@@ -118,6 +119,18 @@ public class KafkaProducerVerticle extends VerticleBase {
   private boolean metadataCached(String topic) {
     Long acknowledged = lastAcknowledged.get(topic);
     return acknowledged != null && System.currentTimeMillis() - acknowledged < METADATA_CACHED_MS;
+  }
+
+  /** Once per batch, not per record: batches are mostly of one topic. */
+  private void noteAcknowledgedTopics(ProduceResult.Outcome[] outcomes) {
+    long now = System.currentTimeMillis();
+    String noted = null;
+    for (ProduceResult.Outcome outcome : outcomes) {
+      if (outcome.succeeded() && !outcome.topic().equals(noted)) {
+        noted = outcome.topic();
+        lastAcknowledged.put(noted, now);
+      }
+    }
   }
 
   private void sendAll(List<ProduceBatch.Record> records, ProduceResult.Outcome[] outcomes, Runnable completeOne) {
@@ -179,7 +192,6 @@ public class KafkaProducerVerticle extends VerticleBase {
       return ProduceResult.Outcome.failed(topic, error.getClass().getSimpleName() + ": " + error.getMessage());
     }
     produced.increment();
-    lastAcknowledged.put(topic, System.currentTimeMillis());
     return ProduceResult.Outcome.stored(topic, metadata.partition(), metadata.offset());
   }
 
