@@ -1,37 +1,28 @@
 package io.eventgateway.ingest;
 
-import io.eventgateway.auth.Authenticator;
-import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.Addresses;
-import io.eventgateway.feeds.FeedSession;
 import io.eventgateway.schema.EventCatalog;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the public HTTP API server: {@code POST /v1/events} (CloudEvents in), {@code /v1/stream} (CloudEvents over
- * a WebSocket, one ack per event), the read API and the schema-by-id endpoint. Deploy one instance per event loop; Vert.x spreads connections across them.
+ * Owns the public HTTP API server (its routes are {@link ApiRoutes}): TLS, idle timeouts, requests the HTTP codec
+ * could not parse, and the graceful stop. Deploy one instance per event loop; Vert.x spreads connections across them.
  */
 public class HttpIngestVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpIngestVerticle.class);
-
-  private static final long ADMIN_BODY_LIMIT = 1 << 20;
 
   private HttpServer server;
 
@@ -40,80 +31,11 @@ public class HttpIngestVerticle extends VerticleBase {
     JsonObject http = config().getJsonObject("http");
     return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
-          Router router = router(reply.body(), http);
+          Router router = ApiRoutes.router(vertx, config(), reply.body());
           server = vertx.createHttpServer(serverOptions(http));
           return server.requestHandler(router).invalidRequestHandler(HttpIngestVerticle::invalidRequest).listen(http.getInteger("port"), http.getString("host"));
         })
         .onSuccess(listening -> LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort()));
-  }
-
-  private Router router(EventCatalog catalog, JsonObject http) {
-    Router router = Router.router(vertx);
-    ReadHandlers reads = new ReadHandlers(vertx, catalog);
-    EventProducer producer = new EventProducer(vertx, http.getLong("produceTimeoutMs"));
-    Authentication authentication = new Authentication(new Authenticator(vertx, config().getJsonObject("auth")));
-    RateLimits rateLimits = RateLimits.of(vertx);
-    router.post("/v1/events")
-        .handler(RequestBudget.of(vertx, http.getLong("maxInFlightBytes"), http.getLong("maxBodyBytes")))
-        // a body that trickles in (or a Kafka that never answers) cannot hold a request forever
-        .handler(TimeoutHandler.create(http.getLong("requestTimeoutMs"), 408))
-        .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
-        .handler(authentication)
-        .handler(new IngestHandler(catalog, producer, http, rateLimits));
-    router.get("/v1/stream").handler(authentication).handler(ctx -> ctx.request().toWebSocket()
-        .onSuccess(socket -> new StreamSession(vertx, socket, new CloudEventsReader(http.getInteger("maxBatchEvents")),
-            new EventValidator(catalog), producer, http.getInteger("streamMaxPendingEvents"),
-            Authentication.caller(ctx), rateLimits).start())
-        .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required",
-            "/v1/stream takes a WebSocket upgrade: " + error.getMessage())));
-    router.get("/v1/feeds/alerts").handler(ctx -> ctx.request().toWebSocket()
-        .onSuccess(socket -> FeedSession.alerts(vertx, socket))
-        .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
-    router.get("/v1/feeds/events").handler(ctx -> ctx.request().toWebSocket()
-        .onSuccess(socket -> FeedSession.events(vertx, socket, ctx.queryParams().get("type")))
-        .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
-    router.get("/v1/events/:id").handler(reads::event);
-    router.get("/v1/molecules/:id").handler(reads::molecule);
-    router.get("/v1/types").handler(reads::types);
-    AnalyticsHandlers analytics = new AnalyticsHandlers(vertx);
-    router.get("/v1/analytics/users/:userId").handler(analytics::user);
-    router.get("/v1/analytics/event-counts").handler(analytics::eventCounts);
-    router.get("/v1/analytics/top-events").handler(analytics::topEvents);
-    router.get("/v1/analytics/funnel").handler(analytics::funnel);
-    router.get("/v1/quality/lines").handler(ctx -> analytics.quality(ctx, "line", null));
-    router.get("/v1/quality/lines/:lineId/windows").handler(analytics::lineWindows);
-    router.get("/v1/quality/batches").handler(ctx -> analytics.quality(ctx, "batch", null));
-    router.get("/v1/quality/batches/:batchId").handler(ctx -> analytics.quality(ctx, "batch", "batchId"));
-    router.get("/v1/quality/products").handler(ctx -> analytics.quality(ctx, "product", null));
-    router.get("/v1/quality/defects").handler(analytics::defects);
-    router.get("/v1/quality/equipment/:equipmentId/timeline").handler(analytics::equipment);
-    router.get("/v1/alerts").handler(analytics::alerts);
-    router.get("/v1/dashboard/stats").handler(reads::dashboardStats);
-    Buffer dashboard = vertx.fileSystem().readFileBlocking("webroot/dashboard.html");
-    router.get("/dashboard").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-        .end(dashboard));
-    router.route("/registry/*").subRouter(RegistryApi.router(vertx, authentication));
-    AdminHandlers admin = new AdminHandlers(vertx, catalog);
-    router.route("/v1/admin/*").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT))
-        .handler(authentication).handler(Authentication::requireAdmin);
-    router.get("/v1/admin/dlq/:topic").handler(admin::listDeadLetters);
-    router.post("/v1/admin/dlq/:topic/replay").handler(admin::replayDeadLetters);
-    router.post("/v1/admin/keys").handler(admin::createKey);
-    router.get("/v1/admin/keys").handler(admin::listKeys);
-    router.delete("/v1/admin/keys/:id").handler(admin::revokeKey);
-    router.route().last().handler(ctx -> Problem.send(ctx.response(),
-        Problem.of(404, "not-found", "Not found", "No resource at " + ctx.request().method() + " " + ctx.request().path())));
-    router.errorHandler(413, ctx -> failure(ctx, 413, "body-too-large", "Body too large",
-        "The body exceeds " + http.getLong("maxBodyBytes") + " bytes"));
-    router.errorHandler(408, ctx -> failure(ctx, 408, "request-timeout", "Request timeout",
-        "The request was not completed within " + http.getLong("requestTimeoutMs") + " ms"));
-    router.errorHandler(405, ctx -> failure(ctx, 405, "method-not-allowed", "Method not allowed",
-        ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(500, ctx -> {
-      LOG.error("Unhandled error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
-      failure(ctx, 500, "internal-error", "Internal error", "The request failed unexpectedly");
-    });
-    return router;
   }
 
   /**
@@ -142,13 +64,6 @@ public class HttpIngestVerticle extends VerticleBase {
     }
     return options;
   }
-
-  private static void failure(RoutingContext ctx, int status, String slug, String title, String detail) {
-    if (!ctx.response().ended()) {
-      Problem.send(ctx.response(), Problem.of(status, slug, title, detail));
-    }
-  }
-
 
   @Override
   public Future<?> stop() {

@@ -5,6 +5,7 @@ import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -56,15 +57,20 @@ public class ManagementVerticle extends VerticleBase {
             .otherwise(notDeployed -> Status.OK(new JsonObject().put("circuit", "not deployed in this role")))
             .onComplete(promise));
 
-    Router router = Router.router(vertx);
     // answering at all proves the event loop is not stuck; the check gives probes a 200 with a body
     HealthChecks liveness = HealthChecks.create(vertx).register("eventLoop", promise -> promise.complete(Status.OK()));
+    server = vertx.createHttpServer().requestHandler(router(vertx, liveness, readiness));
+    return server.listen(management.getInteger("port"), management.getString("host"))
+        .onSuccess(listening -> LOG.debug("Management listening on port {}", listening.actualPort()));
+  }
+
+  /** The management port's routes (documented with the public API in {@code openapi/openapi.json}). */
+  public static Router router(Vertx vertx, HealthChecks liveness, HealthChecks readiness) {
+    Router router = Router.router(vertx);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
-    server = vertx.createHttpServer().requestHandler(router);
-    return server.listen(management.getInteger("port"), management.getString("host"))
-        .onSuccess(listening -> LOG.debug("Management listening on port {}", listening.actualPort()));
+    return router;
   }
 
   /**
