@@ -19,11 +19,12 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The jar's entry point: {@code run [ROLE]} against configured Kafka and PostgreSQL, {@code dev} with everything
- * embedded, {@code llm-sim}, the LLM simulator alone, or {@code keys}, API key management.
+ * embedded, {@code llm-sim}, the LLM simulator alone, {@code keys}, API key management, or {@code health}, a probe.
  */
 @Command(name = "event-gateway", mixinStandardHelpOptions = true,
     description = "CloudEvents over HTTP -> Avro -> Kafka -> PostgreSQL",
-    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class, GatewayMain.LlmSim.class, KeysCommand.class})
+    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class, GatewayMain.LlmSim.class, KeysCommand.class,
+        HealthProbe.class})
 public final class GatewayMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);

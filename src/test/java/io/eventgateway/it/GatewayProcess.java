@@ -2,8 +2,10 @@ package io.eventgateway.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.eventgateway.deploy.Dockerfile;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +17,18 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The gateway as its own operating-system process, started from the built jar exactly as the README runs it
- * ({@code java -jar target/event-gateway.jar run ROLE}), configured through {@code GATEWAY_*} variables: for the
- * faults a JVM cannot inflict on itself, {@code SIGKILL} and {@code SIGTERM}.
+ * The gateway as its own operating-system process, started with the container image's own command (the
+ * Dockerfile's ENTRYPOINT, {@code java … -jar event-gateway.jar run}, on the built jar), its role and configuration
+ * in {@code GATEWAY_*} variables as a container gets them: for scaling out, and for the faults a JVM cannot inflict
+ * on itself, {@code SIGKILL} and {@code SIGTERM}.
  */
 final class GatewayProcess implements AutoCloseable {
 
   static final Path JAR = Path.of("target", "event-gateway.jar");
+
+  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+  private static final Dockerfile IMAGE = Dockerfile.read(Path.of("Dockerfile"));
 
   private final Process process;
   private final Path log;
@@ -42,9 +49,13 @@ final class GatewayProcess implements AutoCloseable {
   static GatewayProcess start(JsonObject config, String role, String name, Map<String, String> extraEnvironment,
       String heap) {
     Path log = Path.of("target", "fault-" + name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(command("-Xmx" + heap, "run", role, "--env", "test"))
+    List<String> command = new ArrayList<>(Dockerfile.onThisMachine(IMAGE.entrypoint(), JAVA, JAR));
+    command.add(1, "-Xmx" + heap);
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment(config));
+    builder.environment().put("GATEWAY_ROLE", role);
+    builder.environment().put("GATEWAY_ENV", "test");
     builder.environment().putAll(extraEnvironment);
     try {
       GatewayProcess gateway = new GatewayProcess(builder.start(), log, config);
@@ -80,9 +91,25 @@ final class GatewayProcess implements AutoCloseable {
         .findFirst().orElseThrow(() -> new AssertionError("no key printed: " + output));
   }
 
+  /**
+   * The image's HEALTHCHECK command against this node's management port.
+   *
+   * @return its exit code: 0 healthy
+   */
+  int imageHealthcheck() throws Exception {
+    List<String> command = Dockerfile.onThisMachine(IMAGE.healthcheck(), JAVA, JAR).stream()
+        .map(word -> word.replace("http://127.0.0.1:9090", managementUrl())).toList();
+    Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+    probe.getInputStream().transferTo(OutputStream.nullOutputStream());
+    if (!probe.waitFor(60, TimeUnit.SECONDS)) {
+      probe.destroyForcibly();
+      throw new AssertionError("the HEALTHCHECK command did not end: " + command);
+    }
+    return probe.exitValue();
+  }
+
   private static List<String> command(String heap, String... arguments) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        heap, "-XX:+ExitOnOutOfMemoryError", "-jar", JAR.toString()));
+    List<String> command = new ArrayList<>(List.of(JAVA, heap, "-XX:+ExitOnOutOfMemoryError", "-jar", JAR.toString()));
     command.addAll(List.of(arguments));
     return command;
   }
