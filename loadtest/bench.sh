@@ -46,7 +46,7 @@ PIDS+=($!)
 wait_for "$LOGS/dev.log" '^dev api key: '
 if $SPLIT; then
   DATABASE_URL=postgresql://postgres@127.0.0.1:15432/postgres GATEWAY_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 \
-  GATEWAY_HTTP_PORT=8081 GATEWAY_MANAGEMENT_PORT=9091 GATEWAY_LLM_BASEURL=http://127.0.0.1:8089/v1 \
+  GATEWAY_HTTP_PORT=8081 GATEWAY_MANAGEMENT_PORT=9091 GATEWAY_LLM_BASE_URL=http://127.0.0.1:8089/v1 \
     java -jar target/event-gateway.jar run processor --env dev > "$LOGS/processor.log" 2>&1 &
   PIDS+=($!)
   wait_for "$LOGS/processor.log" "Role 'processor' deployed"

@@ -1,7 +1,9 @@
 package io.eventgateway.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -28,15 +30,19 @@ public final class EnvOverrides {
   private EnvOverrides() {
   }
 
-  public static void apply(JsonObject config, Map<String, String> environment) {
+  /** @return the {@code GATEWAY_*} variables that matched no key (each also logged as a warning) */
+  public static List<String> apply(JsonObject config, Map<String, String> environment) {
+    List<String> ignored = new ArrayList<>();
     environment.forEach((name, value) -> {
       if (name.startsWith(PREFIX) && !NOT_CONFIGURATION.contains(name)) {
         String wanted = name.substring(PREFIX.length()).toLowerCase(Locale.ROOT);
         if (!override(config, wanted, value)) {
           LOG.warn("Environment variable {} matches no configuration key; ignored", name);
+          ignored.add(name);
         }
       }
     });
+    return ignored;
   }
 
   private static boolean override(JsonObject node, String wanted, String value) {

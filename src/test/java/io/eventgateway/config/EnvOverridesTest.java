@@ -3,7 +3,11 @@ package io.eventgateway.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +40,8 @@ class EnvOverridesTest {
   @DisplayName("ignores variables that match no key and other environment")
   void ignoresUnknown() {
     JsonObject config = config();
-    EnvOverrides.apply(config, Map.of("GATEWAY_HTTP_PROT", "1", "HTTP_PORT", "2"));
+    assertThat(EnvOverrides.apply(config, Map.of("GATEWAY_HTTP_PROT", "1", "HTTP_PORT", "2")))
+        .containsExactly("GATEWAY_HTTP_PROT");
     assertThat(config).isEqualTo(config());
   }
 
@@ -48,5 +53,38 @@ class EnvOverridesTest {
     assertThat(config.getJsonObject("http").getInteger("port")).isZero();
     assertThat(config.getJsonObject("kafka").getInteger("topicPartitions")).isEqualTo(9);
     assertThat(config.getJsonObject("postgres").getString("url")).isEqualTo("postgresql://u@h:1/d");
+  }
+
+  @Test
+  @DisplayName("every variable the README's configuration table names sets a key")
+  void readmeVariables() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    String table = readme.substring(readme.indexOf("| key | default | environment variable | meaning |"));
+    table = table.substring(0, table.indexOf("\n\n"));
+    Matcher variables = Pattern.compile("`(GATEWAY_[A-Z0-9_]+)`").matcher(table);
+    int checked = 0;
+    while (variables.find()) {
+      String variable = variables.group(1);
+      if (variable.equals("GATEWAY_KAFKA_TOPICS_FAMILY") || variable.equals("GATEWAY_ALERTS_RULES")) {
+        continue; // placeholders for a family name, and a JSON array: shown in the table, not literal names
+      }
+      assertThat(setsAKey(variable)).as(variable).isTrue();
+      checked++;
+    }
+    assertThat(checked).isGreaterThan(60);
+  }
+
+  /** Whether the variable sets a key of the dev configuration, given a value of that key's type. */
+  private static boolean setsAKey(String variable) {
+    for (String value : new String[] {"1", "true", "x"}) {
+      try {
+        if (EnvOverrides.apply(ConfigLoader.load("dev", Map.of()), Map.of(variable, value)).isEmpty()) {
+          return true;
+        }
+      } catch (RuntimeException otherType) {
+        // the key holds another type: try the next value
+      }
+    }
+    return false;
   }
 }

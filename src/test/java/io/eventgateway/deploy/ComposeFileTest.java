@@ -5,6 +5,7 @@ import static io.eventgateway.deploy.Yaml.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.config.EnvOverrides;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -130,10 +131,12 @@ class ComposeFileTest {
       assertThat(database.getHost()).isEqualTo("postgres");
       assertThat(database.getUserInfo()).isEqualTo(postgres.get("POSTGRES_USER") + ":" + postgres.get("POSTGRES_PASSWORD"));
       assertThat(database.getPath()).isEqualTo("/" + postgres.get("POSTGRES_DB"));
-      URI llm = URI.create(gateway.get("GATEWAY_LLM_BASEURL").toString());
+      URI llm = URI.create(gateway.get("GATEWAY_LLM_BASE_URL").toString());
       assertThat(llm.getHost()).isEqualTo("llm-sim");
       assertThat(llm.getPort()).isEqualTo(config.getJsonObject("llmSimulator").getInteger("port"));
       assertThat(gateway).containsEntry("GATEWAY_ENV", "docker");
+      assertThat(EnvOverrides.apply(ConfigLoader.load("docker", Map.of()), strings(gateway)))
+          .as(role + ": GATEWAY_* variables that set nothing").isEmpty();
     }
   }
 
@@ -169,6 +172,12 @@ class ComposeFileTest {
     assertThat(titles).contains("Ingest rate", "Kafka acknowledgement latency", "Consumer lag", "Dead letters waiting",
         "LLM circuit");
     assertThat(GrafanaDashboard.metricNames(dashboard)).isNotEmpty();
+  }
+
+  private static Map<String, String> strings(Map<String, Object> environment) {
+    Map<String, String> strings = new java.util.HashMap<>();
+    environment.forEach((name, value) -> strings.put(name, String.valueOf(value)));
+    return strings;
   }
 
   private Map<String, Object> service(String name) {

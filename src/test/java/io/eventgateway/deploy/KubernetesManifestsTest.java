@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.config.EnvOverrides;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -120,6 +121,8 @@ class KubernetesManifestsTest {
 
     // the partition count the gateway creates its topics with, as the ConfigMap configures it
     Map<String, String> environment = named(ConfigMap.class, "event-gateway").getData();
+    assertThat(EnvOverrides.apply(ConfigLoader.load("prod", Map.of()), environment))
+        .as("ConfigMap variables that set nothing").isEmpty();
     int partitions = ConfigLoader.load("prod", environment).getJsonObject("kafka").getInteger("topicPartitions");
     HorizontalPodAutoscaler processor = named(HorizontalPodAutoscaler.class, "event-gateway-processor");
     assertThat(processor.getSpec().getScaleTargetRef().getName()).isEqualTo("event-gateway-processor");
