@@ -3,6 +3,8 @@ package io.eventgateway;
 import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.dev.DevStack;
 import io.eventgateway.llm.sim.LlmSimulatorVerticle;
+import io.eventgateway.ops.Tracing;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -105,10 +107,11 @@ public final class GatewayMain {
   }
 
   private static int deploy(JsonObject config, String role, AutoCloseable devStack, boolean withSimulator) {
-    Vertx vertx = GatewayVertx.create();
+    OpenTelemetrySdk tracing = Tracing.sdk(config, role);
+    Vertx vertx = GatewayVertx.create(tracing);
     MainVerticle main = new MainVerticle();
     long gracePeriodMs = config.getJsonObject("shutdown").getLong("gracePeriodMs");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, main, devStack, gracePeriodMs),
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, main, devStack, tracing, gracePeriodMs),
         "gateway-shutdown"));
     try {
       if (withSimulator) {
@@ -141,7 +144,8 @@ public final class GatewayMain {
   }
 
   /** On SIGTERM (or Ctrl-C): drain within the grace period, then exit whatever is left. */
-  private static void shutdown(Vertx vertx, MainVerticle main, AutoCloseable devStack, long gracePeriodMs) {
+  private static void shutdown(Vertx vertx, MainVerticle main, AutoCloseable devStack, OpenTelemetrySdk tracing,
+      long gracePeriodMs) {
     LOG.info("Shutting down: readiness is false, draining within {} ms", gracePeriodMs);
     long started = System.nanoTime();
     try {
@@ -150,6 +154,10 @@ public final class GatewayMain {
           TimeUnit.MILLISECONDS);
       if (devStack != null) {
         devStack.close();
+      }
+      if (tracing != null) {
+        // the last spans are still in the batch processor
+        tracing.close();
       }
       LOG.info("Stopped cleanly in {} ms", (System.nanoTime() - started) / 1_000_000);
     } catch (Exception e) {

@@ -10,7 +10,10 @@ public record PersistBatch(List<Event> events) {
     events = List.copyOf(events);
   }
 
-  /** One event as it is stored; {@code dataJson} is the Avro record rendered as JSON. */
+  /**
+   * One event as it is stored; {@code dataJson} is the Avro record rendered as JSON; {@code traceParent} the W3C
+   * trace context its Kafka record carried, or {@code null}.
+   */
   public record Event(
       String eventId,
       String eventType,
@@ -23,6 +26,7 @@ public record PersistBatch(List<Event> events) {
       String topic,
       int partition,
       long offset,
-      OffsetDateTime receivedAt) {
+      OffsetDateTime receivedAt,
+      String traceParent) {
   }
 }

@@ -4,15 +4,24 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.ops.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,11 +70,16 @@ public class KafkaProducerVerticle extends VerticleBase {
   private final Map<String, Long> lastAcknowledged = new ConcurrentHashMap<>();
   private long maxInFlightBytes;
   private Producer<String, byte[]> producer;
+  private Tracer tracer;
+  private TextMapPropagator propagator;
 
   @Override
   public Future<?> start() {
     JsonObject kafka = config().getJsonObject("kafka");
     maxInFlightBytes = kafka.getLong("maxInFlightBytes");
+    OpenTelemetry openTelemetry = Tracing.of(vertx);
+    tracer = openTelemetry.getTracer(KafkaProducerVerticle.class.getName());
+    propagator = openTelemetry.getPropagators().getTextMapPropagator();
     return vertx.executeBlocking(() -> {
       KafkaTopics.ensure(kafka);
       producer = new KafkaProducer<>(KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
@@ -92,24 +106,56 @@ public class KafkaProducerVerticle extends VerticleBase {
     ProduceResult.Outcome[] outcomes = new ProduceResult.Outcome[records.size()];
     AtomicInteger pending = new AtomicInteger(records.size());
     Timer.Sample sample = Timer.start();
+    Span span = sendSpan(records);
+    Map<String, byte[]> traceHeaders = traceHeaders(span);
     // the reply is sent from Kafka's I/O thread: the event bus delivers it on the requester's own event loop
     Runnable completeOne = () -> {
       if (pending.decrementAndGet() == 0) {
         sample.stop(produceLatency);
         inFlightBytes.addAndGet(-bytes);
         noteAcknowledgedTopics(outcomes);
+        endSpan(span, outcomes);
         message.reply(new ProduceResult(Arrays.asList(outcomes)));
       }
     };
     if (records.stream().allMatch(record -> metadataCached(record.topic()))) {
-      sendAll(records, outcomes, completeOne);
+      sendAll(records, traceHeaders, outcomes, completeOne);
     } else {
       // send() blocks while it fetches a topic's metadata (up to max.block.ms): never on the event loop
       vertx.executeBlocking(() -> {
-        sendAll(records, outcomes, completeOne);
+        sendAll(records, traceHeaders, outcomes, completeOne);
         return null;
       }, false);
     }
+  }
+
+  /** One span for the batch, under the request's span (Vert.x made it current for this event-bus message). */
+  private Span sendSpan(List<ProduceBatch.Record> records) {
+    String topic = records.get(0).topic();
+    return tracer.spanBuilder("send " + topic).setSpanKind(SpanKind.PRODUCER)
+        .setAttribute("messaging.system", "kafka")
+        .setAttribute("messaging.destination.name", topic)
+        .setAttribute("messaging.batch.message_count", records.size())
+        .startSpan();
+  }
+
+  /** The W3C {@code traceparent} (and {@code tracestate}) every record of the batch carries; none when not traced. */
+  private Map<String, byte[]> traceHeaders(Span span) {
+    if (!span.getSpanContext().isValid()) {
+      return Map.of();
+    }
+    Map<String, byte[]> headers = new HashMap<>();
+    propagator.inject(Context.current().with(span), headers,
+        (carrier, name, value) -> carrier.put(name, value.getBytes(StandardCharsets.UTF_8)));
+    return headers;
+  }
+
+  private static void endSpan(Span span, ProduceResult.Outcome[] outcomes) {
+    long refused = Arrays.stream(outcomes).filter(outcome -> !outcome.succeeded()).count();
+    if (refused > 0) {
+      span.setStatus(StatusCode.ERROR, refused + " records not acknowledged");
+    }
+    span.end();
   }
 
   /**
@@ -133,7 +179,8 @@ public class KafkaProducerVerticle extends VerticleBase {
     }
   }
 
-  private void sendAll(List<ProduceBatch.Record> records, ProduceResult.Outcome[] outcomes, Runnable completeOne) {
+  private void sendAll(List<ProduceBatch.Record> records, Map<String, byte[]> traceHeaders,
+      ProduceResult.Outcome[] outcomes, Runnable completeOne) {
     Exception refused = null;
     for (int i = 0; i < outcomes.length; i++) {
       int index = i;
@@ -144,7 +191,7 @@ public class KafkaProducerVerticle extends VerticleBase {
         continue;
       }
       try {
-        java.util.concurrent.Future<RecordMetadata> sent = producer.send(toProducerRecord(record), (metadata, error) -> {
+        java.util.concurrent.Future<RecordMetadata> sent = producer.send(toProducerRecord(record, traceHeaders), (metadata, error) -> {
           outcomes[index] = outcome(record.topic(), metadata, error);
           completeOne.run();
         });
@@ -195,10 +242,12 @@ public class KafkaProducerVerticle extends VerticleBase {
     return ProduceResult.Outcome.stored(topic, metadata.partition(), metadata.offset());
   }
 
-  private static ProducerRecord<String, byte[]> toProducerRecord(ProduceBatch.Record record) {
+  private static ProducerRecord<String, byte[]> toProducerRecord(ProduceBatch.Record record,
+      Map<String, byte[]> traceHeaders) {
     ProducerRecord<String, byte[]> producerRecord =
         new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(), record.value());
     record.headers().forEach((name, value) -> producerRecord.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+    traceHeaders.forEach((name, value) -> producerRecord.headers().add(name, value));
     return producerRecord;
   }
 

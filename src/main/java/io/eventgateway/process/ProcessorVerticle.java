@@ -3,7 +3,9 @@ package io.eventgateway.process;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.kafka.KafkaSettings;
+import io.eventgateway.ops.Tracing;
 import io.eventgateway.schema.EventCatalog;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -29,6 +31,7 @@ public class ProcessorVerticle extends VerticleBase {
   private PersistRetry store;
   private Backoff backoff;
   private int maxAttempts;
+  private OpenTelemetry openTelemetry;
 
   @Override
   public Future<?> start() {
@@ -36,15 +39,21 @@ public class ProcessorVerticle extends VerticleBase {
     JsonObject kafka = config().getJsonObject("kafka");
     backoff = PersistRetry.backoff(processor);
     maxAttempts = processor.getInteger("maxAttempts");
+    openTelemetry = Tracing.of(vertx);
     return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
           consumer = new DecodingConsumer(vertx, KafkaSettings.consumer(kafka), reply.body(),
-              Duration.ofMillis(processor.getInteger("pollTimeoutMs")), this::persist, true);
+              Duration.ofMillis(processor.getInteger("pollTimeoutMs")), this::persistTraced, true);
           store = new PersistRetry(vertx, processor, consumer::stopping);
           return consumer.start(KafkaSettings.topics(kafka));
         })
         .onSuccess(started -> LOG.info("Processing {} as group {}", KafkaSettings.topics(kafka),
             kafka.getJsonObject("consumer").getString("group.id")));
+  }
+
+  private Future<List<ProcessingFailure>> persistTraced(List<PersistBatch.Event> events) {
+    ProcessingSpans spans = ProcessingSpans.start(openTelemetry, events);
+    return persist(events).onComplete(spans::end);
   }
 
   /** A batch refused as invalid is stored event by event, so that one bad row cannot hold back the others. */

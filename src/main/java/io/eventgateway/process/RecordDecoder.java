@@ -52,7 +52,8 @@ final class RecordDecoder {
         record.topic(),
         record.partition(),
         record.offset(),
-        OffsetDateTime.ofInstant(Instant.ofEpochMilli(record.timestamp()), ZoneOffset.UTC));
+        OffsetDateTime.ofInstant(Instant.ofEpochMilli(record.timestamp()), ZoneOffset.UTC),
+        header(headers, ProcessingSpans.TRACE_PARENT));
   }
 
   private static String required(Headers headers, String name) {

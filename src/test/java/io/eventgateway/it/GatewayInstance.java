@@ -5,6 +5,7 @@ import io.eventgateway.MainVerticle;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.dev.FreePorts;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +60,12 @@ final class GatewayInstance implements AutoCloseable {
   }
 
   static GatewayInstance start(JsonObject config, String role) {
-    Vertx vertx = GatewayVertx.create();
+    return start(config, role, null);
+  }
+
+  /** As {@link #start(JsonObject, String)}, tracing into {@code openTelemetry} (or not, when {@code null}). */
+  static GatewayInstance start(JsonObject config, String role, OpenTelemetry openTelemetry) {
+    Vertx vertx = GatewayVertx.create(openTelemetry);
     MainVerticle main = new MainVerticle();
     String adminKey = null;
     try {
