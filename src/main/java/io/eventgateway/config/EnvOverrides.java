@@ -1,5 +1,6 @@
 package io.eventgateway.config;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -78,6 +79,10 @@ public final class EnvOverrides {
     }
     if (current instanceof Boolean) {
       return Boolean.valueOf(value.trim());
+    }
+    if (current instanceof JsonArray) {
+      // e.g. GATEWAY_ALERTS_RULES='[{"name":…}]'
+      return new JsonArray(value);
     }
     return value;
   }
