@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.config.EnvOverrides;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -142,7 +140,7 @@ class ComposeFileTest {
 
   @Test
   @DisplayName("mounts Prometheus and Grafana files that exist and scrape and show the gateway")
-  void monitoring() throws Exception {
+  void monitoring() {
     services.forEach((name, value) -> {
       Object volumes = map(value).get("volumes");
       if (volumes != null) {
