@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.DisplayName;
@@ -50,7 +51,7 @@ class EventCatalogPageTest {
         | family | types | topic |
         | --- | --- | --- |
         """);
-    types.stream().collect(Collectors.groupingBy(EventType::family, java.util.TreeMap::new, Collectors.toList()))
+    types.stream().collect(Collectors.groupingBy(EventType::family, TreeMap::new, Collectors.toList()))
         .forEach((family, ofFamily) -> page.append("| `").append(family).append("` | ").append(ofFamily.size())
             .append(" | `").append(ofFamily.get(0).topic()).append("` |\n"));
     String family = null;
