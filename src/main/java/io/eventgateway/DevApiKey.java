@@ -1,12 +1,14 @@
 package io.eventgateway;
 
 import io.eventgateway.auth.ApiKeyStore;
+import io.eventgateway.auth.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Dev mode's admin API key: kept in {@code <dataDir>/dev-api-key} (readable by its owner only) so that it stays
@@ -23,7 +25,8 @@ final class DevApiKey {
     return ApiKeyStore.runBlocking(config.getJsonObject("postgres"), store ->
         (kept == null ? Future.succeededFuture(false) : store.isValid(kept)).compose(valid -> valid
             ? Future.succeededFuture(kept)
-            : store.create("dev", null, null, null, true).map(created -> save(file, created.key()))));
+            : store.create(new Caller(null, "dev", Caller.DEFAULT_TENANT, true, null, null,
+                Set.of(Caller.ALL), null)).map(created -> save(file, created.key()))));
   }
 
   private static String save(Path file, String key) {

@@ -50,6 +50,12 @@ final class KeysCommand {
     @Option(names = "--types", split = ",", description = "event types it may publish (default: all)")
     List<String> types;
 
+    @Option(names = "--tenant", description = "the tenant it belongs to (default: default)")
+    String tenant = Caller.DEFAULT_TENANT;
+
+    @Option(names = "--read", split = ",", description = "families whose data it may read, or * for all (default: none)")
+    List<String> read;
+
     @Option(names = "--rate", description = "events per second per gateway process (default: unlimited)")
     Integer rate;
 
@@ -58,8 +64,13 @@ final class KeysCommand {
 
     @Override
     public Integer call() throws Exception {
-      ApiKeyStore.Created created = keys.withStore(store -> store.create(name,
-          families == null ? null : Set.copyOf(families), types == null ? null : Set.copyOf(types), rate, admin));
+      if (!Caller.TENANT_NAME.matcher(tenant).matches()) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            "--tenant must match " + Caller.TENANT_NAME.pattern());
+      }
+      ApiKeyStore.Created created = keys.withStore(store -> store.create(new Caller(null, name, tenant, admin,
+          families == null ? null : Set.copyOf(families), types == null ? null : Set.copyOf(types),
+          read == null ? Set.of() : Set.copyOf(read), rate)));
       Caller caller = created.caller();
       System.out.println("id:  " + caller.id() + "  " + caller.toJson().encode());
       System.out.println("key: " + created.key());

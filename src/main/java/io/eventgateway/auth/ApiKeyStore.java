@@ -18,7 +18,8 @@ import java.util.function.Function;
 /** The {@code api_keys} table: used by {@link AuthVerticle} and by the {@code keys} command. */
 public final class ApiKeyStore {
 
-  private static final String COLUMNS = "key_id, name, key_hash, families, types, rate_limit_per_second, admin, created_at";
+  private static final String COLUMNS = "key_id, name, tenant, key_hash, families, types, read_families, "
+      + "rate_limit_per_second, admin, created_at";
 
   private final Pool pool;
 
@@ -45,17 +46,19 @@ public final class ApiKeyStore {
   record Stored(String hash, Caller caller) {
   }
 
-  public Future<Created> create(String name, Set<String> families, Set<String> types, Integer rateLimitPerSecond,
-      boolean admin) {
+  /** Stores a new key with the grants of {@code grants} (whose id is ignored: the key's own id replaces it). */
+  public Future<Created> create(Caller grants) {
     ApiKeyFormat.Parsed key = ApiKeyFormat.generate();
-    Tuple row = Tuple.tuple().addString(key.keyId()).addString(name).addString(key.hash())
-        .addArrayOfString(families == null ? null : families.toArray(String[]::new))
-        .addArrayOfString(types == null ? null : types.toArray(String[]::new))
-        .addInteger(rateLimitPerSecond).addBoolean(admin);
-    return pool.preparedQuery("INSERT INTO api_keys (key_id, name, key_hash, families, types, rate_limit_per_second, "
-            + "admin) VALUES ($1, $2, $3, $4, $5, $6, $7)").execute(row)
-        .map(inserted -> new Created(new Caller(key.keyId(), name, admin, families, types, rateLimitPerSecond),
-            key.key()));
+    Tuple row = Tuple.tuple().addString(key.keyId()).addString(grants.name()).addString(grants.tenant())
+        .addString(key.hash())
+        .addArrayOfString(grants.families() == null ? null : grants.families().toArray(String[]::new))
+        .addArrayOfString(grants.types() == null ? null : grants.types().toArray(String[]::new))
+        .addArrayOfString(grants.read().toArray(String[]::new))
+        .addInteger(grants.rateLimitPerSecond()).addBoolean(grants.admin());
+    return pool.preparedQuery("INSERT INTO api_keys (key_id, name, tenant, key_hash, families, types, read_families, "
+            + "rate_limit_per_second, admin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)").execute(row)
+        .map(inserted -> new Created(new Caller(key.keyId(), grants.name(), grants.tenant(), grants.admin(),
+            grants.families(), grants.types(), grants.read(), grants.rateLimitPerSecond()), key.key()));
   }
 
   /** Every unrevoked key, without secrets. */
@@ -100,7 +103,8 @@ public final class ApiKeyStore {
     String[] families = row.getArrayOfStrings("families");
     String[] types = row.getArrayOfStrings("types");
     return new Stored(row.getString("key_hash"), new Caller(row.getString("key_id"), row.getString("name"),
-        row.getBoolean("admin"), families == null ? null : Set.of(families), types == null ? null : Set.of(types),
+        row.getString("tenant"), row.getBoolean("admin"), families == null ? null : Set.of(families),
+        types == null ? null : Set.of(types), Set.of(row.getArrayOfStrings("read_families")),
         row.getInteger("rate_limit_per_second")));
   }
 

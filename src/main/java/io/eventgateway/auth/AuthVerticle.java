@@ -7,12 +7,14 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Owns the stored API keys: finds a key for {@link Authenticator} (which caches it), and creates, lists and
- * revokes keys for the admin API. Revocations are published so that this process's caches drop the key at once.
+ * revokes keys for the admin API, and issues and redeems feed tickets. Revocations are published so that this
+ * process's caches drop the key at once.
  */
 public class AuthVerticle extends VerticleBase {
 
@@ -25,8 +27,21 @@ public class AuthVerticle extends VerticleBase {
   public Future<?> start() {
     pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-auth", 2);
     keys = new ApiKeyStore(pool);
+    FeedTickets tickets = new FeedTickets(pool);
     var bus = vertx.eventBus();
-    return Future.all(
+    return Future.all(List.of(
+        bus.<JsonObject>consumer(Addresses.AUTH_TICKET_ISSUE, message -> tickets.issue(Caller.fromJson(message.body()))
+            .onSuccess(message::reply)
+            .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion(),
+        bus.<String>consumer(Addresses.AUTH_TICKET_REDEEM, message -> tickets.redeem(message.body())
+            .onSuccess(caller -> {
+              if (caller == null) {
+                message.fail(FailureCodes.NOT_FOUND, "unknown, used or expired ticket");
+              } else {
+                message.reply(caller.toJson());
+              }
+            })
+            .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion(),
         bus.<String>consumer(Addresses.AUTH_KEY_FIND, message -> keys.find(message.body())
             .onSuccess(stored -> {
               if (stored == null) {
@@ -37,10 +52,10 @@ public class AuthVerticle extends VerticleBase {
             })
             .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion(),
         bus.<JsonObject>consumer(Addresses.AUTH_KEYS_CREATE, message -> {
-          Caller grants = Caller.fromJson(message.body());
-          keys.create(grants.name(), grants.families(), grants.types(), grants.rateLimitPerSecond(), grants.admin())
+          keys.create(Caller.fromJson(message.body()))
               .onSuccess(created -> {
-                LOG.info("API key {} ('{}') created", created.caller().id(), created.caller().name());
+                LOG.info("API key {} ('{}', tenant {}) created", created.caller().id(), created.caller().name(),
+                    created.caller().tenant());
                 message.reply(created.caller().toJson().put("key", created.key()));
               })
               .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
@@ -58,7 +73,7 @@ public class AuthVerticle extends VerticleBase {
               bus.publish(Addresses.AUTH_KEY_REVOKED, message.body());
               message.reply(true);
             })
-            .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion());
+            .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion()));
   }
 
   @Override

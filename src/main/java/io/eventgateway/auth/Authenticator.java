@@ -26,8 +26,9 @@ import java.util.Optional;
  * Turns an {@code Authorization: Bearer <token>} header into a {@link Caller}: an API key (looked up through
  * {@link AuthVerticle}, then trusted for {@code auth.keyCacheSeconds}, so steady-state requests cost no database
  * call; while the database is unreachable the last answer stays in use, so that ingest does not depend on it) or a JWT signed with the configured key (vertx-auth-jwt). JWT claims: {@code sub} names the caller,
- * {@code admin: true} (or {@code "admin"} in {@code roles}) grants the admin API, {@code families} and
- * {@code types} restrict what it may publish, {@code rateLimitPerSecond} limits it.
+ * {@code tenant} (default {@code default}) is the caller's tenant, {@code admin: true} (or {@code "admin"} in
+ * {@code roles}) grants the admin API, {@code families} and {@code types} restrict what it may publish, {@code read}
+ * ({@code "*"} or families) is what it may read, {@code rateLimitPerSecond} limits it.
  *
  * <p>Failures carry a reason fit for the client; the token itself is never logged nor echoed.
  */
@@ -79,7 +80,22 @@ public final class Authenticator {
     }
     return jwt.authenticate(new TokenCredentials(token))
         .recover(error -> Future.failedFuture(new Unauthenticated("invalid token: " + error.getMessage())))
-        .map(user -> fromClaims(user.principal()));
+        .compose(user -> {
+          try {
+            return Future.succeededFuture(fromClaims(user.principal()));
+          } catch (Unauthenticated invalid) {
+            return Future.failedFuture(invalid);
+          }
+        });
+  }
+
+  /** A feed ticket's grants; the ticket is used up. */
+  public Future<Caller> redeemTicket(String ticket) {
+    return vertx.eventBus().<JsonObject>request(Addresses.AUTH_TICKET_REDEEM, ticket)
+        .map(reply -> Caller.fromJson(reply.body()))
+        .recover(error -> Future.failedFuture(error instanceof ReplyException reply
+            && reply.failureCode() == FailureCodes.NOT_FOUND ? new Unauthenticated("unknown, used or expired ticket")
+            : error));
   }
 
   private Future<Caller> apiKey(ApiKeyFormat.Parsed key) {
@@ -104,10 +120,18 @@ public final class Authenticator {
     JsonArray roles = claims.getJsonArray("roles", new JsonArray());
     Object rate = claims.getValue("rateLimitPerSecond");
     String subject = claims.getString("sub", "jwt");
-    return new Caller("jwt:" + subject, subject,
+    return new Caller("jwt:" + subject, subject, tenant(claims),
         Boolean.TRUE.equals(claims.getValue("admin")) || roles.contains("admin"),
         Caller.set(claims.getJsonArray("families")), Caller.set(claims.getJsonArray("types")),
-        rate instanceof Number number ? number.intValue() : null);
+        Caller.readGrant(claims.getValue("read")), rate instanceof Number number ? number.intValue() : null);
+  }
+
+  private static String tenant(JsonObject claims) {
+    Object tenant = claims.getValue("tenant", Caller.DEFAULT_TENANT);
+    if (tenant instanceof String name && Caller.TENANT_NAME.matcher(name).matches()) {
+      return name;
+    }
+    throw new Unauthenticated("invalid token: claim 'tenant' must match " + Caller.TENANT_NAME.pattern());
   }
 
   /** @return the verifier, or {@code null} when no key is configured (JWTs are then refused) */

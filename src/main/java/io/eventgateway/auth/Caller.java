@@ -4,35 +4,73 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Who is calling and what they may do, from an API key or a JWT.
  *
+ * @param tenant the team the caller belongs to: every event it publishes is stamped with it, every read is scoped to it
  * @param families event families the caller may publish, {@code null} for all
  * @param types event types the caller may publish, {@code null} for all
+ * @param read event families whose stored data, analytics and feeds the caller may read; {@link #ALL} for every
+ *     family, empty for none
  * @param rateLimitPerSecond events per second, per gateway process; {@code null} for no limit
  */
-public record Caller(String id, String name, boolean admin, Set<String> families, Set<String> types,
-    Integer rateLimitPerSecond) {
+public record Caller(String id, String name, String tenant, boolean admin, Set<String> families, Set<String> types,
+    Set<String> read, Integer rateLimitPerSecond) {
+
+  /** The tenant of keys and tokens that name none, and of the rows stored before tenants existed. */
+  public static final String DEFAULT_TENANT = "default";
+
+  /** In {@link #read}: every family. */
+  public static final String ALL = "*";
+
+  /** What a tenant may be called: it goes into Kafka headers, rows and URLs. */
+  public static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   /** Everything allowed: what every request is when authentication is switched off. */
-  public static final Caller UNAUTHENTICATED = new Caller("anonymous", "anonymous", true, null, null, null);
+  public static final Caller UNAUTHENTICATED = new Caller("anonymous", "anonymous", DEFAULT_TENANT, true, null, null,
+      Set.of(ALL), null);
+
+  public Caller {
+    read = read == null ? Set.of() : Set.copyOf(read);
+  }
 
   public boolean mayPublish(String type, String family) {
     return (types == null || types.contains(type)) && (families == null || families.contains(family));
   }
 
+  /** Admins read every family; others what their read grant names. */
+  public boolean mayRead(String family) {
+    return admin || read.contains(ALL) || read.contains(family);
+  }
+
+  /** Whether the caller may read anything at all. */
+  public boolean readsAnything() {
+    return admin || !read.isEmpty();
+  }
+
   /** The grants as the admin API shows them. */
   public JsonObject toJson() {
-    return new JsonObject().put("id", id).put("name", name).put("admin", admin)
+    return new JsonObject().put("id", id).put("name", name).put("tenant", tenant).put("admin", admin)
         .put("families", families == null ? null : new JsonArray(families.stream().toList()))
         .put("types", types == null ? null : new JsonArray(types.stream().toList()))
+        .put("read", new JsonArray(new TreeSet<>(read).stream().toList()))
         .put("rateLimitPerSecond", rateLimitPerSecond);
   }
 
   public static Caller fromJson(JsonObject json) {
-    return new Caller(json.getString("id"), json.getString("name"), json.getBoolean("admin", false),
-        set(json.getJsonArray("families")), set(json.getJsonArray("types")), json.getInteger("rateLimitPerSecond"));
+    return new Caller(json.getString("id"), json.getString("name"), json.getString("tenant", DEFAULT_TENANT),
+        json.getBoolean("admin", false), set(json.getJsonArray("families")), set(json.getJsonArray("types")),
+        readGrant(json.getValue("read")), json.getInteger("rateLimitPerSecond"));
+  }
+
+  /** A read grant as keys and tokens write it: {@code "*"}, or an array of families; absent is none. */
+  static Set<String> readGrant(Object value) {
+    if (ALL.equals(value)) {
+      return Set.of(ALL);
+    }
+    return value instanceof JsonArray families ? set(families) : Set.of();
   }
 
   static Set<String> set(JsonArray values) {

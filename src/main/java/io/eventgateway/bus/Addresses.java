@@ -147,6 +147,19 @@ public final class Addresses {
   /** Revoke an API key. Body {@code String} key id; reply {@code true}. Fails {@code 404} for an unknown id. */
   public static final String AUTH_KEYS_REVOKE = "gateway.auth.keys-revoke";
 
+  /**
+   * Issue a single-use feed ticket. Body {@link io.vertx.core.json.JsonObject}, the grants as
+   * {@link io.eventgateway.auth.Caller} JSON; reply {@code {"ticket", "expiresAt"}}. Fails {@code 503} when the store is
+   * unreachable.
+   */
+  public static final String AUTH_TICKET_ISSUE = "gateway.auth.ticket-issue";
+
+  /**
+   * Redeem a feed ticket, which deletes it. Body {@code String} ticket; reply the grants as
+   * {@link io.eventgateway.auth.Caller} JSON. Fails {@code 404} for an unknown, used or expired ticket.
+   */
+  public static final String AUTH_TICKET_REDEEM = "gateway.auth.ticket-redeem";
+
   /** Publish: an API key was revoked; caches drop it. Body {@code String} key id. */
   public static final String AUTH_KEY_REVOKED = "gateway.auth.key-revoked";
 

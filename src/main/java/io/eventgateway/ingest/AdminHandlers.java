@@ -1,5 +1,6 @@
 package io.eventgateway.ingest;
 
+import io.eventgateway.auth.Caller;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
@@ -21,7 +22,8 @@ final class AdminHandlers {
 
   private static final int MAX_LIMIT = 500;
   private static final int MAX_NAME_LENGTH = 100;
-  private static final Set<String> KEY_FIELDS = Set.of("name", "families", "types", "rateLimitPerSecond", "admin");
+  private static final Set<String> KEY_FIELDS = Set.of("name", "tenant", "families", "types", "read",
+      "rateLimitPerSecond", "admin");
 
   private final Vertx vertx;
   private final Set<String> families;
@@ -49,6 +51,16 @@ final class AdminHandlers {
       invalid(ctx, "name", "required, a string of 1 to " + MAX_NAME_LENGTH + " characters");
       return;
     }
+    Object tenant = request.getValue("tenant", Caller.DEFAULT_TENANT);
+    if (!(tenant instanceof String tenantName && Caller.TENANT_NAME.matcher(tenantName).matches())) {
+      invalid(ctx, "tenant", "must match " + Caller.TENANT_NAME.pattern());
+      return;
+    }
+    Object read = request.getValue("read");
+    if (read != null && !Caller.ALL.equals(read) && !subsetOf(read, families)) {
+      invalid(ctx, "read", "must be \"*\" or an array of known families: " + families);
+      return;
+    }
     if (!subsetOf(request.getValue("families"), families)) {
       invalid(ctx, "families", "must be an array of known families: " + families);
       return;
@@ -67,7 +79,8 @@ final class AdminHandlers {
       invalid(ctx, "admin", "must be true or false");
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEYS_CREATE, request.copy().put("admin", Boolean.TRUE.equals(admin)))
+    vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEYS_CREATE, request.copy().put("tenant", tenant)
+            .put("admin", Boolean.TRUE.equals(admin)))
         .onSuccess(reply -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
             .putHeader("Location", "/v1/admin/keys/" + reply.body().getString("id")).end(reply.body().encode()))
         .onFailure(error -> unavailable(ctx, error));

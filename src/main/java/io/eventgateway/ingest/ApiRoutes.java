@@ -1,9 +1,12 @@
 package io.eventgateway.ingest;
 
 import io.eventgateway.auth.Authenticator;
+import io.eventgateway.auth.Caller;
 import io.eventgateway.auth.RateLimits;
 import io.eventgateway.feeds.FeedSession;
 import io.eventgateway.schema.EventCatalog;
+import io.eventgateway.schema.EventType;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +32,11 @@ public final class ApiRoutes {
 
   private static final long ADMIN_BODY_LIMIT = 1 << 20;
 
+  /** The event families whose reads each route family needs a grant for (names as in schemas/families.json). */
+  private static final String ANALYTICS = "analytics";
+  private static final String CHEMISTRY = "chemistry";
+  private static final String CHIP_QUALITY = "chip_quality";
+
   /** Swagger UI's files inside its webjar, whose folder is named after the webjar's version. */
   private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/" + webjarVersion("swagger-ui");
 
@@ -39,6 +47,7 @@ public final class ApiRoutes {
   public static Router router(Vertx vertx, JsonObject config, EventCatalog catalog) {
     JsonObject http = config.getJsonObject("http");
     Router router = Router.router(vertx);
+    router.route().handler(SecurityHeaders::apply);
     ReadHandlers reads = new ReadHandlers(vertx, catalog);
     EventProducer producer = new EventProducer(vertx, http.getLong("produceTimeoutMs"));
     Authentication authentication = new Authentication(new Authenticator(vertx, config.getJsonObject("auth")));
@@ -50,21 +59,43 @@ public final class ApiRoutes {
         .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
         .handler(authentication)
         .handler(new IngestHandler(catalog, producer, http, rateLimits));
-    router.get("/v1/stream").handler(authentication).handler(ctx -> ctx.request().toWebSocket()
+    WebSocketOrigins origins = new WebSocketOrigins(http.getJsonArray("allowedOrigins"));
+    router.get("/v1/stream").handler(origins).handler(authentication).handler(ctx -> ctx.request().toWebSocket()
         .onSuccess(socket -> new StreamSession(vertx, socket, new CloudEventsReader(http.getInteger("maxBatchEvents")),
             new EventValidator(catalog), producer, http.getInteger("streamMaxPendingEvents"),
             Authentication.caller(ctx), rateLimits).start())
         .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required",
             "/v1/stream takes a WebSocket upgrade: " + error.getMessage())));
-    router.get("/v1/feeds/alerts").handler(ctx -> ctx.request().toWebSocket()
-        .onSuccess(socket -> FeedSession.alerts(vertx, socket))
-        .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
-    router.get("/v1/feeds/events").handler(ctx -> ctx.request().toWebSocket()
-        .onSuccess(socket -> FeedSession.events(vertx, socket, ctx.queryParams().get("type")))
-        .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
-    router.get("/v1/events/:id").handler(reads::event);
-    router.get("/v1/molecules/:id").handler(reads::molecule);
+    router.post("/v1/feeds/tickets").handler(authentication).handler(Authentication::requireAnyRead)
+        .handler(reads::ticket);
+    router.get("/v1/feeds/alerts").handler(origins).handler(authentication)
+        .handler(Authentication.requireRead(CHIP_QUALITY))
+        .handler(ctx -> ctx.request().toWebSocket()
+            .onSuccess(socket -> FeedSession.alerts(vertx, socket))
+            .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
+    router.get("/v1/feeds/events").handler(origins).handler(authentication).handler(ctx -> {
+      String type = ctx.queryParams().get("type");
+      EventType known = type == null ? null : catalog.find(type);
+      if (type != null && known == null) {
+        Problem.send(ctx.response(), Problem.invalidField("unknown-type", "Unknown event type", "type",
+            "'" + type + "' is not a known event type (GET /v1/types)"));
+      } else if (known == null ? !Authentication.caller(ctx).mayRead(Caller.ALL)
+          : !Authentication.caller(ctx).mayRead(known.family())) {
+        Authentication.forbiddenRead(ctx, known == null ? Caller.ALL : known.family());
+      } else {
+        ctx.request().toWebSocket()
+            .onSuccess(socket -> FeedSession.events(vertx, socket, type))
+            .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage()));
+      }
+    });
+    router.get("/v1/events/:id").handler(authentication).handler(Authentication::requireAnyRead).handler(reads::event);
+    router.get("/v1/molecules/:id").handler(authentication).handler(Authentication.requireRead(CHEMISTRY))
+        .handler(reads::molecule);
     router.get("/v1/types").handler(reads::types);
+    router.route("/v1/analytics/*").handler(authentication).handler(Authentication.requireRead(ANALYTICS));
+    router.route("/v1/quality/*").handler(authentication).handler(Authentication.requireRead(CHIP_QUALITY));
+    router.route("/v1/alerts").handler(authentication).handler(Authentication.requireRead(CHIP_QUALITY));
+    router.route("/v1/dashboard/stats").handler(authentication).handler(Authentication.requireRead(CHIP_QUALITY));
     AnalyticsHandlers analytics = new AnalyticsHandlers(vertx);
     router.get("/v1/analytics/users/:userId").handler(analytics::user);
     router.get("/v1/analytics/event-counts").handler(analytics::eventCounts);
@@ -79,13 +110,10 @@ public final class ApiRoutes {
     router.get("/v1/quality/equipment/:equipmentId/timeline").handler(analytics::equipment);
     router.get("/v1/alerts").handler(analytics::alerts);
     router.get("/v1/dashboard/stats").handler(reads::dashboardStats);
-    Buffer dashboard = vertx.fileSystem().readFileBlocking("webroot/dashboard.html");
-    router.get("/dashboard").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-        .end(dashboard));
+    router.get("/dashboard").handler(page(vertx, "webroot/dashboard.html"));
     Buffer openApi = vertx.fileSystem().readFileBlocking("openapi/openapi.json");
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
-    Buffer docs = vertx.fileSystem().readFileBlocking("webroot/docs.html");
-    router.get("/docs").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(docs));
+    router.get("/docs").handler(page(vertx, "webroot/docs.html"));
     router.get("/docs/*").handler(StaticHandler.create(SWAGGER_UI));
     router.route("/registry/*").subRouter(RegistryApi.router(vertx, authentication));
     AdminHandlers admin = new AdminHandlers(vertx, catalog);
@@ -109,6 +137,14 @@ public final class ApiRoutes {
       failure(ctx, 500, "internal-error", "Internal error", "The request failed unexpectedly");
     });
     return router;
+  }
+
+  /** An HTML page from the class path, with the Content-Security-Policy that lets exactly its own scripts run. */
+  private static Handler<RoutingContext> page(Vertx vertx, String resource) {
+    Buffer html = vertx.fileSystem().readFileBlocking(resource);
+    String policy = SecurityHeaders.pagePolicy(html);
+    return ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader(SecurityHeaders.CONTENT_SECURITY_POLICY, policy).end(html);
   }
 
   private static void failure(RoutingContext ctx, int status, String slug, String title, String detail) {

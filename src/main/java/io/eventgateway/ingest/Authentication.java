@@ -2,13 +2,18 @@ package io.eventgateway.ingest;
 
 import io.eventgateway.auth.Authenticator;
 import io.eventgateway.auth.Caller;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
 
 /**
- * Requires {@code Authorization: Bearer <API key or JWT>} on the routes it guards (ingest, the WebSocket upgrade,
- * admin) and puts the {@link Caller} in the context. {@code 401} with {@code WWW-Authenticate} (RFC 6750) when
- * the credentials are missing or wrong; {@code 403} from {@link #requireAdmin} for a caller without the admin grant.
+ * Requires a credential on the routes it guards (ingest, reads, feeds, admin) and puts the {@link Caller} in the
+ * context: {@code Authorization: Bearer <API key or JWT>}, or, on a WebSocket upgrade only, {@code ?ticket=} from
+ * {@code POST /v1/feeds/tickets} (browsers cannot set headers there). {@code 401} with {@code WWW-Authenticate}
+ * (RFC 6750) when the credential is missing or wrong; {@code 403} from {@link #requireAdmin} and {@link #requireRead}
+ * for a caller without that grant.
  */
 final class Authentication implements AuthenticationHandler {
 
@@ -28,9 +33,13 @@ final class Authentication implements AuthenticationHandler {
     if (held) {
       ctx.request().pause();
     }
-    authenticator.authenticate(ctx.request().getHeader("Authorization"))
-        .onSuccess(caller -> {
-          ctx.put(CALLER, caller);
+    String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    String ticket = ctx.queryParams().get("ticket");
+    Future<Caller> caller = authorization == null && ticket != null && isWebSocketUpgrade(ctx)
+        ? authenticator.redeemTicket(ticket) : authenticator.authenticate(authorization);
+    caller
+        .onSuccess(authenticated -> {
+          ctx.put(CALLER, authenticated);
           ctx.next();
           if (held) {
             ctx.request().resume();
@@ -38,13 +47,13 @@ final class Authentication implements AuthenticationHandler {
         })
         .onFailure(error -> {
           if (error instanceof Authenticator.Unauthenticated) {
-            boolean presented = ctx.request().getHeader("Authorization") != null;
+            boolean presented = authorization != null || ticket != null;
             Problem.send(ctx.response().putHeader("WWW-Authenticate", presented
                     ? REALM + ", error=\"invalid_token\"" : REALM),
                 Problem.of(401, "unauthenticated", "Unauthenticated", error.getMessage()));
           } else {
             Problem.send(ctx.response().putHeader("Retry-After", "5"), Problem.of(503, "auth-unavailable",
-                "Credentials cannot be checked", "The key store is unavailable: " + error.getMessage()));
+                "Credentials cannot be checked", "The key store is unavailable"));
           }
         });
   }
@@ -62,5 +71,35 @@ final class Authentication implements AuthenticationHandler {
     }
     Problem.send(ctx.response(), Problem.of(403, "forbidden", "Forbidden",
         "'" + caller.name() + "' has no admin grant"));
+  }
+
+  /** Guards a read of {@code family}'s data: only callers whose read grant names it (or {@code *}) pass. */
+  static Handler<RoutingContext> requireRead(String family) {
+    return ctx -> {
+      if (caller(ctx).mayRead(family)) {
+        ctx.next();
+      } else {
+        forbiddenRead(ctx, family);
+      }
+    };
+  }
+
+  /** Guards a read whose family is known only later: callers without any read grant stop here. */
+  static void requireAnyRead(RoutingContext ctx) {
+    if (caller(ctx).readsAnything()) {
+      ctx.next();
+    } else {
+      forbiddenRead(ctx, null);
+    }
+  }
+
+  static void forbiddenRead(RoutingContext ctx, String family) {
+    Problem.send(ctx.response(), Problem.of(403, "forbidden", "Forbidden", "'" + caller(ctx).name()
+        + "' has no read grant" + (family == null ? "" : " for family '" + family + "'")));
+  }
+
+  private static boolean isWebSocketUpgrade(RoutingContext ctx) {
+    String upgrade = ctx.request().getHeader(HttpHeaders.UPGRADE);
+    return upgrade != null && upgrade.equalsIgnoreCase("websocket");
   }
 }

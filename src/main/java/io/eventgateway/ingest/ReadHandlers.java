@@ -1,5 +1,6 @@
 package io.eventgateway.ingest;
 
+import io.eventgateway.auth.Caller;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.ExampleData;
@@ -35,16 +36,44 @@ final class ReadHandlers {
     stored(ctx, Addresses.MOLECULES_GET, "molecule event");
   }
 
+  /**
+   * Answers the stored event, or {@code 404} as if it did not exist when the caller may not read its family, so that
+   * a read grant for one family does not reveal which ids another family holds.
+   */
   private void stored(RoutingContext ctx, String address, String what) {
     String id = ctx.pathParam("id");
+    Caller caller = Authentication.caller(ctx);
     vertx.eventBus().<JsonObject>request(address, id)
-        .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
+        .onSuccess(reply -> {
+          if (caller.mayRead(reply.body().getString("family"))) {
+            ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode());
+          } else {
+            notFound(ctx, what, id);
+          }
+        })
         .onFailure(error -> {
           int status = Problem.statusOf(error);
-          Problem.send(ctx.response(), status == 404
-              ? Problem.of(404, "not-found", "Not found", "No " + what + " with id '" + id + "' is stored")
-              : Problem.of(status, "store-unavailable", "Store unavailable", error.getMessage()));
+          if (status == 404) {
+            notFound(ctx, what, id);
+          } else {
+            Problem.send(ctx.response(), Problem.of(status, "store-unavailable", "Store unavailable",
+                "The event store is unavailable"));
+          }
         });
+  }
+
+  private static void notFound(RoutingContext ctx, String what, String id) {
+    Problem.send(ctx.response(), Problem.of(404, "not-found", "Not found", "No " + what + " with id '" + id
+        + "' is stored"));
+  }
+
+  /** {@code POST /v1/feeds/tickets}: a single-use ticket with the caller's grants, for a browser's WebSocket. */
+  void ticket(RoutingContext ctx) {
+    vertx.eventBus().<JsonObject>request(Addresses.AUTH_TICKET_ISSUE, Authentication.caller(ctx).toJson())
+        .onSuccess(reply -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store").end(reply.body().encode()))
+        .onFailure(error -> Problem.send(ctx.response().putHeader("Retry-After", "5"), Problem.of(503,
+            "auth-unavailable", "Tickets cannot be issued", "The key store is unavailable")));
   }
 
   /**

@@ -30,6 +30,11 @@ final class ApiClient {
     this.apiKey = apiKey;
   }
 
+  /** The key this client sends, or {@code null}. */
+  String apiKey() {
+    return apiKey;
+  }
+
   /** A response with its body parsed when it is JSON. */
   record Response(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
 

@@ -39,7 +39,7 @@ class FeedsIT {
   }
 
   private WebSocket open(String path, WebSocketMessages messages) {
-    return HttpClient.newHttpClient().newWebSocketBuilder()
+    return HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + gateway.adminKey())
         .buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + path), messages).join();
   }
 
