@@ -13,6 +13,7 @@ public final class AlertJson {
   public static JsonObject of(Row row) {
     return new JsonObject()
         .put("id", row.getLong("id"))
+        .put("tenant", row.getString("tenant"))
         .put("rule", row.getString("rule"))
         .put("scope", row.getString("scope"))
         .put("state", row.getString("state"))

@@ -1,6 +1,7 @@
 package io.eventgateway.alerts;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.KafkaTopics;
 import io.eventgateway.store.PgPools;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * changed a line's inspection figures ({@link Addresses#QUALITY_UPDATED}), breaches when, in the line's current
  * window, at least {@code minInspections} inspections were made and more than {@code threshold} of them failed.
  * {@code equipment_down} and {@code system_error_rate} rules are evaluated every {@code evaluationIntervalMs}.
- * A breach raises one alert (the database keeps at most one open per rule and scope); recovery resolves it. Both
+ * Every figure is a tenant's own: a breach raises one alert for that tenant (the database keeps at most one open per
+ * tenant, rule and scope); recovery resolves it. Both
  * are stored and produced to the alerts topic as CloudEvents.
  */
 public class AlertVerticle extends VerticleBase {
@@ -36,37 +38,40 @@ public class AlertVerticle extends VerticleBase {
 
   private static final String LATEST_WINDOW = """
       SELECT window_start, sum(inspections)::bigint AS inspections, sum(failed)::bigint AS failed
-      FROM quality_windows WHERE line_id = $1 GROUP BY window_start ORDER BY window_start DESC LIMIT 1
+      FROM quality_windows WHERE tenant = $1 AND line_id = $2 GROUP BY window_start ORDER BY window_start DESC LIMIT 1
       """;
   private static final String RAISE = """
-      INSERT INTO alerts (rule, scope, state, value, threshold, window_start, details)
-      VALUES ($1, $2, 'open', $3, $4, $5, $6::jsonb)
-      ON CONFLICT (rule, scope) WHERE state = 'open' DO NOTHING
+      INSERT INTO alerts (tenant, rule, scope, state, value, threshold, window_start, details)
+      VALUES ($1, $2, $3, 'open', $4, $5, $6, $7::jsonb)
+      ON CONFLICT (tenant, rule, scope) WHERE state = 'open' DO NOTHING
       RETURNING *
       """;
   private static final String RESOLVE = """
       UPDATE alerts SET state = 'resolved', resolved_at = clock_timestamp()
-      WHERE rule = $1 AND scope = $2 AND state = 'open' RETURNING *
+      WHERE tenant = $1 AND rule = $2 AND scope = $3 AND state = 'open' RETURNING *
       """;
-  /** Resolves a rule's open alerts whose scope no longer breaches ($2: the breaching scopes). */
+  /** Resolves a rule's open alerts whose (tenant, scope) no longer breaches ($2, $3: the breaching ones). */
   private static final String RESOLVE_OTHERS = """
-      UPDATE alerts SET state = 'resolved', resolved_at = clock_timestamp()
-      WHERE rule = $1 AND state = 'open' AND NOT (scope = ANY ($2)) RETURNING *
+      UPDATE alerts a SET state = 'resolved', resolved_at = clock_timestamp()
+      WHERE rule = $1 AND state = 'open'
+        AND NOT EXISTS (SELECT 1 FROM UNNEST($2::text[], $3::text[]) AS b(tenant, scope)
+                        WHERE b.tenant = a.tenant AND b.scope = a.scope)
+      RETURNING *
       """;
-  /** Equipment whose latest status is DOWN, and for how many seconds ($1: at least this many). */
+  /** Each tenant's equipment whose latest status is DOWN, and for how many seconds ($1: at least this many). */
   private static final String EQUIPMENT_DOWN = """
-      SELECT equipment AS scope, extract(epoch FROM clock_timestamp() - since)::float8 AS value, line
-      FROM (SELECT DISTINCT ON (data ->> 'equipment_id') data ->> 'equipment_id' AS equipment,
+      SELECT tenant, equipment AS scope, extract(epoch FROM clock_timestamp() - since)::float8 AS value, line
+      FROM (SELECT DISTINCT ON (tenant, data ->> 'equipment_id') tenant, data ->> 'equipment_id' AS equipment,
                    data ->> 'status' AS status, data ->> 'line_id' AS line, COALESCE(event_time, received_at) AS since
             FROM events WHERE event_type = 'chip.equipment.status_changed'
-            ORDER BY data ->> 'equipment_id', COALESCE(event_time, received_at) DESC) latest
+            ORDER BY tenant, data ->> 'equipment_id', COALESCE(event_time, received_at) DESC) latest
       WHERE status = 'DOWN' AND clock_timestamp() - since > make_interval(secs => $1)
       """;
-  /** System errors per service within the last $1 seconds, where more than $2. */
+  /** System errors per tenant and service within the last $1 seconds, where more than $2. */
   private static final String SYSTEM_ERRORS = """
-      SELECT data ->> 'service' AS scope, count(*)::float8 AS value, NULL AS line FROM events
+      SELECT tenant, data ->> 'service' AS scope, count(*)::float8 AS value, NULL AS line FROM events
       WHERE event_type = 'chip.system.error' AND COALESCE(event_time, received_at) > clock_timestamp() - make_interval(secs => $1)
-      GROUP BY 1 HAVING count(*) > $2
+      GROUP BY 1, 2 HAVING count(*) > $2
       """;
 
   private Pool pool;
@@ -91,12 +96,13 @@ public class AlertVerticle extends VerticleBase {
     }).compose(created -> {
       producer = KafkaProducer.create(vertx, KafkaSettings.producer(kafka), new StringSerializer(), new StringSerializer());
       return vertx.eventBus().<JsonArray>consumer(Addresses.QUALITY_UPDATED, message ->
-          message.body().forEach(line -> evaluate((String) line))).completion();
+          message.body().forEach(line -> evaluate(((JsonObject) line).getString("tenant"),
+              ((JsonObject) line).getString("line")))).completion();
     }).onSuccess(ready -> LOG.info("Evaluating {} alert rules; alerts go to topic {}", rules.size(), topic));
   }
 
-  private void evaluate(String line) {
-    pool.preparedQuery(LATEST_WINDOW).execute(Tuple.of(line)).onSuccess(rows -> {
+  private void evaluate(String tenant, String line) {
+    pool.preparedQuery(LATEST_WINDOW).execute(Tuple.of(tenant, line)).onSuccess(rows -> {
       if (rows.size() == 0) {
         return;
       }
@@ -111,9 +117,9 @@ public class AlertVerticle extends VerticleBase {
         JsonObject details = new JsonObject().put("line_id", line).put("inspections", inspections)
             .put("failed", window.getLong("failed")).put("metric", "defect_rate");
         Future<RowSet<Row>> change = rate > threshold
-            ? pool.preparedQuery(RAISE).execute(Tuple.of(rule.getString("name"), line, rate, threshold,
+            ? pool.preparedQuery(RAISE).execute(Tuple.of(tenant, rule.getString("name"), line, rate, threshold,
                 window.getOffsetDateTime("window_start"), details))
-            : pool.preparedQuery(RESOLVE).execute(Tuple.of(rule.getString("name"), line));
+            : pool.preparedQuery(RESOLVE).execute(Tuple.of(tenant, rule.getString("name"), line));
         change.onSuccess(changed -> changed.forEach(this::announce))
             .onFailure(error -> LOG.warn("Alert rule {} on line {} not evaluated: {}", rule.getString("name"), line,
                 error.getMessage()));
@@ -136,15 +142,20 @@ public class AlertVerticle extends VerticleBase {
     };
     double threshold = rule.getDouble("equipment_down".equals(rule.getString("kind")) ? "thresholdSeconds" : "threshold");
     breaching.compose(rows -> {
+      List<String> tenants = new ArrayList<>();
       List<String> scopes = new ArrayList<>();
       List<Future<RowSet<Row>>> raised = new ArrayList<>();
       for (Row row : rows) {
+        String tenant = row.getString("tenant");
         String scope = row.getString("scope");
+        tenants.add(tenant);
         scopes.add(scope);
         JsonObject details = new JsonObject().put("metric", rule.getString("kind")).put("line_id", row.getString("line"));
-        raised.add(pool.preparedQuery(RAISE).execute(Tuple.of(name, scope, row.getDouble("value"), threshold, null, details)));
+        raised.add(pool.preparedQuery(RAISE).execute(Tuple.of(tenant, name, scope, row.getDouble("value"), threshold,
+            null, details)));
       }
-      raised.add(pool.preparedQuery(RESOLVE_OTHERS).execute(Tuple.of(name).addArrayOfString(scopes.toArray(String[]::new))));
+      raised.add(pool.preparedQuery(RESOLVE_OTHERS).execute(Tuple.of(name)
+          .addArrayOfString(tenants.toArray(String[]::new)).addArrayOfString(scopes.toArray(String[]::new))));
       return Future.all(raised).onSuccess(all -> raised.forEach(change -> change.result().forEach(this::announce)));
     }).onFailure(error -> LOG.warn("Alert rule {} not evaluated: {}", name, error.getMessage()));
   }
@@ -166,6 +177,7 @@ public class AlertVerticle extends VerticleBase {
     KafkaProducerRecord<String, String> record =
         KafkaProducerRecord.create(topic, json.getString("rule") + "/" + json.getString("scope"), event.encode());
     record.addHeader("content-type", "application/cloudevents+json");
+    record.addHeader(GatewayHeaders.TENANT, json.getString("tenant"));
     producer.send(record).onFailure(error -> LOG.error("Alert {} not produced to {}: {}", json.getLong("id"), topic,
         error.getMessage()));
   }

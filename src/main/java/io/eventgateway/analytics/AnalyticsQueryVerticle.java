@@ -40,14 +40,19 @@ public class AnalyticsQueryVerticle extends VerticleBase {
 
   private void query(Message<JsonObject> message) {
     JsonObject request = message.body();
+    String tenant = request.getString("tenant");
+    if (tenant == null) {
+      message.fail(FailureCodes.INTERNAL, "an analytics query names no tenant");
+      return;
+    }
     Future<JsonObject> answer = switch (request.getString("query")) {
-      case "user" -> user(request.getString("userId"));
+      case "user" -> user(tenant, request.getString("userId"));
       case "event-counts" -> eventCounts(request);
       case "top-events" -> topEvents(request);
       case "funnel" -> funnel(request);
       case "quality" -> quality(request);
       case "defects" -> defects(request);
-      case "equipment" -> equipment(request.getString("equipmentId"));
+      case "equipment" -> equipment(tenant, request.getString("equipmentId"));
       case "alerts" -> alerts(request);
       default -> Future.failedFuture(new IllegalArgumentException("unknown query " + request.getString("query")));
     };
@@ -55,8 +60,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
         error instanceof NotFound ? FailureCodes.NOT_FOUND : FailureCodes.UNAVAILABLE, error.getMessage()));
   }
 
-  private Future<JsonObject> user(String userId) {
-    Tuple id = Tuple.of(userId);
+  private Future<JsonObject> user(String tenant, String userId) {
+    Tuple id = Tuple.of(tenant, userId);
     return Future.all(pool.preparedQuery(AnalyticsQueries.USER).execute(id),
             pool.preparedQuery(AnalyticsQueries.USER_COUNTS).execute(id),
             pool.preparedQuery(AnalyticsQueries.USER_SESSIONS).execute(id))
@@ -83,8 +88,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> eventCounts(JsonObject request) {
-    Tuple parameters = Tuple.of(request.getString("bucket"), time(request, "from"), time(request, "to"),
-        request.getString("type"));
+    Tuple parameters = Tuple.of(request.getString("tenant"), request.getString("bucket"), time(request, "from"),
+        time(request, "to"), request.getString("type"));
     return pool.preparedQuery(AnalyticsQueries.EVENT_COUNTS).execute(parameters).map(rows -> {
       JsonArray series = new JsonArray();
       rows.forEach(row -> series.add(new JsonObject().put("time", PgTimes.iso(row.getOffsetDateTime("time")))
@@ -95,7 +100,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> topEvents(JsonObject request) {
-    Tuple parameters = Tuple.of(time(request, "from"), time(request, "to"), request.getInteger("limit"));
+    Tuple parameters = Tuple.of(request.getString("tenant"), time(request, "from"), time(request, "to"),
+        request.getInteger("limit"));
     return pool.preparedQuery(AnalyticsQueries.TOP_EVENTS).execute(parameters).map(rows -> {
       JsonArray top = new JsonArray();
       rows.forEach(row -> top.add(new JsonObject().put("type", row.getString("event_type")).put("count", row.getLong("count"))));
@@ -105,7 +111,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
 
   private Future<JsonObject> funnel(JsonObject request) {
     JsonArray steps = request.getJsonArray("steps");
-    List<Object> parameters = new ArrayList<>(List.of(time(request, "from"), time(request, "to")));
+    List<Object> parameters = new ArrayList<>(List.of(request.getString("tenant"), time(request, "from"),
+        time(request, "to")));
     steps.forEach(parameters::add);
     return pool.preparedQuery(AnalyticsQueries.funnel(steps.size())).execute(Tuple.from(parameters)).map(rows -> {
       Row counts = rows.iterator().next();
@@ -121,9 +128,10 @@ public class AnalyticsQueryVerticle extends VerticleBase {
     String key = request.getString("key");
     boolean windows = request.getBoolean("windows", false);
     Future<RowSet<Row>> rows = windows
-        ? pool.preparedQuery(AnalyticsQueries.LINE_WINDOWS).execute(Tuple.of(key, time(request, "from"), time(request, "to")))
+        ? pool.preparedQuery(AnalyticsQueries.LINE_WINDOWS).execute(Tuple.of(request.getString("tenant"), key,
+            time(request, "from"), time(request, "to")))
         : pool.preparedQuery(AnalyticsQueries.quality(QUALITY_COLUMNS.get(request.getString("dimension"))))
-            .execute(Tuple.of(key));
+            .execute(Tuple.of(request.getString("tenant"), key));
     return rows.compose(result -> {
       if (key != null && !windows && result.size() == 0) {
         return Future.failedFuture(new NotFound("no inspections for " + request.getString("dimension") + " " + key));
@@ -137,7 +145,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
 
   private Future<JsonObject> defects(JsonObject request) {
     return pool.preparedQuery(AnalyticsQueries.DEFECTS)
-        .execute(Tuple.of(time(request, "from"), time(request, "to"), request.getString("line"))).map(rows -> {
+        .execute(Tuple.of(request.getString("tenant"), time(request, "from"), time(request, "to"),
+            request.getString("line"))).map(rows -> {
           JsonArray defects = new JsonArray();
           rows.forEach(row -> defects.add(new JsonObject().put("line", row.getString("line_id"))
               .put("defectClass", row.getString("defect_class")).put("severity", row.getString("severity"))
@@ -146,8 +155,9 @@ public class AnalyticsQueryVerticle extends VerticleBase {
         });
   }
 
-  private Future<JsonObject> equipment(String equipmentId) {
-    return pool.preparedQuery(AnalyticsQueries.EQUIPMENT_TIMELINE).execute(Tuple.of(equipmentId)).compose(rows -> {
+  private Future<JsonObject> equipment(String tenant, String equipmentId) {
+    return pool.preparedQuery(AnalyticsQueries.EQUIPMENT_TIMELINE).execute(Tuple.of(tenant, equipmentId))
+        .compose(rows -> {
       if (rows.size() == 0) {
         return Future.failedFuture(new NotFound("no status changes for equipment " + equipmentId));
       }
@@ -164,7 +174,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
 
   private Future<JsonObject> alerts(JsonObject request) {
     return pool.preparedQuery(AnalyticsQueries.ALERTS)
-        .execute(Tuple.of(request.getString("state"), request.getInteger("limit"))).map(rows -> {
+        .execute(Tuple.of(request.getString("tenant"), request.getString("state"), request.getInteger("limit")))
+        .map(rows -> {
           JsonArray alerts = new JsonArray();
           rows.forEach(row -> alerts.add(AlertJson.of(row)));
           return new JsonObject().put("state", request.getString("state")).put("alerts", alerts);

@@ -20,7 +20,7 @@ public record Caller(String id, String name, String tenant, boolean admin, Set<S
     Set<String> read, Integer rateLimitPerSecond) {
 
   /** The tenant of keys and tokens that name none, and of the rows stored before tenants existed. */
-  public static final String DEFAULT_TENANT = "default";
+  public static final String DEFAULT_TENANT = io.eventgateway.bus.EventKey.DEFAULT_TENANT;
 
   /** In {@link #read}: every family. */
   public static final String ALL = "*";

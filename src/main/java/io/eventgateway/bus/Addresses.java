@@ -22,8 +22,9 @@ public final class Addresses {
   public static final String EVENTS_PERSIST = "gateway.events.persist";
 
   /**
-   * Read one stored event. Body {@code String} event id; reply {@link io.vertx.core.json.JsonObject}.
-   * Fails {@code 404} when no such event is stored, {@code 503} when the database is unreachable.
+   * A tenant's stored events with one id, one per source that used it. Body {@link io.vertx.core.json.JsonObject}
+   * {@code {"tenant", "id"}}; reply {@code {"events": [...]}}, empty when none is stored. Fails {@code 503} when the
+   * database is unreachable.
    */
   public static final String EVENTS_GET = "gateway.events.get";
 
@@ -78,22 +79,20 @@ public final class Addresses {
    */
   public static final String ENRICHMENTS_BY_SMILES = "gateway.enrichments.by-smiles";
 
-  /**
-   * A stored molecule event with its enrichment. Body {@code String} event id; reply
-   * {@link io.vertx.core.json.JsonObject}. Fails {@code 404} when no such molecule event is stored.
-   */
+  /** As {@link #EVENTS_GET}, for molecule events, each with its enrichment. */
   public static final String MOLECULES_GET = "gateway.molecules.get";
 
   /**
    * An analytics query. Body {@link io.vertx.core.json.JsonObject} {@code {"query": "user" | "event-counts" |
-   * "top-events" | "funnel" | "quality" | "defects" | "equipment" | "alerts", …validated parameters}}; reply {@link io.vertx.core.json.JsonObject}. Fails {@code 404}
-   * for an unknown user, {@code 503} when the database is unreachable.
+   * "top-events" | "funnel" | "quality" | "defects" | "equipment" | "alerts", "tenant", …validated parameters}}:
+   * every answer is that tenant's only; reply {@link io.vertx.core.json.JsonObject}. Fails {@code 404} for an unknown
+   * user, {@code 503} when the database is unreachable, {@code 500} without a tenant.
    */
   public static final String ANALYTICS_QUERY = "gateway.analytics.query";
 
   /**
    * Publish: a batch changed the inspection figures of these production lines. Body
-   * {@link io.vertx.core.json.JsonArray} of line ids. Sent by the writer after the batch is stored.
+   * {@link io.vertx.core.json.JsonArray} of {@code {"tenant", "line"}}. Sent by the writer after the batch is stored.
    */
   public static final String QUALITY_UPDATED = "gateway.quality.updated";
 
@@ -116,15 +115,17 @@ public final class Addresses {
   public static final String DLQ_WRITE = "gateway.dlq.write";
 
   /**
-   * A page of a dead-letter topic. Body {@link io.vertx.core.json.JsonObject} {@code {"topic", "offset", "limit"}};
-   * reply {@link io.vertx.core.json.JsonObject} {@code {"items": [...], "nextOffset", "endOffset"}}. Fails {@code 404}
+   * A page of a dead-letter topic: the offsets {@code [offset, offset + limit)}, of which the tenant's dead letters.
+   * Body {@link io.vertx.core.json.JsonObject} {@code {"topic", "tenant", "offset", "limit"}}; reply
+   * {@link io.vertx.core.json.JsonObject} {@code {"items": [...], "nextOffset", "endOffset", "total"}} ({@code total}
+   * counts every tenant's). Fails {@code 404}
    * when {@code topic} is not a family topic, {@code 503} when Kafka is unreachable.
    */
   public static final String DLQ_LIST = "gateway.dlq.list";
 
   /**
    * Re-drive dead letters to the topic they came from. Body {@link io.vertx.core.json.JsonObject}
-   * {@code {"topic", "offsets": [..] | "ids": [..] | neither for all}}; reply {@link io.vertx.core.json.JsonObject}
+   * {@code {"topic", "tenant", "offsets": [..] | "ids": [..] | neither for all}}, of that tenant's only; reply {@link io.vertx.core.json.JsonObject}
    * {@code {"replayed", "ids"}} after Kafka acknowledged them. Fails as {@link #DLQ_LIST} does.
    */
   public static final String DLQ_REPLAY = "gateway.dlq.replay";

@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
  * @param llmOnly fail instead of falling back (the backfill only wants LLM answers)
  */
 public record EnrichRequest(
-    String eventId,
+    EventKey event,
     String name,
     String smiles,
     String formula,
@@ -19,9 +19,9 @@ public record EnrichRequest(
     boolean llmOnly) {
 
   /** The request for a {@code chemistry.molecule_submitted} event's data. */
-  public static EnrichRequest ofMolecule(String eventId, JsonObject data, boolean llmOnly) {
+  public static EnrichRequest ofMolecule(EventKey event, JsonObject data, boolean llmOnly) {
     JsonArray measurements = data.getJsonArray("measurements");
-    return new EnrichRequest(eventId, data.getString("name"), data.getString("smiles"), data.getString("formula"),
+    return new EnrichRequest(event, data.getString("name"), data.getString("smiles"), data.getString("formula"),
         data.getString("notes"), measurements == null ? "[]" : measurements.encode(), llmOnly);
   }
 }

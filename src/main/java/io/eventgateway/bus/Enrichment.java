@@ -11,7 +11,7 @@ package io.eventgateway.bus;
  * @param error why the molecule could not be enriched, or why the LLM was not used
  */
 public record Enrichment(
-    String eventId,
+    EventKey event,
     String source,
     String model,
     long latencyMs,

@@ -11,10 +11,11 @@ public record PersistBatch(List<Event> events) {
   }
 
   /**
-   * One event as it is stored; {@code dataJson} is the Avro record rendered as JSON; {@code traceParent} the W3C
+   * One event as it is stored; {@code tenant} the publisher's, from the gateway's header; {@code dataJson} is the Avro record rendered as JSON; {@code traceParent} the W3C
    * trace context its Kafka record carried, or {@code null}.
    */
   public record Event(
+      String tenant,
       String eventId,
       String eventType,
       String family,
@@ -28,5 +29,9 @@ public record PersistBatch(List<Event> events) {
       long offset,
       OffsetDateTime receivedAt,
       String traceParent) {
+
+    public EventKey key() {
+      return new EventKey(tenant, source, eventId);
+    }
   }
 }

@@ -7,7 +7,8 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One subscriber of a live feed ({@code /v1/feeds/alerts}, {@code /v1/feeds/events?type=}). A subscriber that
+ * One subscriber of a live feed ({@code /v1/feeds/alerts}, {@code /v1/feeds/events?type=}), of one tenant's alerts or
+ * events. A subscriber that
  * does not keep up is sampled: while its write queue is full, messages for it are dropped (and counted, and
  * reported to it once it catches up), so a slow subscriber never slows ingestion or processing.
  */
@@ -21,18 +22,24 @@ public final class FeedSession {
     socket.setWriteQueueMaxSize(64 * 1024);
   }
 
-  /** Streams every alert raised or resolved, as CloudEvents. */
-  public static void alerts(Vertx vertx, ServerWebSocket socket) {
+  /** Streams every alert of {@code tenant} raised or resolved, as CloudEvents. */
+  public static void alerts(Vertx vertx, ServerWebSocket socket, String tenant) {
     FeedSession session = new FeedSession(socket);
-    MessageConsumer<String> consumer = vertx.eventBus().consumer(Addresses.FEED_ALERTS, alert -> session.send(alert.body()));
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(Addresses.FEED_ALERTS, alert -> {
+      JsonObject data = new JsonObject(alert.body()).getJsonObject("data");
+      if (data != null && tenant.equals(data.getString("tenant"))) {
+        session.send(alert.body());
+      }
+    });
     socket.closeHandler(closed -> consumer.unregister());
   }
 
-  /** Streams accepted events, of one type when {@code type} is given. */
-  public static void events(Vertx vertx, ServerWebSocket socket, String type) {
+  /** Streams the accepted events of {@code tenant}, of one type when {@code type} is given. */
+  public static void events(Vertx vertx, ServerWebSocket socket, String tenant, String type) {
     FeedSession session = new FeedSession(socket);
     MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.FEED_EVENTS, event -> {
-      if (type == null || type.equals(event.body().getString("type"))) {
+      if (tenant.equals(event.body().getString("tenant"))
+          && (type == null || type.equals(event.body().getString("type")))) {
         session.send(event.body().encode());
       }
     });

@@ -49,7 +49,7 @@ public class FeedVerticle extends VerticleBase {
   private Future<List<ProcessingFailure>> relay(List<PersistBatch.Event> batch) {
     for (PersistBatch.Event event : batch) {
       vertx.eventBus().publish(Addresses.FEED_EVENTS, new JsonObject()
-          .put("id", event.eventId()).put("type", event.eventType()).put("family", event.family())
+          .put("tenant", event.tenant()).put("id", event.eventId()).put("type", event.eventType()).put("family", event.family())
           .put("source", event.source()).put("subject", event.subject())
           .put("time", event.eventTime() == null ? null : event.eventTime().toInstant().toString())
           .put("data", new JsonObject(event.dataJson())));

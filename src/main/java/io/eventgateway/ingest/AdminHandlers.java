@@ -113,7 +113,7 @@ final class AdminHandlers {
 
   private static void unavailable(RoutingContext ctx, Throwable error) {
     Problem.send(ctx.response(), Problem.of(Problem.statusOf(error), "store-unavailable", "Store unavailable",
-        error.getMessage()));
+        "The store behind this request is unavailable"));
   }
 
   /** @return the body as an object (empty when there is none), or {@code null} after answering {@code 400} */
@@ -132,9 +132,12 @@ final class AdminHandlers {
     }
   }
 
-  /** {@code GET /v1/admin/dlq/:topic?offset=&limit=}. */
+  /** {@code GET /v1/admin/dlq/:topic?offset=&limit=&tenant=}: the admin's own tenant's unless it names another. */
   void listDeadLetters(RoutingContext ctx) {
-    JsonObject request = new JsonObject().put("topic", ctx.pathParam("topic"));
+    if (!Authentication.readTenant(ctx)) {
+      return;
+    }
+    JsonObject request = new JsonObject().put("topic", ctx.pathParam("topic")).put("tenant", Authentication.tenant(ctx));
     try {
       String offset = ctx.queryParams().get("offset");
       if (offset != null) {
@@ -157,10 +160,10 @@ final class AdminHandlers {
   /** {@code POST /v1/admin/dlq/:topic/replay} with {@code {"offsets": [...]}}, {@code {"ids": [...]}} or nothing. */
   void replayDeadLetters(RoutingContext ctx) {
     JsonObject selection = jsonBody(ctx);
-    if (selection == null) {
+    if (selection == null || !Authentication.readTenant(ctx)) {
       return;
     }
-    JsonObject request = new JsonObject().put("topic", ctx.pathParam("topic"));
+    JsonObject request = new JsonObject().put("topic", ctx.pathParam("topic")).put("tenant", Authentication.tenant(ctx));
     for (String field : new String[] {"offsets", "ids"}) {
       Object values = selection.getValue(field);
       if (values == null) {

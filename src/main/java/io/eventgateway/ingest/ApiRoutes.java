@@ -71,7 +71,7 @@ public final class ApiRoutes {
     router.get("/v1/feeds/alerts").handler(origins).handler(authentication)
         .handler(Authentication.requireRead(CHIP_QUALITY))
         .handler(ctx -> ctx.request().toWebSocket()
-            .onSuccess(socket -> FeedSession.alerts(vertx, socket))
+            .onSuccess(socket -> FeedSession.alerts(vertx, socket, Authentication.tenant(ctx)))
             .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
     router.get("/v1/feeds/events").handler(origins).handler(authentication).handler(ctx -> {
       String type = ctx.queryParams().get("type");
@@ -82,9 +82,9 @@ public final class ApiRoutes {
       } else if (known == null ? !Authentication.caller(ctx).mayRead(Caller.ALL)
           : !Authentication.caller(ctx).mayRead(known.family())) {
         Authentication.forbiddenRead(ctx, known == null ? Caller.ALL : known.family());
-      } else {
+      } else if (Authentication.readTenant(ctx)) {
         ctx.request().toWebSocket()
-            .onSuccess(socket -> FeedSession.events(vertx, socket, type))
+            .onSuccess(socket -> FeedSession.events(vertx, socket, Authentication.tenant(ctx), type))
             .onFailure(error -> failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage()));
       }
     });

@@ -18,6 +18,7 @@ import io.vertx.ext.web.handler.AuthenticationHandler;
 final class Authentication implements AuthenticationHandler {
 
   private static final String CALLER = "gateway.caller";
+  private static final String TENANT = "gateway.tenant";
   private static final String REALM = "Bearer realm=\"event-gateway\"";
 
   private final Authenticator authenticator;
@@ -73,24 +74,58 @@ final class Authentication implements AuthenticationHandler {
         "'" + caller.name() + "' has no admin grant"));
   }
 
-  /** Guards a read of {@code family}'s data: only callers whose read grant names it (or {@code *}) pass. */
+  /**
+   * Guards a read of {@code family}'s data: only callers whose read grant names it (or {@code *}) pass, and they
+   * read the tenant {@link #readTenant} resolves.
+   */
   static Handler<RoutingContext> requireRead(String family) {
     return ctx -> {
-      if (caller(ctx).mayRead(family)) {
-        ctx.next();
-      } else {
+      if (!caller(ctx).mayRead(family)) {
         forbiddenRead(ctx, family);
+      } else if (readTenant(ctx)) {
+        ctx.next();
       }
     };
   }
 
   /** Guards a read whose family is known only later: callers without any read grant stop here. */
   static void requireAnyRead(RoutingContext ctx) {
-    if (caller(ctx).readsAnything()) {
-      ctx.next();
-    } else {
+    if (!caller(ctx).readsAnything()) {
       forbiddenRead(ctx, null);
+    } else if (readTenant(ctx)) {
+      ctx.next();
     }
+  }
+
+  /** The tenant whose data a read returns, as {@link #readTenant} resolved it. */
+  static String tenant(RoutingContext ctx) {
+    return ctx.get(TENANT);
+  }
+
+  /**
+   * Resolves whose data a read is for: the caller's own tenant; an admin may name another with {@code ?tenant=}.
+   *
+   * @return false when the request was answered ({@code 403} or {@code 400}) instead
+   */
+  static boolean readTenant(RoutingContext ctx) {
+    Caller caller = caller(ctx);
+    String named = ctx.queryParams().get("tenant");
+    if (named == null || named.equals(caller.tenant())) {
+      ctx.put(TENANT, caller.tenant());
+      return true;
+    }
+    if (!caller.admin()) {
+      Problem.send(ctx.response(), Problem.of(403, "forbidden", "Forbidden", "'" + caller.name()
+          + "' reads tenant '" + caller.tenant() + "' only; naming another needs the admin grant"));
+      return false;
+    }
+    if (!Caller.TENANT_NAME.matcher(named).matches()) {
+      Problem.send(ctx.response(), Problem.invalidField("invalid-query", "Invalid query", "tenant",
+          "must match " + Caller.TENANT_NAME.pattern()));
+      return false;
+    }
+    ctx.put(TENANT, named);
+    return true;
   }
 
   static void forbiddenRead(RoutingContext ctx, String family) {

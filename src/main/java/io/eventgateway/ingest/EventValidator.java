@@ -3,6 +3,7 @@ package io.eventgateway.ingest;
 import io.eventgateway.auth.Caller;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.kafka.CloudEventHeaders;
+import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
@@ -117,6 +118,8 @@ final class EventValidator {
     headers.put(CloudEventHeaders.DATA_SCHEMA, "/registry/schemas/ids/" + schemaId);
     headers.put(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.AVRO_CONTENT_TYPE);
     headers.putAll(extensions);
+    headers.put(GatewayHeaders.TENANT, caller.tenant());
+    headers.put(GatewayHeaders.CREDENTIAL, caller.id());
     String key = subject != null ? subject : id;
     byte[] value = ConfluentWireFormat.encode(schemaId, writerSchema, data);
     return new Accepted(index, id, new ProduceBatch.Record(type.topic(), key, headers, value, receivedAtMillis));

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The read side of the API: stored events, the type catalog and schemas by id. Each forwards to the verticle
@@ -37,29 +38,33 @@ final class ReadHandlers {
   }
 
   /**
-   * Answers the stored event, or {@code 404} as if it did not exist when the caller may not read its family, so that
-   * a read grant for one family does not reveal which ids another family holds.
+   * Answers the caller's tenant's stored event with the path's id, narrowed to {@code ?source=} when given. Events of
+   * a family the caller may not read count as not stored, so that a read grant for one family does not reveal which
+   * ids another holds. More than one source used the id: {@code 409} listing them.
    */
   private void stored(RoutingContext ctx, String address, String what) {
     String id = ctx.pathParam("id");
+    String source = ctx.queryParams().get("source");
     Caller caller = Authentication.caller(ctx);
-    vertx.eventBus().<JsonObject>request(address, id)
+    vertx.eventBus().<JsonObject>request(address, new JsonObject().put("tenant", Authentication.tenant(ctx))
+            .put("id", id))
         .onSuccess(reply -> {
-          if (caller.mayRead(reply.body().getString("family"))) {
-            ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode());
-          } else {
+          List<JsonObject> events = reply.body().getJsonArray("events").stream().map(JsonObject.class::cast)
+              .filter(event -> caller.mayRead(event.getString("family")))
+              .filter(event -> source == null || source.equals(event.getString("source"))).toList();
+          if (events.isEmpty()) {
             notFound(ctx, what, id);
+          } else if (events.size() > 1) {
+            JsonArray sources = new JsonArray(events.stream().map(event -> event.getString("source")).toList());
+            Problem.send(ctx.response(), Problem.of(409, "ambiguous-id", "More than one source used this id",
+                "Sources " + sources.encode() + " each sent an event with id '" + id + "'; name one with ?source=")
+                .put("sources", sources));
+          } else {
+            ctx.response().putHeader("Content-Type", "application/json").end(events.get(0).encode());
           }
         })
-        .onFailure(error -> {
-          int status = Problem.statusOf(error);
-          if (status == 404) {
-            notFound(ctx, what, id);
-          } else {
-            Problem.send(ctx.response(), Problem.of(status, "store-unavailable", "Store unavailable",
-                "The event store is unavailable"));
-          }
-        });
+        .onFailure(error -> Problem.send(ctx.response(), Problem.of(Problem.statusOf(error), "store-unavailable",
+            "Store unavailable", "The event store is unavailable")));
   }
 
   private static void notFound(RoutingContext ctx, String what, String id) {
@@ -83,10 +88,11 @@ final class ReadHandlers {
   void dashboardStats(RoutingContext ctx) {
     Future<JsonObject> circuit = vertx.eventBus().<JsonObject>request(Addresses.LLM_STATE, null).map(reply -> reply.body())
         .otherwise(new JsonObject().put("circuit", "not deployed"));
-    Future<JsonObject> alerts = vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY,
-        new JsonObject().put("query", "alerts").put("state", "open").put("limit", 20)).map(reply -> reply.body());
-    Future<JsonObject> lines = vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY,
-        new JsonObject().put("query", "quality").put("dimension", "line")).map(reply -> reply.body());
+    String tenant = Authentication.tenant(ctx);
+    Future<JsonObject> alerts = vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY, new JsonObject()
+        .put("query", "alerts").put("tenant", tenant).put("state", "open").put("limit", 20)).map(reply -> reply.body());
+    Future<JsonObject> lines = vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY, new JsonObject()
+        .put("query", "quality").put("tenant", tenant).put("dimension", "line")).map(reply -> reply.body());
     Future.all(circuit, alerts, lines)
         .onSuccess(all -> ctx.response().putHeader("Content-Type", "application/json").end(DashboardStats.totals()
             .put("time", Instant.now().toString())
@@ -94,7 +100,8 @@ final class ReadHandlers {
             .put("openAlerts", alerts.result().getJsonArray("alerts"))
             .put("lines", lines.result().getJsonArray("items")).encode()))
         .onFailure(error -> Problem.send(ctx.response(),
-            Problem.of(Problem.statusOf(error), "store-unavailable", "Store unavailable", error.getMessage())));
+            Problem.of(Problem.statusOf(error), "store-unavailable", "Store unavailable",
+                "The analytics store is unavailable")));
   }
 
   /** {@code GET /v1/types}: every type with its family, topic, schema subject and id, and an example. */

@@ -2,6 +2,7 @@ package io.eventgateway.kafka;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.DeadLetterBatch;
+import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.FailureCodes;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Owns the dead-letter topics, {@code <family topic>.dlq} (one partition each: dead letters are rare, and one
  * partition gives them one order and simple paging): writes the records processing gave up on, with the original
  * bytes and headers plus {@code dlq_*} headers saying why, lists them, and re-drives them to their topic, where
- * the processor stores each event once however often it is replayed.
+ * the processor stores each event once however often it is replayed. Listings and replays are one tenant's: the
+ * dead letters of records that tenant published.
  *
  * <p>Kafka's clients block, so every call runs on this verticle's ordered worker queue, which also keeps the
  * single reader consumer on one thread at a time.
@@ -111,9 +113,10 @@ public class DeadLetterVerticle extends VerticleBase {
     long end = reader.endOffsets(List.of(partition)).get(partition);
     long from = Math.max(request.getLong("offset", begin), begin);
     JsonArray items = new JsonArray();
-    List<ConsumerRecord<String, byte[]>> page = read(partition, from, Math.min(end, from + limit), record -> true);
+    long to = Math.min(end, from + limit);
+    List<ConsumerRecord<String, byte[]>> page = read(partition, from, to, ofTenant(request.getString("tenant")));
     page.forEach(record -> items.add(DeadLetterRecords.describe(record)));
-    long next = page.isEmpty() ? from : page.get(page.size() - 1).offset() + 1;
+    long next = to;
     return new JsonObject().put("topic", request.getString("topic")).put("deadLetterTopic", partition.topic())
         .put("offset", from).put("limit", limit).put("total", end - begin).put("endOffset", end)
         .put("nextOffset", next < end ? next : null).put("items", items);
@@ -125,8 +128,9 @@ public class DeadLetterVerticle extends VerticleBase {
     Set<String> ids = selection(request.getJsonArray("ids"), String.class);
     long begin = reader.beginningOffsets(List.of(partition)).get(partition);
     long end = reader.endOffsets(List.of(partition)).get(partition);
-    List<ConsumerRecord<String, byte[]>> chosen = read(partition, begin, end, record ->
-        (offsets == null || offsets.contains(record.offset()))
+    Predicate<ConsumerRecord<String, byte[]>> tenant = ofTenant(request.getString("tenant"));
+    List<ConsumerRecord<String, byte[]>> chosen = read(partition, begin, end, record -> tenant.test(record)
+        && (offsets == null || offsets.contains(record.offset()))
             && (ids == null || ids.contains(DeadLetterRecords.header(record, CloudEventHeaders.ID))));
     List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     JsonArray replayedIds = new JsonArray();
@@ -141,6 +145,14 @@ public class DeadLetterVerticle extends VerticleBase {
     LOG.info("Replayed {} dead letter(s) of {}", sent.size(), request.getString("topic"));
     return new JsonObject().put("topic", request.getString("topic")).put("replayed", sent.size())
         .put("ids", replayedIds);
+  }
+
+  /** Dead letters of records that {@code tenant} published (records without the header predate tenants). */
+  private static Predicate<ConsumerRecord<String, byte[]>> ofTenant(String tenant) {
+    return record -> {
+      String publisher = DeadLetterRecords.header(record, GatewayHeaders.TENANT);
+      return tenant.equals(publisher == null ? EventKey.DEFAULT_TENANT : publisher);
+    };
   }
 
   private static <T> Set<T> selection(JsonArray values, Class<T> type) {

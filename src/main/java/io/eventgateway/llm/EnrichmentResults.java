@@ -14,7 +14,7 @@ final class EnrichmentResults {
   static Enrichment fromAnswer(EnrichRequest request, MoleculeFacts facts, LlmAnswer answer, String source,
       long latencyMs, List<String> disagreements) {
     count(source);
-    return new Enrichment(request.eventId(), source, answer.model(), latencyMs, facts.canonicalSmiles(),
+    return new Enrichment(request.event(), source, answer.model(), latencyMs, facts.canonicalSmiles(),
         answer.properties().encode(), facts.toJson().encode(), answer.raw(), !disagreements.isEmpty(),
         disagreements.isEmpty() ? null : String.join("; ", disagreements), null);
   }
@@ -22,13 +22,13 @@ final class EnrichmentResults {
   static Enrichment fallback(EnrichRequest request, MoleculeFacts facts, String reason) {
     count(Enrichment.FALLBACK);
     String computed = facts.toJson().encode();
-    return new Enrichment(request.eventId(), Enrichment.FALLBACK, null, 0, facts.canonicalSmiles(), computed, computed,
+    return new Enrichment(request.event(), Enrichment.FALLBACK, null, 0, facts.canonicalSmiles(), computed, computed,
         null, false, null, "LLM unavailable: " + reason);
   }
 
   static Enrichment invalid(EnrichRequest request, String reason) {
     count(Enrichment.ERROR);
-    return new Enrichment(request.eventId(), Enrichment.ERROR, null, 0, null, null, null, null, false, null, reason);
+    return new Enrichment(request.event(), Enrichment.ERROR, null, 0, null, null, null, null, false, null, reason);
   }
 
   private static void count(String source) {

@@ -159,7 +159,7 @@ public class LlmVerticle extends VerticleBase {
             return Future.failedFuture(error);
           }
           long delay = error instanceof LlmFailure.RateLimited limited ? limited.retryAfterMs() : backoff.delay(error, retry + 1);
-          LOG.debug("LLM call for {} failed ({}); retry {} in {} ms", request.eventId(), error.getMessage(), retry + 1, delay);
+          LOG.debug("LLM call for {} failed ({}); retry {} in {} ms", request.event().id(), error.getMessage(), retry + 1, delay);
           Promise<LlmAnswer> retried = Promise.promise();
           vertx.setTimer(Math.max(1, delay), timer -> attempt(request, retry + 1).onComplete(retried));
           return retried.future();

@@ -68,7 +68,7 @@ public class EnrichmentVerticle extends VerticleBase {
     List<Future<Enrichment>> enrichments = new ArrayList<>(events.size());
     for (PersistBatch.Event event : events) {
       if (MOLECULE_TYPE.equals(event.eventType())) {
-        EnrichRequest request = EnrichRequest.ofMolecule(event.eventId(), new JsonObject(event.dataJson()), false);
+        EnrichRequest request = EnrichRequest.ofMolecule(event.key(), new JsonObject(event.dataJson()), false);
         enrichments.add(vertx.eventBus().<Enrichment>request(Addresses.LLM_ENRICH, request, enrichOptions)
             .map(reply -> reply.body()));
       }

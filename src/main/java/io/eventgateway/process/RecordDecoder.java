@@ -1,7 +1,9 @@
 package io.eventgateway.process;
 
+import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.kafka.CloudEventHeaders;
+import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.schema.AvroToJson;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
@@ -40,7 +42,9 @@ final class RecordDecoder {
     GenericRecord data = ConfluentWireFormat.decode(record.value(), writerSchema,
         eventType == null ? writerSchema : eventType.schema());
     String time = header(headers, CloudEventHeaders.TIME);
+    String tenant = header(headers, GatewayHeaders.TENANT);
     return new PersistBatch.Event(
+        tenant == null ? EventKey.DEFAULT_TENANT : tenant,
         required(headers, CloudEventHeaders.ID),
         type,
         eventType == null ? "unknown" : eventType.family(),

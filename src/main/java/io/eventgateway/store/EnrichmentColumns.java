@@ -12,6 +12,8 @@ final class EnrichmentColumns {
 
   static Tuple of(Collection<Enrichment> enrichments) {
     int n = enrichments.size();
+    String[] tenants = new String[n];
+    String[] eventSources = new String[n];
     String[] ids = new String[n];
     String[] sources = new String[n];
     String[] models = new String[n];
@@ -25,7 +27,9 @@ final class EnrichmentColumns {
     String[] errors = new String[n];
     int i = 0;
     for (Enrichment e : enrichments) {
-      ids[i] = e.eventId();
+      tenants[i] = e.event().tenant();
+      eventSources[i] = e.event().source();
+      ids[i] = e.event().id();
       sources[i] = e.source();
       models[i] = e.model();
       latencies[i] = e.latencyMs();
@@ -38,6 +42,7 @@ final class EnrichmentColumns {
       errors[i] = e.error();
       i++;
     }
-    return Tuple.of(ids, sources, models, latencies, smiles, properties, computed, raw, mismatches, details, errors);
+    return Tuple.of(ids, sources, models, latencies, smiles, properties, computed, raw, mismatches, details, errors,
+        tenants, eventSources);
   }
 }

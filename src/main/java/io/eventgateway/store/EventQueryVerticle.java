@@ -5,6 +5,7 @@ import io.eventgateway.bus.FailureCodes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -12,10 +13,13 @@ import io.vertx.sqlclient.Tuple;
 import java.util.function.Function;
 
 /**
- * Owns the read pool: one stored event by id ({@link Addresses#EVENTS_GET}), one molecule event with its
+ * Owns the read pool: a tenant's stored events by id ({@link Addresses#EVENTS_GET}), molecule events with their
  * enrichment ({@link Addresses#MOLECULES_GET}).
  */
 public class EventQueryVerticle extends VerticleBase {
+
+  /** How many sources' events with one id a read returns at most: enough to list them, bounded all the same. */
+  private static final int MAX_SOURCES_PER_ID = 20;
 
   private Pool pool;
 
@@ -23,28 +27,26 @@ public class EventQueryVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
     pool = PgPools.shared(vertx, postgres, "gateway-pg-reader", Math.max(2, postgres.getInteger("poolSize") / 2));
-    vertx.eventBus().<String>consumer(Addresses.MOLECULES_GET, this::molecule);
-    return vertx.eventBus().<String>consumer(Addresses.EVENTS_GET, this::get).completion();
+    vertx.eventBus().<JsonObject>consumer(Addresses.MOLECULES_GET, this::molecule);
+    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_GET, this::get).completion();
   }
 
-  private void get(Message<String> message) {
-    replyWithRow(message, SqlQueries.SELECT_EVENT, "no event with id ", EventQueryVerticle::toJson);
+  private void get(Message<JsonObject> message) {
+    replyWithRows(message, SqlQueries.SELECT_EVENT, EventQueryVerticle::toJson);
   }
 
-  private void molecule(Message<String> message) {
-    replyWithRow(message, SqlQueries.SELECT_MOLECULE, "no molecule event with id ",
-        row -> toJson(row).put("enrichment", enrichment(row)));
+  private void molecule(Message<JsonObject> message) {
+    replyWithRows(message, SqlQueries.SELECT_MOLECULE, row -> toJson(row).put("enrichment", enrichment(row)));
   }
 
-  /** Replies with the query's first row for the id in the body, or fails {@code 404}. */
-  private void replyWithRow(Message<String> message, String sql, String notFound, Function<Row, JsonObject> toJson) {
-    pool.preparedQuery(sql).execute(Tuple.of(message.body()))
+  /** Replies with every row of the tenant's events with that id (one per source, a bounded few). */
+  private void replyWithRows(Message<JsonObject> message, String sql, Function<Row, JsonObject> toJson) {
+    pool.preparedQuery(sql).execute(Tuple.of(message.body().getString("tenant"), message.body().getString("id"),
+            MAX_SOURCES_PER_ID))
         .onSuccess(rows -> {
-          if (rows.size() == 0) {
-            message.fail(FailureCodes.NOT_FOUND, notFound + message.body());
-          } else {
-            message.reply(toJson.apply(rows.iterator().next()));
-          }
+          JsonArray events = new JsonArray();
+          rows.forEach(row -> events.add(toJson.apply(row)));
+          message.reply(new JsonObject().put("events", events));
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
   }
@@ -73,6 +75,7 @@ public class EventQueryVerticle extends VerticleBase {
 
   private static JsonObject toJson(Row row) {
     return new JsonObject()
+        .put("tenant", row.getString("tenant"))
         .put("id", row.getString("event_id"))
         .put("type", row.getString("event_type"))
         .put("family", row.getString("family"))

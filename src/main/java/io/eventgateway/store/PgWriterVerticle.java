@@ -5,6 +5,7 @@ import io.eventgateway.bus.EnrichRequest;
 import io.eventgateway.bus.EnrichRequestBatch;
 import io.eventgateway.bus.Enrichment;
 import io.eventgateway.bus.EnrichmentBatch;
+import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.PersistBatch;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -61,14 +62,15 @@ public class PgWriterVerticle extends VerticleBase {
   private void persist(Message<PersistBatch> message) {
     List<PersistBatch.Event> events = message.body().events();
     Timer.Sample sample = Timer.start();
-    pool.preparedQuery(SqlQueries.INSERT_EVENTS).execute(toColumns(events).addInteger(qualityWindowSeconds).addInteger(sessionGapSeconds))
+    pool.preparedQuery(SqlQueries.INSERT_EVENTS).execute(toColumns(events).addInteger(qualityWindowSeconds)
+            .addInteger(sessionGapSeconds))
         .onSuccess(rows -> {
           sample.stop(writeLatency);
           batchSizes.record(events.size());
           Row result = rows.iterator().next();
-          String[] inspectedLines = result.getArrayOfStrings("inspected_lines");
-          if (inspectedLines != null && inspectedLines.length > 0) {
-            vertx.eventBus().publish(Addresses.QUALITY_UPDATED, new JsonArray(List.of((Object[]) inspectedLines)));
+          JsonArray inspectedLines = result.getJsonArray("inspected_lines");
+          if (inspectedLines != null && !inspectedLines.isEmpty()) {
+            vertx.eventBus().publish(Addresses.QUALITY_UPDATED, inspectedLines);
           }
           message.reply(result.getInteger("inserted"));
         })
@@ -80,9 +82,9 @@ public class PgWriterVerticle extends VerticleBase {
 
   private void persistEnrichments(Message<EnrichmentBatch> message) {
     // one row per event: ON CONFLICT DO UPDATE may not touch a row twice in one statement
-    Map<String, Enrichment> best = new LinkedHashMap<>();
+    Map<EventKey, Enrichment> best = new LinkedHashMap<>();
     for (Enrichment enrichment : message.body().enrichments()) {
-      best.merge(enrichment.eventId(), enrichment,
+      best.merge(enrichment.event(), enrichment,
           (kept, other) -> Enrichment.FALLBACK.equals(kept.source()) ? other : kept);
     }
     pool.preparedQuery(SqlQueries.UPSERT_ENRICHMENTS).execute(EnrichmentColumns.of(best.values()))
@@ -98,7 +100,8 @@ public class PgWriterVerticle extends VerticleBase {
         .onSuccess(rows -> {
           List<EnrichRequest> requests = new ArrayList<>(rows.size());
           rows.forEach(row -> requests.add(
-              EnrichRequest.ofMolecule(row.getString("event_id"), row.getJsonObject("data"), true)));
+              EnrichRequest.ofMolecule(new EventKey(row.getString("tenant"), row.getString("event_source"),
+                  row.getString("event_id")), row.getJsonObject("data"), true)));
           message.reply(new EnrichRequestBatch(requests));
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
@@ -127,6 +130,7 @@ public class PgWriterVerticle extends VerticleBase {
 
   private static Tuple toColumns(List<PersistBatch.Event> events) {
     int n = events.size();
+    String[] tenants = new String[n];
     String[] ids = new String[n];
     String[] types = new String[n];
     String[] families = new String[n];
@@ -141,6 +145,7 @@ public class PgWriterVerticle extends VerticleBase {
     OffsetDateTime[] received = new OffsetDateTime[n];
     for (int i = 0; i < n; i++) {
       PersistBatch.Event e = events.get(i);
+      tenants[i] = e.tenant();
       ids[i] = e.eventId();
       types[i] = e.eventType();
       families[i] = e.family();
@@ -154,7 +159,8 @@ public class PgWriterVerticle extends VerticleBase {
       offsets[i] = e.offset();
       received[i] = e.receivedAt();
     }
-    return Tuple.of(ids, types, families, sources, subjects, times, data, schemaIds, topics, partitions, offsets, received);
+    return Tuple.of(ids, types, families, sources, subjects, times, data, schemaIds, topics, partitions, offsets, received,
+        tenants);
   }
 
   @Override

@@ -4,95 +4,100 @@ package io.eventgateway.store;
 final class SqlQueries {
 
   /**
-   * One statement per batch: twelve parallel arrays unnested into rows. Replays and redeliveries hit the
-   * primary key and insert nothing, so at-least-once delivery stores every event exactly once. The user analytics
-   * and chip-quality rollups are updated in the same statement (one transaction) from the rows it newly
-   * inserted, so a replay never counts twice and a failed write counts nothing. $13 is the quality window in
-   * seconds, $14 the inactivity gap that ends a session of events without a session id. Returns the number of new rows and the lines whose inspection figures changed.
-   * Several processors write at once (one per consumer): every rollup upsert takes its row locks in key order, so
-   * that two batches do not deadlock on shared rows.
+   * One statement per batch: thirteen parallel arrays unnested into rows ($13 the tenants). An event is identified
+   * by (tenant, source, id): replays and redeliveries hit the primary key and insert nothing, so at-least-once
+   * delivery stores every event exactly once, and two producers (or tenants) using the same id are two events. The
+   * user analytics and chip-quality rollups, keyed by tenant, are updated in the same statement (one transaction)
+   * from the rows it newly inserted, so a replay never counts twice and a failed write counts nothing. $14 is the
+   * quality window in seconds, $15 the inactivity gap that ends a session of events without a session id. Returns
+   * the number of new rows and the (tenant, line) pairs whose inspection figures changed. Several processors write at
+   * once (one per consumer): every rollup upsert takes its row locks in key order, so that two batches do not
+   * deadlock on shared rows.
    */
   static final String INSERT_EVENTS = """
       WITH inserted AS (
-        INSERT INTO events (event_id, event_type, family, source, subject, event_time, data, schema_id,
+        INSERT INTO events (tenant, event_id, event_type, family, source, subject, event_time, data, schema_id,
                             topic, kafka_partition, kafka_offset, received_at)
-        SELECT id, type, family, source, subject, time, data::jsonb, schema_id, topic, part, off, received
+        SELECT tenant, id, type, family, source, subject, time, data::jsonb, schema_id, topic, part, off, received
         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
-                    $8::int[], $9::text[], $10::int[], $11::bigint[], $12::timestamptz[])
-             AS t(id, type, family, source, subject, time, data, schema_id, topic, part, off, received)
-        ON CONFLICT (event_id) DO NOTHING
-        RETURNING event_type, family, COALESCE(event_time, received_at) AS at, data
+                    $8::int[], $9::text[], $10::int[], $11::bigint[], $12::timestamptz[], $13::text[])
+             AS t(id, type, family, source, subject, time, data, schema_id, topic, part, off, received, tenant)
+        ON CONFLICT (tenant, source, event_id) DO NOTHING
+        RETURNING tenant, event_type, family, COALESCE(event_time, received_at) AS at, data
       ), analytics AS (
-        SELECT data ->> 'user_id' AS user_id, data ->> 'session_id' AS session_id, event_type, at,
+        SELECT tenant, data ->> 'user_id' AS user_id, data ->> 'session_id' AS session_id, event_type, at,
                CASE WHEN event_type = 'analytics.purchase' THEN (data ->> 'total')::numeric END AS revenue
         FROM inserted WHERE family = 'analytics' AND data ->> 'user_id' IS NOT NULL
       ), implicit AS (
         -- events without a session id: a session starts where the gap to the user's previous such event
-        -- (in this batch, else as stored) exceeds $14 seconds
-        SELECT a.user_id, a.at,
-               COALESCE(lag(a.at) OVER (PARTITION BY a.user_id ORDER BY a.at), s.last_implicit_at) AS previous
-        FROM analytics a LEFT JOIN user_stats s ON s.user_id = a.user_id
+        -- (in this batch, else as stored) exceeds $15 seconds
+        SELECT a.tenant, a.user_id, a.at,
+               COALESCE(lag(a.at) OVER (PARTITION BY a.tenant, a.user_id ORDER BY a.at), s.last_implicit_at)
+                 AS previous
+        FROM analytics a LEFT JOIN user_stats s ON s.tenant = a.tenant AND s.user_id = a.user_id
         WHERE a.session_id IS NULL
       ), implicit_per_user AS (
-        SELECT user_id, max(at) AS last_at,
-               count(*) FILTER (WHERE previous IS NULL OR at - previous > make_interval(secs => $14)) AS started
-        FROM implicit GROUP BY user_id
+        SELECT tenant, user_id, max(at) AS last_at,
+               count(*) FILTER (WHERE previous IS NULL OR at - previous > make_interval(secs => $15)) AS started
+        FROM implicit GROUP BY tenant, user_id
       ), per_user AS (
-        INSERT INTO user_stats AS s (user_id, first_seen, last_seen, events, purchases, revenue, implicit_sessions,
-                                     last_implicit_at)
-        SELECT a.user_id, min(a.at), max(a.at), count(*), count(a.revenue), COALESCE(sum(a.revenue), 0),
+        INSERT INTO user_stats AS s (tenant, user_id, first_seen, last_seen, events, purchases, revenue,
+                                     implicit_sessions, last_implicit_at)
+        SELECT a.tenant, a.user_id, min(a.at), max(a.at), count(*), count(a.revenue), COALESCE(sum(a.revenue), 0),
                COALESCE(max(i.started), 0), max(i.last_at)
-        FROM analytics a LEFT JOIN implicit_per_user i USING (user_id) GROUP BY a.user_id ORDER BY a.user_id
-        ON CONFLICT (user_id) DO UPDATE SET
+        FROM analytics a LEFT JOIN implicit_per_user i USING (tenant, user_id)
+        GROUP BY a.tenant, a.user_id ORDER BY a.tenant, a.user_id
+        ON CONFLICT (tenant, user_id) DO UPDATE SET
             first_seen = LEAST(s.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen),
             events = s.events + EXCLUDED.events, purchases = s.purchases + EXCLUDED.purchases,
             revenue = s.revenue + EXCLUDED.revenue, implicit_sessions = s.implicit_sessions + EXCLUDED.implicit_sessions,
             last_implicit_at = GREATEST(s.last_implicit_at, EXCLUDED.last_implicit_at)
       ), per_type AS (
-        INSERT INTO user_event_counts AS c (user_id, event_type, count)
-        SELECT user_id, event_type, count(*) FROM analytics GROUP BY user_id, event_type ORDER BY 1, 2
-        ON CONFLICT (user_id, event_type) DO UPDATE SET count = c.count + EXCLUDED.count
+        INSERT INTO user_event_counts AS c (tenant, user_id, event_type, count)
+        SELECT tenant, user_id, event_type, count(*) FROM analytics GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (tenant, user_id, event_type) DO UPDATE SET count = c.count + EXCLUDED.count
       ), per_minute AS (
-        INSERT INTO event_counts_minute AS m (bucket, event_type, count)
-        SELECT date_trunc('minute', at), event_type, count(*) FROM analytics GROUP BY 1, 2 ORDER BY 1, 2
-        ON CONFLICT (bucket, event_type) DO UPDATE SET count = m.count + EXCLUDED.count
+        INSERT INTO event_counts_minute AS m (tenant, bucket, event_type, count)
+        SELECT tenant, date_trunc('minute', at), event_type, count(*) FROM analytics GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+        ON CONFLICT (tenant, bucket, event_type) DO UPDATE SET count = m.count + EXCLUDED.count
       ), per_session AS (
-        INSERT INTO user_sessions AS u (session_id, user_id, started_at, last_at, ended_at, events)
-        SELECT session_id, min(user_id), min(at), max(at),
+        INSERT INTO user_sessions AS u (tenant, session_id, user_id, started_at, last_at, ended_at, events)
+        SELECT tenant, session_id, min(user_id), min(at), max(at),
                max(at) FILTER (WHERE event_type = 'analytics.session_end'), count(*)
-        FROM analytics WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY session_id
-        ON CONFLICT (session_id) DO UPDATE SET
+        FROM analytics WHERE session_id IS NOT NULL GROUP BY tenant, session_id ORDER BY tenant, session_id
+        ON CONFLICT (tenant, session_id) DO UPDATE SET
             started_at = LEAST(u.started_at, EXCLUDED.started_at), last_at = GREATEST(u.last_at, EXCLUDED.last_at),
             ended_at = COALESCE(EXCLUDED.ended_at, u.ended_at), events = u.events + EXCLUDED.events
       ), chip AS (
-        SELECT event_type, data,
-               to_timestamp(floor(extract(epoch FROM at) / $13) * $13) AS window_start
+        SELECT tenant, event_type, data,
+               to_timestamp(floor(extract(epoch FROM at) / $14) * $14) AS window_start
         FROM inserted WHERE family = 'chip_quality'
       ), inspections AS (
-        INSERT INTO quality_windows AS q (window_start, line_id, batch_id, product_id, inspections, failed, defects,
-                                          dies_inspected)
-        SELECT window_start, data ->> 'line_id', data ->> 'batch_id', data ->> 'product_id', count(*),
+        INSERT INTO quality_windows AS q (tenant, window_start, line_id, batch_id, product_id, inspections, failed,
+                                          defects, dies_inspected)
+        SELECT tenant, window_start, data ->> 'line_id', data ->> 'batch_id', data ->> 'product_id', count(*),
                count(*) FILTER (WHERE data ->> 'result' = 'FAIL'), sum((data ->> 'defect_count')::bigint),
                sum((data ->> 'dies_inspected')::bigint)
-        FROM chip WHERE event_type = 'chip.inspection.completed' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-        ON CONFLICT (window_start, line_id, batch_id, product_id) DO UPDATE SET
+        FROM chip WHERE event_type = 'chip.inspection.completed' GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (tenant, window_start, line_id, batch_id, product_id) DO UPDATE SET
             inspections = q.inspections + EXCLUDED.inspections, failed = q.failed + EXCLUDED.failed,
             defects = q.defects + EXCLUDED.defects, dies_inspected = q.dies_inspected + EXCLUDED.dies_inspected
       ), defects AS (
-        INSERT INTO defect_counts AS d (window_start, line_id, defect_class, severity, count)
-        SELECT window_start, data ->> 'line_id', data ->> 'defect_class', data ->> 'severity', count(*)
-        FROM chip WHERE event_type = 'chip.inspection.defect_detected' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-        ON CONFLICT (window_start, line_id, defect_class, severity) DO UPDATE SET count = d.count + EXCLUDED.count
+        INSERT INTO defect_counts AS d (tenant, window_start, line_id, defect_class, severity, count)
+        SELECT tenant, window_start, data ->> 'line_id', data ->> 'defect_class', data ->> 'severity', count(*)
+        FROM chip WHERE event_type = 'chip.inspection.defect_detected' GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+        ON CONFLICT (tenant, window_start, line_id, defect_class, severity) DO UPDATE SET count = d.count + EXCLUDED.count
       )
       SELECT (SELECT count(*) FROM inserted) AS inserted,
-             (SELECT array_agg(DISTINCT data ->> 'line_id') FROM chip
+             (SELECT json_agg(DISTINCT jsonb_build_object('tenant', tenant, 'line', data ->> 'line_id')) FROM chip
               WHERE event_type = 'chip.inspection.completed') AS inspected_lines
       """;
 
+  /** The events of tenant $1 with id $2 (one per source that used it), $3 at most. */
   static final String SELECT_EVENT = """
-      SELECT event_id, event_type, family, source, subject, event_time, data, schema_id,
+      SELECT tenant, event_id, event_type, family, source, subject, event_time, data, schema_id,
              topic, kafka_partition, kafka_offset, received_at, stored_at
-      FROM events WHERE event_id = $1
+      FROM events WHERE tenant = $1 AND event_id = $2 ORDER BY source LIMIT $3
       """;
 
   /**
@@ -100,13 +105,15 @@ final class SqlQueries {
    * result, so replays and the backfill converge on the best answer.
    */
   static final String UPSERT_ENRICHMENTS = """
-      INSERT INTO molecule_enrichments (event_id, source, model, latency_ms, canonical_smiles, properties, computed,
-                                        raw_answer, llm_mismatch, mismatch_detail, error)
-      SELECT id, source, model, latency, smiles, properties::jsonb, computed::jsonb, raw, mismatch, detail, error
+      INSERT INTO molecule_enrichments (tenant, event_source, event_id, source, model, latency_ms, canonical_smiles,
+                                        properties, computed, raw_answer, llm_mismatch, mismatch_detail, error)
+      SELECT tenant, event_source, id, source, model, latency, smiles, properties::jsonb, computed::jsonb, raw,
+             mismatch, detail, error
       FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
-                  $9::boolean[], $10::text[], $11::text[])
-           AS t(id, source, model, latency, smiles, properties, computed, raw, mismatch, detail, error)
-      ON CONFLICT (event_id) DO UPDATE SET
+                  $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[])
+           AS t(id, source, model, latency, smiles, properties, computed, raw, mismatch, detail, error, tenant,
+                event_source)
+      ON CONFLICT (tenant, event_source, event_id) DO UPDATE SET
           source = EXCLUDED.source, model = EXCLUDED.model, latency_ms = EXCLUDED.latency_ms,
           canonical_smiles = EXCLUDED.canonical_smiles, properties = EXCLUDED.properties,
           computed = EXCLUDED.computed, raw_answer = EXCLUDED.raw_answer, llm_mismatch = EXCLUDED.llm_mismatch,
@@ -117,7 +124,8 @@ final class SqlQueries {
 
   /** The oldest fallback enrichments whose event is stored, with the event's data to enrich again. */
   static final String SELECT_FALLBACKS = """
-      SELECT m.event_id, e.data FROM molecule_enrichments m JOIN events e USING (event_id)
+      SELECT m.tenant, m.event_source, m.event_id, e.data FROM molecule_enrichments m
+      JOIN events e ON e.tenant = m.tenant AND e.source = m.event_source AND e.event_id = m.event_id
       WHERE m.source = 'fallback' ORDER BY m.enriched_at LIMIT $1
       """;
 
@@ -126,13 +134,15 @@ final class SqlQueries {
       WHERE canonical_smiles = $1 AND source = 'llm' AND NOT llm_mismatch LIMIT 1
       """;
 
+  /** As {@link #SELECT_EVENT}, for molecule events, with their enrichment. */
   static final String SELECT_MOLECULE = """
-      SELECT e.event_id, e.event_type, e.family, e.source, e.subject, e.event_time, e.data, e.schema_id,
+      SELECT e.tenant, e.event_id, e.event_type, e.family, e.source, e.subject, e.event_time, e.data, e.schema_id,
              e.topic, e.kafka_partition, e.kafka_offset, e.received_at, e.stored_at,
              m.source AS enrichment_source, m.model, m.latency_ms, m.canonical_smiles, m.properties, m.computed,
              m.raw_answer, m.llm_mismatch, m.mismatch_detail, m.error, m.attempts, m.enriched_at
-      FROM events e LEFT JOIN molecule_enrichments m USING (event_id)
-      WHERE e.event_id = $1 AND e.family = 'chemistry'
+      FROM events e LEFT JOIN molecule_enrichments m
+        ON m.tenant = e.tenant AND m.event_source = e.source AND m.event_id = e.event_id
+      WHERE e.tenant = $1 AND e.event_id = $2 AND e.family = 'chemistry' ORDER BY e.source LIMIT $3
       """;
 
   private SqlQueries() {

@@ -16,7 +16,7 @@ final class StoredEvents {
     return query(gateway, "SELECT count(*) FROM events", null);
   }
 
-  /** How many rows the given ids have in all (each id is the primary key, so at most one each). */
+  /** How many rows the given ids have in all (one per tenant and source that used the id). */
   static long countOf(GatewayInstance gateway, Collection<String> ids) {
     return query(gateway, "SELECT count(*) FROM events WHERE event_id = ANY (?)", ids.toArray(String[]::new));
   }
