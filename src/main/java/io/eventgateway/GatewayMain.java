@@ -1,6 +1,7 @@
 package io.eventgateway;
 
 import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.config.RedactedUrl;
 import io.eventgateway.dev.DevStack;
 import io.eventgateway.llm.sim.LlmSimulatorVerticle;
 import io.eventgateway.ops.Tracing;
@@ -139,7 +140,7 @@ public final class GatewayMain {
         + "   (/health/live, /health/ready, /metrics)");
     System.out.println("  LLM:         " + config.getJsonObject("llm").getString("baseUrl"));
     System.out.println("  Kafka:       " + config.getJsonObject("kafka").getString("bootstrap.servers"));
-    System.out.println("  PostgreSQL:  " + config.getJsonObject("postgres").getString("url"));
+    System.out.println("  PostgreSQL:  " + RedactedUrl.of(config.getJsonObject("postgres").getString("url")));
     System.out.println("Press Ctrl-C to stop.");
   }
 

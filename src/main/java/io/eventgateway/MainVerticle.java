@@ -50,6 +50,11 @@ public class MainVerticle extends VerticleBase {
     return chain.onSuccess(done -> {
       Lifecycle.enter(vertx, Lifecycle.State.SERVING);
       LOG.info("Role '{}' deployed: {}", role, descriptor.getString("description"));
+      if (!config().getJsonObject("auth").getBoolean("enabled")) {
+        LOG.warn("AUTHENTICATION IS OFF (auth.enabled=false): anyone who reaches port {} may publish, read every "
+            + "tenant's data and use the admin API. Only run so behind a proxy that authenticates.",
+            config().getJsonObject("http").getInteger("port"));
+      }
     });
   }
 

@@ -15,17 +15,25 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns an {@code Authorization: Bearer <token>} header into a {@link Caller}: an API key (looked up through
  * {@link AuthVerticle}, then trusted for {@code auth.keyCacheSeconds}, so steady-state requests cost no database
- * call; while the database is unreachable the last answer stays in use, so that ingest does not depend on it) or a JWT signed with the configured key (vertx-auth-jwt). JWT claims: {@code sub} names the caller,
+ * call; while the database is unreachable the last answer stays in use, so that ingest does not depend on it) or a
+ * JWT signed with the configured key (vertx-auth-jwt; HMAC keys shorter than 32 bytes or left as placeholders are
+ * refused at start). JWT claims: {@code exp} is required, at most {@code auth.jwt.maxLifetimeSeconds} after
+ * {@code iat} (or now); {@code sub} names the caller,
  * {@code tenant} (default {@code default}) is the caller's tenant, {@code admin: true} (or {@code "admin"} in
  * {@code roles}) grants the admin API, {@code families} and {@code types} restrict what it may publish, {@code read}
  * ({@code "*"} or families) is what it may read, {@code rateLimitPerSecond} limits it.
@@ -34,11 +42,19 @@ import java.util.Optional;
  */
 public final class Authenticator {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+  /** RFC 7518 §3.2: an HMAC key at least as long as the hash. */
+  private static final int MIN_HMAC_KEY_BYTES = 32;
+  /** Words that mark a key copied from an example rather than generated. */
+  private static final List<String> PLACEHOLDERS = List.of("change-me", "changeme", "replace-me", "replaceme",
+      "placeholder", "your-secret");
+
   private final Vertx vertx;
   private final boolean enabled;
   private final JWTAuth jwt;
   private final Cache<String, Lookup> keys;
   private final long freshMillis;
+  private final long maxLifetimeSeconds;
 
   /** A key store answer and when it was given. */
   private record Lookup(Optional<ApiKeyStore.Stored> stored, long atMillis) {
@@ -56,6 +72,7 @@ public final class Authenticator {
     this.enabled = auth.getBoolean("enabled", true);
     this.jwt = jwt(vertx, auth.getJsonObject("jwt", new JsonObject()));
     this.freshMillis = Duration.ofSeconds(auth.getInteger("keyCacheSeconds", 5)).toMillis();
+    this.maxLifetimeSeconds = auth.getJsonObject("jwt", new JsonObject()).getLong("maxLifetimeSeconds", 86_400L);
     this.keys = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
     vertx.eventBus().<String>localConsumer(Addresses.AUTH_KEY_REVOKED, revoked -> keys.invalidate(revoked.body()));
   }
@@ -78,11 +95,17 @@ public final class Authenticator {
     if (jwt == null) {
       return Future.failedFuture(new Unauthenticated("not an API key, and JWTs are not configured"));
     }
+    // the library's reason stays in the debug log: it can quote the token's contents back
     return jwt.authenticate(new TokenCredentials(token))
-        .recover(error -> Future.failedFuture(new Unauthenticated("invalid token: " + error.getMessage())))
+        .recover(error -> {
+          LOG.debug("JWT refused: {}", error.getMessage());
+          return Future.failedFuture(new Unauthenticated("invalid token: bad signature, issuer, audience or expired"));
+        })
         .compose(user -> {
           try {
-            return Future.succeededFuture(fromClaims(user.principal()));
+            // the verified payload, exp and iat included (the principal lacks them)
+            JsonObject claims = user.attributes().getJsonObject("accessToken", user.principal());
+            return Future.succeededFuture(fromClaims(checkLifetime(claims)));
           } catch (Unauthenticated invalid) {
             return Future.failedFuture(invalid);
           }
@@ -126,12 +149,37 @@ public final class Authenticator {
         Caller.readGrant(claims.getValue("read")), rate instanceof Number number ? number.intValue() : null);
   }
 
+  /** A token must expire, and within {@code auth.jwt.maxLifetimeSeconds} of when it was issued (or of now). */
+  private JsonObject checkLifetime(JsonObject claims) {
+    if (!(claims.getValue("exp") instanceof Number exp)) {
+      throw new Unauthenticated("invalid token: claim 'exp' is required");
+    }
+    long issued = claims.getValue("iat") instanceof Number iat ? iat.longValue() : Instant.now().getEpochSecond();
+    if (exp.longValue() - issued > maxLifetimeSeconds) {
+      throw new Unauthenticated("invalid token: it lives longer than " + maxLifetimeSeconds + " s");
+    }
+    return claims;
+  }
+
   private static String tenant(JsonObject claims) {
     Object tenant = claims.getValue("tenant", Caller.DEFAULT_TENANT);
     if (tenant instanceof String name && Caller.TENANT_NAME.matcher(name).matches()) {
       return name;
     }
     throw new Unauthenticated("invalid token: claim 'tenant' must match " + Caller.TENANT_NAME.pattern());
+  }
+
+  /** Refuses, at start, an HMAC key that could be guessed: too short, or a placeholder left in place. */
+  static void refuseWeak(String algorithm, String key) {
+    String lower = key.toLowerCase(Locale.ROOT);
+    if (PLACEHOLDERS.stream().anyMatch(lower::contains)) {
+      throw new IllegalArgumentException("auth.jwt.key is a placeholder; set a random secret "
+          + "(openssl rand -base64 48) or leave it empty to refuse JWTs");
+    }
+    if (algorithm.startsWith("HS") && key.getBytes(StandardCharsets.UTF_8).length < MIN_HMAC_KEY_BYTES) {
+      throw new IllegalArgumentException("auth.jwt.key for " + algorithm + " must have at least " + MIN_HMAC_KEY_BYTES
+          + " bytes (openssl rand -base64 48)");
+    }
   }
 
   /** @return the verifier, or {@code null} when no key is configured (JWTs are then refused) */
@@ -148,6 +196,7 @@ public final class Authenticator {
     if (key.isEmpty()) {
       return null;
     }
+    refuseWeak(jwt.getString("algorithm", "HS256"), key);
     JWTOptions options = new JWTOptions();
     if (!jwt.getString("issuer", "").isEmpty()) {
       options.setIssuer(jwt.getString("issuer"));

@@ -10,7 +10,8 @@ import java.time.Duration;
 
 /**
  * Per-caller event rate limits of this process (token buckets, one second of burst), shared by every ingest
- * verticle instance. A request takes one token per event; a batch larger than the burst takes the whole burst.
+ * verticle instance. A request takes one token per event; a batch larger than one second's allowance never fits
+ * and is refused whole ({@link #exceedsBurst}).
  */
 public final class RateLimits implements Shareable {
 
@@ -25,7 +26,16 @@ public final class RateLimits implements Shareable {
         key -> new RateLimits());
   }
 
-  /** @return {@code 0} when the caller may send {@code events} now, else the milliseconds to wait */
+  /** Whether {@code events} in one request are more than the caller may send in a second: no wait would help. */
+  public static boolean exceedsBurst(Caller caller, int events) {
+    return caller.rateLimitPerSecond() != null && events > caller.rateLimitPerSecond();
+  }
+
+  /**
+   * Takes {@code events} tokens when they are there.
+   *
+   * @return {@code 0} when the caller may send {@code events} now (they are counted), else the milliseconds to wait
+   */
   public long waitMillis(Caller caller, int events) {
     Integer rate = caller.rateLimitPerSecond();
     if (rate == null) {
@@ -34,6 +44,7 @@ public final class RateLimits implements Shareable {
     Bucket bucket = buckets.get(caller.id() + "@" + rate, key -> Bucket.builder()
         .addLimit(limit -> limit.capacity(rate).refillGreedy(rate, Duration.ofSeconds(1))).build());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(Math.min(events, rate));
+    // (min: a caller of exceedsBurst never asks for more; the bound keeps a careless one from waiting forever)
     return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000);
   }
 }

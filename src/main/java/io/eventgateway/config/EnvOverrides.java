@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * {@code .}, {@code -} and nesting step written as {@code _}: {@code GATEWAY_HTTP_PORT} sets {@code http.port},
  * {@code GATEWAY_KAFKA_BOOTSTRAP_SERVERS} sets {@code kafka."bootstrap.servers"},
  * {@code GATEWAY_KAFKA_PRODUCER_LINGER_MS} sets {@code kafka.producer."linger.ms"}. The value is converted to the
- * type of the value it replaces. Only existing keys are overridden, so a typo cannot invent configuration.
+ * type of the value it replaces (booleans only from {@code true} or {@code false}; anything else stops the start, naming
+ * the variable). Only existing keys are overridden, so a typo cannot invent configuration.
  */
 public final class EnvOverrides {
 
@@ -37,7 +38,13 @@ public final class EnvOverrides {
     environment.forEach((name, value) -> {
       if (name.startsWith(PREFIX) && !NOT_CONFIGURATION.contains(name)) {
         String wanted = name.substring(PREFIX.length()).toLowerCase(Locale.ROOT);
-        if (!override(config, wanted, value)) {
+        boolean matched;
+        try {
+          matched = override(config, wanted, value);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("environment variable " + name + ": " + e.getMessage(), e);
+        }
+        if (!matched) {
           LOG.warn("Environment variable {} matches no configuration key; ignored", name);
           ignored.add(name);
         }
@@ -78,7 +85,12 @@ public final class EnvOverrides {
       return Double.valueOf(value.trim());
     }
     if (current instanceof Boolean) {
-      return Boolean.valueOf(value.trim());
+      // strictly: Boolean.valueOf would read "ture" or "yes" as false, silently switching a safeguard off
+      return switch (value.trim().toLowerCase(Locale.ROOT)) {
+        case "true" -> true;
+        case "false" -> false;
+        default -> throw new IllegalArgumentException("'" + value + "' is not true or false");
+      };
     }
     if (current instanceof JsonArray) {
       // e.g. GATEWAY_ALERTS_RULES='[{"name":…}]'

@@ -48,6 +48,12 @@ final class IngestHandler implements Handler<RoutingContext> {
       return;
     }
     Caller caller = Authentication.caller(ctx);
+    if (RateLimits.exceedsBurst(caller, items.size())) {
+      Problem.send(ctx.response(), Problem.of(413, "batch-over-rate-limit", "Batch over the rate limit",
+          items.size() + " events in one request are more than '" + caller.name() + "' may send per second ("
+              + caller.rateLimitPerSecond() + "); split the batch"));
+      return;
+    }
     long waitMillis = rateLimits.waitMillis(caller, items.size());
     if (waitMillis > 0) {
       Problem.send(ctx.response().putHeader("Retry-After", String.valueOf((waitMillis + 999) / 1000)),

@@ -91,6 +91,25 @@ final class StreamSession {
       refuse(rejected.problem().getString("detail"));
       return;
     }
+    if (RateLimits.exceedsBurst(caller, items.size())) {
+      String reason = items.size() + " events in one frame are more than '" + caller.name() + "' may send per second ("
+          + caller.rateLimitPerSecond() + "); split the frame";
+      items.forEach(item -> acknowledge(new EventError(0, null, 413, "Frame over the rate limit",
+          List.of(new FieldError("", reason)))));
+      return;
+    }
+    long waitMillis = rateLimits.waitMillis(caller, items.size());
+    if (waitMillis > 0) {
+      // over the limit: nothing of this frame is produced before its events fit, and nothing more is read meanwhile
+      throttled = true;
+      pauseReading();
+      vertx.setTimer(waitMillis, allowed -> {
+        throttled = false;
+        frame(text);
+        resumeIfCaughtUp();
+      });
+      return;
+    }
     for (Object item : items) {
       Slot slot = enqueue();
       Object result = item instanceof JsonObject event ? validator.validate(0, event, receivedAt, caller) : item;
@@ -105,15 +124,6 @@ final class StreamSession {
       }
     }
     writeReadyAcks();
-    long waitMillis = rateLimits.waitMillis(caller, items.size());
-    if (waitMillis > 0) {
-      throttled = true;
-      pauseReading();
-      vertx.setTimer(waitMillis, allowed -> {
-        throttled = false;
-        resumeIfCaughtUp();
-      });
-    }
     if (pending.size() >= maxPending || socket.writeQueueFull()) {
       pauseReading();
     }
@@ -126,8 +136,12 @@ final class StreamSession {
 
   /** A frame that is not an event at all still gets one ack, so the client's count stays right. */
   private void refuse(String reason) {
+    acknowledge(EventError.invalid(0, null, "", reason));
+  }
+
+  private void acknowledge(EventError refused) {
     Slot slot = enqueue();
-    slot.ack = ack(slot, EventError.invalid(0, null, "", reason));
+    slot.ack = ack(slot, refused);
     writeReadyAcks();
   }
 

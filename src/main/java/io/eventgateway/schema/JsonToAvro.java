@@ -34,6 +34,9 @@ import org.apache.avro.generic.GenericRecord;
  */
 public final class JsonToAvro {
 
+  /** Characters a decimal's text may have beyond its digits: sign, point, exponent. */
+  private static final int MAX_DECIMAL_NOTATION = 8;
+
   private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
   private static final Object INVALID = new Object();
 
@@ -285,9 +288,14 @@ public final class JsonToAvro {
     if (!(schema.getLogicalType() instanceof LogicalTypes.Decimal decimal)) {
       return fail(errors, path, "raw bytes are not supported in JSON input");
     }
+    String text = json instanceof Number || json instanceof String ? json.toString() : null;
+    // a decimal(p, s) needs at most p digits plus sign, point and a short exponent
+    if (text != null && text.length() > decimal.getPrecision() + MAX_DECIMAL_NOTATION) {
+      return fail(errors, path, "too long for a decimal of " + decimal.getPrecision() + " digits");
+    }
     BigDecimal value;
     try {
-      value = json instanceof Number || json instanceof String ? new BigDecimal(json.toString()) : null;
+      value = text == null ? null : new BigDecimal(text);
     } catch (NumberFormatException e) {
       value = null;
     }
@@ -297,11 +305,12 @@ public final class JsonToAvro {
     if (value.scale() > decimal.getScale()) {
       return fail(errors, path, "at most " + decimal.getScale() + " decimal places allowed");
     }
-    BigDecimal scaled = value.setScale(decimal.getScale(), RoundingMode.UNNECESSARY);
-    if (scaled.precision() > decimal.getPrecision()) {
+    // the digits before the point, read off precision and scale: "1e500000000" must not be expanded to find out
+    long integerDigits = (long) value.precision() - value.scale();
+    if (value.signum() != 0 && integerDigits > decimal.getPrecision() - decimal.getScale()) {
       return fail(errors, path, "at most " + decimal.getPrecision() + " significant digits allowed");
     }
-    return DECIMALS.toBytes(scaled, schema, decimal);
+    return DECIMALS.toBytes(value.setScale(decimal.getScale(), RoundingMode.UNNECESSARY), schema, decimal);
   }
 
   private static Object fail(List<FieldError> errors, String path, String reason) {

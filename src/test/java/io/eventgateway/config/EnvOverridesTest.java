@@ -1,6 +1,7 @@
 package io.eventgateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -43,6 +44,20 @@ class EnvOverridesTest {
     assertThat(config.getJsonObject("kafka").getJsonObject("producer").getString("linger.ms")).isEqualTo("20");
     assertThat(config.getJsonObject("alerts").getJsonArray("rules"))
         .isEqualTo(new JsonArray().add(new JsonObject().put("name", "r")));
+  }
+
+  @Test
+  @DisplayName("booleans parse strictly: anything but true or false stops the start, naming the variable")
+  void strictBooleans() {
+    JsonObject config = config().put("auth", new JsonObject().put("enabled", true));
+    EnvOverrides.apply(config, Map.of("GATEWAY_AUTH_ENABLED", " FALSE "));
+    assertThat(config.getJsonObject("auth").getBoolean("enabled")).isFalse();
+    for (String sloppy : List.of("ture", "yes", "0", "")) {
+      JsonObject fresh = config().put("auth", new JsonObject().put("enabled", true));
+      assertThatThrownBy(() -> EnvOverrides.apply(fresh, Map.of("GATEWAY_AUTH_ENABLED", sloppy)))
+          .as(sloppy).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("GATEWAY_AUTH_ENABLED").hasMessageContaining("true or false");
+    }
   }
 
   @Test

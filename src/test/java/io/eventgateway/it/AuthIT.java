@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -151,6 +153,40 @@ class AuthIT {
   }
 
   @Test
+  @DisplayName("a rate limit counts events: a batch larger than a second's allowance is refused whole, over HTTP and WebSocket")
+  void rateLimitCountsEvents() throws Exception {
+    JsonObject created = createKey(new JsonObject().put("name", "batcher").put("rateLimitPerSecond", 10));
+    ApiClient batcher = new ApiClient(gateway.apiUrl(), created.getString("key"));
+    JsonArray batch = new JsonArray();
+    IntStream.range(0, 10_000).forEach(i -> batch.add(ApiClient.pageView("b").put("id", "batch-over-" + i)));
+    ApiClient.Response refused = batcher.post("/v1/events", "application/cloudevents-batch+json", batch.encode());
+    assertThat(refused.status()).isEqualTo(413);
+    assertThat(refused.json().getString("type")).isEqualTo("/problems/batch-over-rate-limit");
+
+    WebSocketMessages acks = new WebSocketMessages(true);
+    java.net.http.WebSocket socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "Bearer " + created.getString("key"))
+        .buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + "/v1/stream"), acks).join();
+    String overLimit = IntStream.range(0, 11).mapToObj(i -> ApiClient.pageView("w").put("id", "ws-over-" + i).encode())
+        .collect(Collectors.joining("\n"));
+    socket.sendText(overLimit, true).join();
+    // three frames of ten: the first fits the burst, the others wait for their tokens before anything is produced
+    long start = System.nanoTime();
+    for (int frame = 0; frame < 3; frame++) {
+      int first = frame * 10;
+      socket.sendText(IntStream.range(first, first + 10).mapToObj(i -> ApiClient.pageView("w").put("id", "ws-" + i)
+          .encode()).collect(Collectors.joining("\n")), true).join();
+    }
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> acks.received.size() == 41);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertThat(acks.received.subList(0, 11)).allSatisfy(ack -> assertThat(ack.getInteger("status")).isEqualTo(413));
+    assertThat(acks.received.subList(11, 41)).allSatisfy(ack -> assertThat(ack.getInteger("status")).isEqualTo(202));
+    // 30 events at 10/s with a burst of 10 cannot all be acknowledged in less than two seconds
+    assertThat(seconds).isGreaterThanOrEqualTo(1.9);
+    socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "").join();
+  }
+
+  @Test
   @DisplayName("JWTs signed with the configured key authenticate, with their claims as grants")
   void jwt() {
     JWTOptions options = new JWTOptions().setIssuer("it-issuer").setExpiresInSeconds(60);
@@ -174,6 +210,35 @@ class AuthIT {
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer("another-secret-another-secret-0123456789")));
     String forged = forger.generateToken(new JsonObject().put("sub", "x").put("admin", true), options);
     assertThat(new ApiClient(gateway.apiUrl(), forged).get("/v1/admin/keys").status()).isEqualTo(401);
+  }
+
+  @Test
+  @DisplayName("a JWT without exp, or living longer than auth.jwt.maxLifetimeSeconds, is refused without the library's words")
+  void jwtLifetime() {
+    String forever = issuer.generateToken(new JsonObject().put("sub", "x").put("admin", true),
+        new JWTOptions().setIssuer("it-issuer"));
+    ApiClient.Response refused = new ApiClient(gateway.apiUrl(), forever).get("/v1/admin/keys");
+    assertThat(refused.status()).isEqualTo(401);
+    assertThat(refused.json().getString("detail")).contains("'exp' is required");
+    String tooLong = issuer.generateToken(new JsonObject().put("sub", "x").put("admin", true),
+        new JWTOptions().setIssuer("it-issuer").setExpiresInSeconds(86_400 * 30));
+    assertThat(new ApiClient(gateway.apiUrl(), tooLong).get("/v1/admin/keys").json().getString("detail"))
+        .contains("longer than 86400 s");
+    ApiClient.Response garbage = new ApiClient(gateway.apiUrl(), "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.").get("/v1/alerts");
+    assertThat(garbage.status()).isEqualTo(401);
+    assertThat(garbage.json().getString("detail")).isEqualTo("invalid token: bad signature, issuer, audience or expired");
+  }
+
+  @Test
+  @DisplayName("a short or placeholder HMAC key stops the gateway at start")
+  void weakJwtKeysRefused() {
+    for (String weak : List.of("too-short-secret", "change-me-to-a-long-random-secret-of-many-bytes")) {
+      JsonObject config = GatewayInstance.isolated("weakjwt");
+      config.getJsonObject("auth").getJsonObject("jwt").put("key", weak);
+      assertThatThrownBy(() -> GatewayInstance.start(config, "ingest").close()).as(weak)
+          .isInstanceOf(IllegalStateException.class)
+          .rootCause().hasMessageContaining("auth.jwt.key");
+    }
   }
 
   @Test

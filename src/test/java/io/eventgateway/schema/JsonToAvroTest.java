@@ -7,10 +7,12 @@ import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 @DisplayName("JSON to Avro conversion")
 class JsonToAvroTest {
@@ -46,6 +48,24 @@ class JsonToAvroTest {
     assertThat(back.getString("at")).isEqualTo("2026-01-02T03:04:05.678Z");
     assertThat(back.getValue("price").toString()).isEqualTo("12.34");
     assertThat(back.getJsonArray("tags")).isEmpty();
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  @DisplayName("refuses decimal bombs (huge exponents, endless digits) by their notation, without expanding them")
+  void refusesDecimalBombs() {
+    for (Object bomb : List.of("1e500000000", "-9.99E+999999999", "1" + "0".repeat(100_000), "0.5e-999999999")) {
+      errors.clear();
+      assertThat(JsonToAvro.toRecord(SCHEMA, valid().put("price", bomb), "data", errors)).isNull();
+      assertThat(errors).extracting(FieldError::field).containsExactly("data.price");
+    }
+    errors.clear();
+    assertThat(JsonToAvro.toRecord(SCHEMA, valid().put("price", "9999.99"), "data", errors)).isNotNull();
+    assertThat(JsonToAvro.toRecord(SCHEMA, valid().put("price", "1.2e3"), "data", errors)).isNotNull();
+    assertThat(JsonToAvro.toRecord(SCHEMA, valid().put("price", "0e900"), "data", errors)).isNotNull();
+    assertThat(errors).isEmpty();
+    JsonToAvro.toRecord(SCHEMA, valid().put("price", "10000.00"), "data", errors);
+    assertThat(errors).extracting(FieldError::reason).containsExactly("at most 6 significant digits allowed");
   }
 
   @Test
