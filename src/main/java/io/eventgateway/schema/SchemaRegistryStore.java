@@ -14,8 +14,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 /**
  * The embedded registry's durable store in PostgreSQL, in the Confluent model: one id per distinct schema (its
@@ -52,7 +52,9 @@ final class SchemaRegistryStore implements SubjectRegistry {
   static Schema parse(String text) {
     try {
       return new Schema.Parser().parse(text);
-    } catch (SchemaParseException | NullPointerException e) {
+    } catch (AvroRuntimeException | IllegalArgumentException | NullPointerException e) {
+      // AvroRuntimeException covers SchemaParseException and AvroTypeException (an undefined name, say): any text a
+      // client sends that is not a schema is a 42201, never a 500
       throw RegistryException.invalidSchema(String.valueOf(e.getMessage()));
     }
   }

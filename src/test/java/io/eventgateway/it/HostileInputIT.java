@@ -8,49 +8,60 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
- * Hostile input, generated (jqwik): broken JSON, huge numbers, deep nesting, invalid UTF-8, wrong types, oversized
+ * Hostile input, generated from a seeded random source (printed, and repeatable with {@code -Dhostile.seed=}): broken
+ * JSON, huge numbers, deep nesting, invalid UTF-8, wrong types, oversized
  * strings and bodies, abused headers and bodies that trickle in, over 10,000 requests in all, at a gateway process
  * with a 256 MiB heap. Every one must get a 4xx problem+json, and the process must still be alive at the end.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HostileInputIT {
 
   private static final String EVENTS = "/v1/events";
   private static final String STRUCTURED = "application/cloudevents+json";
   private static final Map<String, AtomicLong> STATUSES = new ConcurrentHashMap<>();
   private static final AtomicLong REQUESTS = new AtomicLong();
+  private static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
+  private static final String[] ATTRIBUTES = {"specversion", "id", "source", "type", "time", "subject", "data",
+      "data.user_id", "data.url", "data.device", "data.load_time_ms"};
+  private static final String[] SPECIAL_NUMBERS = {"1e309", "-1e309", "1.7976931348623157e309", "2147483648",
+      "9223372036854775808", "1.5", "NaN", "Infinity", "-Infinity", "0x10", "01"};
+  private static final byte[][] INVALID_UTF8 = {
+      {(byte) 0xFF}, {(byte) 0xFE}, {(byte) 0xC3, 0x28}, {(byte) 0xC0, (byte) 0x80},
+      {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82},
+      {(byte) 0xF0, (byte) 0x9F, (byte) 0x98}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+      {(byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {0x00}};
 
-  private static JsonObject config;
-  private static GatewayProcess gateway;
-  private static String key;
-  private static int port;
+  private final SplittableRandom random = new SplittableRandom(SEED);
 
-  @BeforeContainer
-  static void startGateway() throws Exception {
+  private JsonObject config;
+  private GatewayProcess gateway;
+  private String key;
+  private int port;
+
+  @BeforeAll
+  void startGateway() throws Exception {
+    System.out.printf("HOSTILE seed=%d (repeat with -Dhostile.seed=%d)%n", SEED, SEED);
     config = GatewayInstance.isolated("hostile");
     gateway = GatewayProcess.start(config, "ingest", "hostile", Map.of("GATEWAY_HTTP_REQUEST_TIMEOUT_MS", "3000"), "256m");
     key = GatewayProcess.createAdminKey(config, "hostile");
     port = config.getJsonObject("http").getInteger("port");
   }
 
-  @AfterContainer
-  static void stopGateway() throws Exception {
+  @AfterAll
+  void stopGateway() throws Exception {
     try {
       assertThat(gateway.alive()).as("the gateway survived every request").isTrue();
       ApiClient management = new ApiClient(gateway.managementUrl());
@@ -60,68 +71,88 @@ class HostileInputIT {
           .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
       Map<String, Long> statuses = new TreeMap<>();
       STATUSES.forEach((status, n) -> statuses.put(status, n.get()));
-      System.out.printf("HOSTILE requests=%d statuses=%s heap used after=%d MiB of 256 MiB%n", REQUESTS.get(),
-          statuses, heap >> 20);
+      System.out.printf("HOSTILE seed=%d requests=%d statuses=%s heap used after=%d MiB of 256 MiB%n", SEED,
+          REQUESTS.get(), statuses, heap >> 20);
       assertThat(REQUESTS.get()).isGreaterThanOrEqualTo(10_000);
     } finally {
       gateway.close();
     }
   }
 
-  @Property(tries = 2500)
-  void truncatedJson(@ForAll("events") String event, @ForAll("fractions") double cut) throws Exception {
-    int at = 1 + (int) (cut * (event.length() - 2));
-    expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, utf8(event.substring(0, at))));
-  }
-
-  @Property(tries = 2500)
-  void wrongTypes(@ForAll("events") String event, @ForAll("attributes") String attribute,
-      @ForAll("wrongValues") Object value) throws Exception {
-    JsonObject json = new JsonObject(event);
-    if (attribute.equals("data.load_time_ms") && value instanceof Number) {
-      value = "not a number";
+  @Test
+  void truncatedJson() throws Exception {
+    for (int i = 0; i < 2500; i++) {
+      String event = event();
+      int at = 1 + (int) (random.nextDouble() * (event.length() - 2));
+      expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, utf8(event.substring(0, at))));
     }
-    if (attribute.startsWith("data.")) {
-      json.getJsonObject("data").put(attribute.substring(5), value);
-    } else {
-      json.put(attribute, value);
+  }
+
+  @Test
+  void wrongTypes() throws Exception {
+    for (int i = 0; i < 2500; i++) {
+      JsonObject json = new JsonObject(event());
+      String attribute = ATTRIBUTES[random.nextInt(ATTRIBUTES.length)];
+      Object value = wrongValue();
+      if (attribute.equals("data.load_time_ms") && value instanceof Number) {
+        value = "not a number";
+      }
+      if (attribute.startsWith("data.")) {
+        json.getJsonObject("data").put(attribute.substring(5), value);
+      } else {
+        json.put(attribute, value);
+      }
+      expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, utf8(json.encode())));
     }
-    expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, utf8(json.encode())));
   }
 
-  @Property(tries = 1500)
-  void hugeNumbers(@ForAll("events") String event, @ForAll("hugeNumbers") String number) throws Exception {
-    String body = event.replaceFirst("\"device\":\"DESKTOP\"", "\"device\":\"DESKTOP\",\"load_time_ms\":" + number);
-    expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, utf8(body)));
+  @Test
+  void hugeNumbers() throws Exception {
+    for (int i = 0; i < 1500; i++) {
+      String body = event().replaceFirst("\"device\":\"DESKTOP\"",
+          "\"device\":\"DESKTOP\",\"load_time_ms\":" + hugeNumber());
+      expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, utf8(body)));
+    }
   }
 
-  @Property(tries = 1000)
-  void deepNesting(@ForAll("events") String event, @ForAll("depths") int depth, @ForAll boolean arrays) throws Exception {
-    String open = arrays ? "[" : "{\"a\":";
-    String close = arrays ? "]" : "}";
-    String nested = open.repeat(depth) + "1" + close.repeat(depth);
-    String body = event.replaceFirst("\"data\":\\{", "\"data\":{\"nested\":" + nested + ",");
-    expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, utf8(body)));
+  @Test
+  void deepNesting() throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      int depth = random.nextInt(33, 20_001);
+      boolean arrays = random.nextBoolean();
+      String open = arrays ? "[" : "{\"a\":";
+      String close = arrays ? "]" : "}";
+      String nested = open.repeat(depth) + "1" + close.repeat(depth);
+      String body = event().replaceFirst("\"data\":\\{", "\"data\":{\"nested\":" + nested + ",");
+      expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, utf8(body)));
+    }
   }
 
-  @Property(tries = 2000)
-  void invalidUtf8(@ForAll("events") String event, @ForAll("invalidUtf8") byte[] bad, @ForAll("fractions") double where)
-      throws Exception {
-    // inside the value of "url": a string, where only the encoding can be wrong
-    byte[] text = utf8(event);
-    int start = event.indexOf("https://");
-    int at = start + (int) (where * (event.indexOf('"', start) - start));
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(text, 0, at);
-    body.write(bad);
-    body.write(text, at, text.length - at);
-    expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, body.toByteArray()));
+  @Test
+  void invalidUtf8() throws Exception {
+    for (int i = 0; i < 2000; i++) {
+      // inside the value of "url": a string, where only the encoding can be wrong
+      String event = event();
+      byte[] text = utf8(event);
+      int start = event.indexOf("https://");
+      int at = start + (int) (random.nextDouble() * (event.indexOf('"', start) - start));
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      body.write(text, 0, at);
+      body.write(INVALID_UTF8[random.nextInt(INVALID_UTF8.length)]);
+      body.write(text, at, text.length - at);
+      expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, body.toByteArray()));
+    }
   }
 
-  @Property(tries = 500)
-  void abusedHeaders(@ForAll("events") String event, @ForAll("headerAbuse") int kind) throws Exception {
-    byte[] body = utf8(event);
-    byte[] request = switch (kind) {
+  @Test
+  void abusedHeaders() throws Exception {
+    for (int i = 0; i < 500; i++) {
+      expectProblem(abusedHeaders(utf8(event()), random.nextInt(9)));
+    }
+  }
+
+  private byte[] abusedHeaders(byte[] body, int kind) {
+    return switch (kind) {
       case 0 -> RawHttp.post(EVENTS, STRUCTURED, key, body, "X-Padding: " + "a".repeat(20_000));
       case 1 -> RawHttp.post(EVENTS, STRUCTURED, key, body, manyHeaders());
       case 2 -> RawHttp.post(EVENTS + "?" + "q=1&".repeat(3_000), STRUCTURED, key, body);
@@ -132,10 +163,9 @@ class HostileInputIT {
       case 7 -> RawHttp.post(EVENTS, "application/cloudevents+json; " + "x=y; ".repeat(300) + "charset=iso-8859-1", key, body);
       default -> RawHttp.post(EVENTS, STRUCTURED, null, body, "Authorization: Bearer");
     };
-    expectProblem(request);
   }
 
-  @Example
+  @Test
   void oversizedStringsAndBodies() throws Exception {
     for (int i = 0; i < 10; i++) {
       JsonObject event = ApiClient.pageView("big");
@@ -148,7 +178,7 @@ class HostileInputIT {
     }
   }
 
-  @Example
+  @Test
   void bodiesThatTrickle() throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(20);
     try {
@@ -169,60 +199,39 @@ class HostileInputIT {
     }
   }
 
-  @Provide
-  Arbitrary<String> events() {
-    return Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(24)
-        .map(user -> ApiClient.pageView(user).encode());
+  /** A valid page view of a random user: what the broken variants start from. */
+  private String event() {
+    StringBuilder user = new StringBuilder();
+    String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    for (int i = random.nextInt(1, 25); i > 0; i--) {
+      user.append(alphabet.charAt(random.nextInt(alphabet.length())));
+    }
+    return ApiClient.pageView(user.toString()).encode();
   }
 
-  @Provide
-  Arbitrary<Double> fractions() {
-    return Arbitraries.doubles().between(0, 1);
+  private Object wrongValue() {
+    return switch (random.nextInt(5)) {
+      case 0 -> random.nextLong();
+      case 1 -> random.nextBoolean();
+      case 2 -> new JsonArray().add(1).add("x");
+      case 3 -> new JsonObject().put("nested", new JsonObject());
+      default -> (random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(-20, 300));
+    };
   }
 
-  @Provide
-  Arbitrary<String> attributes() {
-    return Arbitraries.of("specversion", "id", "source", "type", "time", "subject", "data", "data.user_id",
-        "data.url", "data.device", "data.load_time_ms");
-  }
-
-  @Provide
-  Arbitrary<Object> wrongValues() {
-    return Arbitraries.oneOf(
-        Arbitraries.longs().map(n -> (Object) n),
-        Arbitraries.of(true, false).map(b -> (Object) b),
-        Arbitraries.just(new JsonArray().add(1).add("x")),
-        Arbitraries.just(new JsonObject().put("nested", new JsonObject())),
-        Arbitraries.doubles().map(d -> (Object) d));
-  }
-
-  @Provide
-  Arbitrary<String> hugeNumbers() {
-    Arbitrary<String> digits = Arbitraries.strings().numeric().ofMinLength(20).ofMaxLength(5_000)
-        .filter(text -> text.charAt(0) != '0');
-    return Arbitraries.oneOf(digits, digits.map(text -> "-" + text), digits.map(text -> "1e" + text),
-        Arbitraries.of("1e309", "-1e309", "1.7976931348623157e309", "2147483648", "9223372036854775808",
-            "1.5", "NaN", "Infinity", "-Infinity", "0x10", "01"));
-  }
-
-  @Provide
-  Arbitrary<Integer> depths() {
-    return Arbitraries.integers().between(33, 20_000);
-  }
-
-  @Provide
-  Arbitrary<byte[]> invalidUtf8() {
-    return Arbitraries.of(
-        new byte[] {(byte) 0xFF}, new byte[] {(byte) 0xFE}, new byte[] {(byte) 0xC3, 0x28},
-        new byte[] {(byte) 0xC0, (byte) 0x80}, new byte[] {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
-        new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xE2, (byte) 0x82},
-        new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x98}, new byte[] {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
-        new byte[] {(byte) 0x80}, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, new byte[] {0x00});
-  }
-
-  @Provide
-  Arbitrary<Integer> headerAbuse() {
-    return Arbitraries.integers().between(0, 8);
+  private String hugeNumber() {
+    if (random.nextInt(4) == 0) {
+      return SPECIAL_NUMBERS[random.nextInt(SPECIAL_NUMBERS.length)];
+    }
+    StringBuilder digits = new StringBuilder().append((char) ('1' + random.nextInt(9)));
+    for (int i = random.nextInt(19, 5_000); i > 0; i--) {
+      digits.append((char) ('0' + random.nextInt(10)));
+    }
+    return switch (random.nextInt(3)) {
+      case 0 -> digits.toString();
+      case 1 -> "-" + digits;
+      default -> "1e" + digits;
+    };
   }
 
   private static String[] manyHeaders() {
@@ -233,7 +242,7 @@ class HostileInputIT {
     return headers;
   }
 
-  private static void expectProblem(byte[] request) throws Exception {
+  private void expectProblem(byte[] request) throws Exception {
     RawHttp.Response response = RawHttp.exchange(port, request);
     record(response);
     assertThat(response.status()).as("status; body %s", response.body()).isBetween(400, 499);

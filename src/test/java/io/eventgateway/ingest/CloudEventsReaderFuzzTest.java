@@ -1,0 +1,74 @@
+package io.eventgateway.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Coverage-guided fuzzing of what ingest reads before validation: any body under any media type becomes events and
+ * per-event errors, or one refusal of the whole request with a 4xx problem; nothing else may come out. Each test
+ * replays its committed inputs ({@code src/test/resources/.../CloudEventsReaderFuzzTestInputs/<test>/}) in every
+ * build; {@code JAZZER_FUZZ=1} fuzzes (see the README).
+ */
+class CloudEventsReaderFuzzTest {
+
+  private static final int MAX_EVENTS = 50;
+  private static final List<String> CONTENT_TYPES = List.of(CloudEventsReader.STRUCTURED, CloudEventsReader.BATCH,
+      CloudEventsReader.NDJSON, CloudEventsReader.JSON, "application/json; charset=utf-8",
+      "application/cloudevents+json; charset=UTF-8", "application/x-ndjson;charset=latin1", "text/plain", "");
+
+  private final CloudEventsReader reader = new CloudEventsReader(MAX_EVENTS);
+
+  @FuzzTest(maxDuration = "10m")
+  void readsAnyBodyUnderAnyMediaType(FuzzedDataProvider data) {
+    String contentType = data.consumeBoolean() ? data.pickValue(CONTENT_TYPES) : data.consumeString(60);
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    if (data.consumeBoolean()) {
+      headers.add("ce-specversion", data.consumeString(8)).add("ce-id", data.consumeString(20))
+          .add("ce-type", data.consumeString(40)).add("ce-source", data.consumeString(20));
+    }
+    Buffer body = Buffer.buffer(data.consumeRemainingAsBytes());
+    List<Object> items;
+    try {
+      items = reader.read(contentType, headers, body);
+    } catch (RequestRejected rejected) {
+      assertThat(rejected.problem().getInteger("status")).isBetween(400, 499);
+      assertThat(rejected.problem().getString("detail")).isNotBlank();
+      return;
+    }
+    assertThat(items).isNotEmpty().hasSizeLessThanOrEqualTo(MAX_EVENTS);
+    assertThat(items).allMatch(item -> item instanceof JsonObject || item instanceof EventError);
+  }
+
+  @FuzzTest(maxDuration = "10m")
+  void splitsNdjsonIntoOneItemPerLine(FuzzedDataProvider data) {
+    List<String> lines = new java.util.ArrayList<>();
+    for (int i = data.consumeInt(0, MAX_EVENTS); i > 0 && data.remainingBytes() > 0; i--) {
+      lines.add(data.consumeString(300));
+    }
+    String separator = data.consumeBoolean() ? "\r\n" : "\n";
+    String text = String.join(separator, lines);
+    List<Object> items;
+    try {
+      items = reader.read(CloudEventsReader.NDJSON, MultiMap.caseInsensitiveMultiMap(),
+          Buffer.buffer(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (RequestRejected rejected) {
+      assertThat(rejected.problem().getInteger("status")).isIn(400, 413);
+      return;
+    }
+    // the reference: every line that is not blank, however it was split, is one item, in order
+    long expected = text.lines().filter(line -> !line.isBlank()).count();
+    assertThat(items).hasSize((int) expected);
+    for (int i = 0; i < items.size(); i++) {
+      if (items.get(i) instanceof EventError error) {
+        assertThat(error.index()).isEqualTo(i);
+      }
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.eventgateway.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.apache.avro.Schema;
+
+/**
+ * Coverage-guided fuzzing of the registry's schema parsing and compatibility check, which take any text a client
+ * registers: either a schema, or a {@link RegistryException} the API answers with {@code 42201}; checking a parsed
+ * schema against a registered one answers, whatever it is.
+ */
+class SchemaParsingFuzzTest {
+
+  private static final Schema REGISTERED = EventCatalog.load(new JsonObject()
+      .put("analytics", "topic-a").put("chemistry", "topic-c").put("chip_quality", "topic-q"))
+      .find("analytics.page_view").subjectSchema();
+
+  @FuzzTest(maxDuration = "10m")
+  void parsesAnySchemaText(byte[] input) {
+    String text = new String(input, StandardCharsets.UTF_8);
+    Schema schema;
+    try {
+      schema = SchemaRegistryStore.parse(text);
+    } catch (RegistryException invalid) {
+      assertThat(invalid.getMessage()).isNotNull();
+      return;
+    }
+    // the canonical form the registry stores parses to the same schema
+    assertThat(SchemaRegistryStore.parse(schema.toString())).isEqualTo(schema);
+    for (CompatibilityLevel level : CompatibilityLevel.values()) {
+      assertThat(Compatibility.check(level, schema, List.of(REGISTERED))).isNotNull();
+    }
+  }
+}
