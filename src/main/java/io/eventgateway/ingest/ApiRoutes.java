@@ -52,12 +52,14 @@ public final class ApiRoutes {
     EventProducer producer = new EventProducer(vertx, http.getLong("produceTimeoutMs"));
     Authentication authentication = new Authentication(new Authenticator(vertx, config.getJsonObject("auth")));
     RateLimits rateLimits = RateLimits.of(vertx);
+    // a body that trickles in (or a Kafka that never answers) cannot hold a request forever
+    TimeoutHandler requestTimeout = TimeoutHandler.create(http.getLong("requestTimeoutMs"), 408);
+    // two routes per body-taking path: the credential is checked on the first, before any byte of the body is read
+    router.post("/v1/events").handler(requestTimeout).handler(authentication);
     router.post("/v1/events")
-        .handler(RequestBudget.of(vertx, http.getLong("maxInFlightBytes"), http.getLong("maxBodyBytes")))
-        // a body that trickles in (or a Kafka that never answers) cannot hold a request forever
-        .handler(TimeoutHandler.create(http.getLong("requestTimeoutMs"), 408))
+        .handler(RequestBudget.of(vertx, http.getLong("maxInFlightBytes"), http.getLong("maxInFlightBytesPerCaller"),
+            http.getLong("maxBodyBytes")))
         .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
-        .handler(authentication)
         .handler(new IngestHandler(catalog, producer, http, rateLimits));
     WebSocketOrigins origins = new WebSocketOrigins(http.getJsonArray("allowedOrigins"));
     router.get("/v1/stream").handler(origins).handler(authentication).handler(ctx -> ctx.request().toWebSocket()
@@ -115,10 +117,10 @@ public final class ApiRoutes {
     router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
     router.get("/docs").handler(page(vertx, "webroot/docs.html"));
     router.get("/docs/*").handler(StaticHandler.create(SWAGGER_UI));
-    router.route("/registry/*").subRouter(RegistryApi.router(vertx, authentication));
+    router.route("/registry/*").subRouter(RegistryApi.router(vertx, authentication, requestTimeout));
     AdminHandlers admin = new AdminHandlers(vertx, catalog);
-    router.route("/v1/admin/*").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT))
-        .handler(authentication).handler(Authentication::requireAdmin);
+    router.route("/v1/admin/*").handler(requestTimeout).handler(authentication).handler(Authentication::requireAdmin);
+    router.route("/v1/admin/*").handler(BodyHandler.create(false).setBodyLimit(ADMIN_BODY_LIMIT));
     router.get("/v1/admin/dlq/:topic").handler(admin::listDeadLetters);
     router.post("/v1/admin/dlq/:topic/replay").handler(admin::replayDeadLetters);
     router.post("/v1/admin/keys").handler(admin::createKey);
@@ -149,7 +151,8 @@ public final class ApiRoutes {
 
   private static void failure(RoutingContext ctx, int status, String slug, String title, String detail) {
     if (!ctx.response().ended()) {
-      Problem.send(ctx.response(), Problem.of(status, slug, title, detail));
+      // a timed-out or oversized body is still arriving: the connection goes with the answer
+      Problem.refuseUnread(ctx, Problem.of(status, slug, title, detail));
     }
   }
 

@@ -49,12 +49,12 @@ final class Authentication implements AuthenticationHandler {
         .onFailure(error -> {
           if (error instanceof Authenticator.Unauthenticated) {
             boolean presented = authorization != null || ticket != null;
-            Problem.send(ctx.response().putHeader("WWW-Authenticate", presented
-                    ? REALM + ", error=\"invalid_token\"" : REALM),
-                Problem.of(401, "unauthenticated", "Unauthenticated", error.getMessage()));
+            ctx.response().putHeader("WWW-Authenticate", presented ? REALM + ", error=\"invalid_token\"" : REALM);
+            Problem.refuseUnread(ctx, Problem.of(401, "unauthenticated", "Unauthenticated", error.getMessage()));
           } else {
-            Problem.send(ctx.response().putHeader("Retry-After", "5"), Problem.of(503, "auth-unavailable",
-                "Credentials cannot be checked", "The key store is unavailable"));
+            ctx.response().putHeader("Retry-After", "5");
+            Problem.refuseUnread(ctx, Problem.of(503, "auth-unavailable", "Credentials cannot be checked",
+                "The key store is unavailable"));
           }
         });
   }

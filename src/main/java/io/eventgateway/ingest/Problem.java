@@ -3,9 +3,11 @@ package io.eventgateway.ingest;
 import io.eventgateway.bus.FailureCodes;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 
 /** RFC 9457 problem details ({@code application/problem+json}), the shape of every error the API returns. */
 final class Problem {
@@ -40,6 +42,19 @@ final class Problem {
       };
     }
     return FailureCodes.INTERNAL;
+  }
+
+  /**
+   * Answers a request refused before its body was read, and closes the connection once the answer is out: the
+   * client cannot keep the connection (and the body it holds back) open, and no unread body is left to skip.
+   */
+  static void refuseUnread(RoutingContext ctx, JsonObject problem) {
+    if (ctx.request().isEnded()) {
+      send(ctx.response(), problem);
+      return;
+    }
+    send(ctx.response().putHeader(HttpHeaders.CONNECTION, "close"), problem)
+        .onComplete(sent -> ctx.request().connection().close());
   }
 
   static Future<Void> send(HttpServerResponse response, JsonObject problem) {

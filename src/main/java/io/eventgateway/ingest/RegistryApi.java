@@ -3,6 +3,7 @@ package io.eventgateway.ingest;
 import io.eventgateway.bus.Addresses;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -23,6 +24,11 @@ final class RegistryApi {
 
   static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final long BODY_LIMIT = 1 << 22;
+  /** The registry's changes, method and path: admins only. */
+  private static final String[][] ADMIN_ONLY = {
+      {"POST", "/subjects/:subject/versions"}, {"DELETE", "/subjects/:subject"},
+      {"DELETE", "/subjects/:subject/versions/:version"}, {"PUT", "/config"}, {"DELETE", "/config"},
+      {"PUT", "/config/:subject"}, {"DELETE", "/config/:subject"}, {"PUT", "/mode"}, {"PUT", "/mode/:subject"}};
 
   private final Vertx vertx;
 
@@ -30,24 +36,30 @@ final class RegistryApi {
     this.vertx = vertx;
   }
 
-  static Router router(Vertx vertx, Handler<RoutingContext> authentication) {
+  /**
+   * The registry's routes: reads open, changes for admins. Every change's credential is checked on a route of its own,
+   * ahead of the body handler, so that no body is read for an unauthenticated client.
+   */
+  static Router router(Vertx vertx, Handler<RoutingContext> authentication, Handler<RoutingContext> requestTimeout) {
     RegistryApi api = new RegistryApi(vertx);
     Router router = Router.router(vertx);
+    router.route().handler(requestTimeout);
+    for (String[] change : ADMIN_ONLY) {
+      router.route(HttpMethod.valueOf(change[0]), change[1]).handler(authentication)
+          .handler(Authentication::requireAdmin);
+    }
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router.get("/subjects").handler(api.command("subjects", ctx -> new JsonObject()
         .put("deleted", flag(ctx, "deleted"))));
-    router.post("/subjects/:subject/versions").handler(authentication).handler(Authentication::requireAdmin)
-        .handler(api.command("register", RegistryApi::withBody));
+    router.post("/subjects/:subject/versions").handler(api.command("register", RegistryApi::withBody));
     router.get("/subjects/:subject/versions").handler(api.command("versions", ctx -> subject(ctx)
         .put("deleted", flag(ctx, "deleted"))));
     router.get("/subjects/:subject/versions/:version").handler(api.command("version", RegistryApi::version));
     router.get("/subjects/:subject/versions/:version/schema").handler(api.command("version", ctx -> version(ctx)
         .put("raw", true)));
     router.post("/subjects/:subject").handler(api.command("lookup", RegistryApi::withBody));
-    router.delete("/subjects/:subject").handler(authentication).handler(Authentication::requireAdmin)
-        .handler(api.command("deleteSubject", ctx -> subject(ctx).put("permanent", flag(ctx, "permanent"))));
-    router.delete("/subjects/:subject/versions/:version").handler(authentication).handler(Authentication::requireAdmin)
-        .handler(api.command("deleteVersion", ctx -> version(ctx).put("permanent", flag(ctx, "permanent"))));
+    router.delete("/subjects/:subject").handler(api.command("deleteSubject", ctx -> subject(ctx).put("permanent", flag(ctx, "permanent"))));
+    router.delete("/subjects/:subject/versions/:version").handler(api.command("deleteVersion", ctx -> version(ctx).put("permanent", flag(ctx, "permanent"))));
     router.get("/schemas/types").handler(ctx -> answer(ctx, 200, new JsonArray().add("AVRO")));
     router.get("/schemas/ids/:id").handler(api.command("schemaById", RegistryApi::id));
     router.get("/schemas/ids/:id/schema").handler(api.command("schemaById", ctx -> id(ctx).put("raw", true)));
@@ -60,16 +72,13 @@ final class RegistryApi {
     for (String path : new String[] {"/config", "/config/:subject"}) {
       router.get(path).handler(api.command("getConfig", ctx -> subject(ctx)
           .put("defaultToGlobal", flag(ctx, "defaultToGlobal"))));
-      router.put(path).handler(authentication).handler(Authentication::requireAdmin).handler(api.command("putConfig",
-          RegistryApi::withBody));
-      router.delete(path).handler(authentication).handler(Authentication::requireAdmin).handler(api.command("deleteConfig",
-          RegistryApi::subject));
+      router.put(path).handler(api.command("putConfig", RegistryApi::withBody));
+      router.delete(path).handler(api.command("deleteConfig", RegistryApi::subject));
     }
     for (String path : new String[] {"/mode", "/mode/:subject"}) {
       router.get(path).handler(api.command("getMode", ctx -> subject(ctx)
           .put("defaultToGlobal", flag(ctx, "defaultToGlobal"))));
-      router.put(path).handler(authentication).handler(Authentication::requireAdmin).handler(api.command("putMode",
-          RegistryApi::withBody));
+      router.put(path).handler(api.command("putMode", RegistryApi::withBody));
     }
     router.route().last().handler(ctx -> answer(ctx, 404, error(404, "HTTP 404 Not Found")));
     return router;

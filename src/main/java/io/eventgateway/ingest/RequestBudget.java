@@ -5,46 +5,75 @@ import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bounds the request bodies that every HTTP ingest verticle of this process holds at once (buffered, validated
- * or waiting for Kafka): a request whose declared size does not fit is answered {@code 429} with
- * {@code Retry-After} before its body is read, so a load above capacity costs bounded memory. A request without
- * {@code Content-Length} is counted at the maximum body size. A platform handler: it runs before the body is read.
+ * or waiting for Kafka), in all and per caller: a request whose declared size does not fit is answered {@code 429}
+ * with {@code Retry-After} before its body is read, so a load above capacity costs bounded memory, and one caller's
+ * slow or huge uploads use up its own share, not everyone's. A request without {@code Content-Length} is counted at
+ * the maximum body size. A platform handler: it runs after authentication (on an earlier route, which put the
+ * caller in the context) and before the body is read.
  */
 final class RequestBudget implements Shareable, PlatformHandler {
 
   private static final String RETRY_AFTER_SECONDS = "1";
 
   private final AtomicLong inFlight = Metrics.gauge("gateway.http.inflight.bytes", new AtomicLong());
+  /** Bytes in flight per caller id; an entry lives while its caller has a request in flight. */
+  private final Map<String, AtomicLong> perCaller = new ConcurrentHashMap<>();
   private final long maxBytes;
+  private final long maxBytesPerCaller;
   private final long maxBodyBytes;
 
-  private RequestBudget(long maxBytes, long maxBodyBytes) {
+  private RequestBudget(long maxBytes, long maxBytesPerCaller, long maxBodyBytes) {
     this.maxBytes = maxBytes;
+    this.maxBytesPerCaller = maxBytesPerCaller;
     this.maxBodyBytes = maxBodyBytes;
   }
 
   /** The one budget of this Vert.x instance, shared by the verticle instances on every event loop. */
-  static RequestBudget of(Vertx vertx, long maxBytes, long maxBodyBytes) {
+  static RequestBudget of(Vertx vertx, long maxBytes, long maxBytesPerCaller, long maxBodyBytes) {
     return (RequestBudget) vertx.sharedData().getLocalMap("gateway.ingest")
-        .computeIfAbsent("requestBudget", key -> new RequestBudget(maxBytes, maxBodyBytes));
+        .computeIfAbsent("requestBudget", key -> new RequestBudget(maxBytes, maxBytesPerCaller, maxBodyBytes));
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     long declared = declaredLength(ctx.request().getHeader("Content-Length"));
     long bytes = declared < 0 || declared > maxBodyBytes ? maxBodyBytes : declared;
-    if (inFlight.addAndGet(bytes) > maxBytes && inFlight.get() != bytes) {
-      inFlight.addAndGet(-bytes);
-      Problem.send(ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS), Problem.of(429, "overloaded",
-          "Too many requests in flight", "The gateway holds " + maxBytes + " bytes of requests already; retry after "
-              + RETRY_AFTER_SECONDS + " s"));
+    String caller = Authentication.caller(ctx).id();
+    AtomicLong callers = perCaller.computeIfAbsent(caller, id -> new AtomicLong());
+    if (callers.addAndGet(bytes) > maxBytesPerCaller && callers.get() != bytes) {
+      release(caller, callers, bytes);
+      overloaded(ctx, "Your requests in flight hold " + maxBytesPerCaller + " bytes already");
       return;
     }
-    ctx.addEndHandler(ended -> inFlight.addAndGet(-bytes));
+    if (inFlight.addAndGet(bytes) > maxBytes && inFlight.get() != bytes) {
+      inFlight.addAndGet(-bytes);
+      release(caller, callers, bytes);
+      overloaded(ctx, "The gateway holds " + maxBytes + " bytes of requests already");
+      return;
+    }
+    ctx.addEndHandler(ended -> {
+      inFlight.addAndGet(-bytes);
+      release(caller, callers, bytes);
+    });
     ctx.next();
+  }
+
+  private void release(String caller, AtomicLong callers, long bytes) {
+    if (callers.addAndGet(-bytes) == 0) {
+      perCaller.remove(caller, callers);
+    }
+  }
+
+  private static void overloaded(RoutingContext ctx, String detail) {
+    ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
+    Problem.refuseUnread(ctx, Problem.of(429, "overloaded", "Too many requests in flight",
+        detail + "; retry after " + RETRY_AFTER_SECONDS + " s"));
   }
 
   private static long declaredLength(String header) {
