@@ -17,8 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the public HTTP API server (its routes are {@link ApiRoutes}): TLS, idle timeouts, requests the HTTP codec
- * could not parse, and the graceful stop. Deploy one instance per event loop; Vert.x spreads connections across them.
+ * Owns the public HTTP API server (its routes are {@link ApiRoutes}): TLS, idle timeouts, the connection cap and
+ * first-request deadline ({@link ConnectionGuard}), requests the HTTP codec could not parse, and the graceful stop. Deploy one instance per event loop; Vert.x spreads connections across them.
  */
 public class HttpIngestVerticle extends VerticleBase {
 
@@ -32,8 +32,14 @@ public class HttpIngestVerticle extends VerticleBase {
     return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
           Router router = ApiRoutes.router(vertx, config(), reply.body());
-          server = vertx.createHttpServer(serverOptions(http));
-          return server.requestHandler(router).invalidRequestHandler(HttpIngestVerticle::invalidRequest).listen(http.getInteger("port"), http.getString("host"));
+          ConnectionGuard connections = ConnectionGuard.of(vertx, http.getInteger("maxConnections"),
+              http.getLong("firstRequestTimeoutMs"));
+          server = vertx.createHttpServer(serverOptions(http)).connectionHandler(connections::opened);
+          return server.requestHandler(request -> {
+            connections.requested(request);
+            router.handle(request);
+          }).invalidRequestHandler(HttpIngestVerticle::invalidRequest)
+              .listen(http.getInteger("port"), http.getString("host"));
         })
         .onSuccess(listening -> LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort()));
   }
@@ -56,7 +62,8 @@ public class HttpIngestVerticle extends VerticleBase {
   /** TLS from PEM files when {@code http.tls.enabled}; the key file should be readable by the gateway only. */
   private static HttpServerOptions serverOptions(JsonObject http) {
     JsonObject tls = http.getJsonObject("tls");
-    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true)
+    // no h2c sniffing: it waits for a socket's first bytes before the connection exists for the guard (and for us)
+    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true).setHttp2ClearTextEnabled(false)
         .setIdleTimeout(http.getInteger("idleTimeoutSeconds")).setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (tls != null && tls.getBoolean("enabled", false)) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()

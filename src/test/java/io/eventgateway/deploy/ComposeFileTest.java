@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 @DisplayName("docker-compose.yml")
 class ComposeFileTest {
 
-  private static final Pattern PORT = Pattern.compile("(\\d+)(?:-(\\d+))?:(\\d+)");
+  private static final Pattern PORT = Pattern.compile("(?:127\\.0\\.0\\.1:)?(\\d+)(?:-(\\d+))?:(\\d+)");
 
   private final Map<String, Object> compose = Yaml.read(Path.of("docker-compose.yml"));
   private final Map<String, Object> services = map(compose.get("services"));
@@ -111,7 +111,7 @@ class ComposeFileTest {
     });
     assertThat(list(service("ingest").get("ports"))).contains(
         "8080-8081:" + config.getJsonObject("http").getInteger("port"),
-        "9090-9091:" + config.getJsonObject("management").getInteger("port"));
+        "127.0.0.1:9090-9091:" + config.getJsonObject("management").getInteger("port"));
     assertThat(list(service("llm-sim").get("ports")))
         .contains("8089:" + config.getJsonObject("llmSimulator").getInteger("port"));
   }

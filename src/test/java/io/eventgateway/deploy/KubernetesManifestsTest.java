@@ -147,6 +147,8 @@ class KubernetesManifestsTest {
         .map(ContainerPort::getName).toList();
     assertThat(service.getSpec().getPorts()).allSatisfy(port ->
         assertThat(containerPorts).contains(port.getTargetPort().getStrVal()));
+    assertThat(service.getSpec().getPorts()).as("the public Service leaves the management port out")
+        .extracting(port -> port.getTargetPort().getStrVal()).containsExactly("http");
   }
 
   private static void assertProbe(Probe probe, String path) {
