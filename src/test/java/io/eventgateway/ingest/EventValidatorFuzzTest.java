@@ -13,7 +13,9 @@ import io.eventgateway.schema.ExampleData;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of JSON → Avro validation against every event type's schema: an event is either refused
@@ -30,6 +32,7 @@ class EventValidatorFuzzTest {
   private final EventValidator validator = new EventValidator(CATALOG);
 
   @FuzzTest(maxDuration = "10m")
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void validatesAnyEvent(FuzzedDataProvider data) {
     EventType type = data.pickValue(TYPES);
     JsonObject event = new JsonObject().put("specversion", "1.0").put("id", "fuzz-1").put("source", "/fuzz")

@@ -6,7 +6,9 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Coverage-guided fuzzing of the registry's schema parsing and compatibility check, which take any text a client
@@ -20,6 +22,7 @@ class SchemaParsingFuzzTest {
       .find("analytics.page_view").subjectSchema();
 
   @FuzzTest(maxDuration = "10m")
+  @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void parsesAnySchemaText(byte[] input) {
     String text = new String(input, StandardCharsets.UTF_8);
     Schema schema;
