@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -37,17 +38,35 @@ public final class EmbeddedKafka implements AutoCloseable {
    * @param controllerPort the KRaft controller port, {@code 0} for a free one
    */
   public static EmbeddedKafka start(Path dir, int port, int controllerPort) {
+    return start(dir, port, controllerPort, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, int, int)}; with {@code plainUsers} (user name to password) the client listener takes
+   * SASL/PLAIN over plain text ({@code SASL_PLAINTEXT}) and knows those users, as a secured cluster would.
+   */
+  public static EmbeddedKafka start(Path dir, int port, int controllerPort, Map<String, String> plainUsers) {
     int brokerPort = port == 0 ? FreePorts.pick() : port;
     int quorumPort = controllerPort == 0 ? FreePorts.pick() : controllerPort;
+    String listener = plainUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
     Properties properties = new Properties();
     properties.put("process.roles", "broker,controller");
     properties.put("node.id", "1");
     properties.put("controller.quorum.voters", "1@127.0.0.1:" + quorumPort);
-    properties.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + quorumPort);
-    properties.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    properties.put("listeners", listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + quorumPort);
+    properties.put("advertised.listeners", listener + "://127.0.0.1:" + brokerPort);
     properties.put("controller.listener.names", "CONTROLLER");
-    properties.put("inter.broker.listener.name", "PLAINTEXT");
-    properties.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    properties.put("inter.broker.listener.name", listener);
+    properties.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+    if (!plainUsers.isEmpty()) {
+      properties.put("sasl.enabled.mechanisms", "PLAIN");
+      properties.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+      StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+      Map.Entry<String, String> broker = plainUsers.entrySet().iterator().next();
+      jaas.append(" username=\"").append(broker.getKey()).append("\" password=\"").append(broker.getValue()).append('"');
+      plainUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+      properties.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+    }
     properties.put("log.dirs", dir.resolve("logs").toAbsolutePath().toString());
     properties.put("offsets.topic.replication.factor", "1");
     properties.put("offsets.topic.num.partitions", "3");
