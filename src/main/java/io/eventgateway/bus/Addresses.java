@@ -73,8 +73,10 @@ public final class Addresses {
   public static final String ENRICHMENTS_PENDING = "gateway.enrichments.pending";
 
   /**
-   * A stored LLM answer for a molecule, so that a molecule answered before (by another node, or before a restart)
-   * is not sent to the LLM again. Body {@code String} canonical SMILES; reply {@link io.vertx.core.json.JsonObject}
+   * A stored LLM answer for a molecule submitted with the same notes and measurements, so that a submission answered
+   * before (by another node, or before a restart) is not sent to the LLM again. Body
+   * {@link io.vertx.core.json.JsonObject} {@code {"smiles": canonical SMILES, "inputHash"}}; reply
+   * {@link io.vertx.core.json.JsonObject}
    * {@code {"properties", "rawAnswer", "model"}}. Fails {@code 404} when none is stored.
    */
   public static final String ENRICHMENTS_BY_SMILES = "gateway.enrichments.by-smiles";

@@ -9,6 +9,8 @@ package io.eventgateway.bus;
  * @param computedJson what CDK computed from the SMILES; {@code null} on error
  * @param llmMismatch the LLM's molecular weight or formula disagrees with CDK's
  * @param error why the molecule could not be enriched, or why the LLM was not used
+ * @param inputHash SHA-256 of the notes and measurements the answer was made from: an answer is reused only for the
+ *     same molecule with the same inputs
  */
 public record Enrichment(
     EventKey event,
@@ -21,7 +23,8 @@ public record Enrichment(
     String rawAnswer,
     boolean llmMismatch,
     String mismatchDetail,
-    String error) {
+    String error,
+    String inputHash) {
 
   public static final String LLM = "llm";
   public static final String CACHE = "cache";

@@ -58,6 +58,30 @@ public record LlmAnswer(JsonObject properties, String raw, String model, boolean
     }
   }
 
+  /**
+   * This answer with every {@code evidence} that is not a verbatim part of {@code notes} dropped (set to null): a
+   * model may only cite what the submission says.
+   *
+   * @return this answer when every evidence is verbatim
+   */
+  LlmAnswer keepingEvidenceFrom(String notes) {
+    JsonObject kept = properties.copy();
+    boolean dropped = false;
+    for (String key : KEYS) {
+      JsonObject property = kept.getJsonObject(key);
+      String evidence = property.getString("evidence");
+      if (evidence != null && (notes == null || evidence.isBlank() || !notes.contains(evidence))) {
+        property.putNull("evidence");
+        dropped = true;
+      }
+    }
+    return dropped ? new LlmAnswer(kept, raw, model, reused) : this;
+  }
+
+  double logp() {
+    return properties.getJsonObject("logp").getDouble("value");
+  }
+
   double molecularWeight() {
     return properties.getJsonObject("molecular_weight").getDouble("value");
   }

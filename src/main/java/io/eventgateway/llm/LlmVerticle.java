@@ -41,19 +41,23 @@ public class LlmVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LlmVerticle.class);
 
-  private final Map<String, Future<LlmAnswer>> callsInFlight = new HashMap<>();
+  private final Map<AnswerKey, Future<LlmAnswer>> callsInFlight = new HashMap<>();
   private final Timer latency = Timer.builder("gateway.llm.latency").description("LLM call latency, successful calls")
       .publishPercentiles(0.5, 0.95, 0.99).register(Metrics.globalRegistry);
   private final Counter mismatches = Counter.builder("gateway.llm.mismatches")
       .description("LLM answers whose molecular weight or formula disagree with CDK").register(Metrics.globalRegistry);
+  private final Counter droppedEvidence = Counter.builder("gateway.llm.evidence.dropped")
+      .description("LLM answers whose evidence was not a verbatim part of the notes (dropped)")
+      .register(Metrics.globalRegistry);
   private WorkerExecutor cdk;
   private CircuitBreaker breaker;
   private CallLimiter limiter;
   private LlmClient client;
   private RetryPolicy backoff;
-  private Cache<String, LlmAnswer> answers;
+  private Cache<AnswerKey, LlmAnswer> answers;
   private int maxRetries;
   private double weightTolerance;
+  private double logpTolerance;
 
   @Override
   public Future<?> start() {
@@ -78,6 +82,7 @@ public class LlmVerticle extends VerticleBase {
     answers = Caffeine.newBuilder().maximumSize(llm.getLong("cacheSize"))
         .expireAfterWrite(llm.getLong("cacheTtlMinutes"), TimeUnit.MINUTES).build();
     weightTolerance = llm.getDouble("molecularWeightTolerance");
+    logpTolerance = llm.getDouble("logpTolerance");
     // one pooled connection per permitted call: calls never queue in the pool and leave in bursts
     WebClientOptions http = new WebClientOptions().setKeepAlive(true);
     client = new LlmClient(WebClient.create(vertx, http, new PoolOptions().setHttp1MaxSize(rate.getInteger("maxInFlight"))), llm);
@@ -104,14 +109,15 @@ public class LlmVerticle extends VerticleBase {
 
   private void enrich(Message<EnrichRequest> message, MoleculeFacts facts) {
     EnrichRequest request = message.body();
-    LlmAnswer cached = answers.getIfPresent(facts.canonicalSmiles());
+    AnswerKey key = AnswerKey.of(request, facts);
+    LlmAnswer cached = answers.getIfPresent(key);
     if (cached != null) {
       message.reply(result(request, facts, cached, Enrichment.CACHE, 0));
       return;
     }
-    Future<LlmAnswer> shared = callsInFlight.get(facts.canonicalSmiles());
+    Future<LlmAnswer> shared = callsInFlight.get(key);
     long started = System.nanoTime();
-    Future<LlmAnswer> call = shared != null ? shared : call(request, facts.canonicalSmiles());
+    Future<LlmAnswer> call = shared != null ? shared : call(request, key);
     call.onSuccess(answer -> message.reply(result(request, facts, answer,
             shared != null || answer.reused() ? Enrichment.CACHE : Enrichment.LLM,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))
@@ -124,17 +130,18 @@ public class LlmVerticle extends VerticleBase {
         });
   }
 
-  private Future<LlmAnswer> call(EnrichRequest request, String canonicalSmiles) {
-    Future<LlmAnswer> call = storedAnswer(canonicalSmiles)
+  private Future<LlmAnswer> call(EnrichRequest request, AnswerKey key) {
+    Future<LlmAnswer> call = storedAnswer(key)
         .recover(notStored -> attempt(request, 0))
-        .onSuccess(answer -> answers.put(canonicalSmiles, answer));
-    callsInFlight.put(canonicalSmiles, call);
-    return call.onComplete(done -> callsInFlight.remove(canonicalSmiles));
+        .onSuccess(answer -> answers.put(key, answer));
+    callsInFlight.put(key, call);
+    return call.onComplete(done -> callsInFlight.remove(key));
   }
 
-  /** An answer stored earlier for the same molecule (before a restart, or by another node). */
-  private Future<LlmAnswer> storedAnswer(String canonicalSmiles) {
-    return vertx.eventBus().<JsonObject>request(Addresses.ENRICHMENTS_BY_SMILES, canonicalSmiles)
+  /** An answer stored earlier for the same submission (before a restart, or by another node). */
+  private Future<LlmAnswer> storedAnswer(AnswerKey key) {
+    return vertx.eventBus().<JsonObject>request(Addresses.ENRICHMENTS_BY_SMILES, new JsonObject()
+            .put("smiles", key.canonicalSmiles()).put("inputHash", key.inputHash()))
         .map(reply -> new LlmAnswer(reply.body().getJsonObject("properties"), reply.body().getString("rawAnswer"),
             reply.body().getString("model"), true));
   }
@@ -167,11 +174,16 @@ public class LlmVerticle extends VerticleBase {
   }
 
   private Enrichment result(EnrichRequest request, MoleculeFacts facts, LlmAnswer answer, String source, long latencyMs) {
-    List<String> disagreements = CrossCheck.disagreements(answer, facts, weightTolerance);
+    LlmAnswer cited = answer.keepingEvidenceFrom(request.notes());
+    if (cited != answer) {
+      droppedEvidence.increment();
+    }
+    List<String> disagreements = CrossCheck.disagreements(cited, facts, weightTolerance, logpTolerance);
     if (!disagreements.isEmpty()) {
       mismatches.increment();
     }
-    return EnrichmentResults.fromAnswer(request, facts, answer, source, latencyMs, disagreements);
+    return EnrichmentResults.fromAnswer(request, AnswerKey.of(request, facts), facts, cited, source, latencyMs,
+        disagreements);
   }
 
   private void circuitChanged(String state) {

@@ -13,6 +13,7 @@ final class EnrichmentColumns {
   static Tuple of(Collection<Enrichment> enrichments) {
     int n = enrichments.size();
     String[] tenants = new String[n];
+    String[] inputHashes = new String[n];
     String[] eventSources = new String[n];
     String[] ids = new String[n];
     String[] sources = new String[n];
@@ -28,6 +29,7 @@ final class EnrichmentColumns {
     int i = 0;
     for (Enrichment e : enrichments) {
       tenants[i] = e.event().tenant();
+      inputHashes[i] = e.inputHash();
       eventSources[i] = e.event().source();
       ids[i] = e.event().id();
       sources[i] = e.source();
@@ -43,6 +45,6 @@ final class EnrichmentColumns {
       i++;
     }
     return Tuple.of(ids, sources, models, latencies, smiles, properties, computed, raw, mismatches, details, errors,
-        tenants, eventSources);
+        tenants, eventSources, inputHashes);
   }
 }

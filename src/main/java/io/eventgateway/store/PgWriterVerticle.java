@@ -55,7 +55,7 @@ public class PgWriterVerticle extends VerticleBase {
     sessionGapSeconds = config().getJsonObject("analytics").getInteger("sessionGapSeconds");
     vertx.eventBus().<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
     vertx.eventBus().<Integer>consumer(Addresses.ENRICHMENTS_PENDING, this::pendingEnrichments);
-    vertx.eventBus().<String>consumer(Addresses.ENRICHMENTS_BY_SMILES, this::answerBySmiles);
+    vertx.eventBus().<JsonObject>consumer(Addresses.ENRICHMENTS_BY_SMILES, this::answerBySmiles);
     return vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, this::persist).completion();
   }
 
@@ -107,8 +107,9 @@ public class PgWriterVerticle extends VerticleBase {
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
   }
 
-  private void answerBySmiles(Message<String> message) {
-    pool.preparedQuery(SqlQueries.SELECT_ANSWER_BY_SMILES).execute(Tuple.of(message.body()))
+  private void answerBySmiles(Message<JsonObject> message) {
+    pool.preparedQuery(SqlQueries.SELECT_ANSWER_BY_SMILES).execute(Tuple.of(message.body().getString("smiles"),
+            message.body().getString("inputHash")))
         .onSuccess(rows -> {
           if (rows.size() == 0) {
             message.fail(FailureCodes.NOT_FOUND, "no stored answer");

@@ -106,18 +106,19 @@ final class SqlQueries {
    */
   static final String UPSERT_ENRICHMENTS = """
       INSERT INTO molecule_enrichments (tenant, event_source, event_id, source, model, latency_ms, canonical_smiles,
-                                        properties, computed, raw_answer, llm_mismatch, mismatch_detail, error)
+                                        properties, computed, raw_answer, llm_mismatch, mismatch_detail, error,
+                                        input_hash)
       SELECT tenant, event_source, id, source, model, latency, smiles, properties::jsonb, computed::jsonb, raw,
-             mismatch, detail, error
+             mismatch, detail, error, input_hash
       FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
-                  $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[])
+                  $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
            AS t(id, source, model, latency, smiles, properties, computed, raw, mismatch, detail, error, tenant,
-                event_source)
+                event_source, input_hash)
       ON CONFLICT (tenant, event_source, event_id) DO UPDATE SET
           source = EXCLUDED.source, model = EXCLUDED.model, latency_ms = EXCLUDED.latency_ms,
           canonical_smiles = EXCLUDED.canonical_smiles, properties = EXCLUDED.properties,
           computed = EXCLUDED.computed, raw_answer = EXCLUDED.raw_answer, llm_mismatch = EXCLUDED.llm_mismatch,
-          mismatch_detail = EXCLUDED.mismatch_detail, error = EXCLUDED.error,
+          mismatch_detail = EXCLUDED.mismatch_detail, error = EXCLUDED.error, input_hash = EXCLUDED.input_hash,
           attempts = molecule_enrichments.attempts + 1, enriched_at = clock_timestamp()
       WHERE molecule_enrichments.source = 'fallback' AND EXCLUDED.source IN ('llm', 'cache')
       """;
@@ -129,9 +130,10 @@ final class SqlQueries {
       WHERE m.source = 'fallback' ORDER BY m.enriched_at LIMIT $1
       """;
 
+  /** An LLM answer for molecule $1 made from the same notes and measurements ($2, their hash). */
   static final String SELECT_ANSWER_BY_SMILES = """
       SELECT properties, raw_answer, model FROM molecule_enrichments
-      WHERE canonical_smiles = $1 AND source = 'llm' AND NOT llm_mismatch LIMIT 1
+      WHERE canonical_smiles = $1 AND input_hash = $2 AND source = 'llm' AND NOT llm_mismatch LIMIT 1
       """;
 
   /** As {@link #SELECT_EVENT}, for molecule events, with their enrichment. */
