@@ -103,7 +103,8 @@ final class RegistryApi {
             answer(ctx, status, status == 200 ? answer.getValue("body")
                 : error(answer.getInteger("error_code"), answer.getString("message")));
           })
-          .onFailure(error -> answer(ctx, 500, error(50001, "Error in the backend data store: " + error.getMessage())));
+          // the store's own words (a driver's message) stay in the server's log, out of the answer
+          .onFailure(error -> answer(ctx, 500, error(50001, "Error in the backend data store")));
     };
   }
 
