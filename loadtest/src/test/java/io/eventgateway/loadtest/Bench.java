@@ -185,7 +185,8 @@ public final class Bench {
     for (int i = 0; i < EVENTS; i++) {
       rows.append(run).append("-copy-").append(i)
           .append("\tanalytics.page_view\tanalytics\t/bench\t\\N\t2026-11-23 10:00:00+00\t").append(data)
-          .append("\t1\tevents.analytics\t").append(i % 6).append('\t').append(i).append("\t2026-11-23 10:00:00+00\n");
+          .append("\t1\tevents.analytics\t").append(i % 6).append('\t').append(i)
+          .append("\t2026-11-23 10:00:00+00\tdefault\n");
     }
     String table = "bench_copy_" + run.substring(6);
     try (Connection connection = DriverManager.getConnection(PG); Statement statement = connection.createStatement()) {
@@ -193,7 +194,7 @@ public final class Bench {
       try {
         long started = System.nanoTime();
         connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (event_id, event_type, family, "
-            + "source, subject, event_time, data, schema_id, topic, kafka_partition, kafka_offset, received_at) "
+            + "source, subject, event_time, data, schema_id, topic, kafka_partition, kafka_offset, received_at, tenant) "
             + "FROM STDIN", new StringReader(rows.toString()));
         double rate = EVENTS / ((System.nanoTime() - started) / 1e9);
         put("PostgreSQL COPY ceiling (rows/s)", rate);
