@@ -22,12 +22,13 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The jar's entry point: {@code run [ROLE]} against configured Kafka and PostgreSQL, {@code dev} with everything
- * embedded, {@code llm-sim}, the LLM simulator alone, {@code keys}, API key management, or {@code health}, a probe.
+ * embedded, {@code kafka}, dev mode's broker in a process of its own, {@code llm-sim}, the LLM simulator alone,
+ * {@code keys}, API key management, or {@code health}, a probe.
  */
 @Command(name = "event-gateway", mixinStandardHelpOptions = true,
     description = "CloudEvents over HTTP -> Avro -> Kafka -> PostgreSQL",
-    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class, GatewayMain.LlmSim.class, KeysCommand.class,
-        HealthProbe.class})
+    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class, GatewayMain.Kafka.class, GatewayMain.LlmSim.class,
+        KeysCommand.class, HealthProbe.class})
 public final class GatewayMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
@@ -66,6 +67,11 @@ public final class GatewayMain {
     @Option(names = "--fresh", description = "discard the Kafka and PostgreSQL data of earlier dev runs")
     boolean fresh;
 
+    @Option(names = "--external-kafka",
+        description = "use the broker kafka.bootstrap.servers names ($GATEWAY_KAFKA_BOOTSTRAP_SERVERS) instead of "
+            + "starting one in this process, e.g. one started with the kafka command")
+    boolean externalKafka;
+
     @Option(names = "--role", defaultValue = "all",
         description = "the gateway role beside the stack (default all); 'ingest' leaves processing to `run processor`")
     String role;
@@ -75,8 +81,10 @@ public final class GatewayMain {
       Map<String, String> environment = System.getenv();
       JsonObject config = ConfigLoader.load("dev", environment);
       boolean externalDatabase = environment.containsKey("DATABASE_URL");
-      DevStack stack = DevStack.start(config.getJsonObject("dev"), fresh, !externalDatabase);
-      config.getJsonObject("kafka").put("bootstrap.servers", stack.kafkaBootstrapServers());
+      DevStack stack = DevStack.start(config.getJsonObject("dev"), fresh, !externalDatabase, !externalKafka);
+      if (!externalKafka) {
+        config.getJsonObject("kafka").put("bootstrap.servers", stack.kafkaBootstrapServers());
+      }
       if (!externalDatabase) {
         config.getJsonObject("postgres").put("url", stack.postgresUrl());
       }
@@ -89,6 +97,32 @@ public final class GatewayMain {
             .getString("dataDir"))));
       }
       return started;
+    }
+  }
+
+  /**
+   * Dev mode's Kafka broker alone, in a process of its own: for measuring the gateway's CPU apart from the broker's
+   * ({@code loadtest/bench.sh}), with {@code dev --external-kafka} beside it.
+   */
+  @Command(name = "kafka", description = "Run dev mode's embedded Kafka broker alone (KRaft, one node)")
+  static final class Kafka implements Callable<Integer> {
+
+    @Option(names = "--dir", defaultValue = "target/dev/kafka", description = "its data (default target/dev/kafka)")
+    Path dir;
+
+    @Option(names = "--port", defaultValue = "19092", description = "client port (default 19092)")
+    int port;
+
+    @Option(names = "--controller-port", defaultValue = "19093", description = "KRaft controller port (default 19093)")
+    int controllerPort;
+
+    @Override
+    public Integer call() throws Exception {
+      io.eventgateway.dev.EmbeddedKafka broker = io.eventgateway.dev.EmbeddedKafka.start(dir, port, controllerPort);
+      Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-shutdown"));
+      System.out.println("kafka broker listening on " + broker.bootstrapServers());
+      Thread.currentThread().join();
+      return 0;
     }
   }
 

@@ -29,21 +29,24 @@ public final class DevStack implements AutoCloseable {
   /**
    * @param fresh delete the data of earlier runs first
    * @param startPostgres {@code false} when an external database is configured
+   * @param startKafka {@code false} when an external broker is configured
    */
-  public static DevStack start(JsonObject dev, boolean fresh, boolean startPostgres) {
+  public static DevStack start(JsonObject dev, boolean fresh, boolean startPostgres, boolean startKafka) {
     Path dataDir = Path.of(dev.getString("dataDir"));
     // holding the lock proves no other dev gateway uses the directory, so a server found running there is orphaned
     FileChannel lock = lock(dataDir);
     if (fresh) {
       EmbeddedPostgresServer.stopOrphan(dataDir.resolve("postgres"));
       deleteRecursively(dataDir.resolve("postgres"));
-      deleteRecursively(dataDir.resolve("kafka"));
+      if (startKafka) {
+        deleteRecursively(dataDir.resolve("kafka"));
+      }
     }
     EmbeddedPostgresServer postgres = startPostgres
         ? EmbeddedPostgresServer.start(dataDir.resolve("postgres"), dev.getInteger("postgresPort"), false)
         : null;
-    EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), dev.getInteger("kafkaPort"),
-        dev.getInteger("kafkaControllerPort"));
+    EmbeddedKafka kafka = startKafka ? EmbeddedKafka.start(dataDir.resolve("kafka"), dev.getInteger("kafkaPort"),
+        dev.getInteger("kafkaControllerPort")) : null;
     return new DevStack(lock, kafka, postgres);
   }
 
@@ -62,6 +65,7 @@ public final class DevStack implements AutoCloseable {
     }
   }
 
+  /** The embedded broker's address; only when this stack started one. */
   public String kafkaBootstrapServers() {
     return kafka.bootstrapServers();
   }
@@ -73,7 +77,9 @@ public final class DevStack implements AutoCloseable {
 
   @Override
   public void close() {
-    kafka.close();
+    if (kafka != null) {
+      kafka.close();
+    }
     if (postgres != null) {
       postgres.close();
     }

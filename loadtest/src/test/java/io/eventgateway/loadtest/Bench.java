@@ -56,8 +56,9 @@ public final class Bench {
   private static final String SETUP = System.getProperty("setup", "one process (dev mode: gateway role 'all' + embedded Kafka), PostgreSQL");
 
   private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-  private final Machine machine = new Machine(
-      Arrays.stream(System.getProperty("gatewayPids", "").split(",")).filter(pid -> !pid.isBlank()).map(Long::valueOf).toList(),
+  private final Machine machine = new Machine(pids("gatewayPids"), pids("brokerPids"),
+      System.getProperty("postgresDir", "").isBlank() ? null
+          : java.nio.file.Path.of(System.getProperty("postgresDir"), "postmaster.pid"),
       Arrays.stream(System.getProperty("metrics", "http://127.0.0.1:9090/metrics").split(",")).map(URI::create).toList());
   private Map<String, Double> results;
 
@@ -174,6 +175,8 @@ public final class Bench {
     }
     double seconds = (System.nanoTime() - mark[0]) / 1e9;
     put("Kafka producer ceiling (records/s)", EVENTS / seconds);
+    // the producer client runs in this JVM: the "load generator" line is Kafka's own client cost per record
+    cpu("Kafka producer ceiling", machine.cpuSince(mark), EVENTS);
     put("Kafka record value (bytes, Avro + Confluent framing)", value.length);
     return EVENTS / seconds;
   }
@@ -193,11 +196,13 @@ public final class Bench {
       statement.execute("CREATE TABLE " + table + " (LIKE events INCLUDING ALL)");
       try {
         long started = System.nanoTime();
+        long[] mark = machine.mark();
         connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (event_id, event_type, family, "
             + "source, subject, event_time, data, schema_id, topic, kafka_partition, kafka_offset, received_at, tenant) "
             + "FROM STDIN", new StringReader(rows.toString()));
         double rate = EVENTS / ((System.nanoTime() - started) / 1e9);
         put("PostgreSQL COPY ceiling (rows/s)", rate);
+        cpu("COPY ceiling", machine.cpuSince(mark), EVENTS);
         return rate;
       } finally {
         statement.execute("DROP TABLE " + table);
@@ -214,10 +219,11 @@ public final class Bench {
         n -> ndjson(prefix + n + "-", 1_000));
     put("gateway HTTP batched ×1,000 (events/s acked)", outcome.perSecond());
     latencies("gateway HTTP batched ×1,000 ack", outcome);
-    cpu("HTTP batched", machine.cpuSince(mark));
+    cpu("HTTP batched (ingest)", machine.cpuSince(mark), outcome.acknowledged());
     waitUntilStored(prefix, outcome.acknowledged());
     put("end to end into PostgreSQL at saturation (events/s)",
         outcome.acknowledged() / ((System.nanoTime() - mark[0]) / 1e9));
+    cpu("HTTP batched, end to end (ingest + processing)", machine.cpuSince(mark), outcome.acknowledged());
     put("gateway peak heap, batched and end to end (MiB)", machine.takePeakHeapMib());
     return outcome.perSecond();
   }
@@ -229,7 +235,7 @@ public final class Bench {
         n -> Target.pageView(id("r" + r + "-s", n)));
     put("gateway HTTP single event, 64 connections (events/s acked)", outcome.perSecond());
     latencies("gateway HTTP single event ack", outcome);
-    cpu("HTTP single", machine.cpuSince(mark));
+    cpu("HTTP single", machine.cpuSince(mark), outcome.acknowledged());
   }
 
   /** 8 WebSockets, frames of 100 events, at most 2,000 unacknowledged per connection. */
@@ -238,7 +244,7 @@ public final class Bench {
     Load.Outcome outcome = load.webSockets(8, 100, 2_000, PHASE_SECONDS, n -> Target.pageView(id("r" + r + "-w", n)));
     put("gateway WebSocket, 8 connections (events/s acked)", outcome.perSecond());
     latencies("gateway WebSocket ack", outcome);
-    cpu("WebSocket", machine.cpuSince(mark));
+    cpu("WebSocket", machine.cpuSince(mark), outcome.acknowledged());
   }
 
   /** 10,000 events/s offered for a phase, whatever the answers; then ack and end-to-end latency. */
@@ -253,7 +259,7 @@ public final class Bench {
     String name = "at 10,000 events/s offered, " + shape;
     put(name + ": acked (events/s)", outcome.acknowledged() / (double) PHASE_SECONDS);
     latencies(name + ": ack", outcome);
-    cpu("10k/s " + shape, machine.cpuSince(mark));
+    cpu("10k/s " + shape, machine.cpuSince(mark), outcome.acknowledged());
     waitUntilStored(prefix, outcome.acknowledged());
     try (Connection connection = DriverManager.getConnection(PG); PreparedStatement query = connection.prepareStatement(
         "SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - event_time)"
@@ -302,6 +308,8 @@ public final class Bench {
         backlog.stream().skip(Math.max(0, backlog.size() - 6)).mapToDouble(Double::doubleValue).max().orElse(0));
     Machine.Cpu cpu = machine.cpuSince(mark);
     soak.put("soak CPU gateway (cores)", cpu.gateway());
+    soak.put("soak CPU Kafka broker (cores)", cpu.broker());
+    soak.put("soak CPU PostgreSQL (cores)", cpu.postgres());
     soak.put("soak CPU machine (cores)", cpu.machine());
     soak.put("soak backlog samples", (double) backlog.size());
     System.out.println("soak backlog every 10 s: " + backlog);
@@ -355,10 +363,23 @@ public final class Bench {
     }
   }
 
-  private void cpu(String phaseName, Machine.Cpu cpu) {
-    put("CPU " + phaseName + ": gateway process(es) (cores)", cpu.gateway());
-    put("CPU " + phaseName + ": load generator (cores)", cpu.generator());
+  /** Each component's cores, and its CPU microseconds per event of the phase. */
+  private void cpu(String phaseName, Machine.Cpu cpu, long events) {
     put("CPU " + phaseName + ": whole machine (cores)", cpu.machine());
+    perEvent(phaseName, "gateway", cpu.gateway(), cpu, events);
+    perEvent(phaseName, "Kafka broker", cpu.broker(), cpu, events);
+    perEvent(phaseName, "PostgreSQL", cpu.postgres(), cpu, events);
+    perEvent(phaseName, "load generator", cpu.generator(), cpu, events);
+  }
+
+  private void perEvent(String phaseName, String component, double cores, Machine.Cpu cpu, long events) {
+    put("CPU " + phaseName + ": " + component + " (cores)", cores);
+    put("CPU " + phaseName + ": " + component + " (µs/event)", cpu.microsPerEvent(cores, events));
+  }
+
+  private static List<Long> pids(String property) {
+    return Arrays.stream(System.getProperty(property, "").split(",")).filter(pid -> !pid.isBlank())
+        .map(Long::valueOf).toList();
   }
 
   private void put(String name, double value) {

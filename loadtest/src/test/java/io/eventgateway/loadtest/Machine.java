@@ -17,18 +17,28 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where a phase's CPU went and how much heap the gateway used, read from Linux's {@code /proc} and the gateway's
- * Prometheus {@code /metrics}: cores used by the gateway processes (the embedded Kafka broker of dev mode runs in
- * the same JVM), by the load generator (this JVM) and by the machine as a whole (PostgreSQL is the rest).
+ * Prometheus {@code /metrics}: CPU of each component in its own process, the gateway process(es), the Kafka broker,
+ * PostgreSQL (the postmaster, its live children and those it reaped), the load generator (this JVM), and of the
+ * machine as a whole.
  */
 final class Machine implements AutoCloseable {
 
-  /** CPU used during a phase, in cores (1.0 = one core busy the whole time). */
-  record Cpu(double gateway, double generator, double machine) {
+  /**
+   * CPU used during a phase: each component's in cores (1.0 = one core busy the whole time), over {@code seconds}.
+   */
+  record Cpu(double seconds, double gateway, double broker, double postgres, double generator, double machine) {
+
+    /** CPU microseconds per event of a component that used {@code cores} while {@code events} went through. */
+    double microsPerEvent(double cores, long events) {
+      return events == 0 ? Double.NaN : cores * seconds * 1e6 / events;
+    }
   }
 
   private static final long CLOCK_TICKS_PER_SECOND = 100;
 
   private final List<Long> gatewayPids;
+  private final List<Long> brokerPids;
+  private final Path postmasterPidFile;
   private final List<URI> metrics;
   private final HttpClient http = HttpClient.newHttpClient();
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -38,24 +48,54 @@ final class Machine implements AutoCloseable {
   });
   private final AtomicLong peakHeapBytes = new AtomicLong();
 
-  Machine(List<Long> gatewayPids, List<URI> metrics) {
+  /**
+   * @param postmasterPidFile PostgreSQL's {@code postmaster.pid}, or {@code null} when PostgreSQL is not measured
+   */
+  Machine(List<Long> gatewayPids, List<Long> brokerPids, Path postmasterPidFile, List<URI> metrics) {
     this.gatewayPids = gatewayPids;
+    this.brokerPids = brokerPids;
+    this.postmasterPidFile = postmasterPidFile;
     this.metrics = metrics;
     sampler.scheduleAtFixedRate(this::sampleHeap, 0, 250, TimeUnit.MILLISECONDS);
   }
 
   /** A point to measure CPU from; {@link #cpuSince} gives the cores used since. */
   long[] mark() {
-    long gateway = gatewayPids.stream().mapToLong(Machine::processTicks).sum();
+    long gateway = gatewayPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
+    long broker = brokerPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     long generator = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
-    return new long[] {System.nanoTime(), gateway, generator, machineBusyTicks()};
+    return new long[] {System.nanoTime(), gateway, broker, postgresTicks(), generator, machineBusyTicks()};
   }
 
   Cpu cpuSince(long[] mark) {
     long[] now = mark();
-    double ticks = (now[0] - mark[0]) / 1e9 * CLOCK_TICKS_PER_SECOND;
-    return new Cpu((now[1] - mark[1]) / ticks, (now[2] - mark[2]) / ticks, (now[3] - mark[3]) / ticks);
+    double seconds = (now[0] - mark[0]) / 1e9;
+    double ticks = seconds * CLOCK_TICKS_PER_SECOND;
+    return new Cpu(seconds, (now[1] - mark[1]) / ticks, (now[2] - mark[2]) / ticks, (now[3] - mark[3]) / ticks,
+        (now[4] - mark[4]) / ticks, (now[5] - mark[5]) / ticks);
+  }
+
+  /** The postmaster with its reaped children (cutime), plus every live child: the backends and background workers. */
+  private long postgresTicks() {
+    if (postmasterPidFile == null) {
+      return 0;
+    }
+    try {
+      long postmaster = Long.parseLong(Files.readAllLines(postmasterPidFile).get(0).trim());
+      long ticks = processTicks(postmaster, true);
+      try (var processes = Files.list(Path.of("/proc"))) {
+        for (Path process : (Iterable<Path>) processes::iterator) {
+          String name = process.getFileName().toString();
+          if (name.chars().allMatch(Character::isDigit) && parentOf(Long.parseLong(name)) == postmaster) {
+            ticks += processTicks(Long.parseLong(name), false);
+          }
+        }
+      }
+      return ticks;
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /** @return the largest heap use seen since the last call, in MiB, and starts over */
@@ -98,14 +138,28 @@ final class Machine implements AutoCloseable {
     return sum;
   }
 
-  /** utime + stime of a process, in clock ticks. */
-  private static long processTicks(long pid) {
+  /** utime + stime of a process (and cutime + cstime, its reaped children's, when asked), in clock ticks. */
+  private static long processTicks(long pid, boolean withReapedChildren) {
+    String[] fields = statFields(pid);
+    if (fields == null) {
+      return 0;
+    }
+    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    return withReapedChildren ? ticks + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : ticks;
+  }
+
+  private static long parentOf(long pid) {
+    String[] fields = statFields(pid);
+    return fields == null ? -1 : Long.parseLong(fields[1]);
+  }
+
+  /** The fields of {@code /proc/PID/stat} after the command name: [0] state, [1] ppid, … [11] utime, [12] stime. */
+  private static String[] statFields(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     } catch (IOException | RuntimeException e) {
-      return 0;
+      return null;
     }
   }
 
