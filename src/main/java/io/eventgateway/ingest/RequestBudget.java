@@ -71,9 +71,9 @@ final class RequestBudget implements Shareable, PlatformHandler {
   }
 
   private static void overloaded(RoutingContext ctx, String detail) {
-    ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS);
-    Problem.refuseUnread(ctx, Problem.of(429, "overloaded", "Too many requests in flight",
-        detail + "; retry after " + RETRY_AFTER_SECONDS + " s"));
+    // the connection stays: a client still sending its body must get to read the 429 and its Retry-After
+    Problem.send(ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS), Problem.of(429, "overloaded",
+        "Too many requests in flight", detail + "; retry after " + RETRY_AFTER_SECONDS + " s"));
   }
 
   private static long declaredLength(String header) {

@@ -73,6 +73,26 @@ final class RawHttp {
     }
   }
 
+  /**
+   * Sends the head and the first {@code sent} bytes of the body, then waits only for the status line: for answers
+   * given while the body is still owed, on a connection the server keeps.
+   *
+   * @return the status code, or -1 when the connection closed first
+   */
+  static int stallForStatus(int port, byte[] request, int sent) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request, 0, sent);
+      socket.getOutputStream().flush();
+      InputStream in = socket.getInputStream();
+      StringBuilder line = new StringBuilder();
+      for (int b; (b = in.read()) >= 0 && b != '\n'; ) {
+        line.append((char) b);
+      }
+      return line.length() >= 12 && line.toString().startsWith("HTTP/1.") ? Integer.parseInt(line.substring(9, 12)) : -1;
+    }
+  }
+
   private static Response read(InputStream in) throws IOException {
     ByteArrayOutputStream received = new ByteArrayOutputStream();
     byte[] chunk = new byte[8192];
