@@ -52,9 +52,12 @@ final class Authentication implements AuthenticationHandler {
             ctx.response().putHeader("WWW-Authenticate", presented ? REALM + ", error=\"invalid_token\"" : REALM);
             Problem.refuseUnread(ctx, Problem.of(401, "unauthenticated", "Unauthenticated", error.getMessage()));
           } else {
-            ctx.response().putHeader("Retry-After", "5");
-            Problem.refuseUnread(ctx, Problem.of(503, "auth-unavailable", "Credentials cannot be checked",
-                "The key store is unavailable"));
+            // a client that may well be legitimate: it reads the 503 and its Retry-After, its body is skipped
+            Problem.send(ctx.response().putHeader("Retry-After", "5"), Problem.of(503, "auth-unavailable",
+                "Credentials cannot be checked", "The key store is unavailable"));
+            if (held) {
+              ctx.request().resume();
+            }
           }
         });
   }
