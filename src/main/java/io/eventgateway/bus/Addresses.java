@@ -98,7 +98,10 @@ public final class Addresses {
    */
   public static final String QUALITY_UPDATED = "gateway.quality.updated";
 
-  /** Publish, local to a node: an alert was raised or resolved. Body {@code String}, the alert CloudEvent as JSON. */
+  /**
+   * Publish, local to a node: an alert was raised or resolved. Body {@code String}, the alert CloudEvent as JSON;
+   * header {@code gw_tenant}, the alert's tenant.
+   */
   public static final String FEED_ALERTS = "gateway.feeds.alerts";
 
   /**

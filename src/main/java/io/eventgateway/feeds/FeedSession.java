@@ -1,6 +1,7 @@
 package io.eventgateway.feeds;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.kafka.GatewayHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
@@ -26,8 +27,7 @@ public final class FeedSession {
   public static void alerts(Vertx vertx, ServerWebSocket socket, String tenant) {
     FeedSession session = new FeedSession(socket);
     MessageConsumer<String> consumer = vertx.eventBus().consumer(Addresses.FEED_ALERTS, alert -> {
-      JsonObject data = new JsonObject(alert.body()).getJsonObject("data");
-      if (data != null && tenant.equals(data.getString("tenant"))) {
+      if (tenant.equals(alert.headers().get(GatewayHeaders.TENANT))) {
         session.send(alert.body());
       }
     });

@@ -2,14 +2,17 @@ package io.eventgateway.feeds;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.process.DecodingConsumer;
 import io.eventgateway.process.ProcessingFailure;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -34,7 +37,8 @@ public class FeedVerticle extends VerticleBase {
     String node = UUID.randomUUID().toString().substring(0, 8);
     alerts = KafkaConsumer.create(vertx, feedSettings(kafka, "feed-alerts-" + node), new StringDeserializer(),
         new StringDeserializer());
-    alerts.handler(record -> vertx.eventBus().publish(Addresses.FEED_ALERTS, record.value()));
+    alerts.handler(record -> vertx.eventBus().publish(Addresses.FEED_ALERTS, record.value(),
+        new DeliveryOptions().addHeader(GatewayHeaders.TENANT, tenantOf(record))));
     vertx.eventBus().<Integer>consumer(Addresses.FEED_EVENTS_WATCHERS, change -> watch(change.body()));
     return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(catalog -> {
@@ -55,6 +59,12 @@ public class FeedVerticle extends VerticleBase {
           .put("data", new JsonObject(event.dataJson())));
     }
     return Future.succeededFuture(List.of());
+  }
+
+  /** The alert's tenant, from the header the alert verticle wrote. */
+  private static String tenantOf(KafkaConsumerRecord<String, String> record) {
+    return record.headers().stream().filter(header -> GatewayHeaders.TENANT.equals(header.key()))
+        .map(header -> header.value().toString()).reduce((first, last) -> last).orElse("");
   }
 
   private void watch(int change) {

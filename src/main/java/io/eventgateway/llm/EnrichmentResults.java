@@ -19,11 +19,11 @@ final class EnrichmentResults {
         disagreements.isEmpty() ? null : String.join("; ", disagreements), null, key.inputHash());
   }
 
-  static Enrichment fallback(EnrichRequest request, MoleculeFacts facts, String reason) {
+  static Enrichment fallback(EnrichRequest request, AnswerKey key, MoleculeFacts facts, String reason) {
     count(Enrichment.FALLBACK);
     String computed = facts.toJson().encode();
     return new Enrichment(request.event(), Enrichment.FALLBACK, null, 0, facts.canonicalSmiles(), computed, computed,
-        null, false, null, "LLM unavailable: " + reason, AnswerKey.of(request, facts).inputHash());
+        null, false, null, "LLM unavailable: " + reason, key.inputHash());
   }
 
   static Enrichment invalid(EnrichRequest request, String reason) {

@@ -112,20 +112,20 @@ public class LlmVerticle extends VerticleBase {
     AnswerKey key = AnswerKey.of(request, facts);
     LlmAnswer cached = answers.getIfPresent(key);
     if (cached != null) {
-      message.reply(result(request, facts, cached, Enrichment.CACHE, 0));
+      message.reply(result(request, key, facts, cached, Enrichment.CACHE, 0));
       return;
     }
     Future<LlmAnswer> shared = callsInFlight.get(key);
     long started = System.nanoTime();
     Future<LlmAnswer> call = shared != null ? shared : call(request, key);
-    call.onSuccess(answer -> message.reply(result(request, facts, answer,
+    call.onSuccess(answer -> message.reply(result(request, key, facts, answer,
             shared != null || answer.reused() ? Enrichment.CACHE : Enrichment.LLM,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))
         .onFailure(error -> {
           if (request.llmOnly()) {
             message.fail(FailureCodes.UNAVAILABLE, error.getMessage());
           } else {
-            message.reply(EnrichmentResults.fallback(request, facts, error.getMessage()));
+            message.reply(EnrichmentResults.fallback(request, key, facts, error.getMessage()));
           }
         });
   }
@@ -173,7 +173,8 @@ public class LlmVerticle extends VerticleBase {
         });
   }
 
-  private Enrichment result(EnrichRequest request, MoleculeFacts facts, LlmAnswer answer, String source, long latencyMs) {
+  private Enrichment result(EnrichRequest request, AnswerKey key, MoleculeFacts facts, LlmAnswer answer, String source,
+      long latencyMs) {
     LlmAnswer cited = answer.keepingEvidenceFrom(request.notes());
     if (cited != answer) {
       droppedEvidence.increment();
@@ -182,7 +183,7 @@ public class LlmVerticle extends VerticleBase {
     if (!disagreements.isEmpty()) {
       mismatches.increment();
     }
-    return EnrichmentResults.fromAnswer(request, AnswerKey.of(request, facts), facts, cited, source, latencyMs,
+    return EnrichmentResults.fromAnswer(request, key, facts, cited, source, latencyMs,
         disagreements);
   }
 
