@@ -20,11 +20,14 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,7 @@ public class PgWriterVerticle extends VerticleBase {
       .description("Time to write one batch to PostgreSQL").publishPercentiles(0.5, 0.95, 0.99)
       .register(Metrics.globalRegistry);
   private Pool pool;
+  private EventPartitions partitions;
   private int qualityWindowSeconds;
   private int sessionGapSeconds;
 
@@ -51,6 +55,7 @@ public class PgWriterVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
     pool = PgPools.shared(vertx, postgres, "gateway-pg-writer", postgres.getInteger("poolSize"));
+    partitions = new EventPartitions(pool);
     qualityWindowSeconds = config().getJsonObject("quality").getInteger("windowSeconds");
     sessionGapSeconds = config().getJsonObject("analytics").getInteger("sessionGapSeconds");
     vertx.eventBus().<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
@@ -62,8 +67,11 @@ public class PgWriterVerticle extends VerticleBase {
   private void persist(Message<PersistBatch> message) {
     List<PersistBatch.Event> events = message.body().events();
     Timer.Sample sample = Timer.start();
-    pool.preparedQuery(SqlQueries.INSERT_EVENTS).execute(toColumns(events).addInteger(qualityWindowSeconds)
-            .addInteger(sessionGapSeconds))
+    Set<LocalDate> days = new HashSet<>();
+    events.forEach(event -> days.add(EventPartitions.ingestDay(event.receivedAt())));
+    partitions.ensure(days)
+        .compose(ready -> pool.preparedQuery(SqlQueries.INSERT_EVENTS).execute(toColumns(events)
+            .addInteger(qualityWindowSeconds).addInteger(sessionGapSeconds)))
         .onSuccess(rows -> {
           sample.stop(writeLatency);
           batchSizes.record(events.size());
@@ -76,7 +84,8 @@ public class PgWriterVerticle extends VerticleBase {
         })
         .onFailure(error -> {
           LOG.warn("Writing a batch of {} events failed: {}", events.size(), error.getMessage());
-          message.fail(isDataError(error) ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE, error.getMessage());
+          boolean invalid = !partitions.forgetIfMissing(error) && isDataError(error);
+          message.fail(invalid ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE, error.getMessage());
         });
   }
 
@@ -122,7 +131,6 @@ public class PgWriterVerticle extends VerticleBase {
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
   }
 
-  /** SQLSTATE class 22 (data exception) cannot be fixed by retrying; anything else may be. */
   /** Data exceptions (class 22) and constraint violations (class 23): the rows, not the database, are at fault. */
   private static boolean isDataError(Throwable error) {
     return error instanceof PgException pg && pg.getSqlState() != null

@@ -5,24 +5,33 @@ final class SqlQueries {
 
   /**
    * One statement per batch: thirteen parallel arrays unnested into rows ($13 the tenants). An event is identified
-   * by (tenant, source, id): replays and redeliveries hit the primary key and insert nothing, so at-least-once
-   * delivery stores every event exactly once, and two producers (or tenants) using the same id are two events. The
-   * user analytics and chip-quality rollups, keyed by tenant, are updated in the same statement (one transaction)
-   * from the rows it newly inserted, so a replay never counts twice and a failed write counts nothing. $14 is the
-   * quality window in seconds, $15 the inactivity gap that ends a session of events without a session id. Returns
-   * the number of new rows and the (tenant, line) pairs whose inspection figures changed. Several processors write at
-   * once (one per consumer): every rollup upsert takes its row locks in key order, so that two batches do not
-   * deadlock on shared rows.
+   * by (tenant, source, id) within the UTC day the gateway stamped at ingest ($12, which a redelivered or replayed
+   * record keeps): redeliveries and replays hit the primary key and insert nothing, so at-least-once delivery stores
+   * every event exactly once, and two producers (or tenants) using the same id are two events. A client resend
+   * stamped in the first hour of a day is also dropped when its first copy is stamped the day before, in this
+   * batch or as stored. The user analytics and chip-quality rollups, keyed by tenant, are updated in the same
+   * statement (one transaction) from the rows it newly inserted, so a replay never counts twice and a failed write
+   * counts nothing. $14 is the quality window in seconds, $15 the inactivity gap that ends a session of events
+   * without a session id. Returns the number of new rows and the (tenant, line) pairs whose inspection figures
+   * changed. Several processors write at once (one per consumer): every rollup upsert takes its row locks in key
+   * order, so that two batches do not deadlock on shared rows.
    */
   static final String INSERT_EVENTS = """
       WITH inserted AS (
-        INSERT INTO events (tenant, event_id, event_type, family, source, subject, event_time, data, schema_id,
-                            topic, kafka_partition, kafka_offset, received_at)
-        SELECT tenant, id, type, family, source, subject, time, data::jsonb, schema_id, topic, part, off, received
-        FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
-                    $8::int[], $9::text[], $10::int[], $11::bigint[], $12::timestamptz[], $13::text[])
-             AS t(id, type, family, source, subject, time, data, schema_id, topic, part, off, received, tenant)
-        ON CONFLICT (tenant, source, event_id) DO NOTHING
+        INSERT INTO events (tenant, event_id, source, ingest_day, event_type, family, subject, event_time, data,
+                            schema_id, topic, kafka_partition, kafka_offset, received_at)
+        SELECT tenant, id, source, day, type, family, subject, time, data::jsonb, schema_id, topic, part, off, received
+        FROM (SELECT t.*, (received AT TIME ZONE 'UTC')::date AS day,
+                     min(received) OVER (PARTITION BY tenant, source, id) AS first_in_batch
+              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
+                          $8::int[], $9::text[], $10::int[], $11::bigint[], $12::timestamptz[], $13::text[])
+                   AS t(id, type, family, source, subject, time, data, schema_id, topic, part, off, received, tenant)
+             ) t
+        WHERE NOT (extract(hour FROM received AT TIME ZONE 'UTC') = 0
+                   AND ((first_in_batch AT TIME ZONE 'UTC')::date = day - 1
+                        OR EXISTS (SELECT 1 FROM events p WHERE p.tenant = t.tenant AND p.event_id = t.id
+                                   AND p.source = t.source AND p.ingest_day = t.day - 1)))
+        ON CONFLICT (tenant, event_id, source, ingest_day) DO NOTHING
         RETURNING tenant, event_type, family, COALESCE(event_time, received_at) AS at, data
       ), analytics AS (
         SELECT tenant, data ->> 'user_id' AS user_id, data ->> 'session_id' AS session_id, event_type, at,
@@ -93,11 +102,14 @@ final class SqlQueries {
               WHERE event_type = 'chip.inspection.completed') AS inspected_lines
       """;
 
-  /** The events of tenant $1 with id $2 (one per source that used it), $3 at most. */
+  /**
+   * The events of tenant $1 with id $2, one per source that used it (the first stored, should a resend days later
+   * have been stored again), $3 at most.
+   */
   static final String SELECT_EVENT = """
-      SELECT tenant, event_id, event_type, family, source, subject, event_time, data, schema_id,
+      SELECT DISTINCT ON (source) tenant, event_id, event_type, family, source, subject, event_time, data, schema_id,
              topic, kafka_partition, kafka_offset, received_at, stored_at
-      FROM events WHERE tenant = $1 AND event_id = $2 ORDER BY source LIMIT $3
+      FROM events WHERE tenant = $1 AND event_id = $2 ORDER BY source, received_at LIMIT $3
       """;
 
   /**
@@ -138,13 +150,14 @@ final class SqlQueries {
 
   /** As {@link #SELECT_EVENT}, for molecule events, with their enrichment. */
   static final String SELECT_MOLECULE = """
-      SELECT e.tenant, e.event_id, e.event_type, e.family, e.source, e.subject, e.event_time, e.data, e.schema_id,
+      SELECT DISTINCT ON (e.source) e.tenant, e.event_id, e.event_type, e.family, e.source, e.subject, e.event_time,
+             e.data, e.schema_id,
              e.topic, e.kafka_partition, e.kafka_offset, e.received_at, e.stored_at,
              m.source AS enrichment_source, m.model, m.latency_ms, m.canonical_smiles, m.properties, m.computed,
              m.raw_answer, m.llm_mismatch, m.mismatch_detail, m.error, m.attempts, m.enriched_at
       FROM events e LEFT JOIN molecule_enrichments m
         ON m.tenant = e.tenant AND m.event_source = e.source AND m.event_id = e.event_id
-      WHERE e.tenant = $1 AND e.event_id = $2 AND e.family = 'chemistry' ORDER BY e.source LIMIT $3
+      WHERE e.tenant = $1 AND e.event_id = $2 AND e.family = 'chemistry' ORDER BY e.source, e.received_at LIMIT $3
       """;
 
   private SqlQueries() {
