@@ -32,11 +32,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.postgresql.PGConnection;
 
 /**
- * The side-by-side benchmark (run by {@code bench.sh}, which starts the stack for it): on one machine, in one run,
- * the raw ceilings — Kafka's own producer with the gateway's settings and record sizes, PostgreSQL COPY of the same
- * rows into a table shaped like {@code events} — then the gateway: HTTP batched, HTTP single-event and WebSocket
- * acknowledged rates with their ack latency, end to end into PostgreSQL at saturation and at a fixed offered
- * 10,000 events/s (event {@code time} to row stored), with the CPU each part used and the gateway's peak heap.
+ * The side-by-side benchmark (run by {@code bench.sh}, which starts the stack for it, each part in its own process):
+ * on one machine, in one run, the raw ceilings — Kafka's own producer with the gateway's settings and record sizes
+ * for 20 s into a topic a consumer group reads along, PostgreSQL COPY of the same rows into a table shaped like
+ * {@code events} and as full as the day partition the gateway writes — between the gateway's phases: ingest only
+ * (processor stopped), processing only (draining that backlog), both together, an idle gateway's single-event
+ * latency, single events from 256 connections, WebSocket, and a fixed offered 10,000 events/s (ack and end-to-end
+ * latency: event {@code time} to row stored). Every phase gives CPU microseconds per event for each component.
  * Every phase runs {@code -Druns} times (default 3) and the table gives the median; {@code -DsoakSeconds} adds a
  * soak at half the COPY ceiling, watching the consumer backlog. Writes {@code target/bench.json}. Loopback only;
  * every phase is bounded in count and time.
@@ -53,10 +55,11 @@ public final class Bench {
   private static final int PHASE_SECONDS = Integer.getInteger("phaseSeconds", 15);
   private static final int SOAK_SECONDS = Integer.getInteger("soakSeconds", 0);
   private static final int FIXED_RATE = 10_000;
+  private static final int CEILING_SECONDS = Integer.getInteger("ceilingSeconds", 20);
   private static final String SETUP = System.getProperty("setup", "one process (dev mode: gateway role 'all' + embedded Kafka), PostgreSQL");
 
   private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-  private final Machine machine = new Machine(pids("gatewayPids"), pids("brokerPids"),
+  private final Machine machine = new Machine(pids("ingestPids"), pids("processorPids"), pids("brokerPids"),
       System.getProperty("postgresDir", "").isBlank() ? null
           : java.nio.file.Path.of(System.getProperty("postgresDir"), "postmaster.pid"),
       Arrays.stream(System.getProperty("metrics", "http://127.0.0.1:9090/metrics").split(",")).map(URI::create).toList());
@@ -96,15 +99,20 @@ public final class Bench {
     }
   }
 
-  /** Each gateway phase starts once processing has caught up with the one before, so it measures itself. */
+  /**
+   * Each gateway phase starts once processing has caught up with the one before, so it measures itself; the
+   * ceilings run between the gateway phases.
+   */
   private void oneRun(Load load, ConsumerRecord<String, byte[]> sample, int r) throws Exception {
-    // the ceilings too start on an idle gateway: the warm-up's (or the last run's) backlog would share the cores
     drain();
     double kafka = kafkaCeiling(sample);
+    drain();
+    double ingestOnly = ingestThenProcessing(load, r);
     double copy = copyCeiling();
     drain();
-    double batched = gatewayBatched(load, r);
+    gatewayBatched(load, r);
     drain();
+    idleSingle(load, r);
     gatewaySingle(load, r);
     drain();
     gatewayWebSocket(load, r);
@@ -112,9 +120,13 @@ public final class Bench {
     fixedLoad(load, r, "single events", 1);
     drain();
     fixedLoad(load, r, "batches of 100", 100);
-    put("ratio gateway batched / Kafka ceiling (target ≥ 0.8)", batched / kafka);
+    put("ratio ingest only, batched / Kafka producer ceiling (target ≥ 0.6)", ingestOnly / kafka);
+    put("ratio processing only / COPY ceiling (target ≥ 0.7)", results.get("processing only (events/s)") / copy);
     put("ratio end to end / COPY ceiling (target ≥ 0.5)",
         results.get("end to end into PostgreSQL at saturation (events/s)") / copy);
+    put("ratio gateway CPU per event (ingest + processing, end to end) / Kafka client CPU per record (target ≤ 3)",
+        results.get("CPU HTTP batched, end to end: gateway ingest + processing (µs/event)")
+            / results.get("CPU Kafka producer ceiling: load generator (µs/event)"));
   }
 
   /** A record the gateway produced, so that the Kafka ceiling uses the same value size and headers. */
@@ -143,7 +155,11 @@ public final class Bench {
     throw new IllegalStateException("no record on events.analytics");
   }
 
-  /** Kafka's own producer with the gateway's settings: acks=all, idempotence, lz4, linger 5 ms, 128 KiB batches. */
+  /**
+   * Kafka's own producer with the gateway's settings (acks=all, idempotence, lz4, linger 5 ms, 128 KiB batches) for
+   * {@link #CEILING_SECONDS}, into a topic of six partitions (as the family topics) that a consumer group reads
+   * along, as the processor reads the gateway's.
+   */
   private double kafkaCeiling(ConsumerRecord<String, byte[]> sample) throws Exception {
     String topic = "bench.ceiling";
     Properties admin = new Properties();
@@ -164,23 +180,78 @@ public final class Bench {
     settings.put("max.in.flight.requests.per.connection", "5");
     byte[] value = sample.value();
     Header[] headers = sample.headers().toArray();
+    oneRecordAtATime(settings, topic, value, headers);
+    Thread reader = readAlong(topic);
     long[] mark = machine.mark();
+    long sent = 0;
+    long deadline = System.nanoTime() + CEILING_SECONDS * 1_000_000_000L;
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
-      for (int i = 0; i < EVENTS; i++) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "user-" + (i % 50_000), value);
+      while (sent % 10_000 != 0 || System.nanoTime() < deadline) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "user-" + (sent % 50_000), value);
         for (Header header : headers) {
           record.headers().add(header);
         }
         producer.send(record);
+        sent++;
       }
       producer.flush();
     }
-    double seconds = (System.nanoTime() - mark[0]) / 1e9;
-    put("Kafka producer ceiling (records/s)", EVENTS / seconds);
+    Machine.Cpu cpu = machine.cpuSince(mark);
+    reader.interrupt();
+    reader.join();
+    put("Kafka producer ceiling (records/s)", sent / cpu.seconds());
     // the producer client runs in this JVM: the "load generator" line is Kafka's own client cost per record
-    cpu("Kafka producer ceiling", machine.cpuSince(mark), EVENTS);
+    cpu("Kafka producer ceiling", cpu, sent);
     put("Kafka record value (bytes, Avro + Confluent framing)", value.length);
-    return EVENTS / seconds;
+    return sent / cpu.seconds();
+  }
+
+  /**
+   * Kafka's own producer sending one record and waiting for its acknowledgement, 5 s long: the floor under the
+   * latency of a lone event through the gateway (linger does not delay a record sent alone after a flush).
+   */
+  private void oneRecordAtATime(Properties settings, String topic, byte[] value, Header[] headers) throws Exception {
+    List<Long> micros = new ArrayList<>();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "user-" + micros.size(), value);
+        for (Header header : headers) {
+          record.headers().add(header);
+        }
+        long started = System.nanoTime();
+        var sent = producer.send(record);
+        producer.flush();
+        sent.get();
+        micros.add((System.nanoTime() - started) / 1_000);
+      }
+    }
+    micros.sort(null);
+    put("Kafka producer, one record at a time: ack p50 (ms)", micros.get(micros.size() / 2) / 1000.0);
+    put("Kafka producer, one record at a time: ack p99 (ms)", micros.get(micros.size() * 99 / 100) / 1000.0);
+  }
+
+  /** A consumer group member reading {@code topic} from its end, as long as the ceiling runs. */
+  private Thread readAlong(String topic) {
+    Properties properties = new Properties();
+    properties.put("bootstrap.servers", KAFKA);
+    properties.put("group.id", "bench-ceiling-" + run);
+    properties.put("auto.offset.reset", "latest");
+    properties.put("max.poll.records", "2000");
+    Thread reader = new Thread(() -> {
+      try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
+          new ByteArrayDeserializer())) {
+        consumer.subscribe(List.of(topic));
+        while (!Thread.currentThread().isInterrupted()) {
+          consumer.poll(Duration.ofMillis(100));
+          consumer.commitAsync();
+        }
+      } catch (org.apache.kafka.common.errors.InterruptException stopped) {
+        // the ceiling is over
+      }
+    }, "ceiling-reader");
+    reader.start();
+    return reader;
   }
 
   /**
@@ -217,8 +288,35 @@ public final class Bench {
     }
   }
 
+  /**
+   * Ingest alone: the processor is stopped (SIGSTOP) while 8 connections post NDJSON batches of 1,000 until
+   * {@link #EVENTS} are acknowledged. Then processing alone: the processor resumes and drains that backlog.
+   *
+   * @return the ingest-only rate
+   */
+  private double ingestThenProcessing(Load load, int r) throws Exception {
+    String prefix = run + "-r" + r + "-i-";
+    machine.pauseProcessing();
+    Load.Outcome outcome;
+    try {
+      long[] mark = machine.mark();
+      outcome = load.closedLoop(8, "application/x-ndjson", 1_000, EVENTS, 300, n -> ndjson(prefix + n + "-", 1_000));
+      put("ingest only, HTTP batched ×1,000 (events/s acked)", outcome.perSecond());
+      latencies("ingest only, HTTP batched ×1,000 ack", outcome);
+      cpu("ingest only, HTTP batched", machine.cpuSince(mark), outcome.acknowledged());
+    } finally {
+      machine.resumeProcessing();
+    }
+    long[] mark = machine.mark();
+    waitUntilStored(prefix, outcome.acknowledged());
+    Machine.Cpu cpu = machine.cpuSince(mark);
+    put("processing only (events/s)", outcome.acknowledged() / cpu.seconds());
+    cpu("processing only (drain)", cpu, outcome.acknowledged());
+    return outcome.perSecond();
+  }
+
   /** 8 connections post NDJSON batches of 1,000 until {@link #EVENTS} are acknowledged, then wait until stored. */
-  private double gatewayBatched(Load load, int r) throws Exception {
+  private void gatewayBatched(Load load, int r) throws Exception {
     String prefix = run + "-r" + r + "-b-";
     long[] mark = machine.mark();
     machine.takePeakHeapMib();
@@ -230,17 +328,23 @@ public final class Bench {
     waitUntilStored(prefix, outcome.acknowledged());
     put("end to end into PostgreSQL at saturation (events/s)",
         outcome.acknowledged() / ((System.nanoTime() - mark[0]) / 1e9));
-    cpu("HTTP batched, end to end (ingest + processing)", machine.cpuSince(mark), outcome.acknowledged());
+    cpu("HTTP batched, end to end", machine.cpuSince(mark), outcome.acknowledged());
     put("gateway peak heap, batched and end to end (MiB)", machine.takePeakHeapMib());
-    return outcome.perSecond();
   }
 
-  /** 64 connections, one event per request, each sent when the previous answered. */
+  /** One connection, one event at a time, on an otherwise idle gateway: the latency a lone event sees. */
+  private void idleSingle(Load load, int r) {
+    Load.Outcome outcome = load.closedLoop(1, "application/cloudevents+json", 1, Long.MAX_VALUE, 5,
+        n -> Target.pageView(id("r" + r + "-idle", n)));
+    latencies("idle gateway, one event at a time: ack", outcome);
+  }
+
+  /** 256 connections, one event per request, each sent when the previous answered. */
   private void gatewaySingle(Load load, int r) {
     long[] mark = machine.mark();
-    Load.Outcome outcome = load.closedLoop(64, "application/cloudevents+json", 1, Long.MAX_VALUE, PHASE_SECONDS,
+    Load.Outcome outcome = load.closedLoop(256, "application/cloudevents+json", 1, Long.MAX_VALUE, PHASE_SECONDS,
         n -> Target.pageView(id("r" + r + "-s", n)));
-    put("gateway HTTP single event, 64 connections (events/s acked)", outcome.perSecond());
+    put("gateway HTTP single event, 256 connections (events/s acked)", outcome.perSecond());
     latencies("gateway HTTP single event ack", outcome);
     cpu("HTTP single", machine.cpuSince(mark), outcome.acknowledged());
   }
@@ -373,7 +477,9 @@ public final class Bench {
   /** Each component's cores, and its CPU microseconds per event of the phase. */
   private void cpu(String phaseName, Machine.Cpu cpu, long events) {
     put("CPU " + phaseName + ": whole machine (cores)", cpu.machine());
-    perEvent(phaseName, "gateway", cpu.gateway(), cpu, events);
+    perEvent(phaseName, "gateway ingest", cpu.ingest(), cpu, events);
+    perEvent(phaseName, "gateway processing", cpu.processing(), cpu, events);
+    perEvent(phaseName, "gateway ingest + processing", cpu.gateway(), cpu, events);
     perEvent(phaseName, "Kafka broker", cpu.broker(), cpu, events);
     perEvent(phaseName, "PostgreSQL", cpu.postgres(), cpu, events);
     perEvent(phaseName, "load generator", cpu.generator(), cpu, events);

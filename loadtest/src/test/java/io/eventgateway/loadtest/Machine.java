@@ -17,16 +17,22 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where a phase's CPU went and how much heap the gateway used, read from Linux's {@code /proc} and the gateway's
- * Prometheus {@code /metrics}: CPU of each component in its own process, the gateway process(es), the Kafka broker,
- * PostgreSQL (the postmaster, its live children and those it reaped), the load generator (this JVM), and of the
- * machine as a whole.
+ * Prometheus {@code /metrics}: CPU of each component in its own process, the gateway's ingest and processor
+ * processes, the Kafka broker, PostgreSQL (the postmaster, its live children and those it reaped), the load
+ * generator (this JVM), and of the machine as a whole.
  */
 final class Machine implements AutoCloseable {
 
   /**
    * CPU used during a phase: each component's in cores (1.0 = one core busy the whole time), over {@code seconds}.
    */
-  record Cpu(double seconds, double gateway, double broker, double postgres, double generator, double machine) {
+  record Cpu(double seconds, double ingest, double processing, double broker, double postgres, double generator,
+      double machine) {
+
+    /** Both gateway roles. */
+    double gateway() {
+      return ingest + processing;
+    }
 
     /** CPU microseconds per event of a component that used {@code cores} while {@code events} went through. */
     double microsPerEvent(double cores, long events) {
@@ -36,7 +42,8 @@ final class Machine implements AutoCloseable {
 
   private static final long CLOCK_TICKS_PER_SECOND = 100;
 
-  private final List<Long> gatewayPids;
+  private final List<Long> ingestPids;
+  private final List<Long> processorPids;
   private final List<Long> brokerPids;
   private final Path postmasterPidFile;
   private final List<URI> metrics;
@@ -51,8 +58,10 @@ final class Machine implements AutoCloseable {
   /**
    * @param postmasterPidFile PostgreSQL's {@code postmaster.pid}, or {@code null} when PostgreSQL is not measured
    */
-  Machine(List<Long> gatewayPids, List<Long> brokerPids, Path postmasterPidFile, List<URI> metrics) {
-    this.gatewayPids = gatewayPids;
+  Machine(List<Long> ingestPids, List<Long> processorPids, List<Long> brokerPids, Path postmasterPidFile,
+      List<URI> metrics) {
+    this.ingestPids = ingestPids;
+    this.processorPids = processorPids;
     this.brokerPids = brokerPids;
     this.postmasterPidFile = postmasterPidFile;
     this.metrics = metrics;
@@ -61,19 +70,23 @@ final class Machine implements AutoCloseable {
 
   /** A point to measure CPU from; {@link #cpuSince} gives the cores used since. */
   long[] mark() {
-    long gateway = gatewayPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
+    long ingest = ingestPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
+    long processing = processorPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     long broker = brokerPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     long generator = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
-    return new long[] {System.nanoTime(), gateway, broker, postgresTicks(), generator, machineBusyTicks()};
+    return new long[] {System.nanoTime(), ingest, processing, broker, postgresTicks(), generator, machineBusyTicks()};
   }
 
   Cpu cpuSince(long[] mark) {
     long[] now = mark();
     double seconds = (now[0] - mark[0]) / 1e9;
     double ticks = seconds * CLOCK_TICKS_PER_SECOND;
-    return new Cpu(seconds, (now[1] - mark[1]) / ticks, (now[2] - mark[2]) / ticks, (now[3] - mark[3]) / ticks,
-        (now[4] - mark[4]) / ticks, (now[5] - mark[5]) / ticks);
+    double[] cores = new double[now.length];
+    for (int i = 1; i < now.length; i++) {
+      cores[i] = (now[i] - mark[i]) / ticks;
+    }
+    return new Cpu(seconds, cores[1], cores[2], cores[3], cores[4], cores[5], cores[6]);
   }
 
   /** The postmaster with its reaped children (cutime), plus every live child: the backends and background workers. */
@@ -95,6 +108,21 @@ final class Machine implements AutoCloseable {
       return ticks;
     } catch (IOException | RuntimeException e) {
       return 0;
+    }
+  }
+
+  /** Stops the processor processes (SIGSTOP) until {@link #resumeProcessing}: ingest alone, a backlog builds. */
+  void pauseProcessing() throws IOException, InterruptedException {
+    signal("-STOP", processorPids);
+  }
+
+  void resumeProcessing() throws IOException, InterruptedException {
+    signal("-CONT", processorPids);
+  }
+
+  private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
+    for (long pid : pids) {
+      new ProcessBuilder("kill", signal, String.valueOf(pid)).inheritIO().start().waitFor();
     }
   }
 
