@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -55,6 +56,8 @@ public final class Bench {
   private static final int PHASE_SECONDS = Integer.getInteger("phaseSeconds", 15);
   private static final int SOAK_SECONDS = Integer.getInteger("soakSeconds", 0);
   private static final int FIXED_RATE = 10_000;
+  private static final Set<String> PHASES = Arrays.stream(System.getProperty("phases", "").split(","))
+      .filter(name -> !name.isBlank()).collect(java.util.stream.Collectors.toSet());
   private static final int CEILING_SECONDS = Integer.getInteger("ceilingSeconds", 20);
   private static final String SETUP = System.getProperty("setup", "one process (dev mode: gateway role 'all' + embedded Kafka), PostgreSQL");
 
@@ -99,34 +102,47 @@ public final class Bench {
     }
   }
 
+  /** A phase of a run; each may be run alone with {@code -Dphases=name,name}. */
+  private interface Phase {
+    void run() throws Exception;
+  }
+
   /**
    * Each gateway phase starts once processing has caught up with the one before, so it measures itself; the
    * ceilings run between the gateway phases.
    */
   private void oneRun(Load load, ConsumerRecord<String, byte[]> sample, int r) throws Exception {
-    drain();
-    double kafka = kafkaCeiling(sample);
-    drain();
-    double ingestOnly = ingestThenProcessing(load, r);
-    double copy = copyCeiling();
-    drain();
-    gatewayBatched(load, r);
-    drain();
-    idleSingle(load, r);
-    gatewaySingle(load, r);
-    drain();
-    gatewayWebSocket(load, r);
-    drain();
-    fixedLoad(load, r, "single events", 1);
-    drain();
-    fixedLoad(load, r, "batches of 100", 100);
-    put("ratio ingest only, batched / Kafka producer ceiling (target ≥ 0.6)", ingestOnly / kafka);
-    put("ratio processing only / COPY ceiling (target ≥ 0.7)", results.get("processing only (events/s)") / copy);
-    put("ratio end to end / COPY ceiling (target ≥ 0.5)",
-        results.get("end to end into PostgreSQL at saturation (events/s)") / copy);
-    put("ratio gateway CPU per event (ingest + processing, end to end) / Kafka client CPU per record (target ≤ 3)",
-        results.get("CPU HTTP batched, end to end: gateway ingest + processing (µs/event)")
-            / results.get("CPU Kafka producer ceiling: load generator (µs/event)"));
+    Map<String, Phase> phases = new LinkedHashMap<>();
+    phases.put("kafka", () -> kafkaCeiling(sample));
+    phases.put("ingest-then-processing", () -> ingestThenProcessing(load, r));
+    phases.put("copy", this::copyCeiling);
+    phases.put("batched", () -> gatewayBatched(load, r));
+    phases.put("idle", () -> idleSingle(load, r));
+    phases.put("single", () -> gatewaySingle(load, r));
+    phases.put("websocket", () -> gatewayWebSocket(load, r));
+    phases.put("fixed-single", () -> fixedLoad(load, r, "single events", 1));
+    phases.put("fixed-batches", () -> fixedLoad(load, r, "batches of 100", 100));
+    for (Map.Entry<String, Phase> phase : phases.entrySet()) {
+      if (PHASES.isEmpty() || PHASES.contains(phase.getKey())) {
+        drain();
+        phase.getValue().run();
+      }
+    }
+    ratio("ratio ingest only, batched / Kafka producer ceiling (target ≥ 0.6)",
+        "ingest only, HTTP batched ×1,000 (events/s acked)", "Kafka producer ceiling (records/s)");
+    ratio("ratio processing only / COPY ceiling (target ≥ 0.7)", "processing only (events/s)",
+        "PostgreSQL COPY ceiling (rows/s)");
+    ratio("ratio end to end / COPY ceiling (target ≥ 0.5)", "end to end into PostgreSQL at saturation (events/s)",
+        "PostgreSQL COPY ceiling (rows/s)");
+    ratio("ratio gateway CPU per event (ingest + processing, end to end) / Kafka client CPU per record (target ≤ 3)",
+        "CPU HTTP batched, end to end: gateway ingest + processing (µs/event)",
+        "CPU Kafka producer ceiling: load generator (µs/event)");
+  }
+
+  private void ratio(String name, String numerator, String denominator) {
+    if (results.containsKey(numerator) && results.containsKey(denominator)) {
+      put(name, results.get(numerator) / results.get(denominator));
+    }
   }
 
   /** A record the gateway produced, so that the Kafka ceiling uses the same value size and headers. */
@@ -160,7 +176,7 @@ public final class Bench {
    * {@link #CEILING_SECONDS}, into a topic of six partitions (as the family topics) that a consumer group reads
    * along, as the processor reads the gateway's.
    */
-  private double kafkaCeiling(ConsumerRecord<String, byte[]> sample) throws Exception {
+  private void kafkaCeiling(ConsumerRecord<String, byte[]> sample) throws Exception {
     String topic = "bench.ceiling";
     Properties admin = new Properties();
     admin.put("bootstrap.servers", KAFKA);
@@ -203,7 +219,6 @@ public final class Bench {
     // the producer client runs in this JVM: the "load generator" line is Kafka's own client cost per record
     cpu("Kafka producer ceiling", cpu, sent);
     put("Kafka record value (bytes, Avro + Confluent framing)", value.length);
-    return sent / cpu.seconds();
   }
 
   /**
@@ -258,7 +273,7 @@ public final class Bench {
    * COPY of rows shaped as the gateway stores them into a logged table with the {@code events} indexes, holding
    * beforehand (untimed) a copy of the rows of the day partition the gateway is writing: the same ground.
    */
-  private double copyCeiling() throws Exception {
+  private void copyCeiling() throws Exception {
     StringBuilder rows = new StringBuilder(EVENTS * 400);
     String data = Target.pageView("x").replaceAll(".*\"data\":(\\{.*\\})}$", "$1").replace("\\", "\\\\");
     for (int i = 0; i < EVENTS; i++) {
@@ -281,7 +296,6 @@ public final class Bench {
         double rate = EVENTS / ((System.nanoTime() - started) / 1e9);
         put("PostgreSQL COPY ceiling (rows/s)", rate);
         cpu("COPY ceiling", machine.cpuSince(mark), EVENTS);
-        return rate;
       } finally {
         statement.execute("DROP TABLE " + table);
       }
@@ -291,10 +305,8 @@ public final class Bench {
   /**
    * Ingest alone: the processor is stopped (SIGSTOP) while 8 connections post NDJSON batches of 1,000 until
    * {@link #EVENTS} are acknowledged. Then processing alone: the processor resumes and drains that backlog.
-   *
-   * @return the ingest-only rate
    */
-  private double ingestThenProcessing(Load load, int r) throws Exception {
+  private void ingestThenProcessing(Load load, int r) throws Exception {
     String prefix = run + "-r" + r + "-i-";
     machine.pauseProcessing();
     Load.Outcome outcome;
@@ -312,7 +324,6 @@ public final class Bench {
     Machine.Cpu cpu = machine.cpuSince(mark);
     put("processing only (events/s)", outcome.acknowledged() / cpu.seconds());
     cpu("processing only (drain)", cpu, outcome.acknowledged());
-    return outcome.perSecond();
   }
 
   /** 8 connections post NDJSON batches of 1,000 until {@link #EVENTS} are acknowledged, then wait until stored. */
