@@ -61,6 +61,7 @@ public final class Bench {
   private static final int CEILING_SECONDS = Integer.getInteger("ceilingSeconds", 20);
   private static final String SETUP = System.getProperty("setup", "one process (dev mode: gateway role 'all' + embedded Kafka), PostgreSQL");
 
+  private final ProcessingLag lag = new ProcessingLag(KAFKA);
   private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
   private final Machine machine = new Machine(pids("ingestPids"), pids("processorPids"), pids("brokerPids"),
       System.getProperty("postgresDir", "").isBlank() ? null
@@ -82,7 +83,7 @@ public final class Bench {
     ConsumerRecord<String, byte[]> sample = gatewayRecord();
     List<Map<String, Double>> runs = new ArrayList<>();
     Map<String, Double> soak = new LinkedHashMap<>();
-    try (Load load = new Load(URI.create(API), KEY, 512); machine) {
+    try (Load load = new Load(URI.create(API), KEY, 512); machine; lag) {
       System.out.printf("warming up for %d s (JIT, connections, pools)%n", WARM_UP_SECONDS);
       load.closedLoop(64, "application/cloudevents+json", 1, Long.MAX_VALUE, WARM_UP_SECONDS / 2,
           n -> Target.pageView(id("warm-s", n)));
@@ -399,7 +400,7 @@ public final class Bench {
 
   /**
    * Offers {@code rate} events/s in batches of 100 for {@link #SOAK_SECONDS} and reads the backlog (acknowledged by
-   * Kafka, not yet written to PostgreSQL, from the gateway's own counters) every 10 s: a backlog that keeps growing
+   * Kafka, not yet written to PostgreSQL: the processor group's lag) every 10 s: a backlog that keeps growing
    * means processing does not keep up.
    */
   private Map<String, Double> soak(Load load, double rate) throws Exception {
@@ -409,11 +410,13 @@ public final class Bench {
     Thread watcher = new Thread(() -> {
       try {
         while (!Thread.currentThread().isInterrupted()) {
-          backlog.add(machine.backlog());
+          backlog.add((double) lag.events());
           Thread.sleep(10_000);
         }
       } catch (InterruptedException stop) {
         Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(e);
       }
     });
     watcher.start();
@@ -439,29 +442,29 @@ public final class Bench {
   }
 
   /** Waits (at most 10 minutes) until fewer than 1,000 acknowledged events await processing. */
-  private void drain() throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 600_000;
-    while (machine.backlog() >= 1_000 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(200);
-    }
+  private void drain() throws Exception {
+    lag.awaitAtMost(999, 500, 600_000);
   }
 
+  /**
+   * Waits (at most 10 minutes) until every acknowledged event is stored, then checks that the phase's are all
+   * there (one count, after the timing: it reads the whole table).
+   */
   private void waitUntilStored(String prefix, long expected) throws Exception {
+    if (!lag.awaitAtMost(0, 100, 600_000)) {
+      throw new IllegalStateException("events " + prefix + "* were not all stored within 10 minutes");
+    }
     try (Connection connection = DriverManager.getConnection(PG); PreparedStatement count =
         connection.prepareStatement("SELECT count(*) FROM events WHERE event_id LIKE ?")) {
       count.setString(1, prefix + "%");
-      long deadline = System.currentTimeMillis() + 600_000;
-      while (System.currentTimeMillis() < deadline) {
-        try (ResultSet rows = count.executeQuery()) {
-          rows.next();
-          if (rows.getLong(1) >= expected) {
-            return;
-          }
+      try (ResultSet rows = count.executeQuery()) {
+        rows.next();
+        if (rows.getLong(1) < expected) {
+          throw new IllegalStateException(expected + " events " + prefix + "* were acknowledged, " + rows.getLong(1)
+              + " stored");
         }
-        Thread.sleep(100);
       }
     }
-    throw new IllegalStateException("events " + prefix + "* were not all stored within 10 minutes");
   }
 
   private String id(String phaseName, long n) {

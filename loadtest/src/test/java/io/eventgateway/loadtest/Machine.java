@@ -47,7 +47,7 @@ final class Machine implements AutoCloseable {
   private final List<Long> brokerPids;
   private final Path postmasterPidFile;
   private final List<URI> metrics;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "heap-sampler");
     thread.setDaemon(true);
@@ -65,7 +65,8 @@ final class Machine implements AutoCloseable {
     this.brokerPids = brokerPids;
     this.postmasterPidFile = postmasterPidFile;
     this.metrics = metrics;
-    sampler.scheduleAtFixedRate(this::sampleHeap, 0, 250, TimeUnit.MILLISECONDS);
+    // a scrape of /metrics costs the gateway real CPU: no more often than every 5 s
+    sampler.scheduleAtFixedRate(this::sampleHeap, 0, 5, TimeUnit.SECONDS);
   }
 
   /** A point to measure CPU from; {@link #cpuSince} gives the cores used since. */
@@ -136,18 +137,6 @@ final class Machine implements AutoCloseable {
       peakHeapBytes.accumulateAndGet((long) sum("jvm_memory_used_bytes{area=\"heap\""), Math::max);
     } catch (IOException | InterruptedException | RuntimeException e) {
       // the gateway is busy or restarting: the next sample counts
-    }
-  }
-
-  /**
-   * @return events Kafka acknowledged to the gateway and not yet written to PostgreSQL, from the gateway's own
-   *     counters (in every process)
-   */
-  double backlog() throws InterruptedException {
-    try {
-      return sum("gateway_kafka_produced_total") - sum("gateway_pg_batch_size_sum");
-    } catch (IOException e) {
-      return Double.NaN;
     }
   }
 
