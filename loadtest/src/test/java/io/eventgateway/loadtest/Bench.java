@@ -173,7 +173,7 @@ public final class Bench {
   }
 
   /**
-   * Kafka's own producer with the gateway's settings (acks=all, idempotence, lz4, linger 5 ms, 128 KiB batches) for
+   * Kafka's own producer with the gateway's settings (acks=all, idempotence, lz4, linger 0, 128 KiB batches) for
    * {@link #CEILING_SECONDS}, into a topic of six partitions (as the family topics) that a consumer group reads
    * along, as the processor reads the gateway's.
    */
@@ -191,7 +191,7 @@ public final class Bench {
     settings.put("acks", "all");
     settings.put("enable.idempotence", "true");
     settings.put("compression.type", "lz4");
-    settings.put("linger.ms", "5");
+    settings.put("linger.ms", "0");
     settings.put("batch.size", "131072");
     settings.put("buffer.memory", "67108864");
     settings.put("max.in.flight.requests.per.connection", "5");
