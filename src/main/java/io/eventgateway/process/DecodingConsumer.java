@@ -81,6 +81,7 @@ public final class DecodingConsumer {
   }
 
   public Future<Void> start(Set<String> topics) {
+    consumer.partitionsAssignedHandler(this::pauseIfStillPaused);
     return consumer.subscribe(topics).onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
   }
 
@@ -193,18 +194,25 @@ public final class DecodingConsumer {
   }
 
   /**
-   * Drops what it polls, undecoded and uncommitted, until {@link #resumeFromEnd()}: polling goes on, so the group
-   * membership stays. (The consumer's own pause() only stops its handler stream, which {@code poll} bypasses.)
+   * Stops fetching until {@link #resumeFromEnd()}: its partitions are paused in Kafka (those assigned later too), so
+   * polling goes on, keeping the group membership, but nothing is fetched or decompressed. What a poll returns
+   * before the pause took effect is dropped, undecoded and uncommitted.
    */
   public void pause() {
     paused = true;
+    consumer.assignment().compose(this::pauseIfStillPaused);
+  }
+
+  private Future<Void> pauseIfStillPaused(Set<TopicPartition> partitions) {
+    return paused && !partitions.isEmpty() ? consumer.pause(partitions) : Future.succeededFuture();
   }
 
   /** Resumes at the end of every partition: what happened while paused is skipped (live feeds). */
   public void resumeFromEnd() {
     consumer.assignment()
-        .compose(partitions -> partitions.isEmpty() ? Future.succeededFuture() : consumer.seekToEnd(partitions))
-        .onComplete(sought -> paused = false);
+        .compose(partitions -> partitions.isEmpty() ? Future.succeededFuture()
+            : consumer.seekToEnd(partitions).compose(sought -> consumer.resume(partitions)))
+        .onComplete(resumed -> paused = false);
   }
 
   /** Stops polling, lets the batch in hand finish (handled and committed), then leaves the group. */

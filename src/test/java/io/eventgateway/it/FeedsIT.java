@@ -44,6 +44,37 @@ class FeedsIT {
   }
 
   @Test
+  @DisplayName("while no one watches the events feed, its consumer fetches nothing from Kafka")
+  void pausedFeedFetchesNothing() {
+    try (GatewayInstance quiet = GatewayInstance.start(GatewayInstance.isolated("quietfeed"), "all")) {
+      ApiClient management = new ApiClient(quiet.managementUrl());
+      // the feed's partitions are paused once assigned: a first fetch may come before that
+      postAndAwaitStored(quiet, 20, 20);
+      double beforeFeed = recordsConsumed(management.get("/metrics").body(), "consumer-feed-events-");
+      postAndAwaitStored(quiet, 200, 220);
+      String metrics = management.get("/metrics").body();
+      assertThat(recordsConsumed(metrics, "consumer-processor-")).as("the processor read them").isGreaterThanOrEqualTo(220);
+      assertThat(recordsConsumed(metrics, "consumer-feed-events-") - beforeFeed).as("the paused feed").isZero();
+    }
+  }
+
+  private static void postAndAwaitStored(GatewayInstance gateway, int events, long storedInAll) {
+    for (int i = 0; i < events; i++) {
+      assertThat(gateway.api().postEvent(ApiClient.pageView("unwatched")).status()).isEqualTo(202);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.count(gateway) == storedInAll);
+  }
+
+  /** Records fetched by the consumers whose client id starts with {@code clientId}, from Kafka's own metric. */
+  private static double recordsConsumed(String metrics, String clientId) {
+    return metrics.lines()
+        .filter(line -> line.startsWith("kafka_consumer_fetch_manager_records_consumed_total{")
+            && line.contains("client_id=\"" + clientId) && !line.contains("topic="))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Test
   @DisplayName("/v1/feeds/events?type= pushes accepted events of that type only")
   void eventsFeedFiltersByType() {
     WebSocketMessages messages = new WebSocketMessages(true);
