@@ -5,8 +5,11 @@
 # fixed rates), three runs, prints the median table with CPU microseconds per event for every component, writes
 # loadtest/target/bench.json, and stops the stack.
 #
-#   loadtest/bench.sh [--soak SECONDS] [--runs N] [--phases NAME,NAME] [EVENTS=200000]
+#   loadtest/bench.sh [--soak SECONDS] [--sustained SECONDS] [--runs N] [--phases NAME,NAME] [EVENTS=200000]
 #
+#   --sustained S then offer the realistic mix (80 % analytics, 19 % chip quality, 1 % molecules) for S seconds
+#                 (600 for the issue's ten minutes) each at 10,000/s and 20,000/s in batches of 100 and at 10,000/s
+#                 as single events, printing acked/s, stored/s, backlog, ack p99, end-to-end p95/p99 every 10 s
 #   --phases      only these (kafka, ingest-then-processing, copy, batched, idle, single, websocket, fixed-single,
 #                 fixed-batches)
 #   --soak S      then offer half the COPY ceiling for S seconds (300 for the 5-minute soak) and watch the backlog
@@ -14,10 +17,11 @@
 # Loopback only; every phase is bounded in count and time. Uses the data of earlier dev runs (target/dev).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SOAK=0; RUNS=3; EVENTS=200000; PHASES=""
+SOAK=0; SUSTAINED=0; RUNS=3; EVENTS=200000; PHASES=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --soak) SOAK=$2; shift ;;
+    --sustained) SUSTAINED=$2; shift ;;
     --runs) RUNS=$2; shift ;;
     --phases) PHASES=$2; shift ;;
     *) EVENTS=$1 ;;
@@ -64,5 +68,5 @@ KEY=$(grep '^dev api key: ' "$LOGS/dev.log" | cut -d' ' -f4)
 POSTGRES_DIR=$(pwd)/target/dev/postgres
 cd loadtest
 mvn -B -q test-compile exec:java -Dexec.classpathScope=test -DapiKey="$KEY" -Devents="$EVENTS" -Druns="$RUNS" \
-  -DsoakSeconds="$SOAK" -Dphases="$PHASES" -DingestPids="$INGEST_PID" -DprocessorPids="$PROCESSOR_PID" -DbrokerPids="$BROKER_PID" -DpostgresDir="$POSTGRES_DIR" \
+  -DsoakSeconds="$SOAK" -DsustainedSeconds="$SUSTAINED" -Dphases="$PHASES" -DingestPids="$INGEST_PID" -DprocessorPids="$PROCESSOR_PID" -DbrokerPids="$BROKER_PID" -DpostgresDir="$POSTGRES_DIR" \
   -Dmetrics="$METRICS" -Dsetup="$SETUP"

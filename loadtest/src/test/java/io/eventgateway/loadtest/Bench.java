@@ -55,6 +55,7 @@ public final class Bench {
   private static final int WARM_UP_SECONDS = Integer.getInteger("warmUpSeconds", 60);
   private static final int PHASE_SECONDS = Integer.getInteger("phaseSeconds", 15);
   private static final int SOAK_SECONDS = Integer.getInteger("soakSeconds", 0);
+  private static final int SUSTAINED_SECONDS = Integer.getInteger("sustainedSeconds", 0);
   private static final int FIXED_RATE = 10_000;
   private static final Set<String> PHASES = Arrays.stream(System.getProperty("phases", "").split(","))
       .filter(name -> !name.isBlank()).collect(java.util.stream.Collectors.toSet());
@@ -68,6 +69,8 @@ public final class Bench {
           : java.nio.file.Path.of(System.getProperty("postgresDir"), "postmaster.pid"),
       Arrays.stream(System.getProperty("metrics", "http://127.0.0.1:9090/metrics").split(",")).map(URI::create).toList());
   private Map<String, Double> results;
+  /** The sustained runs' 10-second lines, as printed. */
+  private final List<String> sustainedLines = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
     for (String target : List.of(API, KAFKA, PG, System.getProperty("metrics", "127.0.0.1"))) {
@@ -98,6 +101,12 @@ public final class Bench {
       Map<String, Double> median = median(runs);
       if (SOAK_SECONDS > 0) {
         soak = soak(load, median.get("PostgreSQL COPY ceiling (rows/s)") / 2);
+      }
+      if (SUSTAINED_SECONDS > 0) {
+        results = soak;
+        sustained(load, "10,000 events/s in batches of 100", 10_000, 100);
+        sustained(load, "20,000 events/s in batches of 100", 20_000, 100);
+        sustained(load, "10,000 events/s as single events", 10_000, 1);
       }
       report(sample, runs, median, soak);
     }
@@ -441,6 +450,112 @@ public final class Bench {
     return soak;
   }
 
+  /**
+   * Offers {@code perSecond} events of the realistic mix ({@link Target#mixed}) for {@link #SUSTAINED_SECONDS}, open
+   * loop, and prints a line every 10 s: acknowledged/s, stored/s, backlog (the processor group's lag), ack p99 and
+   * end-to-end p95/p99 (event {@code time} to row stored; the rows are read once, after the load).
+   */
+  private void sustained(Load load, String name, int perSecond, int eventsPerRequest) throws Exception {
+    drain();
+    String prefix = run + "-sustained-" + perSecond + "x" + eventsPerRequest + "-";
+    List<Long> backlog = new ArrayList<>();
+    Thread watcher = new Thread(() -> {
+      try {
+        while (!Thread.currentThread().isInterrupted()) {
+          Thread.sleep(Load.WINDOW_SECONDS * 1_000L);
+          backlog.add(lag.events());
+        }
+      } catch (InterruptedException stop) {
+        Thread.currentThread().interrupt();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    }, "backlog-watcher");
+    System.out.printf("sustained: %s, %d s%n", name, SUSTAINED_SECONDS);
+    java.sql.Timestamp started = new java.sql.Timestamp(System.currentTimeMillis());
+    long[] mark = machine.mark();
+    watcher.start();
+    Load.Outcome outcome = eventsPerRequest == 1
+        ? load.openLoop(perSecond, SUSTAINED_SECONDS, 4_096, "application/cloudevents+json", 1,
+            n -> Target.mixed(prefix + n, n))
+        : load.openLoop(perSecond / eventsPerRequest, SUSTAINED_SECONDS, 4_096, "application/x-ndjson",
+            eventsPerRequest, n -> mixedNdjson(prefix + n + "-", n, eventsPerRequest));
+    watcher.interrupt();
+    watcher.join();
+    Machine.Cpu cpu = machine.cpuSince(mark);
+    waitUntilStored(prefix, outcome.acknowledged());
+    List<double[]> stored = storedPerWindow(prefix, started);
+    line(String.format("sustained %s: %8s %12s %12s %10s %12s %14s %14s", name, "seconds", "acked/s", "stored/s",
+        "backlog", "ack p99 ms", "e2e p95 ms", "e2e p99 ms"));
+    for (int w = 0; w < outcome.windows().size(); w++) {
+      Load.Outcome window = outcome.windows().get(w);
+      double[] rows = w < stored.size() ? stored.get(w) : new double[] {0, Double.NaN, Double.NaN};
+      line(String.format("sustained %s: %8d %,12.0f %,12.0f %,10d %12.1f %14.1f %14.1f", name, (w + 1) * Load.WINDOW_SECONDS,
+          window.acknowledged() / (double) Load.WINDOW_SECONDS, rows[0] / Load.WINDOW_SECONDS,
+          w < backlog.size() ? backlog.get(w) : -1, window.percentileMillis(0.99), rows[1], rows[2]));
+    }
+    String key = "sustained " + name + ": ";
+    put(key + "acked (events/s)", outcome.acknowledged() / (double) SUSTAINED_SECONDS);
+    put(key + "not acknowledged (events)", outcome.refused());
+    put(key + "ack p99 (ms)", outcome.percentileMillis(0.99));
+    put(key + "backlog at the end (events)", backlog.isEmpty() ? Double.NaN : backlog.get(backlog.size() - 1));
+    put(key + "backlog, largest (events)", backlog.stream().mapToLong(Long::longValue).max().orElse(0));
+    double[] overall = endToEnd(prefix);
+    put(key + "end to end p95 (ms)", overall[0]);
+    put(key + "end to end p99 (ms)", overall[1]);
+    cpu("sustained " + name, cpu, outcome.acknowledged());
+  }
+
+  private void line(String text) {
+    System.out.println(text);
+    sustainedLines.add(text);
+  }
+
+  private static String mixedNdjson(String idPrefix, long request, int events) {
+    StringBuilder body = new StringBuilder(events * 450);
+    for (int i = 0; i < events; i++) {
+      body.append(Target.mixed(idPrefix + i, request * events + i)).append('\n');
+    }
+    return body.toString();
+  }
+
+  /** Per 10 s after {@code started}: rows stored, end-to-end p95 and p99 in ms. */
+  private static List<double[]> storedPerWindow(String prefix, java.sql.Timestamp started) throws Exception {
+    List<double[]> windows = new ArrayList<>();
+    try (Connection connection = DriverManager.getConnection(PG); PreparedStatement query = connection.prepareStatement(
+        "SELECT floor(extract(epoch FROM stored_at - ?::timestamptz) / " + Load.WINDOW_SECONDS + ")::int AS w, count(*),"
+            + " percentile_cont(ARRAY[0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - event_time) * 1000)"
+            + " FROM events WHERE event_id LIKE ? AND event_time IS NOT NULL GROUP BY 1 ORDER BY 1")) {
+      query.setTimestamp(1, started);
+      query.setString(2, prefix + "%");
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          int w = rows.getInt(1);
+          while (windows.size() <= w) {
+            windows.add(new double[] {0, Double.NaN, Double.NaN});
+          }
+          Double[] percentiles = (Double[]) rows.getArray(3).getArray();
+          windows.set(w, new double[] {rows.getLong(2), percentiles[0], percentiles[1]});
+        }
+      }
+    }
+    return windows;
+  }
+
+  /** End-to-end p95 and p99 in ms of every row stored under {@code prefix}. */
+  private static double[] endToEnd(String prefix) throws Exception {
+    try (Connection connection = DriverManager.getConnection(PG); PreparedStatement query = connection.prepareStatement(
+        "SELECT percentile_cont(ARRAY[0.95, 0.99]) WITHIN GROUP (ORDER BY extract(epoch FROM stored_at - event_time)"
+            + " * 1000) FROM events WHERE event_id LIKE ? AND event_time IS NOT NULL")) {
+      query.setString(1, prefix + "%");
+      try (ResultSet row = query.executeQuery()) {
+        row.next();
+        Double[] percentiles = (Double[]) row.getArray(1).getArray();
+        return new double[] {percentiles[0], percentiles[1]};
+      }
+    }
+  }
+
   /** Waits (at most 10 minutes) until fewer than 1,000 acknowledged events await processing. */
   private void drain() throws Exception {
     lag.awaitAtMost(999, 500, 600_000);
@@ -515,7 +630,7 @@ public final class Bench {
 
   private static Map<String, Double> median(List<Map<String, Double>> runs) {
     Map<String, Double> median = new LinkedHashMap<>();
-    for (String name : runs.get(0).keySet()) {
+    for (String name : runs.isEmpty() ? List.<String>of() : runs.get(0).keySet()) {
       double[] values = runs.stream().mapToDouble(run -> run.getOrDefault(name, Double.NaN)).sorted().toArray();
       median.put(name, values[values.length / 2]);
     }
@@ -534,7 +649,10 @@ public final class Bench {
         .append("  \"setup\": \"").append(SETUP).append("\",\n  \"events per batched phase\": ").append(EVENTS)
         .append(",\n  \"seconds per timed phase\": ").append(PHASE_SECONDS)
         .append(",\n  \"record headers\": ").append(sample.headers().toArray().length)
-        .append(",\n  \"median\": ").append(json(median, "  ")).append(",\n  \"soak\": ").append(json(soak, "  "))
+        .append(",\n  \"median\": ").append(json(median, "  ")).append(",\n  \"soak and sustained\": ")
+        .append(json(soak, "  ")).append(",\n  \"sustained lines\": [")
+        .append(String.join(",", sustainedLines.stream().map(text -> "\n    \"" + text + "\"").toList()))
+        .append("\n  ]")
         .append(",\n  \"runs\": [");
     for (int i = 0; i < runs.size(); i++) {
       json.append(i == 0 ? "\n    " : ",\n    ").append(json(runs.get(i), "    "));

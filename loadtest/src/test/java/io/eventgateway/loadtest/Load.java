@@ -14,7 +14,9 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,8 +30,11 @@ import java.util.function.LongFunction;
  */
 final class Load implements AutoCloseable {
 
-  /** What a phase measured: acknowledged events, elapsed seconds and each acknowledgement's latency. */
-  record Outcome(long acknowledged, long refused, double seconds, long[] latenciesMicros) {
+  /**
+   * What a phase measured: acknowledged events, elapsed seconds and each acknowledgement's latency, in all and per
+   * {@link #WINDOW_SECONDS} from the start.
+   */
+  record Outcome(long acknowledged, long refused, double seconds, long[] latenciesMicros, List<Outcome> windows) {
 
     double perSecond() {
       return acknowledged / seconds;
@@ -43,6 +48,8 @@ final class Load implements AutoCloseable {
       return latenciesMicros[Math.min(latenciesMicros.length - 1, (int) (q * latenciesMicros.length))] / 1000.0;
     }
   }
+
+  static final int WINDOW_SECONDS = 10;
 
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
   private final URI api;
@@ -108,7 +115,7 @@ final class Load implements AutoCloseable {
         while (sent.get() < due) {
           long n = sent.getAndIncrement();
           if (inFlight.get() >= maxInFlight) {
-            tally.refused += eventsPerRequest;
+            tally.answered(false, System.nanoTime());
             continue;
           }
           inFlight.incrementAndGet();
@@ -217,31 +224,52 @@ final class Load implements AutoCloseable {
   /** Counts answers; touched only on the generator's event loop. */
   private static final class Tally {
     private final int eventsPerAnswer;
-    private long acknowledged;
-    private long refused;
-    private long[] latencies = new long[1 << 16];
-    private int count;
+    private final long startedNanos = System.nanoTime();
+    private final Latencies all = new Latencies();
+    private final List<Latencies> windows = new ArrayList<>();
 
     Tally(int eventsPerAnswer) {
       this.eventsPerAnswer = eventsPerAnswer;
     }
 
     void answered(boolean acknowledgedAnswer, long sentNanos) {
-      if (!acknowledgedAnswer) {
-        refused += eventsPerAnswer;
-        return;
+      long now = System.nanoTime();
+      int window = (int) ((now - startedNanos) / (WINDOW_SECONDS * 1_000_000_000L));
+      while (windows.size() <= window) {
+        windows.add(new Latencies());
       }
-      acknowledged += eventsPerAnswer;
-      if (count == latencies.length) {
-        latencies = Arrays.copyOf(latencies, count * 2);
-      }
-      latencies[count++] = (System.nanoTime() - sentNanos) / 1_000;
+      all.add(acknowledgedAnswer, eventsPerAnswer, (now - sentNanos) / 1_000);
+      windows.get(window).add(acknowledgedAnswer, eventsPerAnswer, (now - sentNanos) / 1_000);
     }
 
     Outcome outcome(double seconds) {
-      long[] sorted = Arrays.copyOf(latencies, count);
+      return all.outcome(seconds, windows.stream().map(window -> window.outcome(WINDOW_SECONDS, List.of())).toList());
+    }
+  }
+
+  /** Acknowledged and refused events, and the acknowledgements' latencies in microseconds. */
+  private static final class Latencies {
+    private long acknowledged;
+    private long refused;
+    private long[] micros = new long[1 << 10];
+    private int count;
+
+    void add(boolean acknowledgedAnswer, int events, long latencyMicros) {
+      if (!acknowledgedAnswer) {
+        refused += events;
+        return;
+      }
+      acknowledged += events;
+      if (count == micros.length) {
+        micros = Arrays.copyOf(micros, count * 2);
+      }
+      micros[count++] = latencyMicros;
+    }
+
+    Outcome outcome(double seconds, List<Outcome> windows) {
+      long[] sorted = Arrays.copyOf(micros, count);
       Arrays.sort(sorted);
-      return new Outcome(acknowledged, refused, seconds, sorted);
+      return new Outcome(acknowledged, refused, seconds, sorted, windows);
     }
   }
 }

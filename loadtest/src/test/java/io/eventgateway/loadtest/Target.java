@@ -68,11 +68,24 @@ final class Target {
         + random.nextInt(900) + "}}";
   }
 
+  /**
+   * Event number {@code n} of a realistic mix: 80 % page views, 19 % chip inspections, 1 % molecules (which the
+   * LLM enriches).
+   */
+  static String mixed(String id, long n) {
+    long slot = n % 100;
+    return slot == 0 ? molecule(id) : slot < 20 ? inspection(id) : pageView(id);
+  }
+
   /** An inspection result of one of eight lines, 3 % failing. */
   static String inspection() {
+    return inspection(UUID.randomUUID().toString());
+  }
+
+  static String inspection(String id) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int line = random.nextInt(8);
-    return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/gatling/fab\","
+    return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/gatling/fab\","
         + "\"type\":\"chip.inspection.completed\",\"time\":\"" + java.time.Instant.now() + "\",\"data\":{"
         + "\"inspection_id\":\"I-" + random.nextInt(1_000_000) + "\",\"batch_id\":\"B-" + random.nextInt(200) + "\","
         + "\"wafer_id\":\"W-" + random.nextInt(10_000) + "\",\"line_id\":\"LINE-" + line + "\",\"product_id\":\"P-"
@@ -82,11 +95,15 @@ final class Target {
 
   /** A molecule among a few hundred, so that the LLM cache sees repeats as it would in a lab. */
   static String molecule() {
+    return molecule(UUID.randomUUID().toString());
+  }
+
+  static String molecule(String id) {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     int chain = 1 + random.nextInt(20);
     int branch = random.nextInt(15);
-    return "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"/gatling/lab\","
-        + "\"type\":\"chemistry.molecule_submitted\",\"data\":{\"molecule_id\":\"M-" + random.nextInt(1_000_000)
+    return "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/gatling/lab\","
+        + "\"type\":\"chemistry.molecule_submitted\",\"time\":\"" + java.time.Instant.now() + "\",\"data\":{\"molecule_id\":\"M-" + random.nextInt(1_000_000)
         + "\",\"name\":\"candidate\",\"smiles\":\"" + "C".repeat(chain) + "O" + "C".repeat(branch) + "N\","
         + "\"lab\":\"Lab 3\",\"notes\":\"Colourless liquid. Flammable. Irritating to eyes.\"}}";
   }
