@@ -90,8 +90,9 @@ public final class Bench {
       System.out.printf("warming up for %d s (JIT, connections, pools)%n", WARM_UP_SECONDS);
       load.closedLoop(64, "application/cloudevents+json", 1, Long.MAX_VALUE, WARM_UP_SECONDS / 2,
           n -> Target.pageView(id("warm-s", n)));
+      // the realistic mix, so that the JIT has also seen chip quality, molecules and their enrichment
       load.closedLoop(8, "application/x-ndjson", 1_000, Long.MAX_VALUE, WARM_UP_SECONDS / 2,
-          n -> ndjson(id("warm-b", n), 1_000));
+          n -> mixedNdjson(id("warm-b", n) + "-", n, 1_000));
       for (int r = 1; r <= RUNS; r++) {
         System.out.printf("run %d of %d%n", r, RUNS);
         results = new LinkedHashMap<>();
