@@ -8,10 +8,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The day partitions of {@code events} (migration V13): creates those a batch needs before it is written (each day
@@ -23,7 +23,8 @@ final class EventPartitions {
   private static final String DROP_BEFORE = "SELECT drop_event_partitions_before($1::date) AS dropped";
 
   private final Pool pool;
-  private final Set<LocalDate> ensured = ConcurrentHashMap.newKeySet();
+  /** Days whose partition exists; each instance belongs to one verticle, so to one event loop. */
+  private final Set<LocalDate> ensured = new HashSet<>();
 
   EventPartitions(Pool pool) {
     this.pool = pool;

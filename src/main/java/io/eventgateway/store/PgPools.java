@@ -26,6 +26,14 @@ public final class PgPools {
   }
 
   /**
+   * The processing side's pool, which the writer and the partition maintenance share: {@code postgres.poolSize}
+   * connections per node.
+   */
+  public static Pool writer(Vertx vertx, JsonObject postgres) {
+    return shared(vertx, postgres, "gateway-pg-writer", postgres.getInteger("poolSize"));
+  }
+
+  /**
    * Statements are prepared once per connection and kept, also the long ones: the client's default only keeps
    * statements under 2,048 characters, and the batch insert with its rollups is longer, so PostgreSQL parsed and
    * planned it again for every batch.

@@ -54,7 +54,7 @@ public class PgWriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
-    pool = PgPools.shared(vertx, postgres, "gateway-pg-writer", postgres.getInteger("poolSize"));
+    pool = PgPools.writer(vertx, postgres);
     partitions = new EventPartitions(pool);
     qualityWindowSeconds = config().getJsonObject("quality").getInteger("windowSeconds");
     sessionGapSeconds = config().getJsonObject("analytics").getInteger("sessionGapSeconds");

@@ -3,9 +3,8 @@ package io.eventgateway.store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Pool;
-import java.time.Clock;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,17 +20,14 @@ public class RetentionVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RetentionVerticle.class);
   private static final int DAYS_AHEAD = 2;
 
-  private final Clock clock = Clock.systemUTC();
   private EventPartitions partitions;
   private int retentionDays;
 
   @Override
   public Future<?> start() {
-    JsonObject postgres = config().getJsonObject("postgres");
     JsonObject storage = config().getJsonObject("storage");
     retentionDays = storage.getInteger("retentionDays");
-    Pool pool = PgPools.shared(vertx, postgres, "gateway-pg-writer", postgres.getInteger("poolSize"));
-    partitions = new EventPartitions(pool);
+    partitions = new EventPartitions(PgPools.writer(vertx, config().getJsonObject("postgres")));
     vertx.setPeriodic(storage.getLong("maintenanceIntervalSeconds") * 1000, tick -> maintain()
         .onFailure(error -> LOG.warn("Partition maintenance failed (tried again in the next interval): {}",
             error.getMessage())));
@@ -39,7 +35,7 @@ public class RetentionVerticle extends VerticleBase {
   }
 
   private Future<?> maintain() {
-    LocalDate today = LocalDate.now(clock);
+    LocalDate today = LocalDate.now(ZoneOffset.UTC);
     Future<Void> ahead = partitions.ensure(today.datesUntil(today.plusDays(DAYS_AHEAD + 1)).toList());
     if (retentionDays <= 0) {
       return ahead;

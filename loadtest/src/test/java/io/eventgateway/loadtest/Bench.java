@@ -407,31 +407,18 @@ public final class Bench {
   private Map<String, Double> soak(Load load, double rate) throws Exception {
     Map<String, Double> soak = new LinkedHashMap<>();
     System.out.printf("soak: %.0f events/s offered for %d s%n", rate, SOAK_SECONDS);
-    List<Double> backlog = new ArrayList<>();
-    Thread watcher = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          backlog.add((double) lag.events());
-          Thread.sleep(10_000);
-        }
-      } catch (InterruptedException stop) {
-        Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    watcher.start();
+    ProcessingLag.Watch watch = lag.watch(10);
     long[] mark = machine.mark();
     Load.Outcome outcome = load.openLoop((int) (rate / 100), SOAK_SECONDS, 2_048, "application/x-ndjson", 100,
         n -> ndjson(id("soak", n) + "-", 100));
-    watcher.interrupt();
-    watcher.join();
+    List<Long> backlog = watch.stop();
     soak.put("soak offered (events/s)", rate);
     soak.put("soak acked (events/s)", outcome.acknowledged() / (double) SOAK_SECONDS);
     soak.put("soak seconds", (double) SOAK_SECONDS);
-    soak.put("soak backlog first minute, max (events)", backlog.stream().limit(6).mapToDouble(Double::doubleValue).max().orElse(0));
+    soak.put("soak backlog first minute, max (events)",
+        (double) backlog.stream().limit(6).mapToLong(Long::longValue).max().orElse(0));
     soak.put("soak backlog last minute, max (events)",
-        backlog.stream().skip(Math.max(0, backlog.size() - 6)).mapToDouble(Double::doubleValue).max().orElse(0));
+        (double) backlog.stream().skip(Math.max(0, backlog.size() - 6)).mapToLong(Long::longValue).max().orElse(0));
     Machine.Cpu cpu = machine.cpuSince(mark);
     soak.put("soak CPU gateway (cores)", cpu.gateway());
     soak.put("soak CPU Kafka broker (cores)", cpu.broker());
@@ -450,30 +437,16 @@ public final class Bench {
   private void sustained(Load load, String name, int perSecond, int eventsPerRequest) throws Exception {
     drain();
     String prefix = run + "-sustained-" + perSecond + "x" + eventsPerRequest + "-";
-    List<Long> backlog = new ArrayList<>();
-    Thread watcher = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          Thread.sleep(Load.WINDOW_SECONDS * 1_000L);
-          backlog.add(lag.events());
-        }
-      } catch (InterruptedException stop) {
-        Thread.currentThread().interrupt();
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalStateException(e);
-      }
-    }, "backlog-watcher");
     System.out.printf("sustained: %s, %d s%n", name, SUSTAINED_SECONDS);
     java.sql.Timestamp started = new java.sql.Timestamp(System.currentTimeMillis());
     long[] mark = machine.mark();
-    watcher.start();
+    ProcessingLag.Watch watch = lag.watch(Load.WINDOW_SECONDS);
     Load.Outcome outcome = eventsPerRequest == 1
         ? load.openLoop(perSecond, SUSTAINED_SECONDS, 4_096, "application/cloudevents+json", 1,
             n -> Target.mixed(prefix + n, n))
         : load.openLoop(perSecond / eventsPerRequest, SUSTAINED_SECONDS, 4_096, "application/x-ndjson",
             eventsPerRequest, n -> mixedNdjson(prefix + n + "-", n, eventsPerRequest));
-    watcher.interrupt();
-    watcher.join();
+    List<Long> backlog = watch.stop();
     Machine.Cpu cpu = machine.cpuSince(mark);
     waitUntilStored(prefix, outcome.acknowledged());
     List<double[]> stored = storedPerWindow(prefix, started);

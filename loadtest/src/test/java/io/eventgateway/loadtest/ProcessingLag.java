@@ -1,8 +1,10 @@
 package io.eventgateway.loadtest;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -49,6 +51,40 @@ final class ProcessingLag implements AutoCloseable {
       Thread.sleep(pollMillis);
     }
     return false;
+  }
+
+  /** Samples the lag every {@code seconds} on a thread of its own until {@link Watch#stop()}. */
+  Watch watch(int seconds) {
+    return new Watch(seconds);
+  }
+
+  /** The lag sampled at the end of every interval since {@link #watch}. */
+  final class Watch {
+    private final List<Long> samples = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+
+    private Watch(int seconds) {
+      thread = new Thread(() -> {
+        try {
+          while (!Thread.currentThread().isInterrupted()) {
+            Thread.sleep(seconds * 1_000L);
+            samples.add(events());
+          }
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+          throw new IllegalStateException(e);
+        }
+      }, "lag-watch");
+      thread.start();
+    }
+
+    /** @return the samples, oldest first */
+    List<Long> stop() throws InterruptedException {
+      thread.interrupt();
+      thread.join();
+      return List.copyOf(samples);
+    }
   }
 
   @Override
