@@ -153,11 +153,12 @@ class AnalyticsIT {
             .put("session_id", session).put("duration_ms", 50_000)), minute.plusSeconds(50)));
       }
     }
-    // a day later, page views without session ids, 10, 55 and 5 minutes apart: the 30-minute gap splits 2 sessions
+    // a day later, page views without session ids, 10, 55 and 5 minutes apart: the 30-minute gap splits 2 sessions.
+    // Gaps are counted in arrival order, which Kafka keeps per record key: the events carry the user as subject.
     Instant dayLater = T0.plus(Duration.ofDays(1));
     for (int minutes : new int[] {0, 10, 65, 70}) {
       events.add(at(ApiClient.cloudEvent("analytics.page_view", new JsonObject().put("user_id", "user-implicit")
-          .put("url", "https://shop.example/")), dayLater.plusSeconds(60L * minutes)));
+          .put("url", "https://shop.example/")), dayLater.plusSeconds(60L * minutes)).put("subject", "user-implicit"));
     }
     return events;
   }
