@@ -80,20 +80,20 @@ class EnvOverridesTest {
   }
 
   @Test
-  @DisplayName("every variable the README's configuration table names sets a key")
-  void readmeVariables() throws Exception {
+  @DisplayName("every variable the configuration page (docs/configuration.md) names sets a key")
+  void documentedVariablesSetKeys() throws Exception {
     List<String> variables = documentedVariables().stream().filter(name -> !name.endsWith("_")).toList();
     assertThat(variables).hasSizeGreaterThan(60)
         .allSatisfy(variable -> assertThat(setsAKey(variable)).as(variable).isTrue());
   }
 
   /**
-   * The variables in the README's configuration table; a pass-through prefix such as {@code GATEWAY_KAFKA_PRODUCER_*}
+   * The variables in the table of docs/configuration.md; a pass-through prefix such as {@code GATEWAY_KAFKA_PRODUCER_*}
    * as {@code GATEWAY_KAFKA_PRODUCER_}.
    */
   private static List<String> documentedVariables() throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
-    String table = readme.substring(readme.indexOf("| key | default | environment variable | meaning |"));
+    String page = Files.readString(Path.of("docs/configuration.md"));
+    String table = page.substring(page.indexOf("| key | default | environment variable | meaning |"));
     Matcher variables = Pattern.compile("`(GATEWAY_[A-Z0-9_]+)\\*?`").matcher(table.substring(0, table.indexOf("\n\n")));
     List<String> documented = new ArrayList<>();
     while (variables.find()) {
@@ -117,8 +117,8 @@ class EnvOverridesTest {
   }
 
   @Test
-  @DisplayName("the README's configuration table names every key of the configuration")
-  void readmeCoversEveryKey() throws Exception {
+  @DisplayName("the configuration page names every key of the configuration")
+  void pageCoversEveryKey() throws Exception {
     List<String> missing = new ArrayList<>();
     leaves(ConfigLoader.load("dev", Map.of()), "GATEWAY", missing, documentedVariables());
     assertThat(missing).as("keys without a row (variable named as the key's path)").isEmpty();

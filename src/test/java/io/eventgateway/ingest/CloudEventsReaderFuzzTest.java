@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * Coverage-guided fuzzing of what ingest reads before validation: any body under any media type becomes events and
  * per-event errors, or one refusal of the whole request with a 4xx problem; nothing else may come out. Each test
  * replays its committed inputs ({@code src/test/resources/.../CloudEventsReaderFuzzTestInputs/<test>/}) in every
- * build; {@code JAZZER_FUZZ=1} fuzzes (see the README).
+ * build; {@code JAZZER_FUZZ=1} fuzzes (see docs/operations.md).
  */
 class CloudEventsReaderFuzzTest {
 

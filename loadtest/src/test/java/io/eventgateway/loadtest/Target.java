@@ -51,7 +51,7 @@ final class Target {
     }
   }
 
-  /** A page view (400-odd bytes, like the ones measured in the README). */
+  /** A page view (400-odd bytes, like the ones measured in docs/performance.md). */
   static String pageView() {
     return pageView(UUID.randomUUID().toString());
   }
