@@ -16,17 +16,27 @@ import java.util.Set;
  */
 final class DevApiKey {
 
-  private DevApiKey() {
-  }
+  private DevApiKey() {}
 
   static String ensure(JsonObject config, Path dataDir) throws Exception {
     Path file = dataDir.resolve("dev-api-key");
     String kept = Files.isRegularFile(file) ? Files.readString(file).trim() : null;
-    return ApiKeyStore.runBlocking(config.getJsonObject("postgres"), store ->
-        (kept == null ? Future.succeededFuture(false) : store.isValid(kept)).compose(valid -> valid
-            ? Future.succeededFuture(kept)
-            : store.create(new Caller(null, "dev", Caller.DEFAULT_TENANT, true, null, null,
-                Set.of(Caller.ALL), null)).map(created -> save(file, created.key()))));
+    return ApiKeyStore.runBlocking(
+        config.getJsonObject("postgres"),
+        store -> (kept == null ? Future.succeededFuture(false) : store.isValid(kept))
+            .compose(valid -> valid
+                ? Future.succeededFuture(kept)
+                : store
+                    .create(new Caller(
+                        null,
+                        "dev",
+                        Caller.DEFAULT_TENANT,
+                        true,
+                        null,
+                        null,
+                        Set.of(Caller.ALL),
+                        null))
+                    .map(created -> save(file, created.key()))));
   }
 
   private static String save(Path file, String key) {

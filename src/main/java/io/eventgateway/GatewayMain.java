@@ -25,10 +25,18 @@ import picocli.CommandLine.Parameters;
  * embedded, {@code kafka}, dev mode's broker in a process of its own, {@code llm-sim}, the LLM simulator alone,
  * {@code keys}, API key management, or {@code health}, a probe.
  */
-@Command(name = "event-gateway", mixinStandardHelpOptions = true,
+@Command(
+    name = "event-gateway",
+    mixinStandardHelpOptions = true,
     description = "CloudEvents over HTTP -> Avro -> Kafka -> PostgreSQL",
-    subcommands = {GatewayMain.Run.class, GatewayMain.Dev.class, GatewayMain.Kafka.class, GatewayMain.LlmSim.class,
-        KeysCommand.class, HealthProbe.class})
+    subcommands = {
+      GatewayMain.Run.class,
+      GatewayMain.Dev.class,
+      GatewayMain.Kafka.class,
+      GatewayMain.LlmSim.class,
+      KeysCommand.class,
+      HealthProbe.class
+    })
 public final class GatewayMain {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayMain.class);
@@ -42,38 +50,55 @@ public final class GatewayMain {
   }
 
   /** Runs one role against the Kafka and PostgreSQL the configuration names. */
-  @Command(name = "run", description = "Run a role (all, ingest, processor) against configured Kafka and PostgreSQL")
+  @Command(
+      name = "run",
+      description = "Run a role (all, ingest, processor) against configured Kafka and PostgreSQL")
   static final class Run implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", description = "all, ingest or processor (default: $GATEWAY_ROLE or all)")
+    @Parameters(
+        index = "0",
+        arity = "0..1",
+        description = "all, ingest or processor (default: $GATEWAY_ROLE or all)")
     String role;
 
-    @Option(names = "--env", description = "configuration overlay conf/<env>.json (default: $GATEWAY_ENV or prod)")
+    @Option(
+        names = "--env",
+        description = "configuration overlay conf/<env>.json (default: $GATEWAY_ENV or prod)")
     String env;
 
     @Override
     public Integer call() {
       Map<String, String> environment = System.getenv();
       String chosenRole = role != null ? role : environment.getOrDefault("GATEWAY_ROLE", "all");
-      JsonObject config = ConfigLoader.load(env != null ? env : environment.getOrDefault("GATEWAY_ENV", "prod"), environment);
+      JsonObject config = ConfigLoader.load(
+          env != null ? env : environment.getOrDefault("GATEWAY_ENV", "prod"), environment);
       return deploy(config, chosenRole, null, false);
     }
   }
 
   /** Dev mode: an embedded Kafka broker and a private PostgreSQL, then the gateway in role {@code all}. */
-  @Command(name = "dev", description = "Run everything locally: embedded Kafka, private PostgreSQL, gateway")
+  @Command(
+      name = "dev",
+      description = "Run everything locally: embedded Kafka, private PostgreSQL, gateway")
   static final class Dev implements Callable<Integer> {
 
-    @Option(names = "--fresh", description = "discard the Kafka and PostgreSQL data of earlier dev runs")
+    @Option(
+        names = "--fresh",
+        description = "discard the Kafka and PostgreSQL data of earlier dev runs")
     boolean fresh;
 
-    @Option(names = "--external-kafka",
-        description = "use the broker kafka.bootstrap.servers names ($GATEWAY_KAFKA_BOOTSTRAP_SERVERS) instead of "
-            + "starting one in this process, e.g. one started with the kafka command")
+    @Option(
+        names = "--external-kafka",
+        description =
+            "use the broker kafka.bootstrap.servers names ($GATEWAY_KAFKA_BOOTSTRAP_SERVERS) instead of "
+                + "starting one in this process, e.g. one started with the kafka command")
     boolean externalKafka;
 
-    @Option(names = "--role", defaultValue = "all",
-        description = "the gateway role beside the stack (default all); 'ingest' leaves processing to `run processor`")
+    @Option(
+        names = "--role",
+        defaultValue = "all",
+        description =
+            "the gateway role beside the stack (default all); 'ingest' leaves processing to `run processor`")
     String role;
 
     @Override
@@ -81,7 +106,8 @@ public final class GatewayMain {
       Map<String, String> environment = System.getenv();
       JsonObject config = ConfigLoader.load("dev", environment);
       boolean externalDatabase = environment.containsKey("DATABASE_URL");
-      DevStack stack = DevStack.start(config.getJsonObject("dev"), fresh, !externalDatabase, !externalKafka);
+      DevStack stack =
+          DevStack.start(config.getJsonObject("dev"), fresh, !externalDatabase, !externalKafka);
       if (!externalKafka) {
         config.getJsonObject("kafka").put("bootstrap.servers", stack.kafkaBootstrapServers());
       }
@@ -89,12 +115,15 @@ public final class GatewayMain {
         config.getJsonObject("postgres").put("url", stack.postgresUrl());
       }
       JsonObject simulator = config.getJsonObject("llmSimulator");
-      config.getJsonObject("llm").put("baseUrl",
-          "http://" + simulator.getString("host") + ":" + simulator.getInteger("port") + "/v1");
+      config
+          .getJsonObject("llm")
+          .put(
+              "baseUrl",
+              "http://" + simulator.getString("host") + ":" + simulator.getInteger("port") + "/v1");
       int started = deploy(config, role, stack, true);
       if (started == 0) {
-        System.out.println("dev api key: " + DevApiKey.ensure(config, Path.of(config.getJsonObject("dev")
-            .getString("dataDir"))));
+        System.out.println("dev api key: "
+            + DevApiKey.ensure(config, Path.of(config.getJsonObject("dev").getString("dataDir"))));
       }
       return started;
     }
@@ -104,21 +133,30 @@ public final class GatewayMain {
    * Dev mode's Kafka broker alone, in a process of its own: for measuring the gateway's CPU apart from the broker's
    * ({@code loadtest/bench.sh}), with {@code dev --external-kafka} beside it.
    */
-  @Command(name = "kafka", description = "Run dev mode's embedded Kafka broker alone (KRaft, one node)")
+  @Command(
+      name = "kafka",
+      description = "Run dev mode's embedded Kafka broker alone (KRaft, one node)")
   static final class Kafka implements Callable<Integer> {
 
-    @Option(names = "--dir", defaultValue = "target/dev/kafka", description = "its data (default target/dev/kafka)")
+    @Option(
+        names = "--dir",
+        defaultValue = "target/dev/kafka",
+        description = "its data (default target/dev/kafka)")
     Path dir;
 
     @Option(names = "--port", defaultValue = "19092", description = "client port (default 19092)")
     int port;
 
-    @Option(names = "--controller-port", defaultValue = "19093", description = "KRaft controller port (default 19093)")
+    @Option(
+        names = "--controller-port",
+        defaultValue = "19093",
+        description = "KRaft controller port (default 19093)")
     int controllerPort;
 
     @Override
     public Integer call() throws Exception {
-      io.eventgateway.dev.EmbeddedKafka broker = io.eventgateway.dev.EmbeddedKafka.start(dir, port, controllerPort);
+      io.eventgateway.dev.EmbeddedKafka broker =
+          io.eventgateway.dev.EmbeddedKafka.start(dir, port, controllerPort);
       Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-shutdown"));
       System.out.println("kafka broker listening on " + broker.bootstrapServers());
       Thread.currentThread().join();
@@ -132,28 +170,34 @@ public final class GatewayMain {
 
     @Override
     public Integer call() throws Exception {
-      JsonObject config = ConfigLoader.load(System.getenv().getOrDefault("GATEWAY_ENV", "dev"), System.getenv());
+      JsonObject config =
+          ConfigLoader.load(System.getenv().getOrDefault("GATEWAY_ENV", "dev"), System.getenv());
       Vertx vertx = Vertx.vertx();
       Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close(), "llm-sim-shutdown"));
-      vertx.deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config))
+      vertx
+          .deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config))
           .await(1, TimeUnit.MINUTES);
       return 0;
     }
   }
 
-  private static int deploy(JsonObject config, String role, AutoCloseable devStack, boolean withSimulator) {
+  private static int deploy(
+      JsonObject config, String role, AutoCloseable devStack, boolean withSimulator) {
     OpenTelemetrySdk tracing = Tracing.sdk(config, role);
     Vertx vertx = GatewayVertx.create(tracing);
     MainVerticle main = new MainVerticle();
     long gracePeriodMs = config.getJsonObject("shutdown").getLong("gracePeriodMs");
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, main, devStack, tracing, gracePeriodMs),
-        "gateway-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(
+            () -> shutdown(vertx, main, devStack, tracing, gracePeriodMs), "gateway-shutdown"));
     try {
       if (withSimulator) {
-        vertx.deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config))
+        vertx
+            .deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config))
             .await(1, TimeUnit.MINUTES);
       }
-      vertx.deployVerticle(main, new DeploymentOptions().setConfig(config.copy().put("role", role)))
+      vertx
+          .deployVerticle(main, new DeploymentOptions().setConfig(config.copy().put("role", role)))
           .await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.error("Gateway failed to start: {}", e.getMessage(), e);
@@ -169,24 +213,34 @@ public final class GatewayMain {
     String api = "http://127.0.0.1:" + http.getInteger("port");
     System.out.println();
     System.out.println("Event Gateway is up (role " + role + ")");
-    System.out.println("  API:         " + api + "   (POST /v1/events, GET /v1/events/{id}, GET /v1/molecules/{id}, GET /v1/types)");
+    System.out.println("  API:         " + api
+        + "   (POST /v1/events, GET /v1/events/{id}, GET /v1/molecules/{id}, GET /v1/types)");
     System.out.println("  Management:  http://127.0.0.1:" + management.getInteger("port")
         + "   (/health/live, /health/ready, /metrics)");
     System.out.println("  LLM:         " + config.getJsonObject("llm").getString("baseUrl"));
-    System.out.println("  Kafka:       " + config.getJsonObject("kafka").getString("bootstrap.servers"));
-    System.out.println("  PostgreSQL:  " + RedactedUrl.of(config.getJsonObject("postgres").getString("url")));
+    System.out.println(
+        "  Kafka:       " + config.getJsonObject("kafka").getString("bootstrap.servers"));
+    System.out.println(
+        "  PostgreSQL:  " + RedactedUrl.of(config.getJsonObject("postgres").getString("url")));
     System.out.println("Press Ctrl-C to stop.");
   }
 
   /** On SIGTERM (or Ctrl-C): drain within the grace period, then exit whatever is left. */
-  private static void shutdown(Vertx vertx, MainVerticle main, AutoCloseable devStack, OpenTelemetrySdk tracing,
+  private static void shutdown(
+      Vertx vertx,
+      MainVerticle main,
+      AutoCloseable devStack,
+      OpenTelemetrySdk tracing,
       long gracePeriodMs) {
     LOG.info("Shutting down: readiness is false, draining within {} ms", gracePeriodMs);
     long started = System.nanoTime();
     try {
       main.drain().await(gracePeriodMs, TimeUnit.MILLISECONDS);
-      vertx.close().await(Math.max(1_000, gracePeriodMs - (System.nanoTime() - started) / 1_000_000),
-          TimeUnit.MILLISECONDS);
+      vertx
+          .close()
+          .await(
+              Math.max(1_000, gracePeriodMs - (System.nanoTime() - started) / 1_000_000),
+              TimeUnit.MILLISECONDS);
       if (devStack != null) {
         devStack.close();
       }

@@ -1,18 +1,18 @@
 package io.eventgateway;
 
+import io.eventgateway.ops.Tracing;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.eventgateway.ops.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
-import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
-import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 
 /**
  * Creates the Vert.x instance with Micrometer metrics exported in the Prometheus format, and OpenTelemetry tracing
@@ -20,8 +20,7 @@ import io.vertx.micrometer.VertxPrometheusOptions;
  */
 public final class GatewayVertx {
 
-  private GatewayVertx() {
-  }
+  private GatewayVertx() {}
 
   /** @param openTelemetry the tracing SDK, or {@code null} for no tracing */
   public static Vertx create(OpenTelemetry openTelemetry) {

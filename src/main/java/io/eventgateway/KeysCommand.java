@@ -18,18 +18,22 @@ import picocli.CommandLine.Parameters;
  * {@code keys create|list|delete}: manages API keys directly in the configured PostgreSQL, for bootstrapping the
  * first admin key and for operators without an admin key at hand. The same store the admin API uses.
  */
-@Command(name = "keys", description = "Create, list and revoke API keys in the configured PostgreSQL",
+@Command(
+    name = "keys",
+    description = "Create, list and revoke API keys in the configured PostgreSQL",
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Delete.class})
 final class KeysCommand {
 
-  @Option(names = "--env", scope = picocli.CommandLine.ScopeType.INHERIT,
+  @Option(
+      names = "--env",
+      scope = picocli.CommandLine.ScopeType.INHERIT,
       description = "configuration overlay conf/<env>.json (default: $GATEWAY_ENV or prod)")
   String env;
 
   /** Runs {@code action} against the key store of the configured database, then closes everything. */
   <T> T withStore(Function<ApiKeyStore, Future<T>> action) throws Exception {
-    JsonObject config = ConfigLoader.load(env != null ? env : System.getenv().getOrDefault("GATEWAY_ENV", "prod"),
-        System.getenv());
+    JsonObject config = ConfigLoader.load(
+        env != null ? env : System.getenv().getOrDefault("GATEWAY_ENV", "prod"), System.getenv());
     JsonObject postgres = config.getJsonObject("postgres");
     Migrations.migrate(postgres);
     return ApiKeyStore.runBlocking(postgres, action);
@@ -44,19 +48,30 @@ final class KeysCommand {
     @Option(names = "--name", required = true, description = "who the key is for")
     String name;
 
-    @Option(names = "--families", split = ",", description = "families it may publish (default: all)")
+    @Option(
+        names = "--families",
+        split = ",",
+        description = "families it may publish (default: all)")
     List<String> families;
 
-    @Option(names = "--types", split = ",", description = "event types it may publish (default: all)")
+    @Option(
+        names = "--types",
+        split = ",",
+        description = "event types it may publish (default: all)")
     List<String> types;
 
     @Option(names = "--tenant", description = "the tenant it belongs to (default: default)")
     String tenant = Caller.DEFAULT_TENANT;
 
-    @Option(names = "--read", split = ",", description = "families whose data it may read, or * for all (default: none)")
+    @Option(
+        names = "--read",
+        split = ",",
+        description = "families whose data it may read, or * for all (default: none)")
     List<String> read;
 
-    @Option(names = "--rate", description = "events per second per gateway process (default: unlimited)")
+    @Option(
+        names = "--rate",
+        description = "events per second per gateway process (default: unlimited)")
     Integer rate;
 
     @Option(names = "--admin", description = "may use the admin API")
@@ -65,12 +80,18 @@ final class KeysCommand {
     @Override
     public Integer call() throws Exception {
       if (!Caller.TENANT_NAME.matcher(tenant).matches()) {
-        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-            "--tenant must match " + Caller.TENANT_NAME.pattern());
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this), "--tenant must match " + Caller.TENANT_NAME.pattern());
       }
-      ApiKeyStore.Created created = keys.withStore(store -> store.create(new Caller(null, name, tenant, admin,
-          families == null ? null : Set.copyOf(families), types == null ? null : Set.copyOf(types),
-          read == null ? Set.of() : Set.copyOf(read), rate)));
+      ApiKeyStore.Created created = keys.withStore(store -> store.create(new Caller(
+          null,
+          name,
+          tenant,
+          admin,
+          families == null ? null : Set.copyOf(families),
+          types == null ? null : Set.copyOf(types),
+          read == null ? Set.of() : Set.copyOf(read),
+          rate)));
       Caller caller = created.caller();
       System.out.println("id:  " + caller.id() + "  " + caller.toJson().encode());
       System.out.println("key: " + created.key());
@@ -86,7 +107,8 @@ final class KeysCommand {
 
     @Override
     public Integer call() throws Exception {
-      keys.withStore(ApiKeyStore::list).forEach(key -> System.out.println(((JsonObject) key).encode()));
+      keys.withStore(ApiKeyStore::list)
+          .forEach(key -> System.out.println(((JsonObject) key).encode()));
       return 0;
     }
   }

@@ -51,8 +51,9 @@ public class MainVerticle extends VerticleBase {
       Lifecycle.enter(vertx, Lifecycle.State.SERVING);
       LOG.info("Role '{}' deployed: {}", role, descriptor.getString("description"));
       if (!config().getJsonObject("auth").getBoolean("enabled")) {
-        LOG.warn("AUTHENTICATION IS OFF (auth.enabled=false): anyone who reaches port {} may publish, read every "
-            + "tenant's data and use the admin API. Only run so behind a proxy that authenticates.",
+        LOG.warn(
+            "AUTHENTICATION IS OFF (auth.enabled=false): anyone who reaches port {} may publish, read every "
+                + "tenant's data and use the admin API. Only run so behind a proxy that authenticates.",
             config().getJsonObject("http").getInteger("port"));
       }
     });
@@ -65,11 +66,10 @@ public class MainVerticle extends VerticleBase {
     }
     DeploymentOptions deployment = new DeploymentOptions(options).setConfig(config());
     String main = verticle.getString("main");
-    return vertx.deployVerticle(main, deployment)
-        .onSuccess(id -> {
-          deployed.push(id);
-          LOG.debug("Deployed {} x{}", main, deployment.getInstances());
-        });
+    return vertx.deployVerticle(main, deployment).onSuccess(id -> {
+      deployed.push(id);
+      LOG.debug("Deployed {} x{}", main, deployment.getInstances());
+    });
   }
 
   /**
@@ -82,7 +82,8 @@ public class MainVerticle extends VerticleBase {
   public Future<Void> drain() {
     Lifecycle.enter(vertx, Lifecycle.State.DRAINING);
     Promise<Void> unready = Promise.promise();
-    vertx.setTimer(Math.max(1, config().getJsonObject("shutdown").getLong("readinessDelayMs")),
+    vertx.setTimer(
+        Math.max(1, config().getJsonObject("shutdown").getLong("readinessDelayMs")),
         timer -> unready.complete());
     Future<Void> chain = unready.future();
     while (!deployed.isEmpty()) {

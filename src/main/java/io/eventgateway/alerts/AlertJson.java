@@ -7,8 +7,7 @@ import io.vertx.sqlclient.Row;
 /** An {@code alerts} row as the API and the alerts topic show it. */
 public final class AlertJson {
 
-  private AlertJson() {
-  }
+  private AlertJson() {}
 
   public static JsonObject of(Row row) {
     return new JsonObject()

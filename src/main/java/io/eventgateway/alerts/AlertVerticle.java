@@ -85,46 +85,83 @@ public class AlertVerticle extends VerticleBase {
     JsonObject alerts = config().getJsonObject("alerts");
     JsonObject kafka = config().getJsonObject("kafka");
     topic = alerts.getString("topic");
-    List<JsonObject> all = alerts.getJsonArray("rules").stream().map(JsonObject.class::cast).toList();
-    rules = all.stream().filter(rule -> "defect_rate".equals(rule.getString("kind"))).toList();
-    timedRules = all.stream().filter(rule -> !"defect_rate".equals(rule.getString("kind"))).toList();
-    vertx.setPeriodic(alerts.getLong("evaluationIntervalMs"), timer -> timedRules.forEach(this::evaluateTimed));
+    List<JsonObject> all =
+        alerts.getJsonArray("rules").stream().map(JsonObject.class::cast).toList();
+    rules = all.stream()
+        .filter(rule -> "defect_rate".equals(rule.getString("kind")))
+        .toList();
+    timedRules = all.stream()
+        .filter(rule -> !"defect_rate".equals(rule.getString("kind")))
+        .toList();
+    vertx.setPeriodic(
+        alerts.getLong("evaluationIntervalMs"), timer -> timedRules.forEach(this::evaluateTimed));
     pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-pg-alerts", 2);
-    return vertx.executeBlocking(() -> {
-      KafkaTopics.ensure(kafka, Set.of(topic));
-      return null;
-    }).compose(created -> {
-      producer = KafkaProducer.create(vertx, KafkaSettings.producer(kafka), new StringSerializer(), new StringSerializer());
-      return vertx.eventBus().<JsonArray>consumer(Addresses.QUALITY_UPDATED, message ->
-          message.body().forEach(line -> evaluate(((JsonObject) line).getString("tenant"),
-              ((JsonObject) line).getString("line")))).completion();
-    }).onSuccess(ready -> LOG.info("Evaluating {} alert rules; alerts go to topic {}", rules.size(), topic));
+    return vertx
+        .executeBlocking(() -> {
+          KafkaTopics.ensure(kafka, Set.of(topic));
+          return null;
+        })
+        .compose(created -> {
+          producer = KafkaProducer.create(
+              vertx, KafkaSettings.producer(kafka), new StringSerializer(), new StringSerializer());
+          return vertx
+              .eventBus()
+              .<JsonArray>consumer(
+                  Addresses.QUALITY_UPDATED,
+                  message -> message
+                      .body()
+                      .forEach(line -> evaluate(
+                          ((JsonObject) line).getString("tenant"),
+                          ((JsonObject) line).getString("line"))))
+              .completion();
+        })
+        .onSuccess(ready ->
+            LOG.info("Evaluating {} alert rules; alerts go to topic {}", rules.size(), topic));
   }
 
   private void evaluate(String tenant, String line) {
-    pool.preparedQuery(LATEST_WINDOW).execute(Tuple.of(tenant, line)).onSuccess(rows -> {
-      if (rows.size() == 0) {
-        return;
-      }
-      Row window = rows.iterator().next();
-      long inspections = window.getLong("inspections");
-      double rate = inspections == 0 ? 0 : (double) window.getLong("failed") / inspections;
-      for (JsonObject rule : rules) {
-        if (inspections < rule.getInteger("minInspections")) {
-          continue;
-        }
-        double threshold = rule.getDouble("threshold");
-        JsonObject details = new JsonObject().put("line_id", line).put("inspections", inspections)
-            .put("failed", window.getLong("failed")).put("metric", "defect_rate");
-        Future<RowSet<Row>> change = rate > threshold
-            ? pool.preparedQuery(RAISE).execute(Tuple.of(tenant, rule.getString("name"), line, rate, threshold,
-                window.getOffsetDateTime("window_start"), details))
-            : pool.preparedQuery(RESOLVE).execute(Tuple.of(tenant, rule.getString("name"), line));
-        change.onSuccess(changed -> changed.forEach(this::announce))
-            .onFailure(error -> LOG.warn("Alert rule {} on line {} not evaluated: {}", rule.getString("name"), line,
-                error.getMessage()));
-      }
-    }).onFailure(error -> LOG.warn("Alert rules for line {} not evaluated: {}", line, error.getMessage()));
+    pool.preparedQuery(LATEST_WINDOW)
+        .execute(Tuple.of(tenant, line))
+        .onSuccess(rows -> {
+          if (rows.size() == 0) {
+            return;
+          }
+          Row window = rows.iterator().next();
+          long inspections = window.getLong("inspections");
+          double rate = inspections == 0 ? 0 : (double) window.getLong("failed") / inspections;
+          for (JsonObject rule : rules) {
+            if (inspections < rule.getInteger("minInspections")) {
+              continue;
+            }
+            double threshold = rule.getDouble("threshold");
+            JsonObject details = new JsonObject()
+                .put("line_id", line)
+                .put("inspections", inspections)
+                .put("failed", window.getLong("failed"))
+                .put("metric", "defect_rate");
+            Future<RowSet<Row>> change = rate > threshold
+                ? pool.preparedQuery(RAISE)
+                    .execute(Tuple.of(
+                        tenant,
+                        rule.getString("name"),
+                        line,
+                        rate,
+                        threshold,
+                        window.getOffsetDateTime("window_start"),
+                        details))
+                : pool.preparedQuery(RESOLVE)
+                    .execute(Tuple.of(tenant, rule.getString("name"), line));
+            change
+                .onSuccess(changed -> changed.forEach(this::announce))
+                .onFailure(error -> LOG.warn(
+                    "Alert rule {} on line {} not evaluated: {}",
+                    rule.getString("name"),
+                    line,
+                    error.getMessage()));
+          }
+        })
+        .onFailure(error ->
+            LOG.warn("Alert rules for line {} not evaluated: {}", line, error.getMessage()));
   }
 
   /**
@@ -135,36 +172,52 @@ public class AlertVerticle extends VerticleBase {
   private void evaluateTimed(JsonObject rule) {
     String name = rule.getString("name");
     Future<RowSet<Row>> breaching = switch (rule.getString("kind")) {
-      case "equipment_down" -> pool.preparedQuery(EQUIPMENT_DOWN).execute(Tuple.of(rule.getDouble("thresholdSeconds")));
-      case "system_error_rate" -> pool.preparedQuery(SYSTEM_ERRORS)
-          .execute(Tuple.of(rule.getDouble("windowSeconds"), rule.getDouble("threshold")));
+      case "equipment_down" ->
+        pool.preparedQuery(EQUIPMENT_DOWN).execute(Tuple.of(rule.getDouble("thresholdSeconds")));
+      case "system_error_rate" ->
+        pool.preparedQuery(SYSTEM_ERRORS)
+            .execute(Tuple.of(rule.getDouble("windowSeconds"), rule.getDouble("threshold")));
       default -> Future.failedFuture("unknown rule kind " + rule.getString("kind"));
     };
-    double threshold = rule.getDouble("equipment_down".equals(rule.getString("kind")) ? "thresholdSeconds" : "threshold");
-    breaching.compose(rows -> {
-      List<String> tenants = new ArrayList<>();
-      List<String> scopes = new ArrayList<>();
-      List<Future<RowSet<Row>>> raised = new ArrayList<>();
-      for (Row row : rows) {
-        String tenant = row.getString("tenant");
-        String scope = row.getString("scope");
-        tenants.add(tenant);
-        scopes.add(scope);
-        JsonObject details = new JsonObject().put("metric", rule.getString("kind")).put("line_id", row.getString("line"));
-        raised.add(pool.preparedQuery(RAISE).execute(Tuple.of(tenant, name, scope, row.getDouble("value"), threshold,
-            null, details)));
-      }
-      raised.add(pool.preparedQuery(RESOLVE_OTHERS).execute(Tuple.of(name)
-          .addArrayOfString(tenants.toArray(String[]::new)).addArrayOfString(scopes.toArray(String[]::new))));
-      return Future.all(raised).onSuccess(all -> raised.forEach(change -> change.result().forEach(this::announce)));
-    }).onFailure(error -> LOG.warn("Alert rule {} not evaluated: {}", name, error.getMessage()));
+    double threshold = rule.getDouble(
+        "equipment_down".equals(rule.getString("kind")) ? "thresholdSeconds" : "threshold");
+    breaching
+        .compose(rows -> {
+          List<String> tenants = new ArrayList<>();
+          List<String> scopes = new ArrayList<>();
+          List<Future<RowSet<Row>>> raised = new ArrayList<>();
+          for (Row row : rows) {
+            String tenant = row.getString("tenant");
+            String scope = row.getString("scope");
+            tenants.add(tenant);
+            scopes.add(scope);
+            JsonObject details = new JsonObject()
+                .put("metric", rule.getString("kind"))
+                .put("line_id", row.getString("line"));
+            raised.add(pool.preparedQuery(RAISE)
+                .execute(Tuple.of(
+                    tenant, name, scope, row.getDouble("value"), threshold, null, details)));
+          }
+          raised.add(pool.preparedQuery(RESOLVE_OTHERS)
+              .execute(Tuple.of(name)
+                  .addArrayOfString(tenants.toArray(String[]::new))
+                  .addArrayOfString(scopes.toArray(String[]::new))));
+          return Future.all(raised)
+              .onSuccess(all -> raised.forEach(change -> change.result().forEach(this::announce)));
+        })
+        .onFailure(error -> LOG.warn("Alert rule {} not evaluated: {}", name, error.getMessage()));
   }
 
   private void announce(Row alert) {
     JsonObject json = AlertJson.of(alert);
     String state = json.getString("state");
-    LOG.warn("Alert {} {} on {}: {} (threshold {})", json.getString("rule"), state, json.getString("scope"),
-        json.getDouble("value"), json.getDouble("threshold"));
+    LOG.warn(
+        "Alert {} {} on {}: {} (threshold {})",
+        json.getString("rule"),
+        state,
+        json.getString("scope"),
+        json.getDouble("value"),
+        json.getDouble("threshold"));
     JsonObject event = new JsonObject()
         .put("specversion", "1.0")
         .put("id", "alert-" + json.getLong("id") + "-" + state)
@@ -174,12 +227,14 @@ public class AlertVerticle extends VerticleBase {
         .put("time", OffsetDateTime.now().toInstant().toString())
         .put("datacontenttype", "application/json")
         .put("data", json);
-    KafkaProducerRecord<String, String> record =
-        KafkaProducerRecord.create(topic, json.getString("rule") + "/" + json.getString("scope"), event.encode());
+    KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(
+        topic, json.getString("rule") + "/" + json.getString("scope"), event.encode());
     record.addHeader("content-type", "application/cloudevents+json");
     record.addHeader(GatewayHeaders.TENANT, json.getString("tenant"));
-    producer.send(record).onFailure(error -> LOG.error("Alert {} not produced to {}: {}", json.getLong("id"), topic,
-        error.getMessage()));
+    producer
+        .send(record)
+        .onFailure(error -> LOG.error(
+            "Alert {} not produced to {}: {}", json.getLong("id"), topic, error.getMessage()));
   }
 
   @Override

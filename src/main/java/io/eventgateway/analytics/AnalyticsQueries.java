@@ -13,8 +13,9 @@ final class AnalyticsQueries {
       """;
   static final String USER_COUNTS =
       "SELECT event_type, count FROM user_event_counts WHERE tenant = $1 AND user_id = $2 ORDER BY event_type";
-  static final String USER_SESSIONS = "SELECT count(*) AS sessions, count(ended_at) AS ended FROM user_sessions"
-      + " WHERE tenant = $1 AND user_id = $2";
+  static final String USER_SESSIONS =
+      "SELECT count(*) AS sessions, count(ended_at) AS ended FROM user_sessions"
+          + " WHERE tenant = $1 AND user_id = $2";
 
   /** $2 bucket (minute or hour), $3 from, $4 to, $5 event type or null for all. */
   static final String EVENT_COUNTS = """
@@ -31,7 +32,8 @@ final class AnalyticsQueries {
 
   /** Since start, per line, batch or product ($2: the one key, or null for all). */
   static String quality(String column) {
-    return "SELECT " + column + " AS key, sum(inspections)::bigint AS inspections, sum(failed)::bigint AS failed,"
+    return "SELECT " + column
+        + " AS key, sum(inspections)::bigint AS inspections, sum(failed)::bigint AS failed,"
         + " sum(defects)::bigint AS defects, sum(dies_inspected)::bigint AS dies_inspected FROM quality_windows"
         + " WHERE tenant = $1 AND ($2::text IS NULL OR " + column + " = $2) GROUP BY 1 ORDER BY 1";
   }
@@ -66,8 +68,7 @@ final class AnalyticsQueries {
 
   private static final String AT = "COALESCE(e.event_time, e.received_at)";
 
-  private AnalyticsQueries() {
-  }
+  private AnalyticsQueries() {}
 
   /**
    * Users reaching each step in order: step 1 in the window, each next step strictly after the user's first time
@@ -75,13 +76,25 @@ final class AnalyticsQueries {
    * step.
    */
   static String funnel(int steps) {
-    StringBuilder sql = new StringBuilder("WITH s1 AS (SELECT e.data ->> 'user_id' AS u, min(" + AT + ") AS t"
-        + " FROM events e WHERE e.tenant = $1 AND e.family = 'analytics' AND e.event_type = $4 AND " + AT + " >= $2"
-        + " AND " + AT + " < $3 GROUP BY 1)");
+    StringBuilder sql =
+        new StringBuilder("WITH s1 AS (SELECT e.data ->> 'user_id' AS u, min(" + AT + ") AS t"
+            + " FROM events e WHERE e.tenant = $1 AND e.family = 'analytics' AND e.event_type = $4 AND "
+            + AT + " >= $2"
+            + " AND " + AT + " < $3 GROUP BY 1)");
     for (int step = 2; step <= steps; step++) {
-      sql.append(", s").append(step).append(" AS (SELECT p.u, min(").append(AT).append(") AS t FROM s").append(step - 1)
-          .append(" p JOIN events e ON e.tenant = $1 AND e.family = 'analytics' AND e.event_type = $").append(step + 3)
-          .append(" AND e.data ->> 'user_id' = p.u AND ").append(AT).append(" > p.t AND ").append(AT)
+      sql.append(", s")
+          .append(step)
+          .append(" AS (SELECT p.u, min(")
+          .append(AT)
+          .append(") AS t FROM s")
+          .append(step - 1)
+          .append(
+              " p JOIN events e ON e.tenant = $1 AND e.family = 'analytics' AND e.event_type = $")
+          .append(step + 3)
+          .append(" AND e.data ->> 'user_id' = p.u AND ")
+          .append(AT)
+          .append(" > p.t AND ")
+          .append(AT)
           .append(" < $3 GROUP BY p.u)");
     }
     StringJoiner counts = new StringJoiner(", ", " SELECT ", "");

@@ -34,8 +34,12 @@ public class AnalyticsQueryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
-    pool = PgPools.shared(vertx, postgres, "gateway-pg-analytics", Math.max(2, postgres.getInteger("poolSize") / 2));
-    return vertx.eventBus().<JsonObject>consumer(Addresses.ANALYTICS_QUERY, this::query).completion();
+    pool = PgPools.shared(
+        vertx, postgres, "gateway-pg-analytics", Math.max(2, postgres.getInteger("poolSize") / 2));
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(Addresses.ANALYTICS_QUERY, this::query)
+        .completion();
   }
 
   private void query(Message<JsonObject> message) {
@@ -54,15 +58,21 @@ public class AnalyticsQueryVerticle extends VerticleBase {
       case "defects" -> defects(request);
       case "equipment" -> equipment(tenant, request.getString("equipmentId"));
       case "alerts" -> alerts(request);
-      default -> Future.failedFuture(new IllegalArgumentException("unknown query " + request.getString("query")));
+      default ->
+        Future.failedFuture(
+            new IllegalArgumentException("unknown query " + request.getString("query")));
     };
-    answer.onSuccess(message::reply).onFailure(error -> message.fail(
-        error instanceof NotFound ? FailureCodes.NOT_FOUND : FailureCodes.UNAVAILABLE, error.getMessage()));
+    answer
+        .onSuccess(message::reply)
+        .onFailure(error -> message.fail(
+            error instanceof NotFound ? FailureCodes.NOT_FOUND : FailureCodes.UNAVAILABLE,
+            error.getMessage()));
   }
 
   private Future<JsonObject> user(String tenant, String userId) {
     Tuple id = Tuple.of(tenant, userId);
-    return Future.all(pool.preparedQuery(AnalyticsQueries.USER).execute(id),
+    return Future.all(
+            pool.preparedQuery(AnalyticsQueries.USER).execute(id),
             pool.preparedQuery(AnalyticsQueries.USER_COUNTS).execute(id),
             pool.preparedQuery(AnalyticsQueries.USER_SESSIONS).execute(id))
         .compose(all -> {
@@ -72,7 +82,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
           }
           Row user = stats.iterator().next();
           JsonObject byType = new JsonObject();
-          all.<RowSet<Row>>resultAt(1).forEach(row -> byType.put(row.getString("event_type"), row.getLong("count")));
+          all.<RowSet<Row>>resultAt(1)
+              .forEach(row -> byType.put(row.getString("event_type"), row.getLong("count")));
           Row sessions = all.<RowSet<Row>>resultAt(2).iterator().next();
           return Future.succeededFuture(new JsonObject()
               .put("userId", userId)
@@ -88,93 +99,127 @@ public class AnalyticsQueryVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> eventCounts(JsonObject request) {
-    Tuple parameters = Tuple.of(request.getString("tenant"), request.getString("bucket"), time(request, "from"),
-        time(request, "to"), request.getString("type"));
+    Tuple parameters = Tuple.of(
+        request.getString("tenant"),
+        request.getString("bucket"),
+        time(request, "from"),
+        time(request, "to"),
+        request.getString("type"));
     return pool.preparedQuery(AnalyticsQueries.EVENT_COUNTS).execute(parameters).map(rows -> {
       JsonArray series = new JsonArray();
-      rows.forEach(row -> series.add(new JsonObject().put("time", PgTimes.iso(row.getOffsetDateTime("time")))
-          .put("type", row.getString("event_type")).put("count", row.getLong("count"))));
-      return window(request).put("bucket", request.getString("bucket")).put("type", request.getString("type"))
+      rows.forEach(row -> series.add(new JsonObject()
+          .put("time", PgTimes.iso(row.getOffsetDateTime("time")))
+          .put("type", row.getString("event_type"))
+          .put("count", row.getLong("count"))));
+      return window(request)
+          .put("bucket", request.getString("bucket"))
+          .put("type", request.getString("type"))
           .put("series", series);
     });
   }
 
   private Future<JsonObject> topEvents(JsonObject request) {
-    Tuple parameters = Tuple.of(request.getString("tenant"), time(request, "from"), time(request, "to"),
+    Tuple parameters = Tuple.of(
+        request.getString("tenant"),
+        time(request, "from"),
+        time(request, "to"),
         request.getInteger("limit"));
     return pool.preparedQuery(AnalyticsQueries.TOP_EVENTS).execute(parameters).map(rows -> {
       JsonArray top = new JsonArray();
-      rows.forEach(row -> top.add(new JsonObject().put("type", row.getString("event_type")).put("count", row.getLong("count"))));
+      rows.forEach(row -> top.add(new JsonObject()
+          .put("type", row.getString("event_type"))
+          .put("count", row.getLong("count"))));
       return window(request).put("events", top);
     });
   }
 
   private Future<JsonObject> funnel(JsonObject request) {
     JsonArray steps = request.getJsonArray("steps");
-    List<Object> parameters = new ArrayList<>(List.of(request.getString("tenant"), time(request, "from"),
-        time(request, "to")));
+    List<Object> parameters = new ArrayList<>(
+        List.of(request.getString("tenant"), time(request, "from"), time(request, "to")));
     steps.forEach(parameters::add);
-    return pool.preparedQuery(AnalyticsQueries.funnel(steps.size())).execute(Tuple.from(parameters)).map(rows -> {
-      Row counts = rows.iterator().next();
-      JsonArray result = new JsonArray();
-      for (int i = 0; i < steps.size(); i++) {
-        result.add(new JsonObject().put("step", steps.getString(i)).put("users", counts.getLong(i)));
-      }
-      return window(request).put("steps", result);
-    });
+    return pool.preparedQuery(AnalyticsQueries.funnel(steps.size()))
+        .execute(Tuple.from(parameters))
+        .map(rows -> {
+          Row counts = rows.iterator().next();
+          JsonArray result = new JsonArray();
+          for (int i = 0; i < steps.size(); i++) {
+            result.add(
+                new JsonObject().put("step", steps.getString(i)).put("users", counts.getLong(i)));
+          }
+          return window(request).put("steps", result);
+        });
   }
 
   private Future<JsonObject> quality(JsonObject request) {
     String key = request.getString("key");
     boolean windows = request.getBoolean("windows", false);
     Future<RowSet<Row>> rows = windows
-        ? pool.preparedQuery(AnalyticsQueries.LINE_WINDOWS).execute(Tuple.of(request.getString("tenant"), key,
-            time(request, "from"), time(request, "to")))
-        : pool.preparedQuery(AnalyticsQueries.quality(QUALITY_COLUMNS.get(request.getString("dimension"))))
+        ? pool.preparedQuery(AnalyticsQueries.LINE_WINDOWS)
+            .execute(Tuple.of(
+                request.getString("tenant"), key, time(request, "from"), time(request, "to")))
+        : pool.preparedQuery(
+                AnalyticsQueries.quality(QUALITY_COLUMNS.get(request.getString("dimension"))))
             .execute(Tuple.of(request.getString("tenant"), key));
     return rows.compose(result -> {
       if (key != null && !windows && result.size() == 0) {
-        return Future.failedFuture(new NotFound("no inspections for " + request.getString("dimension") + " " + key));
+        return Future.failedFuture(
+            new NotFound("no inspections for " + request.getString("dimension") + " " + key));
       }
       JsonArray figures = new JsonArray();
       result.forEach(row -> figures.add(QualityFigures.of(row, windows)));
-      JsonObject answer = new JsonObject().put("dimension", request.getString("dimension")).put("items", figures);
-      return Future.succeededFuture(windows ? answer.mergeIn(window(request)).put("line", key) : answer);
+      JsonObject answer =
+          new JsonObject().put("dimension", request.getString("dimension")).put("items", figures);
+      return Future.succeededFuture(
+          windows ? answer.mergeIn(window(request)).put("line", key) : answer);
     });
   }
 
   private Future<JsonObject> defects(JsonObject request) {
     return pool.preparedQuery(AnalyticsQueries.DEFECTS)
-        .execute(Tuple.of(request.getString("tenant"), time(request, "from"), time(request, "to"),
-            request.getString("line"))).map(rows -> {
+        .execute(Tuple.of(
+            request.getString("tenant"),
+            time(request, "from"),
+            time(request, "to"),
+            request.getString("line")))
+        .map(rows -> {
           JsonArray defects = new JsonArray();
-          rows.forEach(row -> defects.add(new JsonObject().put("line", row.getString("line_id"))
-              .put("defectClass", row.getString("defect_class")).put("severity", row.getString("severity"))
+          rows.forEach(row -> defects.add(new JsonObject()
+              .put("line", row.getString("line_id"))
+              .put("defectClass", row.getString("defect_class"))
+              .put("severity", row.getString("severity"))
               .put("count", row.getLong("count"))));
           return window(request).put("line", request.getString("line")).put("defects", defects);
         });
   }
 
   private Future<JsonObject> equipment(String tenant, String equipmentId) {
-    return pool.preparedQuery(AnalyticsQueries.EQUIPMENT_TIMELINE).execute(Tuple.of(tenant, equipmentId))
+    return pool.preparedQuery(AnalyticsQueries.EQUIPMENT_TIMELINE)
+        .execute(Tuple.of(tenant, equipmentId))
         .compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.failedFuture(new NotFound("no status changes for equipment " + equipmentId));
-      }
-      JsonArray timeline = new JsonArray();
-      rows.forEach(row -> {
-        JsonObject data = row.getJsonObject("data");
-        timeline.add(new JsonObject().put("time", PgTimes.iso(row.getOffsetDateTime("at")))
-            .put("line", data.getString("line_id")).put("from", data.getString("previous_status"))
-            .put("to", data.getString("status")).put("reason", data.getString("reason")));
-      });
-      return Future.succeededFuture(new JsonObject().put("equipmentId", equipmentId).put("timeline", timeline));
-    });
+          if (rows.size() == 0) {
+            return Future.failedFuture(
+                new NotFound("no status changes for equipment " + equipmentId));
+          }
+          JsonArray timeline = new JsonArray();
+          rows.forEach(row -> {
+            JsonObject data = row.getJsonObject("data");
+            timeline.add(new JsonObject()
+                .put("time", PgTimes.iso(row.getOffsetDateTime("at")))
+                .put("line", data.getString("line_id"))
+                .put("from", data.getString("previous_status"))
+                .put("to", data.getString("status"))
+                .put("reason", data.getString("reason")));
+          });
+          return Future.succeededFuture(
+              new JsonObject().put("equipmentId", equipmentId).put("timeline", timeline));
+        });
   }
 
   private Future<JsonObject> alerts(JsonObject request) {
     return pool.preparedQuery(AnalyticsQueries.ALERTS)
-        .execute(Tuple.of(request.getString("tenant"), request.getString("state"), request.getInteger("limit")))
+        .execute(Tuple.of(
+            request.getString("tenant"), request.getString("state"), request.getInteger("limit")))
         .map(rows -> {
           JsonArray alerts = new JsonArray();
           rows.forEach(row -> alerts.add(AlertJson.of(row)));
@@ -183,7 +228,9 @@ public class AnalyticsQueryVerticle extends VerticleBase {
   }
 
   private static JsonObject window(JsonObject request) {
-    return new JsonObject().put("from", request.getString("from")).put("to", request.getString("to"));
+    return new JsonObject()
+        .put("from", request.getString("from"))
+        .put("to", request.getString("to"));
   }
 
   private static OffsetDateTime time(JsonObject request, String key) {

@@ -6,8 +6,7 @@ import io.vertx.sqlclient.Row;
 /** One row of inspection sums as the quality API shows it, with the rates derived from them. */
 final class QualityFigures {
 
-  private QualityFigures() {
-  }
+  private QualityFigures() {}
 
   /** @param windowed the key is a window start, not a line, batch or product id */
   static JsonObject of(Row row, boolean windowed) {

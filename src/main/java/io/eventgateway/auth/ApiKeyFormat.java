@@ -24,8 +24,7 @@ public final class ApiKeyFormat {
     }
   }
 
-  private ApiKeyFormat() {
-  }
+  private ApiKeyFormat() {}
 
   public static Parsed generate() {
     byte[] id = new byte[6];
@@ -33,12 +32,16 @@ public final class ApiKeyFormat {
     RANDOM.nextBytes(id);
     RANDOM.nextBytes(secret);
     String keyId = HexFormat.of().formatHex(id);
-    return new Parsed(keyId, PREFIX + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+    return new Parsed(
+        keyId,
+        PREFIX + keyId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
   }
 
   /** @return the parts of {@code token}, or {@code null} when it is not shaped like an API key (a JWT, say) */
   public static Parsed parse(String token) {
-    if (token == null || !token.startsWith(PREFIX) || token.length() < PREFIX.length() + 14
+    if (token == null
+        || !token.startsWith(PREFIX)
+        || token.length() < PREFIX.length() + 14
         || token.charAt(PREFIX.length() + 12) != '_') {
       return null;
     }
@@ -47,7 +50,9 @@ public final class ApiKeyFormat {
 
   static String hash(String key) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
@@ -55,7 +60,8 @@ public final class ApiKeyFormat {
 
   /** Compares hashes in constant time, so that timing does not reveal how much of a guess was right. */
   static boolean matches(String storedHash, Parsed presented) {
-    return MessageDigest.isEqual(storedHash.getBytes(StandardCharsets.US_ASCII),
+    return MessageDigest.isEqual(
+        storedHash.getBytes(StandardCharsets.US_ASCII),
         presented.hash().getBytes(StandardCharsets.US_ASCII));
   }
 }

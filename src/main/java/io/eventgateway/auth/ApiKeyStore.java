@@ -18,8 +18,9 @@ import java.util.function.Function;
 /** The {@code api_keys} table: used by {@link AuthVerticle} and by the {@code keys} command. */
 public final class ApiKeyStore {
 
-  private static final String COLUMNS = "key_id, name, tenant, key_hash, families, types, read_families, "
-      + "rate_limit_per_second, admin, created_at";
+  private static final String COLUMNS =
+      "key_id, name, tenant, key_hash, families, types, read_families, "
+          + "rate_limit_per_second, admin, created_at";
 
   private final Pool pool;
 
@@ -28,10 +29,12 @@ public final class ApiKeyStore {
   }
 
   /** Runs {@code action} on a store of its own (own Vert.x, one connection) and waits: for commands, not verticles. */
-  public static <T> T runBlocking(JsonObject postgres, Function<ApiKeyStore, Future<T>> action) throws Exception {
+  public static <T> T runBlocking(JsonObject postgres, Function<ApiKeyStore, Future<T>> action)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      return action.apply(new ApiKeyStore(PgPools.shared(vertx, postgres, "gateway-keys", 1)))
+      return action
+          .apply(new ApiKeyStore(PgPools.shared(vertx, postgres, "gateway-keys", 1)))
           .await(30, TimeUnit.SECONDS);
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
@@ -39,43 +42,63 @@ public final class ApiKeyStore {
   }
 
   /** A key with its grants; {@code key} is the only copy of the secret and is never stored. */
-  public record Created(Caller caller, String key) {
-  }
+  public record Created(Caller caller, String key) {}
 
   /** A stored, unrevoked key: its hash and what it grants. */
-  record Stored(String hash, Caller caller) {
-  }
+  record Stored(String hash, Caller caller) {}
 
   /** Stores a new key with the grants of {@code grants} (whose id is ignored: the key's own id replaces it). */
   public Future<Created> create(Caller grants) {
     ApiKeyFormat.Parsed key = ApiKeyFormat.generate();
-    Tuple row = Tuple.tuple().addString(key.keyId()).addString(grants.name()).addString(grants.tenant())
+    Tuple row = Tuple.tuple()
+        .addString(key.keyId())
+        .addString(grants.name())
+        .addString(grants.tenant())
         .addString(key.hash())
-        .addArrayOfString(grants.families() == null ? null : grants.families().toArray(String[]::new))
+        .addArrayOfString(
+            grants.families() == null ? null : grants.families().toArray(String[]::new))
         .addArrayOfString(grants.types() == null ? null : grants.types().toArray(String[]::new))
         .addArrayOfString(grants.read().toArray(String[]::new))
-        .addInteger(grants.rateLimitPerSecond()).addBoolean(grants.admin());
-    return pool.preparedQuery("INSERT INTO api_keys (key_id, name, tenant, key_hash, families, types, read_families, "
-            + "rate_limit_per_second, admin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)").execute(row)
-        .map(inserted -> new Created(new Caller(key.keyId(), grants.name(), grants.tenant(), grants.admin(),
-            grants.families(), grants.types(), grants.read(), grants.rateLimitPerSecond()), key.key()));
+        .addInteger(grants.rateLimitPerSecond())
+        .addBoolean(grants.admin());
+    return pool.preparedQuery(
+            "INSERT INTO api_keys (key_id, name, tenant, key_hash, families, types, read_families, "
+                + "rate_limit_per_second, admin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .execute(row)
+        .map(inserted -> new Created(
+            new Caller(
+                key.keyId(),
+                grants.name(),
+                grants.tenant(),
+                grants.admin(),
+                grants.families(),
+                grants.types(),
+                grants.read(),
+                grants.rateLimitPerSecond()),
+            key.key()));
   }
 
   /** Every unrevoked key, without secrets. */
   public Future<JsonArray> list() {
-    return pool.query("SELECT " + COLUMNS + " FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at").execute()
+    return pool.query(
+            "SELECT " + COLUMNS + " FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at")
+        .execute()
         .map(rows -> {
           JsonArray keys = new JsonArray();
-          rows.forEach(row -> keys.add(stored(row).caller().toJson().put("createdAt", row.getOffsetDateTime(
-              "created_at").toInstant().toString())));
+          rows.forEach(row -> keys.add(stored(row)
+              .caller()
+              .toJson()
+              .put("createdAt", row.getOffsetDateTime("created_at").toInstant().toString())));
           return keys;
         });
   }
 
   /** @return whether an unrevoked key with this id existed */
   public Future<Boolean> revoke(String keyId) {
-    return pool.preparedQuery("UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(keyId)).map(updated -> updated.rowCount() == 1);
+    return pool.preparedQuery(
+            "UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(keyId))
+        .map(updated -> updated.rowCount() == 1);
   }
 
   /** @return whether {@code key} is a stored, unrevoked key */
@@ -84,13 +107,16 @@ public final class ApiKeyStore {
     if (parsed == null) {
       return Future.succeededFuture(false);
     }
-    return find(parsed.keyId()).map(stored -> stored != null && ApiKeyFormat.matches(stored.hash(), parsed));
+    return find(parsed.keyId())
+        .map(stored -> stored != null && ApiKeyFormat.matches(stored.hash(), parsed));
   }
 
   /** @return the unrevoked key with this id, or {@code null} */
   Future<Stored> find(String keyId) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM api_keys WHERE key_id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(keyId)).map(rows -> first(rows));
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM api_keys WHERE key_id = $1 AND revoked_at IS NULL")
+        .execute(Tuple.of(keyId))
+        .map(rows -> first(rows));
   }
 
   private static Stored first(RowSet<Row> rows) {
@@ -102,15 +128,24 @@ public final class ApiKeyStore {
   private static Stored stored(Row row) {
     String[] families = row.getArrayOfStrings("families");
     String[] types = row.getArrayOfStrings("types");
-    return new Stored(row.getString("key_hash"), new Caller(row.getString("key_id"), row.getString("name"),
-        row.getString("tenant"), row.getBoolean("admin"), families == null ? null : Set.of(families),
-        types == null ? null : Set.of(types), Set.of(row.getArrayOfStrings("read_families")),
-        row.getInteger("rate_limit_per_second")));
+    return new Stored(
+        row.getString("key_hash"),
+        new Caller(
+            row.getString("key_id"),
+            row.getString("name"),
+            row.getString("tenant"),
+            row.getBoolean("admin"),
+            families == null ? null : Set.of(families),
+            types == null ? null : Set.of(types),
+            Set.of(row.getArrayOfStrings("read_families")),
+            row.getInteger("rate_limit_per_second")));
   }
 
   /** A stored key as a bus message. */
   static JsonObject toJson(Stored stored) {
-    return new JsonObject().put("hash", stored.hash()).put("caller", stored.caller().toJson());
+    return new JsonObject()
+        .put("hash", stored.hash())
+        .put("caller", stored.caller().toJson());
   }
 
   static Stored fromJson(JsonObject json) {

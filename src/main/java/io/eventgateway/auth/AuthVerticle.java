@@ -30,50 +30,72 @@ public class AuthVerticle extends VerticleBase {
     FeedTickets tickets = new FeedTickets(pool);
     var bus = vertx.eventBus();
     return Future.all(List.of(
-        bus.<JsonObject>consumer(Addresses.AUTH_TICKET_ISSUE, message -> tickets.issue(Caller.fromJson(message.body()))
-            .onSuccess(message::reply)
-            .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion(),
-        bus.<String>consumer(Addresses.AUTH_TICKET_REDEEM, message -> tickets.redeem(message.body())
-            .onSuccess(caller -> {
-              if (caller == null) {
-                message.fail(FailureCodes.NOT_FOUND, "unknown, used or expired ticket");
-              } else {
-                message.reply(caller.toJson());
-              }
-            })
-            .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion(),
-        bus.<String>consumer(Addresses.AUTH_KEY_FIND, message -> keys.find(message.body())
-            .onSuccess(stored -> {
-              if (stored == null) {
-                message.fail(FailureCodes.NOT_FOUND, "no such key");
-              } else {
-                message.reply(ApiKeyStore.toJson(stored));
-              }
-            })
-            .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion(),
+        bus.<JsonObject>consumer(
+                Addresses.AUTH_TICKET_ISSUE,
+                message -> tickets
+                    .issue(Caller.fromJson(message.body()))
+                    .onSuccess(message::reply)
+                    .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage())))
+            .completion(),
+        bus.<String>consumer(
+                Addresses.AUTH_TICKET_REDEEM,
+                message -> tickets
+                    .redeem(message.body())
+                    .onSuccess(caller -> {
+                      if (caller == null) {
+                        message.fail(FailureCodes.NOT_FOUND, "unknown, used or expired ticket");
+                      } else {
+                        message.reply(caller.toJson());
+                      }
+                    })
+                    .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage())))
+            .completion(),
+        bus.<String>consumer(
+                Addresses.AUTH_KEY_FIND,
+                message -> keys.find(message.body())
+                    .onSuccess(stored -> {
+                      if (stored == null) {
+                        message.fail(FailureCodes.NOT_FOUND, "no such key");
+                      } else {
+                        message.reply(ApiKeyStore.toJson(stored));
+                      }
+                    })
+                    .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage())))
+            .completion(),
         bus.<JsonObject>consumer(Addresses.AUTH_KEYS_CREATE, message -> {
-          keys.create(Caller.fromJson(message.body()))
-              .onSuccess(created -> {
-                LOG.info("API key {} ('{}', tenant {}) created", created.caller().id(), created.caller().name(),
-                    created.caller().tenant());
-                message.reply(created.caller().toJson().put("key", created.key()));
-              })
-              .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
-        }).completion(),
-        bus.consumer(Addresses.AUTH_KEYS_LIST, message -> keys.list()
-            .onSuccess(list -> message.reply(new JsonObject().put("keys", list)))
-            .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion(),
-        bus.<String>consumer(Addresses.AUTH_KEYS_REVOKE, message -> keys.revoke(message.body())
-            .onSuccess(revoked -> {
-              if (!revoked) {
-                message.fail(FailureCodes.NOT_FOUND, "no API key with id '" + message.body() + "'");
-                return;
-              }
-              LOG.info("API key {} revoked", message.body());
-              bus.publish(Addresses.AUTH_KEY_REVOKED, message.body());
-              message.reply(true);
+              keys.create(Caller.fromJson(message.body()))
+                  .onSuccess(created -> {
+                    LOG.info(
+                        "API key {} ('{}', tenant {}) created",
+                        created.caller().id(),
+                        created.caller().name(),
+                        created.caller().tenant());
+                    message.reply(created.caller().toJson().put("key", created.key()));
+                  })
+                  .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
             })
-            .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()))).completion()));
+            .completion(),
+        bus.consumer(
+                Addresses.AUTH_KEYS_LIST,
+                message -> keys.list()
+                    .onSuccess(list -> message.reply(new JsonObject().put("keys", list)))
+                    .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage())))
+            .completion(),
+        bus.<String>consumer(
+                Addresses.AUTH_KEYS_REVOKE,
+                message -> keys.revoke(message.body())
+                    .onSuccess(revoked -> {
+                      if (!revoked) {
+                        message.fail(
+                            FailureCodes.NOT_FOUND, "no API key with id '" + message.body() + "'");
+                        return;
+                      }
+                      LOG.info("API key {} revoked", message.body());
+                      bus.publish(Addresses.AUTH_KEY_REVOKED, message.body());
+                      message.reply(true);
+                    })
+                    .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage())))
+            .completion()));
   }
 
   @Override

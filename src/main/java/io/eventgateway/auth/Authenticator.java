@@ -15,8 +15,8 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +46,8 @@ public final class Authenticator {
   /** RFC 7518 §3.2: an HMAC key at least as long as the hash. */
   private static final int MIN_HMAC_KEY_BYTES = 32;
   /** Words that mark a key copied from an example rather than generated. */
-  private static final List<String> PLACEHOLDERS = List.of("change-me", "changeme", "replace-me", "replaceme",
-      "placeholder", "your-secret");
+  private static final List<String> PLACEHOLDERS =
+      List.of("change-me", "changeme", "replace-me", "replaceme", "placeholder", "your-secret");
 
   private final Vertx vertx;
   private final boolean enabled;
@@ -57,8 +57,7 @@ public final class Authenticator {
   private final long maxLifetimeSeconds;
 
   /** A key store answer and when it was given. */
-  private record Lookup(Optional<ApiKeyStore.Stored> stored, long atMillis) {
-  }
+  private record Lookup(Optional<ApiKeyStore.Stored> stored, long atMillis) {}
 
   /** Why a request is not authenticated; the message is safe to show the client. */
   public static final class Unauthenticated extends RuntimeException {
@@ -72,9 +71,16 @@ public final class Authenticator {
     this.enabled = auth.getBoolean("enabled", true);
     this.jwt = jwt(vertx, auth.getJsonObject("jwt", new JsonObject()));
     this.freshMillis = Duration.ofSeconds(auth.getInteger("keyCacheSeconds", 5)).toMillis();
-    this.maxLifetimeSeconds = auth.getJsonObject("jwt", new JsonObject()).getLong("maxLifetimeSeconds", 86_400L);
-    this.keys = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(Duration.ofHours(1)).build();
-    vertx.eventBus().<String>localConsumer(Addresses.AUTH_KEY_REVOKED, revoked -> keys.invalidate(revoked.body()));
+    this.maxLifetimeSeconds =
+        auth.getJsonObject("jwt", new JsonObject()).getLong("maxLifetimeSeconds", 86_400L);
+    this.keys = Caffeine.newBuilder()
+        .maximumSize(10_000)
+        .expireAfterWrite(Duration.ofHours(1))
+        .build();
+    vertx
+        .eventBus()
+        .<String>localConsumer(
+            Addresses.AUTH_KEY_REVOKED, revoked -> keys.invalidate(revoked.body()));
   }
 
   public Future<Caller> authenticate(String authorization) {
@@ -82,7 +88,8 @@ public final class Authenticator {
       return Future.succeededFuture(Caller.UNAUTHENTICATED);
     }
     if (authorization == null || authorization.isBlank()) {
-      return Future.failedFuture(new Unauthenticated("credentials required: send Authorization: Bearer <API key or JWT>"));
+      return Future.failedFuture(
+          new Unauthenticated("credentials required: send Authorization: Bearer <API key or JWT>"));
     }
     if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Future.failedFuture(new Unauthenticated("only the Bearer scheme is accepted"));
@@ -93,13 +100,15 @@ public final class Authenticator {
       return apiKey(key);
     }
     if (jwt == null) {
-      return Future.failedFuture(new Unauthenticated("not an API key, and JWTs are not configured"));
+      return Future.failedFuture(
+          new Unauthenticated("not an API key, and JWTs are not configured"));
     }
     // the library's reason stays in the debug log: it can quote the token's contents back
     return jwt.authenticate(new TokenCredentials(token))
         .recover(error -> {
           LOG.debug("JWT refused: {}", error.getMessage());
-          return Future.failedFuture(new Unauthenticated("invalid token: bad signature, issuer, audience or expired"));
+          return Future.failedFuture(
+              new Unauthenticated("invalid token: bad signature, issuer, audience or expired"));
         })
         .compose(user -> {
           try {
@@ -114,39 +123,55 @@ public final class Authenticator {
 
   /** A feed ticket's grants; the ticket is used up. */
   public Future<Caller> redeemTicket(String ticket) {
-    return vertx.eventBus().<JsonObject>request(Addresses.AUTH_TICKET_REDEEM, ticket)
+    return vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.AUTH_TICKET_REDEEM, ticket)
         .map(reply -> Caller.fromJson(reply.body()))
-        .recover(error -> Future.failedFuture(error instanceof ReplyException reply
-            && reply.failureCode() == FailureCodes.NOT_FOUND ? new Unauthenticated("unknown, used or expired ticket")
-            : error));
+        .recover(error -> Future.failedFuture(
+            error instanceof ReplyException reply && reply.failureCode() == FailureCodes.NOT_FOUND
+                ? new Unauthenticated("unknown, used or expired ticket")
+                : error));
   }
 
   private Future<Caller> apiKey(ApiKeyFormat.Parsed key) {
     Lookup cached = keys.getIfPresent(key.keyId());
-    Future<Optional<ApiKeyStore.Stored>> stored = cached != null && System.currentTimeMillis() - cached.atMillis()
-        < freshMillis ? Future.succeededFuture(cached.stored())
-        : vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEY_FIND, key.keyId())
-            .map(reply -> Optional.of(ApiKeyStore.fromJson(reply.body())))
-            .recover(error -> {
-              if (error instanceof ReplyException reply && reply.failureCode() == FailureCodes.NOT_FOUND) {
-                return Future.succeededFuture(Optional.empty());
-              }
-              return cached != null ? Future.succeededFuture(cached.stored()) : Future.failedFuture(error);
-            })
-            .onSuccess(found -> keys.put(key.keyId(), new Lookup(found, System.currentTimeMillis())));
-    return stored.compose(found -> found.isPresent() && ApiKeyFormat.matches(found.get().hash(), key)
-        ? Future.succeededFuture(found.get().caller())
-        : Future.failedFuture(new Unauthenticated("unknown or revoked API key")));
+    Future<Optional<ApiKeyStore.Stored>> stored =
+        cached != null && System.currentTimeMillis() - cached.atMillis() < freshMillis
+            ? Future.succeededFuture(cached.stored())
+            : vertx
+                .eventBus()
+                .<JsonObject>request(Addresses.AUTH_KEY_FIND, key.keyId())
+                .map(reply -> Optional.of(ApiKeyStore.fromJson(reply.body())))
+                .recover(error -> {
+                  if (error instanceof ReplyException reply
+                      && reply.failureCode() == FailureCodes.NOT_FOUND) {
+                    return Future.succeededFuture(Optional.empty());
+                  }
+                  return cached != null
+                      ? Future.succeededFuture(cached.stored())
+                      : Future.failedFuture(error);
+                })
+                .onSuccess(
+                    found -> keys.put(key.keyId(), new Lookup(found, System.currentTimeMillis())));
+    return stored.compose(
+        found -> found.isPresent() && ApiKeyFormat.matches(found.get().hash(), key)
+            ? Future.succeededFuture(found.get().caller())
+            : Future.failedFuture(new Unauthenticated("unknown or revoked API key")));
   }
 
   private static Caller fromClaims(JsonObject claims) {
     JsonArray roles = claims.getJsonArray("roles", new JsonArray());
     Object rate = claims.getValue("rateLimitPerSecond");
     String subject = claims.getString("sub", "jwt");
-    return new Caller("jwt:" + subject, subject, tenant(claims),
+    return new Caller(
+        "jwt:" + subject,
+        subject,
+        tenant(claims),
         Boolean.TRUE.equals(claims.getValue("admin")) || roles.contains("admin"),
-        Caller.set(claims.getJsonArray("families")), Caller.set(claims.getJsonArray("types")),
-        Caller.readGrant(claims.getValue("read")), rate instanceof Number number ? number.intValue() : null);
+        Caller.set(claims.getJsonArray("families")),
+        Caller.set(claims.getJsonArray("types")),
+        Caller.readGrant(claims.getValue("read")),
+        rate instanceof Number number ? number.intValue() : null);
   }
 
   /** A token must expire, and within {@code auth.jwt.maxLifetimeSeconds} of when it was issued (or of now). */
@@ -154,7 +179,9 @@ public final class Authenticator {
     if (!(claims.getValue("exp") instanceof Number exp)) {
       throw new Unauthenticated("invalid token: claim 'exp' is required");
     }
-    long issued = claims.getValue("iat") instanceof Number iat ? iat.longValue() : Instant.now().getEpochSecond();
+    long issued = claims.getValue("iat") instanceof Number iat
+        ? iat.longValue()
+        : Instant.now().getEpochSecond();
     if (exp.longValue() - issued > maxLifetimeSeconds) {
       throw new Unauthenticated("invalid token: it lives longer than " + maxLifetimeSeconds + " s");
     }
@@ -166,7 +193,8 @@ public final class Authenticator {
     if (tenant instanceof String name && Caller.TENANT_NAME.matcher(name).matches()) {
       return name;
     }
-    throw new Unauthenticated("invalid token: claim 'tenant' must match " + Caller.TENANT_NAME.pattern());
+    throw new Unauthenticated(
+        "invalid token: claim 'tenant' must match " + Caller.TENANT_NAME.pattern());
   }
 
   /** Refuses, at start, an HMAC key that could be guessed: too short, or a placeholder left in place. */
@@ -176,9 +204,10 @@ public final class Authenticator {
       throw new IllegalArgumentException("auth.jwt.key is a placeholder; set a random secret "
           + "(openssl rand -base64 48) or leave it empty to refuse JWTs");
     }
-    if (algorithm.startsWith("HS") && key.getBytes(StandardCharsets.UTF_8).length < MIN_HMAC_KEY_BYTES) {
-      throw new IllegalArgumentException("auth.jwt.key for " + algorithm + " must have at least " + MIN_HMAC_KEY_BYTES
-          + " bytes (openssl rand -base64 48)");
+    if (algorithm.startsWith("HS")
+        && key.getBytes(StandardCharsets.UTF_8).length < MIN_HMAC_KEY_BYTES) {
+      throw new IllegalArgumentException("auth.jwt.key for " + algorithm + " must have at least "
+          + MIN_HMAC_KEY_BYTES + " bytes (openssl rand -base64 48)");
     }
   }
 
@@ -204,7 +233,12 @@ public final class Authenticator {
     if (!jwt.getString("audience", "").isEmpty()) {
       options.setAudience(List.of(jwt.getString("audience")));
     }
-    return JWTAuth.create(vertx, new JWTAuthOptions().setJWTOptions(options)
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(jwt.getString("algorithm", "HS256")).setBuffer(key)));
+    return JWTAuth.create(
+        vertx,
+        new JWTAuthOptions()
+            .setJWTOptions(options)
+            .addPubSecKey(new PubSecKeyOptions()
+                .setAlgorithm(jwt.getString("algorithm", "HS256"))
+                .setBuffer(key)));
   }
 }

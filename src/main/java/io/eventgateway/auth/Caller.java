@@ -16,8 +16,15 @@ import java.util.regex.Pattern;
  *     family, empty for none
  * @param rateLimitPerSecond events per second, per gateway process; {@code null} for no limit
  */
-public record Caller(String id, String name, String tenant, boolean admin, Set<String> families, Set<String> types,
-    Set<String> read, Integer rateLimitPerSecond) {
+public record Caller(
+    String id,
+    String name,
+    String tenant,
+    boolean admin,
+    Set<String> families,
+    Set<String> types,
+    Set<String> read,
+    Integer rateLimitPerSecond) {
 
   /** The tenant of keys and tokens that name none, and of the rows stored before tenants existed. */
   public static final String DEFAULT_TENANT = io.eventgateway.bus.EventKey.DEFAULT_TENANT;
@@ -29,15 +36,16 @@ public record Caller(String id, String name, String tenant, boolean admin, Set<S
   public static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   /** Everything allowed: what every request is when authentication is switched off. */
-  public static final Caller UNAUTHENTICATED = new Caller("anonymous", "anonymous", DEFAULT_TENANT, true, null, null,
-      Set.of(ALL), null);
+  public static final Caller UNAUTHENTICATED =
+      new Caller("anonymous", "anonymous", DEFAULT_TENANT, true, null, null, Set.of(ALL), null);
 
   public Caller {
     read = read == null ? Set.of() : Set.copyOf(read);
   }
 
   public boolean mayPublish(String type, String family) {
-    return (types == null || types.contains(type)) && (families == null || families.contains(family));
+    return (types == null || types.contains(type))
+        && (families == null || families.contains(family));
   }
 
   /** Admins read every family; others what their read grant names. */
@@ -52,17 +60,29 @@ public record Caller(String id, String name, String tenant, boolean admin, Set<S
 
   /** The grants as the admin API shows them. */
   public JsonObject toJson() {
-    return new JsonObject().put("id", id).put("name", name).put("tenant", tenant).put("admin", admin)
-        .put("families", families == null ? null : new JsonArray(families.stream().toList()))
+    return new JsonObject()
+        .put("id", id)
+        .put("name", name)
+        .put("tenant", tenant)
+        .put("admin", admin)
+        .put(
+            "families",
+            families == null ? null : new JsonArray(families.stream().toList()))
         .put("types", types == null ? null : new JsonArray(types.stream().toList()))
         .put("read", new JsonArray(new TreeSet<>(read).stream().toList()))
         .put("rateLimitPerSecond", rateLimitPerSecond);
   }
 
   public static Caller fromJson(JsonObject json) {
-    return new Caller(json.getString("id"), json.getString("name"), json.getString("tenant", DEFAULT_TENANT),
-        json.getBoolean("admin", false), set(json.getJsonArray("families")), set(json.getJsonArray("types")),
-        readGrant(json.getValue("read")), json.getInteger("rateLimitPerSecond"));
+    return new Caller(
+        json.getString("id"),
+        json.getString("name"),
+        json.getString("tenant", DEFAULT_TENANT),
+        json.getBoolean("admin", false),
+        set(json.getJsonArray("families")),
+        set(json.getJsonArray("types")),
+        readGrant(json.getValue("read")),
+        json.getInteger("rateLimitPerSecond"));
   }
 
   /** A read grant as keys and tokens write it: {@code "*"}, or an array of families; absent is none. */

@@ -36,13 +36,19 @@ final class FeedTickets {
     RANDOM.nextBytes(secret);
     String ticket = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     Instant expiresAt = Instant.now().plus(LIFETIME);
-    // expired tickets are swept by whoever issues the next one: the table stays as small as the last 30 s
-    return pool.query("DELETE FROM feed_tickets WHERE expires_at < now()").execute()
-        .compose(swept -> pool.preparedQuery("INSERT INTO feed_tickets (ticket_hash, caller, expires_at) "
-                + "VALUES ($1, $2, $3)")
-            .execute(Tuple.of(ApiKeyFormat.hash(ticket), caller.toJson(),
+    // expired tickets are swept by whoever issues the next one: the table stays as small as the
+    // last 30 s
+    return pool.query("DELETE FROM feed_tickets WHERE expires_at < now()")
+        .execute()
+        .compose(swept -> pool.preparedQuery(
+                "INSERT INTO feed_tickets (ticket_hash, caller, expires_at) "
+                    + "VALUES ($1, $2, $3)")
+            .execute(Tuple.of(
+                ApiKeyFormat.hash(ticket),
+                caller.toJson(),
                 OffsetDateTime.ofInstant(expiresAt, ZoneOffset.UTC))))
-        .map(inserted -> new JsonObject().put("ticket", ticket).put("expiresAt", expiresAt.toString()));
+        .map(inserted ->
+            new JsonObject().put("ticket", ticket).put("expiresAt", expiresAt.toString()));
   }
 
   /** @return the grants of an unexpired, unused ticket, which is gone afterwards; {@code null} otherwise */
@@ -50,8 +56,11 @@ final class FeedTickets {
     if (ticket == null || !ticket.startsWith(PREFIX)) {
       return Future.succeededFuture(null);
     }
-    return pool.preparedQuery("DELETE FROM feed_tickets WHERE ticket_hash = $1 AND expires_at > now() RETURNING caller")
+    return pool.preparedQuery(
+            "DELETE FROM feed_tickets WHERE ticket_hash = $1 AND expires_at > now() RETURNING caller")
         .execute(Tuple.of(ApiKeyFormat.hash(ticket)))
-        .map(rows -> rows.size() == 0 ? null : Caller.fromJson((JsonObject) rows.iterator().next().getValue("caller")));
+        .map(rows -> rows.size() == 0
+            ? null
+            : Caller.fromJson((JsonObject) rows.iterator().next().getValue("caller")));
   }
 }

@@ -15,15 +15,18 @@ import java.time.Duration;
  */
 public final class RateLimits implements Shareable {
 
-  private final Cache<String, Bucket> buckets = Caffeine.newBuilder().maximumSize(100_000)
-      .expireAfterAccess(Duration.ofMinutes(10)).build();
+  private final Cache<String, Bucket> buckets = Caffeine.newBuilder()
+      .maximumSize(100_000)
+      .expireAfterAccess(Duration.ofMinutes(10))
+      .build();
 
-  private RateLimits() {
-  }
+  private RateLimits() {}
 
   public static RateLimits of(Vertx vertx) {
-    return (RateLimits) vertx.sharedData().getLocalMap("gateway.auth").computeIfAbsent("rateLimits",
-        key -> new RateLimits());
+    return (RateLimits) vertx
+        .sharedData()
+        .getLocalMap("gateway.auth")
+        .computeIfAbsent("rateLimits", key -> new RateLimits());
   }
 
   /** Whether {@code events} in one request are more than the caller may send in a second: no wait would help. */
@@ -41,10 +44,14 @@ public final class RateLimits implements Shareable {
     if (rate == null) {
       return 0;
     }
-    Bucket bucket = buckets.get(caller.id() + "@" + rate, key -> Bucket.builder()
-        .addLimit(limit -> limit.capacity(rate).refillGreedy(rate, Duration.ofSeconds(1))).build());
+    Bucket bucket = buckets.get(
+        caller.id() + "@" + rate,
+        key -> Bucket.builder()
+            .addLimit(limit -> limit.capacity(rate).refillGreedy(rate, Duration.ofSeconds(1)))
+            .build());
     ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(Math.min(events, rate));
-    // (min: a caller of exceedsBurst never asks for more; the bound keeps a careless one from waiting forever)
+    // (min: a caller of exceedsBurst never asks for more; the bound keeps a careless one from
+    // waiting forever)
     return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000);
   }
 }

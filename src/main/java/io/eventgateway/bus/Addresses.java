@@ -169,6 +169,5 @@ public final class Addresses {
   /** Publish: an API key was revoked; caches drop it. Body {@code String} key id. */
   public static final String AUTH_KEY_REVOKED = "gateway.auth.key-revoked";
 
-  private Addresses() {
-  }
+  private Addresses() {}
 }

@@ -8,13 +8,18 @@ import java.util.List;
 /** Registers the local codecs of every bus message type, once per Vert.x instance. */
 public final class BusCodecs {
 
-  private static final List<Class<?>> MESSAGE_TYPES =
-      List.of(ProduceBatch.class, ProduceResult.class, PersistBatch.class, EventCatalog.class, EnrichRequest.class,
-          Enrichment.class, EnrichmentBatch.class, EnrichRequestBatch.class,
-          DeadLetterBatch.class);
+  private static final List<Class<?>> MESSAGE_TYPES = List.of(
+      ProduceBatch.class,
+      ProduceResult.class,
+      PersistBatch.class,
+      EventCatalog.class,
+      EnrichRequest.class,
+      Enrichment.class,
+      EnrichmentBatch.class,
+      EnrichRequestBatch.class,
+      DeadLetterBatch.class);
 
-  private BusCodecs() {
-  }
+  private BusCodecs() {}
 
   /** Idempotent: a second call on the same Vert.x instance does nothing. */
   public static synchronized void register(Vertx vertx) {

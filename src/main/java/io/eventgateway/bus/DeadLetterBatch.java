@@ -17,7 +17,17 @@ public record DeadLetterBatch(List<Letter> letters) {
    * @param headers the record's original headers, byte for byte
    * @param stage where it failed: {@code decode} or {@code persist}
    */
-  public record Letter(String topic, int partition, long offset, long timestamp, String key, byte[] value,
-      List<Header> headers, String stage, String error, int attempts, Instant firstFailureAt, Instant lastFailureAt) {
-  }
+  public record Letter(
+      String topic,
+      int partition,
+      long offset,
+      long timestamp,
+      String key,
+      byte[] value,
+      List<Header> headers,
+      String stage,
+      String error,
+      int attempts,
+      Instant firstFailureAt,
+      Instant lastFailureAt) {}
 }

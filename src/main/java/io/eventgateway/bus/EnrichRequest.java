@@ -21,7 +21,13 @@ public record EnrichRequest(
   /** The request for a {@code chemistry.molecule_submitted} event's data. */
   public static EnrichRequest ofMolecule(EventKey event, JsonObject data, boolean llmOnly) {
     JsonArray measurements = data.getJsonArray("measurements");
-    return new EnrichRequest(event, data.getString("name"), data.getString("smiles"), data.getString("formula"),
-        data.getString("notes"), measurements == null ? "[]" : measurements.encode(), llmOnly);
+    return new EnrichRequest(
+        event,
+        data.getString("name"),
+        data.getString("smiles"),
+        data.getString("formula"),
+        data.getString("notes"),
+        measurements == null ? "[]" : measurements.encode(),
+        llmOnly);
   }
 }

@@ -15,6 +15,5 @@ public final class FailureCodes {
   /** A dependency did not answer in time. */
   public static final int TIMEOUT = 504;
 
-  private FailureCodes() {
-  }
+  private FailureCodes() {}
 }

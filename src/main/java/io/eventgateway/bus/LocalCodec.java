@@ -17,12 +17,14 @@ final class LocalCodec<T> implements MessageCodec<T, T> {
 
   @Override
   public void encodeToWire(Buffer buffer, T message) {
-    throw new UnsupportedOperationException(name + " is local only; the gateway does not cluster its event bus");
+    throw new UnsupportedOperationException(
+        name + " is local only; the gateway does not cluster its event bus");
   }
 
   @Override
   public T decodeFromWire(int pos, Buffer buffer) {
-    throw new UnsupportedOperationException(name + " is local only; the gateway does not cluster its event bus");
+    throw new UnsupportedOperationException(
+        name + " is local only; the gateway does not cluster its event bus");
   }
 
   @Override

@@ -16,6 +16,10 @@ public record ProduceBatch(List<Record> records) {
    * @param value Confluent wire format: magic byte, schema id, Avro binary
    * @param timestamp the gateway's receive time, epoch millis, used as the record timestamp
    */
-  public record Record(String topic, String key, java.util.Map<String, String> headers, byte[] value, long timestamp) {
-  }
+  public record Record(
+      String topic,
+      String key,
+      java.util.Map<String, String> headers,
+      byte[] value,
+      long timestamp) {}
 }

@@ -21,8 +21,7 @@ public final class ConfigLoader {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
-  private ConfigLoader() {
-  }
+  private ConfigLoader() {}
 
   public static JsonObject load(String env, Map<String, String> environment) {
     Path confDir = Path.of(environment.getOrDefault("GATEWAY_CONF_DIR", "conf"));
@@ -43,7 +42,8 @@ public final class ConfigLoader {
         LOG.info("Configuration {} read from {}", name, file.toAbsolutePath());
         return new JsonObject(Files.readString(file));
       }
-      try (InputStream in = ConfigLoader.class.getClassLoader().getResourceAsStream("conf/" + name)) {
+      try (InputStream in =
+          ConfigLoader.class.getClassLoader().getResourceAsStream("conf/" + name)) {
         if (in != null) {
           return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
@@ -52,7 +52,8 @@ public final class ConfigLoader {
       throw new UncheckedIOException("cannot read configuration " + file, e);
     }
     if (required) {
-      throw new IllegalStateException("configuration " + name + " not found in " + dir.toAbsolutePath() + " nor in the jar");
+      throw new IllegalStateException(
+          "configuration " + name + " not found in " + dir.toAbsolutePath() + " nor in the jar");
     }
     return new JsonObject();
   }

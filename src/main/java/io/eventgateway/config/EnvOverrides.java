@@ -26,11 +26,10 @@ public final class EnvOverrides {
   private static final Logger LOG = LoggerFactory.getLogger(EnvOverrides.class);
   private static final String PREFIX = "GATEWAY_";
   /** Variables read elsewhere: by the launcher and by logback.xml. */
-  private static final Set<String> NOT_CONFIGURATION =
-      Set.of("GATEWAY_CONF_DIR", "GATEWAY_ROLE", "GATEWAY_ENV", "GATEWAY_LOG_FORMAT", "GATEWAY_LOG_LEVEL");
+  private static final Set<String> NOT_CONFIGURATION = Set.of(
+      "GATEWAY_CONF_DIR", "GATEWAY_ROLE", "GATEWAY_ENV", "GATEWAY_LOG_FORMAT", "GATEWAY_LOG_LEVEL");
 
-  private EnvOverrides() {
-  }
+  private EnvOverrides() {}
 
   /** @return the {@code GATEWAY_*} variables that matched no key (each also logged as a warning) */
   public static List<String> apply(JsonObject config, Map<String, String> environment) {
@@ -42,7 +41,8 @@ public final class EnvOverrides {
         try {
           matched = override(config, wanted, value);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("environment variable " + name + ": " + e.getMessage(), e);
+          throw new IllegalArgumentException(
+              "environment variable " + name + ": " + e.getMessage(), e);
         }
         if (!matched) {
           LOG.warn("Environment variable {} matches no configuration key; ignored", name);
@@ -61,7 +61,8 @@ public final class EnvOverrides {
         node.put(key, convert(current, value));
         return true;
       }
-      if (current instanceof JsonObject child && wanted.startsWith(normalized + "_")
+      if (current instanceof JsonObject child
+          && wanted.startsWith(normalized + "_")
           && override(child, wanted.substring(normalized.length() + 1), value)) {
         return true;
       }
@@ -85,7 +86,8 @@ public final class EnvOverrides {
       return Double.valueOf(value.trim());
     }
     if (current instanceof Boolean) {
-      // strictly: Boolean.valueOf would read "ture" or "yes" as false, silently switching a safeguard off
+      // strictly: Boolean.valueOf would read "ture" or "yes" as false, silently switching a
+      // safeguard off
       return switch (value.trim().toLowerCase(Locale.ROOT)) {
         case "true" -> true;
         case "false" -> false;

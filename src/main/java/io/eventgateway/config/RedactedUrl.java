@@ -6,10 +6,10 @@ import java.util.regex.Pattern;
 public final class RedactedUrl {
 
   private static final Pattern USER_PASSWORD = Pattern.compile("(://[^/@:]*:)[^/@]*@");
-  private static final Pattern PASSWORD_PARAMETER = Pattern.compile("([?&]password=)[^&]*", Pattern.CASE_INSENSITIVE);
+  private static final Pattern PASSWORD_PARAMETER =
+      Pattern.compile("([?&]password=)[^&]*", Pattern.CASE_INSENSITIVE);
 
-  private RedactedUrl() {
-  }
+  private RedactedUrl() {}
 
   public static String of(String url) {
     if (url == null) {

@@ -3,8 +3,8 @@ package io.eventgateway.dev;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
@@ -31,9 +31,11 @@ public final class DevStack implements AutoCloseable {
    * @param startPostgres {@code false} when an external database is configured
    * @param startKafka {@code false} when an external broker is configured
    */
-  public static DevStack start(JsonObject dev, boolean fresh, boolean startPostgres, boolean startKafka) {
+  public static DevStack start(
+      JsonObject dev, boolean fresh, boolean startPostgres, boolean startKafka) {
     Path dataDir = Path.of(dev.getString("dataDir"));
-    // holding the lock proves no other dev gateway uses the directory, so a server found running there is orphaned
+    // holding the lock proves no other dev gateway uses the directory, so a server found running
+    // there is orphaned
     FileChannel lock = lock(dataDir);
     if (fresh) {
       EmbeddedPostgresServer.stopOrphan(dataDir.resolve("postgres"));
@@ -43,21 +45,27 @@ public final class DevStack implements AutoCloseable {
       }
     }
     EmbeddedPostgresServer postgres = startPostgres
-        ? EmbeddedPostgresServer.start(dataDir.resolve("postgres"), dev.getInteger("postgresPort"), false)
+        ? EmbeddedPostgresServer.start(
+            dataDir.resolve("postgres"), dev.getInteger("postgresPort"), false)
         : null;
-    EmbeddedKafka kafka = startKafka ? EmbeddedKafka.start(dataDir.resolve("kafka"), dev.getInteger("kafkaPort"),
-        dev.getInteger("kafkaControllerPort")) : null;
+    EmbeddedKafka kafka = startKafka
+        ? EmbeddedKafka.start(
+            dataDir.resolve("kafka"),
+            dev.getInteger("kafkaPort"),
+            dev.getInteger("kafkaControllerPort"))
+        : null;
     return new DevStack(lock, kafka, postgres);
   }
 
   private static FileChannel lock(Path dataDir) {
     try {
       Files.createDirectories(dataDir);
-      FileChannel channel = FileChannel.open(dataDir.resolve("dev.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileChannel channel = FileChannel.open(
+          dataDir.resolve("dev.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       if (channel.tryLock() == null) {
         channel.close();
-        throw new IllegalStateException("another dev gateway is running on " + dataDir.toAbsolutePath()
-            + "; stop it first (Ctrl-C)");
+        throw new IllegalStateException("another dev gateway is running on "
+            + dataDir.toAbsolutePath() + "; stop it first (Ctrl-C)");
       }
       return channel;
     } catch (IOException e) {

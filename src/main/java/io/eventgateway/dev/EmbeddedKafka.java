@@ -45,7 +45,8 @@ public final class EmbeddedKafka implements AutoCloseable {
    * As {@link #start(Path, int, int)}; with {@code plainUsers} (user name to password) the client listener takes
    * SASL/PLAIN over plain text ({@code SASL_PLAINTEXT}) and knows those users, as a secured cluster would.
    */
-  public static EmbeddedKafka start(Path dir, int port, int controllerPort, Map<String, String> plainUsers) {
+  public static EmbeddedKafka start(
+      Path dir, int port, int controllerPort, Map<String, String> plainUsers) {
     int brokerPort = port == 0 ? FreePorts.pick() : port;
     int quorumPort = controllerPort == 0 ? FreePorts.pick() : controllerPort;
     String listener = plainUsers.isEmpty() ? "PLAINTEXT" : "SASL_PLAINTEXT";
@@ -53,19 +54,30 @@ public final class EmbeddedKafka implements AutoCloseable {
     properties.put("process.roles", "broker,controller");
     properties.put("node.id", "1");
     properties.put("controller.quorum.voters", "1@127.0.0.1:" + quorumPort);
-    properties.put("listeners", listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + quorumPort);
+    properties.put(
+        "listeners",
+        listener + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + quorumPort);
     properties.put("advertised.listeners", listener + "://127.0.0.1:" + brokerPort);
     properties.put("controller.listener.names", "CONTROLLER");
     properties.put("inter.broker.listener.name", listener);
-    properties.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
+    properties.put(
+        "listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
     if (!plainUsers.isEmpty()) {
       properties.put("sasl.enabled.mechanisms", "PLAIN");
       properties.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-      StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+      StringBuilder jaas =
+          new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
       Map.Entry<String, String> broker = plainUsers.entrySet().iterator().next();
-      jaas.append(" username=\"").append(broker.getKey()).append("\" password=\"").append(broker.getValue()).append('"');
-      plainUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
-      properties.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+      jaas.append(" username=\"")
+          .append(broker.getKey())
+          .append("\" password=\"")
+          .append(broker.getValue())
+          .append('"');
+      plainUsers.forEach((user, password) ->
+          jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+      properties.put(
+          "listener.name.sasl_plaintext.plain.sasl.jaas.config",
+          jaas.append(';').toString());
     }
     properties.put("log.dirs", dir.resolve("logs").toAbsolutePath().toString());
     properties.put("offsets.topic.replication.factor", "1");
@@ -82,15 +94,18 @@ public final class EmbeddedKafka implements AutoCloseable {
       try (OutputStream out = Files.newOutputStream(configFile)) {
         properties.store(out, "embedded Kafka broker of the event gateway");
       }
-      int rc = StorageTool.execute(new String[] {"format", "-t", clusterId(dir), "-c",
-          configFile.toString(), "--ignore-formatted"});
+      int rc = StorageTool.execute(new String[] {
+        "format", "-t", clusterId(dir), "-c", configFile.toString(), "--ignore-formatted"
+      });
       if (rc != 0) {
-        throw new IllegalStateException("kafka-storage format failed with exit code " + rc + " in " + dir);
+        throw new IllegalStateException(
+            "kafka-storage format failed with exit code " + rc + " in " + dir);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare Kafka directory " + dir, e);
     }
-    KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
+    KafkaRaftServer server =
+        new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
     server.startup();
     String bootstrap = "127.0.0.1:" + brokerPort;
     LOG.info("Embedded Kafka broker listening on {} (data in {})", bootstrap, dir.toAbsolutePath());

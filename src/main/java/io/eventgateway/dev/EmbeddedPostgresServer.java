@@ -40,7 +40,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
           .setServerConfig("max_connections", "200")
           .setServerConfig("synchronous_commit", "on")
           .start();
-      LOG.info("Embedded PostgreSQL listening on 127.0.0.1:{} (data in {})", postgres.getPort(), dataDir.toAbsolutePath());
+      LOG.info(
+          "Embedded PostgreSQL listening on 127.0.0.1:{} (data in {})",
+          postgres.getPort(),
+          dataDir.toAbsolutePath());
       return new EmbeddedPostgresServer(postgres);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start PostgreSQL in " + dataDir, e);
@@ -59,9 +62,14 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     try {
       long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
       ProcessHandle.of(pid)
-          .filter(process -> process.info().command().map(command -> command.endsWith("postgres")).orElse(false))
+          .filter(process -> process
+              .info()
+              .command()
+              .map(command -> command.endsWith("postgres"))
+              .orElse(false))
           .ifPresent(process -> {
-            LOG.warn("Stopping PostgreSQL (pid {}) left running on {} by an earlier run", pid, dataDir);
+            LOG.warn(
+                "Stopping PostgreSQL (pid {}) left running on {} by an earlier run", pid, dataDir);
             process.destroy();
             process.onExit().orTimeout(60, TimeUnit.SECONDS).join();
           });

@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 /** Picks a free local port, for servers configured with port {@code 0} that must know their port in advance. */
 public final class FreePorts {
 
-  private FreePorts() {
-  }
+  private FreePorts() {}
 
   public static int pick() {
     try (ServerSocket socket = new ServerSocket(0)) {

@@ -37,12 +37,14 @@ public final class FeedSession {
   /** Streams the accepted events of {@code tenant}, of one type when {@code type} is given. */
   public static void events(Vertx vertx, ServerWebSocket socket, String tenant, String type) {
     FeedSession session = new FeedSession(socket);
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.FEED_EVENTS, event -> {
-      if (tenant.equals(event.body().getString("tenant"))
-          && (type == null || type.equals(event.body().getString("type")))) {
-        session.send(event.body().encode());
-      }
-    });
+    MessageConsumer<JsonObject> consumer = vertx
+        .eventBus()
+        .consumer(Addresses.FEED_EVENTS, event -> {
+          if (tenant.equals(event.body().getString("tenant"))
+              && (type == null || type.equals(event.body().getString("type")))) {
+            session.send(event.body().encode());
+          }
+        });
     vertx.eventBus().publish(Addresses.FEED_EVENTS_WATCHERS, 1);
     socket.closeHandler(closed -> {
       consumer.unregister();

@@ -16,7 +16,6 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -35,36 +34,68 @@ public class FeedVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject kafka = config().getJsonObject("kafka");
     String node = UUID.randomUUID().toString().substring(0, 8);
-    alerts = KafkaConsumer.create(vertx, feedSettings(kafka, "feed-alerts-" + node), new StringDeserializer(),
+    alerts = KafkaConsumer.create(
+        vertx,
+        feedSettings(kafka, "feed-alerts-" + node),
+        new StringDeserializer(),
         new StringDeserializer());
-    alerts.handler(record -> vertx.eventBus().publish(Addresses.FEED_ALERTS, record.value(),
-        new DeliveryOptions().addHeader(GatewayHeaders.TENANT, tenantOf(record))));
-    vertx.eventBus().<Integer>consumer(Addresses.FEED_EVENTS_WATCHERS, change -> watch(change.body()));
-    return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
+    alerts.handler(record -> vertx
+        .eventBus()
+        .publish(
+            Addresses.FEED_ALERTS,
+            record.value(),
+            new DeliveryOptions().addHeader(GatewayHeaders.TENANT, tenantOf(record))));
+    vertx
+        .eventBus()
+        .<Integer>consumer(Addresses.FEED_EVENTS_WATCHERS, change -> watch(change.body()));
+    return vertx
+        .eventBus()
+        .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(catalog -> {
-          events = new DecodingConsumer(vertx, feedSettings(kafka, "feed-events-" + node), catalog.body(),
-              Duration.ofMillis(200), this::relay, false);
+          events = new DecodingConsumer(
+              vertx,
+              feedSettings(kafka, "feed-events-" + node),
+              catalog.body(),
+              Duration.ofMillis(200),
+              this::relay,
+              false);
           events.pause();
-          return Future.all(alerts.subscribe(config().getJsonObject("alerts").getString("topic")),
+          return Future.all(
+              alerts.subscribe(config().getJsonObject("alerts").getString("topic")),
               events.start(KafkaSettings.topics(kafka)));
         });
   }
 
   private Future<List<ProcessingFailure>> relay(List<PersistBatch.Event> batch) {
     for (PersistBatch.Event event : batch) {
-      vertx.eventBus().publish(Addresses.FEED_EVENTS, new JsonObject()
-          .put("tenant", event.tenant()).put("id", event.eventId()).put("type", event.eventType()).put("family", event.family())
-          .put("source", event.source()).put("subject", event.subject())
-          .put("time", event.eventTime() == null ? null : event.eventTime().toInstant().toString())
-          .put("data", new JsonObject(event.dataJson())));
+      vertx
+          .eventBus()
+          .publish(
+              Addresses.FEED_EVENTS,
+              new JsonObject()
+                  .put("tenant", event.tenant())
+                  .put("id", event.eventId())
+                  .put("type", event.eventType())
+                  .put("family", event.family())
+                  .put("source", event.source())
+                  .put("subject", event.subject())
+                  .put(
+                      "time",
+                      event.eventTime() == null
+                          ? null
+                          : event.eventTime().toInstant().toString())
+                  .put("data", new JsonObject(event.dataJson())));
     }
     return Future.succeededFuture(List.of());
   }
 
   /** The alert's tenant, from the header the alert verticle wrote. */
   private static String tenantOf(KafkaConsumerRecord<String, String> record) {
-    return record.headers().stream().filter(header -> GatewayHeaders.TENANT.equals(header.key()))
-        .map(header -> header.value().toString()).reduce((first, last) -> last).orElse("");
+    return record.headers().stream()
+        .filter(header -> GatewayHeaders.TENANT.equals(header.key()))
+        .map(header -> header.value().toString())
+        .reduce((first, last) -> last)
+        .orElse("");
   }
 
   private void watch(int change) {

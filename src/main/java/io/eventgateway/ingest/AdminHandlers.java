@@ -22,8 +22,8 @@ final class AdminHandlers {
 
   private static final int MAX_LIMIT = 500;
   private static final int MAX_NAME_LENGTH = 100;
-  private static final Set<String> KEY_FIELDS = Set.of("name", "tenant", "families", "types", "read",
-      "rateLimitPerSecond", "admin");
+  private static final Set<String> KEY_FIELDS =
+      Set.of("name", "tenant", "families", "types", "read", "rateLimitPerSecond", "admin");
 
   private final Vertx vertx;
   private final Set<String> families;
@@ -47,12 +47,15 @@ final class AdminHandlers {
         return;
       }
     }
-    if (!(request.getValue("name") instanceof String name) || name.isBlank() || name.length() > MAX_NAME_LENGTH) {
+    if (!(request.getValue("name") instanceof String name)
+        || name.isBlank()
+        || name.length() > MAX_NAME_LENGTH) {
       invalid(ctx, "name", "required, a string of 1 to " + MAX_NAME_LENGTH + " characters");
       return;
     }
     Object tenant = request.getValue("tenant", Caller.DEFAULT_TENANT);
-    if (!(tenant instanceof String tenantName && Caller.TENANT_NAME.matcher(tenantName).matches())) {
+    if (!(tenant instanceof String tenantName
+        && Caller.TENANT_NAME.matcher(tenantName).matches())) {
       invalid(ctx, "tenant", "must match " + Caller.TENANT_NAME.pattern());
       return;
     }
@@ -79,27 +82,40 @@ final class AdminHandlers {
       invalid(ctx, "admin", "must be true or false");
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEYS_CREATE, request.copy().put("tenant", tenant)
-            .put("admin", Boolean.TRUE.equals(admin)))
-        .onSuccess(reply -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .putHeader("Location", "/v1/admin/keys/" + reply.body().getString("id")).end(reply.body().encode()))
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.AUTH_KEYS_CREATE,
+            request.copy().put("tenant", tenant).put("admin", Boolean.TRUE.equals(admin)))
+        .onSuccess(reply -> ctx.response()
+            .setStatusCode(201)
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Location", "/v1/admin/keys/" + reply.body().getString("id"))
+            .end(reply.body().encode()))
         .onFailure(error -> unavailable(ctx, error));
   }
 
   /** {@code GET /v1/admin/keys}: every unrevoked key, without secrets. */
   void listKeys(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEYS_LIST, null)
-        .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
+    vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.AUTH_KEYS_LIST, null)
+        .onSuccess(reply -> ctx.response()
+            .putHeader("Content-Type", "application/json")
+            .end(reply.body().encode()))
         .onFailure(error -> unavailable(ctx, error));
   }
 
   /** {@code DELETE /v1/admin/keys/:id}: {@code 204}; the key stops working at once on this node. */
   void revokeKey(RoutingContext ctx) {
-    vertx.eventBus().request(Addresses.AUTH_KEYS_REVOKE, ctx.pathParam("id"))
+    vertx
+        .eventBus()
+        .request(Addresses.AUTH_KEYS_REVOKE, ctx.pathParam("id"))
         .onSuccess(reply -> ctx.response().setStatusCode(204).end())
         .onFailure(error -> {
           if (Problem.statusOf(error) == 404) {
-            Problem.send(ctx.response(), Problem.of(404, "not-found", "Not found", error.getMessage()));
+            Problem.send(
+                ctx.response(), Problem.of(404, "not-found", "Not found", error.getMessage()));
           } else {
             unavailable(ctx, error);
           }
@@ -107,20 +123,29 @@ final class AdminHandlers {
   }
 
   private static boolean subsetOf(Object values, Set<String> known) {
-    return values == null || values instanceof JsonArray list && !list.isEmpty()
-        && list.stream().allMatch(value -> value instanceof String text && known.contains(text));
+    return values == null
+        || values instanceof JsonArray list
+            && !list.isEmpty()
+            && list.stream()
+                .allMatch(value -> value instanceof String text && known.contains(text));
   }
 
   private static void unavailable(RoutingContext ctx, Throwable error) {
-    Problem.send(ctx.response(), Problem.of(Problem.statusOf(error), "store-unavailable", "Store unavailable",
-        "The store behind this request is unavailable"));
+    Problem.send(
+        ctx.response(),
+        Problem.of(
+            Problem.statusOf(error),
+            "store-unavailable",
+            "Store unavailable",
+            "The store behind this request is unavailable"));
   }
 
   /** @return the body as an object (empty when there is none), or {@code null} after answering {@code 400} */
   private static JsonObject jsonBody(RoutingContext ctx) {
     try {
       Buffer body = ctx.body().buffer();
-      Object json = body == null || body.length() == 0 ? new JsonObject() : JsonLimits.parse(body.toString());
+      Object json =
+          body == null || body.length() == 0 ? new JsonObject() : JsonLimits.parse(body.toString());
       if (json instanceof JsonObject object) {
         return object;
       }
@@ -137,7 +162,9 @@ final class AdminHandlers {
     if (!Authentication.readTenant(ctx)) {
       return;
     }
-    JsonObject request = new JsonObject().put("topic", ctx.pathParam("topic")).put("tenant", Authentication.tenant(ctx));
+    JsonObject request = new JsonObject()
+        .put("topic", ctx.pathParam("topic"))
+        .put("tenant", Authentication.tenant(ctx));
     try {
       String offset = ctx.queryParams().get("offset");
       if (offset != null) {
@@ -163,15 +190,22 @@ final class AdminHandlers {
     if (selection == null || !Authentication.readTenant(ctx)) {
       return;
     }
-    JsonObject request = new JsonObject().put("topic", ctx.pathParam("topic")).put("tenant", Authentication.tenant(ctx));
+    JsonObject request = new JsonObject()
+        .put("topic", ctx.pathParam("topic"))
+        .put("tenant", Authentication.tenant(ctx));
     for (String field : new String[] {"offsets", "ids"}) {
       Object values = selection.getValue(field);
       if (values == null) {
         continue;
       }
-      if (!(values instanceof JsonArray list) || !list.stream().allMatch(field.equals("ids")
-          ? String.class::isInstance : Number.class::isInstance)) {
-        invalid(ctx, field, field.equals("ids") ? "must be an array of event ids" : "must be an array of offsets");
+      if (!(values instanceof JsonArray list)
+          || !list.stream()
+              .allMatch(
+                  field.equals("ids") ? String.class::isInstance : Number.class::isInstance)) {
+        invalid(
+            ctx,
+            field,
+            field.equals("ids") ? "must be an array of event ids" : "must be an array of offsets");
         return;
       }
       request.put(field, list);
@@ -180,17 +214,25 @@ final class AdminHandlers {
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject request) {
-    vertx.eventBus().<JsonObject>request(address, request)
-        .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
+    vertx
+        .eventBus()
+        .<JsonObject>request(address, request)
+        .onSuccess(reply -> ctx.response()
+            .putHeader("Content-Type", "application/json")
+            .end(reply.body().encode()))
         .onFailure(error -> {
           int status = Problem.statusOf(error);
-          Problem.send(ctx.response(), status == 404
-              ? Problem.of(404, "unknown-topic", "Unknown topic", error.getMessage())
-              : Problem.of(status, "kafka-unavailable", "Kafka unavailable", error.getMessage()));
+          Problem.send(
+              ctx.response(),
+              status == 404
+                  ? Problem.of(404, "unknown-topic", "Unknown topic", error.getMessage())
+                  : Problem.of(
+                      status, "kafka-unavailable", "Kafka unavailable", error.getMessage()));
         });
   }
 
   private static void invalid(RoutingContext ctx, String field, String reason) {
-    Problem.send(ctx.response(), Problem.invalidField("invalid-request", "Invalid request", field, reason));
+    Problem.send(
+        ctx.response(), Problem.invalidField("invalid-request", "Invalid request", field, reason));
   }
 }

@@ -34,14 +34,19 @@ final class AnalyticsHandlers {
   }
 
   void eventCounts(RoutingContext ctx) {
-    String bucket = ctx.queryParams().get("bucket") == null ? "minute" : ctx.queryParams().get("bucket");
+    String bucket =
+        ctx.queryParams().get("bucket") == null ? "minute" : ctx.queryParams().get("bucket");
     if (!BUCKETS.contains(bucket)) {
       invalid(ctx, "bucket", "must be minute or hour");
       return;
     }
     String type = ctx.queryParams().get("type");
-    window(ctx, new JsonObject().put("query", "event-counts").put("bucket", bucket)
-        .put("type", type == null ? null : qualified(type)));
+    window(
+        ctx,
+        new JsonObject()
+            .put("query", "event-counts")
+            .put("bucket", bucket)
+            .put("type", type == null ? null : qualified(type)));
   }
 
   void topEvents(RoutingContext ctx) {
@@ -53,10 +58,19 @@ final class AnalyticsHandlers {
 
   void funnel(RoutingContext ctx) {
     String steps = ctx.queryParams().get("steps");
-    List<String> names = steps == null ? List.of() : Arrays.stream(steps.split(",")).map(String::trim)
-        .filter(step -> !step.isEmpty()).map(AnalyticsHandlers::qualified).toList();
+    List<String> names = steps == null
+        ? List.of()
+        : Arrays.stream(steps.split(","))
+            .map(String::trim)
+            .filter(step -> !step.isEmpty())
+            .map(AnalyticsHandlers::qualified)
+            .toList();
     if (names.size() < 2 || names.size() > MAX_STEPS) {
-      invalid(ctx, "steps", "list 2 to " + MAX_STEPS + " event types, comma-separated, e.g. page_view,add_to_cart,purchase");
+      invalid(
+          ctx,
+          "steps",
+          "list 2 to " + MAX_STEPS
+              + " event types, comma-separated, e.g. page_view,add_to_cart,purchase");
       return;
     }
     window(ctx, new JsonObject().put("query", "funnel").put("steps", new JsonArray(names)));
@@ -64,22 +78,37 @@ final class AnalyticsHandlers {
 
   /** {@code /v1/quality/lines}, {@code /batches}, {@code /products}, and {@code /batches/:id} for one. */
   void quality(RoutingContext ctx, String dimension, String keyParam) {
-    forward(ctx, new JsonObject().put("query", "quality").put("dimension", dimension)
-        .put("key", keyParam == null ? null : ctx.pathParam(keyParam)));
+    forward(
+        ctx,
+        new JsonObject()
+            .put("query", "quality")
+            .put("dimension", dimension)
+            .put("key", keyParam == null ? null : ctx.pathParam(keyParam)));
   }
 
   /** {@code /v1/quality/lines/:lineId/windows}: the line's tumbling windows. */
   void lineWindows(RoutingContext ctx) {
-    window(ctx, new JsonObject().put("query", "quality").put("dimension", "line").put("windows", true)
-        .put("key", ctx.pathParam("lineId")));
+    window(
+        ctx,
+        new JsonObject()
+            .put("query", "quality")
+            .put("dimension", "line")
+            .put("windows", true)
+            .put("key", ctx.pathParam("lineId")));
   }
 
   void defects(RoutingContext ctx) {
-    window(ctx, new JsonObject().put("query", "defects").put("line", ctx.queryParams().get("line")));
+    window(
+        ctx,
+        new JsonObject().put("query", "defects").put("line", ctx.queryParams().get("line")));
   }
 
   void equipment(RoutingContext ctx) {
-    forward(ctx, new JsonObject().put("query", "equipment").put("equipmentId", ctx.pathParam("equipmentId")));
+    forward(
+        ctx,
+        new JsonObject()
+            .put("query", "equipment")
+            .put("equipmentId", ctx.pathParam("equipmentId")));
   }
 
   /** {@code /v1/alerts?state=open|resolved&limit=}. */
@@ -99,7 +128,9 @@ final class AnalyticsHandlers {
   private static Integer limit(RoutingContext ctx, int fallback, int max) {
     int limit;
     try {
-      limit = ctx.queryParams().get("limit") == null ? fallback : Integer.parseInt(ctx.queryParams().get("limit"));
+      limit = ctx.queryParams().get("limit") == null
+          ? fallback
+          : Integer.parseInt(ctx.queryParams().get("limit"));
     } catch (NumberFormatException e) {
       limit = -1;
     }
@@ -117,7 +148,9 @@ final class AnalyticsHandlers {
       to = time(ctx, "to", Instant.now());
       from = time(ctx, "from", to.minus(Duration.ofHours(1)));
     } catch (DateTimeParseException e) {
-      invalid(ctx, e.getParsedString().equals(ctx.queryParams().get("to")) ? "to" : "from",
+      invalid(
+          ctx,
+          e.getParsedString().equals(ctx.queryParams().get("to")) ? "to" : "from",
           "must be an ISO-8601 timestamp such as 2026-11-23T10:00:00Z");
       return;
     }
@@ -129,13 +162,24 @@ final class AnalyticsHandlers {
   }
 
   private void forward(RoutingContext ctx, JsonObject query) {
-    vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY, query.put("tenant", Authentication.tenant(ctx)))
-        .onSuccess(reply -> ctx.response().putHeader("Content-Type", "application/json").end(reply.body().encode()))
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.ANALYTICS_QUERY, query.put("tenant", Authentication.tenant(ctx)))
+        .onSuccess(reply -> ctx.response()
+            .putHeader("Content-Type", "application/json")
+            .end(reply.body().encode()))
         .onFailure(error -> {
           int status = Problem.statusOf(error);
-          Problem.send(ctx.response(), status == 404
-              ? Problem.of(404, "not-found", "Not found", error.getMessage())
-              : Problem.of(status, "store-unavailable", "Store unavailable", "The analytics store is unavailable"));
+          Problem.send(
+              ctx.response(),
+              status == 404
+                  ? Problem.of(404, "not-found", "Not found", error.getMessage())
+                  : Problem.of(
+                      status,
+                      "store-unavailable",
+                      "Store unavailable",
+                      "The analytics store is unavailable"));
         });
   }
 
@@ -149,6 +193,7 @@ final class AnalyticsHandlers {
   }
 
   private static void invalid(RoutingContext ctx, String field, String reason) {
-    Problem.send(ctx.response(), Problem.invalidField("invalid-query", "Invalid query", field, reason));
+    Problem.send(
+        ctx.response(), Problem.invalidField("invalid-query", "Invalid query", field, reason));
   }
 }

@@ -29,7 +29,8 @@ final class Authentication implements AuthenticationHandler {
 
   @Override
   public void handle(RoutingContext ctx) {
-    // a WebSocket upgrade must find the request as it came: hold it while the credentials are checked
+    // a WebSocket upgrade must find the request as it came: hold it while the credentials are
+    // checked
     boolean held = !ctx.request().isEnded();
     if (held) {
       ctx.request().pause();
@@ -37,7 +38,8 @@ final class Authentication implements AuthenticationHandler {
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String ticket = ctx.queryParams().get("ticket");
     Future<Caller> caller = authorization == null && ticket != null && isWebSocketUpgrade(ctx)
-        ? authenticator.redeemTicket(ticket) : authenticator.authenticate(authorization);
+        ? authenticator.redeemTicket(ticket)
+        : authenticator.authenticate(authorization);
     caller
         .onSuccess(authenticated -> {
           ctx.put(CALLER, authenticated);
@@ -49,12 +51,21 @@ final class Authentication implements AuthenticationHandler {
         .onFailure(error -> {
           if (error instanceof Authenticator.Unauthenticated) {
             boolean presented = authorization != null || ticket != null;
-            ctx.response().putHeader("WWW-Authenticate", presented ? REALM + ", error=\"invalid_token\"" : REALM);
-            Problem.refuseUnread(ctx, Problem.of(401, "unauthenticated", "Unauthenticated", error.getMessage()));
+            ctx.response()
+                .putHeader(
+                    "WWW-Authenticate", presented ? REALM + ", error=\"invalid_token\"" : REALM);
+            Problem.refuseUnread(
+                ctx, Problem.of(401, "unauthenticated", "Unauthenticated", error.getMessage()));
           } else {
-            // a client that may well be legitimate: it reads the 503 and its Retry-After, its body is skipped
-            Problem.send(ctx.response().putHeader("Retry-After", "5"), Problem.of(503, "auth-unavailable",
-                "Credentials cannot be checked", "The key store is unavailable"));
+            // a client that may well be legitimate: it reads the 503 and its Retry-After, its body
+            // is skipped
+            Problem.send(
+                ctx.response().putHeader("Retry-After", "5"),
+                Problem.of(
+                    503,
+                    "auth-unavailable",
+                    "Credentials cannot be checked",
+                    "The key store is unavailable"));
             if (held) {
               ctx.request().resume();
             }
@@ -73,8 +84,9 @@ final class Authentication implements AuthenticationHandler {
       ctx.next();
       return;
     }
-    Problem.send(ctx.response(), Problem.of(403, "forbidden", "Forbidden",
-        "'" + caller.name() + "' has no admin grant"));
+    Problem.send(
+        ctx.response(),
+        Problem.of(403, "forbidden", "Forbidden", "'" + caller.name() + "' has no admin grant"));
   }
 
   /**
@@ -118,13 +130,24 @@ final class Authentication implements AuthenticationHandler {
       return true;
     }
     if (!caller.admin()) {
-      Problem.send(ctx.response(), Problem.of(403, "forbidden", "Forbidden", "'" + caller.name()
-          + "' reads tenant '" + caller.tenant() + "' only; naming another needs the admin grant"));
+      Problem.send(
+          ctx.response(),
+          Problem.of(
+              403,
+              "forbidden",
+              "Forbidden",
+              "'" + caller.name() + "' reads tenant '" + caller.tenant()
+                  + "' only; naming another needs the admin grant"));
       return false;
     }
     if (!Caller.TENANT_NAME.matcher(named).matches()) {
-      Problem.send(ctx.response(), Problem.invalidField("invalid-query", "Invalid query", "tenant",
-          "must match " + Caller.TENANT_NAME.pattern()));
+      Problem.send(
+          ctx.response(),
+          Problem.invalidField(
+              "invalid-query",
+              "Invalid query",
+              "tenant",
+              "must match " + Caller.TENANT_NAME.pattern()));
       return false;
     }
     ctx.put(TENANT, named);
@@ -132,8 +155,14 @@ final class Authentication implements AuthenticationHandler {
   }
 
   static void forbiddenRead(RoutingContext ctx, String family) {
-    Problem.send(ctx.response(), Problem.of(403, "forbidden", "Forbidden", "'" + caller(ctx).name()
-        + "' has no read grant" + (family == null ? "" : " for family '" + family + "'")));
+    Problem.send(
+        ctx.response(),
+        Problem.of(
+            403,
+            "forbidden",
+            "Forbidden",
+            "'" + caller(ctx).name() + "' has no read grant"
+                + (family == null ? "" : " for family '" + family + "'")));
   }
 
   private static boolean isWebSocketUpgrade(RoutingContext ctx) {

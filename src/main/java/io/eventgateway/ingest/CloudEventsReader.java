@@ -29,8 +29,8 @@ final class CloudEventsReader {
   static final String NDJSON = "application/x-ndjson";
   static final String JSON = "application/json";
   private static final List<String> SUPPORTED = List.of(STRUCTURED, BATCH, NDJSON, JSON);
-  private static final List<String> BINARY_MODE_ATTRIBUTES = List.of("specversion", "id", "source", "type", "time", "subject",
-      "dataschema");
+  private static final List<String> BINARY_MODE_ATTRIBUTES =
+      List.of("specversion", "id", "source", "type", "time", "subject", "dataschema");
 
   private final int maxBatchEvents;
 
@@ -41,13 +41,22 @@ final class CloudEventsReader {
   List<Object> read(String contentType, MultiMap headers, Buffer body) {
     String mediaType = mediaType(contentType);
     if (!SUPPORTED.contains(mediaType)) {
-      throw new RequestRejected(Problem.of(415, "unsupported-media-type", "Unsupported media type",
-          "Content-Type " + (contentType == null ? "(missing)" : "'" + contentType + "'") + " is not accepted; use one of "
-              + SUPPORTED).put("supported", new JsonArray(SUPPORTED)));
+      throw new RequestRejected(Problem.of(
+              415,
+              "unsupported-media-type",
+              "Unsupported media type",
+              "Content-Type " + (contentType == null ? "(missing)" : "'" + contentType + "'")
+                  + " is not accepted; use one of " + SUPPORTED)
+          .put("supported", new JsonArray(SUPPORTED)));
     }
     String charset = charset(contentType);
-    if (charset != null && !charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
-      throw new RequestRejected(Problem.of(415, "unsupported-charset", "Unsupported charset",
+    if (charset != null
+        && !charset.equalsIgnoreCase("utf-8")
+        && !charset.equalsIgnoreCase("utf8")) {
+      throw new RequestRejected(Problem.of(
+          415,
+          "unsupported-charset",
+          "Unsupported charset",
           "JSON is read as UTF-8 only (RFC 8259); the request declared charset=" + charset));
     }
     String text = body == null ? "" : utf8(body);
@@ -94,7 +103,10 @@ final class CloudEventsReader {
     List<Object> items = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       Object item = array.getValue(i);
-      items.add(item instanceof JsonObject ? item : EventError.invalid(i, null, "", "an event must be a JSON object"));
+      items.add(
+          item instanceof JsonObject
+              ? item
+              : EventError.invalid(i, null, "", "an event must be a JSON object"));
     }
     return items;
   }
@@ -107,7 +119,8 @@ final class CloudEventsReader {
       if (end < 0) {
         end = body.length();
       }
-      String line = body.substring(start, end > start && body.charAt(end - 1) == '\r' ? end - 1 : end);
+      String line =
+          body.substring(start, end > start && body.charAt(end - 1) == '\r' ? end - 1 : end);
       if (line.isBlank()) {
         continue;
       }
@@ -115,7 +128,10 @@ final class CloudEventsReader {
       int index = items.size();
       try {
         Object json = JsonLimits.parse(line);
-        items.add(json instanceof JsonObject ? json : EventError.invalid(index, null, "", "an event must be a JSON object"));
+        items.add(
+            json instanceof JsonObject
+                ? json
+                : EventError.invalid(index, null, "", "an event must be a JSON object"));
       } catch (DecodeException e) {
         items.add(EventError.invalid(index, null, "", "malformed JSON: " + e.getMessage()));
       }
@@ -125,16 +141,24 @@ final class CloudEventsReader {
 
   private void checkBatchSize(int size) {
     if (size > maxBatchEvents) {
-      throw new RequestRejected(Problem.of(413, "batch-too-large", "Batch too large",
-          "A request may hold at most " + maxBatchEvents + " events").put("maxEvents", maxBatchEvents));
+      throw new RequestRejected(Problem.of(
+              413,
+              "batch-too-large",
+              "Batch too large",
+              "A request may hold at most " + maxBatchEvents + " events")
+          .put("maxEvents", maxBatchEvents));
     }
   }
 
   /** JSON is UTF-8 (RFC 8259): invalid or overlong sequences and encoded surrogates are refused, not replaced. */
   private static String utf8(Buffer body) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body.getBytes())).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body.getBytes()))
+          .toString();
     } catch (CharacterCodingException e) {
       throw invalidBody("The body is not valid UTF-8: " + e.getMessage());
     }
@@ -168,6 +192,8 @@ final class CloudEventsReader {
       return "";
     }
     int parameters = contentType.indexOf(';');
-    return (parameters < 0 ? contentType : contentType.substring(0, parameters)).trim().toLowerCase(Locale.ROOT);
+    return (parameters < 0 ? contentType : contentType.substring(0, parameters))
+        .trim()
+        .toLowerCase(Locale.ROOT);
   }
 }

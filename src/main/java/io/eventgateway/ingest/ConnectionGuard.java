@@ -31,8 +31,12 @@ final class ConnectionGuard implements Shareable {
 
   /** The one guard of this Vert.x instance, shared by the verticle instances on every event loop. */
   static ConnectionGuard of(Vertx vertx, int maxConnections, long firstRequestTimeoutMs) {
-    return (ConnectionGuard) vertx.sharedData().getLocalMap("gateway.ingest").computeIfAbsent("connectionGuard",
-        key -> new ConnectionGuard(vertx, maxConnections, firstRequestTimeoutMs));
+    return (ConnectionGuard) vertx
+        .sharedData()
+        .getLocalMap("gateway.ingest")
+        .computeIfAbsent(
+            "connectionGuard",
+            key -> new ConnectionGuard(vertx, maxConnections, firstRequestTimeoutMs));
   }
 
   /** For the server's connection handler. */

@@ -24,8 +24,13 @@ record EventError(int index, String id, int status, String title, List<FieldErro
 
   JsonObject toJson() {
     JsonArray fields = new JsonArray();
-    errors.forEach(error -> fields.add(new JsonObject().put("field", error.field()).put("reason", error.reason())));
-    return new JsonObject().put("index", index).put("id", id).put("status", status).put("title", title)
+    errors.forEach(error ->
+        fields.add(new JsonObject().put("field", error.field()).put("reason", error.reason())));
+    return new JsonObject()
+        .put("index", index)
+        .put("id", id)
+        .put("status", status)
+        .put("title", title)
         .put("errors", fields);
   }
 }

@@ -31,20 +31,34 @@ final class EventProducer {
    *     the producer could not be reached or did not answer in time
    */
   Future<List<Object>> produce(List<EventValidator.Accepted> events) {
-    ProduceBatch batch = new ProduceBatch(events.stream().map(EventValidator.Accepted::record).toList());
-    return vertx.eventBus().<ProduceResult>request(Addresses.EVENTS_PRODUCE, batch, options).map(reply -> {
-      List<ProduceResult.Outcome> outcomes = reply.body().outcomes();
-      List<Object> results = new ArrayList<>(events.size());
-      for (int i = 0; i < events.size(); i++) {
-        EventValidator.Accepted event = events.get(i);
-        ProduceResult.Outcome outcome = outcomes.get(i);
-        results.add(outcome.succeeded()
-            ? new JsonObject().put("index", event.index()).put("id", event.id()).put("status", 202)
-                .put("topic", outcome.topic()).put("partition", outcome.partition()).put("offset", outcome.offset())
-            : new EventError(event.index(), event.id(), 503, "Kafka did not acknowledge the event",
-                List.of(new FieldError("", outcome.error()))));
-      }
-      return results;
-    });
+    ProduceBatch batch =
+        new ProduceBatch(events.stream().map(EventValidator.Accepted::record).toList());
+    return vertx
+        .eventBus()
+        .<ProduceResult>request(Addresses.EVENTS_PRODUCE, batch, options)
+        .map(reply -> {
+          List<ProduceResult.Outcome> outcomes = reply.body().outcomes();
+          List<Object> results = new ArrayList<>(events.size());
+          for (int i = 0; i < events.size(); i++) {
+            EventValidator.Accepted event = events.get(i);
+            ProduceResult.Outcome outcome = outcomes.get(i);
+            results.add(
+                outcome.succeeded()
+                    ? new JsonObject()
+                        .put("index", event.index())
+                        .put("id", event.id())
+                        .put("status", 202)
+                        .put("topic", outcome.topic())
+                        .put("partition", outcome.partition())
+                        .put("offset", outcome.offset())
+                    : new EventError(
+                        event.index(),
+                        event.id(),
+                        503,
+                        "Kafka did not acknowledge the event",
+                        List.of(new FieldError("", outcome.error()))));
+          }
+          return results;
+        });
   }
 }

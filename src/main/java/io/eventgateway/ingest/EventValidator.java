@@ -31,11 +31,20 @@ final class EventValidator {
 
   private static final String SPEC_VERSION = "1.0";
   private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
-  private static final List<String> CONTEXT_ATTRIBUTES =
-      List.of("specversion", "id", "source", "type", "time", "subject", "datacontenttype", "dataschema", "data");
+  private static final List<String> CONTEXT_ATTRIBUTES = List.of(
+      "specversion",
+      "id",
+      "source",
+      "type",
+      "time",
+      "subject",
+      "datacontenttype",
+      "dataschema",
+      "data");
 
   private static final Pattern SCHEMA_ID_URI = Pattern.compile(".*/schemas/ids/(\\d{1,9})");
-  private static final Pattern SUBJECT_VERSION_URI = Pattern.compile(".*/subjects/([^/]+)/versions/(\\d{1,9}|latest)");
+  private static final Pattern SUBJECT_VERSION_URI =
+      Pattern.compile(".*/subjects/([^/]+)/versions/(\\d{1,9}|latest)");
 
   private final EventCatalog catalog;
 
@@ -44,8 +53,7 @@ final class EventValidator {
   }
 
   /** An event that passed validation, with the record to produce. */
-  record Accepted(int index, String id, ProduceBatch.Record record) {
-  }
+  record Accepted(int index, String id, ProduceBatch.Record record) {}
 
   /** @return an {@link Accepted} or an {@link EventError}; {@code 403} when {@code caller} may not publish the type */
   Object validate(int index, JsonObject event, long receivedAtMillis, Caller caller) {
@@ -82,12 +90,18 @@ final class EventValidator {
     }
     EventType type = catalog.find(typeName);
     if (type == null) {
-      errors.add(new FieldError("type", "unknown event type '" + typeName + "'; see GET /v1/types"));
+      errors.add(
+          new FieldError("type", "unknown event type '" + typeName + "'; see GET /v1/types"));
       return new EventError(index, id, 404, "Unknown event type", errors);
     }
     if (!caller.mayPublish(type.type(), type.family())) {
-      return new EventError(index, id, 403, "Forbidden", List.of(new FieldError("type",
-          "'" + caller.name() + "' may not publish " + type.type())));
+      return new EventError(
+          index,
+          id,
+          403,
+          "Forbidden",
+          List.of(
+              new FieldError("type", "'" + caller.name() + "' may not publish " + type.type())));
     }
     if (!event.containsKey("data")) {
       errors.add(new FieldError("data", "required attribute is missing"));
@@ -99,8 +113,12 @@ final class EventValidator {
     }
     Schema schema = writer == null ? type.schema() : writer.record(type.schema().getFullName());
     if (schema == null) {
-      return EventError.invalid(index, id, "dataschema", "version " + writer.version() + " of subject "
-          + type.subject() + " has no " + type.type());
+      return EventError.invalid(
+          index,
+          id,
+          "dataschema",
+          "version " + writer.version() + " of subject " + type.subject() + " has no "
+              + type.type());
     }
     Schema writerSchema = writer == null ? type.subjectSchema() : writer.schema();
     int schemaId = writer == null ? type.schemaId() : writer.id();
@@ -122,7 +140,8 @@ final class EventValidator {
     headers.put(GatewayHeaders.CREDENTIAL, caller.id());
     String key = subject != null ? subject : id;
     byte[] value = ConfluentWireFormat.encode(schemaId, writerSchema, data);
-    return new Accepted(index, id, new ProduceBatch.Record(type.topic(), key, headers, value, receivedAtMillis));
+    return new Accepted(
+        index, id, new ProduceBatch.Record(type.topic(), key, headers, value, receivedAtMillis));
   }
 
   /**
@@ -130,7 +149,8 @@ final class EventValidator {
    * {@code /schemas/ids/{id}} or {@code /subjects/{subject}/versions/{version|latest}} (the registry's own URLs);
    * {@code null} without one, meaning the current schema.
    */
-  private static EventType.Version writerVersion(JsonObject event, EventType type, List<FieldError> errors) {
+  private static EventType.Version writerVersion(
+      JsonObject event, EventType type, List<FieldError> errors) {
     String dataschema = optionalText(event, "dataschema", errors);
     if (dataschema == null) {
       return null;
@@ -142,20 +162,26 @@ final class EventValidator {
       version = type.versionWithId(Integer.parseInt(byId.group(1)));
     } else if (byVersion.matches()) {
       if (!URLDecoder.decode(byVersion.group(1), StandardCharsets.UTF_8).equals(type.subject())) {
-        errors.add(new FieldError("dataschema", "names subject " + byVersion.group(1) + ", but " + type.type()
-            + " is registered under " + type.subject()));
+        errors.add(new FieldError(
+            "dataschema",
+            "names subject " + byVersion.group(1) + ", but " + type.type() + " is registered under "
+                + type.subject()));
         return null;
       }
       version = byVersion.group(2).equals("latest")
-          ? type.versions().get(type.versions().keySet().stream().max(Integer::compare).orElse(0))
+          ? type.versions()
+              .get(type.versions().keySet().stream().max(Integer::compare).orElse(0))
           : type.versions().get(Integer.parseInt(byVersion.group(2)));
     } else {
-      errors.add(new FieldError("dataschema", "must end in /schemas/ids/{id} or /subjects/{subject}/versions/{version}"));
+      errors.add(new FieldError(
+          "dataschema", "must end in /schemas/ids/{id} or /subjects/{subject}/versions/{version}"));
       return null;
     }
     if (version == null) {
-      errors.add(new FieldError("dataschema", "'" + dataschema + "' is not a registered version of subject "
-          + type.subject() + " (" + type.type() + ")"));
+      errors.add(new FieldError(
+          "dataschema",
+          "'" + dataschema + "' is not a registered version of subject " + type.subject() + " ("
+              + type.type() + ")"));
     }
     return version;
   }
@@ -169,7 +195,8 @@ final class EventValidator {
       }
       Object value = event.getValue(name);
       if (!EXTENSION_NAME.matcher(name).matches()) {
-        errors.add(new FieldError(name, "extension attribute names are 1-20 lowercase letters or digits"));
+        errors.add(
+            new FieldError(name, "extension attribute names are 1-20 lowercase letters or digits"));
       } else if (value instanceof String text) {
         String checked = wellFormed(name, text, errors);
         if (checked != null) {
@@ -178,7 +205,8 @@ final class EventValidator {
       } else if (value instanceof Number || value instanceof Boolean) {
         extensions.put("ce_" + name, value.toString());
       } else {
-        errors.add(new FieldError(name, "extension attributes must be strings, numbers or booleans"));
+        errors.add(
+            new FieldError(name, "extension attributes must be strings, numbers or booleans"));
       }
     }
     return extensions;

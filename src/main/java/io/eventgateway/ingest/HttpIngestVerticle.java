@@ -29,19 +29,25 @@ public class HttpIngestVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject http = config().getJsonObject("http");
-    return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
+    return vertx
+        .eventBus()
+        .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
           Router router = ApiRoutes.router(vertx, config(), reply.body());
-          ConnectionGuard connections = ConnectionGuard.of(vertx, http.getInteger("maxConnections"),
-              http.getLong("firstRequestTimeoutMs"));
-          server = vertx.createHttpServer(serverOptions(http)).connectionHandler(connections::opened);
-          return server.requestHandler(request -> {
-            connections.requested(request);
-            router.handle(request);
-          }).invalidRequestHandler(HttpIngestVerticle::invalidRequest)
+          ConnectionGuard connections = ConnectionGuard.of(
+              vertx, http.getInteger("maxConnections"), http.getLong("firstRequestTimeoutMs"));
+          server =
+              vertx.createHttpServer(serverOptions(http)).connectionHandler(connections::opened);
+          return server
+              .requestHandler(request -> {
+                connections.requested(request);
+                router.handle(request);
+              })
+              .invalidRequestHandler(HttpIngestVerticle::invalidRequest)
               .listen(http.getInteger("port"), http.getString("host"));
         })
-        .onSuccess(listening -> LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort()));
+        .onSuccess(listening ->
+            LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort()));
   }
 
   /**
@@ -51,10 +57,18 @@ public class HttpIngestVerticle extends VerticleBase {
   private static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     JsonObject problem = cause instanceof TooLongHttpHeaderException
-        ? Problem.of(431, "headers-too-large", "Request header fields too large", "The headers exceed the limit")
+        ? Problem.of(
+            431,
+            "headers-too-large",
+            "Request header fields too large",
+            "The headers exceed the limit")
         : cause instanceof TooLongHttpLineException
-            ? Problem.of(414, "uri-too-long", "Request line too long", "The request line exceeds the limit")
-            : Problem.of(400, "malformed-http", "Malformed HTTP request",
+            ? Problem.of(
+                414, "uri-too-long", "Request line too long", "The request line exceeds the limit")
+            : Problem.of(
+                400,
+                "malformed-http",
+                "Malformed HTTP request",
                 cause == null ? "The request is not valid HTTP/1.1" : cause.getMessage());
     Problem.send(request.response().putHeader("Connection", "close"), problem);
   }
@@ -62,20 +76,30 @@ public class HttpIngestVerticle extends VerticleBase {
   /** TLS from PEM files when {@code http.tls.enabled}; the key file should be readable by the gateway only. */
   private static HttpServerOptions serverOptions(JsonObject http) {
     JsonObject tls = http.getJsonObject("tls");
-    // no h2c sniffing: it waits for a socket's first bytes before the connection exists for the guard (and for us)
-    HttpServerOptions options = new HttpServerOptions().setCompressionSupported(true).setHttp2ClearTextEnabled(false)
-        .setIdleTimeout(http.getInteger("idleTimeoutSeconds")).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    // no h2c sniffing: it waits for a socket's first bytes before the connection exists for the
+    // guard (and for us)
+    HttpServerOptions options = new HttpServerOptions()
+        .setCompressionSupported(true)
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout(http.getInteger("idleTimeoutSeconds"))
+        .setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (tls != null && tls.getBoolean("enabled", false)) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(tls.getString("certFile")).setKeyPath(tls.getString("keyFile")));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions()
+              .setCertPath(tls.getString("certFile"))
+              .setKeyPath(tls.getString("keyFile")));
     }
     return options;
   }
 
   @Override
   public Future<?> stop() {
-    // graceful: stop accepting, let the requests in flight get their answer (Kafka's ack), then close
-    return server == null ? Future.succeededFuture()
-        : server.shutdown(config().getJsonObject("shutdown").getLong("gracePeriodMs"), TimeUnit.MILLISECONDS);
+    // graceful: stop accepting, let the requests in flight get their answer (Kafka's ack), then
+    // close
+    return server == null
+        ? Future.succeededFuture()
+        : server.shutdown(
+            config().getJsonObject("shutdown").getLong("gracePeriodMs"), TimeUnit.MILLISECONDS);
   }
 }

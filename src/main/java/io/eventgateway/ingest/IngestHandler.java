@@ -29,7 +29,8 @@ final class IngestHandler implements Handler<RoutingContext> {
   private final EventProducer producer;
   private final RateLimits rateLimits;
 
-  IngestHandler(EventCatalog catalog, EventProducer producer, JsonObject http, RateLimits rateLimits) {
+  IngestHandler(
+      EventCatalog catalog, EventProducer producer, JsonObject http, RateLimits rateLimits) {
     this.rateLimits = rateLimits;
     this.catalog = catalog;
     this.reader = new CloudEventsReader(http.getInteger("maxBatchEvents"));
@@ -42,30 +43,46 @@ final class IngestHandler implements Handler<RoutingContext> {
     long receivedAt = System.currentTimeMillis();
     List<Object> items;
     try {
-      items = reader.read(ctx.request().getHeader("Content-Type"), ctx.request().headers(), ctx.body().buffer());
+      items = reader.read(
+          ctx.request().getHeader("Content-Type"),
+          ctx.request().headers(),
+          ctx.body().buffer());
     } catch (RequestRejected rejected) {
       Problem.send(ctx.response(), rejected.problem());
       return;
     }
     Caller caller = Authentication.caller(ctx);
     if (RateLimits.exceedsBurst(caller, items.size())) {
-      Problem.send(ctx.response(), Problem.of(413, "batch-over-rate-limit", "Batch over the rate limit",
-          items.size() + " events in one request are more than '" + caller.name() + "' may send per second ("
-              + caller.rateLimitPerSecond() + "); split the batch"));
+      Problem.send(
+          ctx.response(),
+          Problem.of(
+              413,
+              "batch-over-rate-limit",
+              "Batch over the rate limit",
+              items.size() + " events in one request are more than '" + caller.name()
+                  + "' may send per second (" + caller.rateLimitPerSecond()
+                  + "); split the batch"));
       return;
     }
     long waitMillis = rateLimits.waitMillis(caller, items.size());
     if (waitMillis > 0) {
-      Problem.send(ctx.response().putHeader("Retry-After", String.valueOf((waitMillis + 999) / 1000)),
-          Problem.of(429, "rate-limited", "Rate limit exceeded", "'" + caller.name() + "' may send "
-              + caller.rateLimitPerSecond() + " events per second"));
+      Problem.send(
+          ctx.response().putHeader("Retry-After", String.valueOf((waitMillis + 999) / 1000)),
+          Problem.of(
+              429,
+              "rate-limited",
+              "Rate limit exceeded",
+              "'" + caller.name() + "' may send " + caller.rateLimitPerSecond()
+                  + " events per second"));
       return;
     }
     Object[] results = new Object[items.size()];
     List<EventValidator.Accepted> accepted = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
       Object item = items.get(i);
-      results[i] = item instanceof JsonObject event ? validator.validate(i, event, receivedAt, caller) : item;
+      results[i] = item instanceof JsonObject event
+          ? validator.validate(i, event, receivedAt, caller)
+          : item;
       if (results[i] instanceof EventValidator.Accepted ok) {
         accepted.add(ok);
       }
@@ -74,7 +91,8 @@ final class IngestHandler implements Handler<RoutingContext> {
       respond(ctx, results);
       return;
     }
-    producer.produce(accepted)
+    producer
+        .produce(accepted)
         .onSuccess(produced -> {
           for (int i = 0; i < accepted.size(); i++) {
             results[accepted.get(i).index()] = produced.get(i);
@@ -88,12 +106,21 @@ final class IngestHandler implements Handler<RoutingContext> {
   private static void produceFailed(RoutingContext ctx, Throwable error) {
     int status = Problem.statusOf(error);
     if (status == FailureCodes.OVERLOADED) {
-      Problem.send(ctx.response().putHeader("Retry-After", OVERLOADED_RETRY_AFTER_SECONDS), Problem.of(429,
-          "overloaded", "Too many events in flight", "No event of this request was acknowledged: " + error.getMessage()));
+      Problem.send(
+          ctx.response().putHeader("Retry-After", OVERLOADED_RETRY_AFTER_SECONDS),
+          Problem.of(
+              429,
+              "overloaded",
+              "Too many events in flight",
+              "No event of this request was acknowledged: " + error.getMessage()));
       return;
     }
-    Problem.send(ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS),
-        Problem.of(status == FailureCodes.TIMEOUT ? 504 : 503, "kafka-unavailable", "Kafka unavailable",
+    Problem.send(
+        ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS),
+        Problem.of(
+            status == FailureCodes.TIMEOUT ? 504 : 503,
+            "kafka-unavailable",
+            "Kafka unavailable",
             "No event of this request was acknowledged: " + error.getMessage()));
   }
 
@@ -106,8 +133,13 @@ final class IngestHandler implements Handler<RoutingContext> {
     for (Object result : results) {
       if (result instanceof EventError error) {
         list.add(error.toJson());
-        error.errors().forEach(field -> errors.add(new JsonObject().put("index", error.index()).put("id", error.id())
-            .put("field", field.field()).put("reason", field.reason())));
+        error
+            .errors()
+            .forEach(field -> errors.add(new JsonObject()
+                .put("index", error.index())
+                .put("id", error.id())
+                .put("field", field.field())
+                .put("reason", field.reason())));
         mixedStatuses |= commonStatus != null && commonStatus != error.status();
         commonStatus = error.status();
       } else {
@@ -117,26 +149,36 @@ final class IngestHandler implements Handler<RoutingContext> {
     }
     int rejectedCount = results.length - acceptedCount;
     if (rejectedCount == 0) {
-      ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+      ctx.response()
+          .setStatusCode(202)
+          .putHeader("Content-Type", "application/json")
           .end(summary(acceptedCount, 0, list).encode());
     } else if (acceptedCount > 0) {
-      ctx.response().setStatusCode(207).putHeader("Content-Type", "application/json")
+      ctx.response()
+          .setStatusCode(207)
+          .putHeader("Content-Type", "application/json")
           .end(summary(acceptedCount, rejectedCount, list).encode());
     } else {
       int status = mixedStatuses ? 400 : commonStatus;
-      JsonObject problem = Problem.of(status, switch (status) {
-            case 403 -> "forbidden";
-            case 404 -> "unknown-event-type";
-            case 503 -> "kafka-unavailable";
-            default -> "invalid-events";
-          }, switch (status) {
-            case 403 -> "Forbidden";
-            case 404 -> "Unknown event type";
-            case 503 -> "Kafka unavailable";
-            default -> "No event was accepted";
-          },
-          rejectedCount == 1 ? firstReason(errors) : rejectedCount + " events were rejected; see errors")
-          .put("errors", errors).put("results", list);
+      JsonObject problem = Problem.of(
+              status,
+              switch (status) {
+                case 403 -> "forbidden";
+                case 404 -> "unknown-event-type";
+                case 503 -> "kafka-unavailable";
+                default -> "invalid-events";
+              },
+              switch (status) {
+                case 403 -> "Forbidden";
+                case 404 -> "Unknown event type";
+                case 503 -> "Kafka unavailable";
+                default -> "No event was accepted";
+              },
+              rejectedCount == 1
+                  ? firstReason(errors)
+                  : rejectedCount + " events were rejected; see errors")
+          .put("errors", errors)
+          .put("results", list);
       if (status == 404) {
         problem.put("knownTypes", catalog.typeNames());
       }
@@ -154,6 +196,9 @@ final class IngestHandler implements Handler<RoutingContext> {
   }
 
   private static JsonObject summary(int accepted, int rejected, JsonArray results) {
-    return new JsonObject().put("accepted", accepted).put("rejected", rejected).put("results", results);
+    return new JsonObject()
+        .put("accepted", accepted)
+        .put("rejected", rejected)
+        .put("results", results);
   }
 }

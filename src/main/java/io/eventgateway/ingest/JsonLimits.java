@@ -18,15 +18,18 @@ final class JsonLimits {
   static final int MAX_DEPTH = 32;
   /** Digits of one number: a long has 19, a double's shortest form about 24. */
   static final int MAX_NUMBER_LENGTH = 64;
+
   static final int MAX_STRING_LENGTH = 1 << 20;
 
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH).maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(MAX_STRING_LENGTH).build())
+          .maxNestingDepth(MAX_DEPTH)
+          .maxNumberLength(MAX_NUMBER_LENGTH)
+          .maxStringLength(MAX_STRING_LENGTH)
+          .build())
       .build();
 
-  private JsonLimits() {
-  }
+  private JsonLimits() {}
 
   /** @throws DecodeException when the text is not JSON or breaks a limit; the message says which */
   static Object parse(String text) {

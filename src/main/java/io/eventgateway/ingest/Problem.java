@@ -14,8 +14,7 @@ final class Problem {
 
   static final String MEDIA_TYPE = "application/problem+json";
 
-  private Problem() {
-  }
+  private Problem() {}
 
   /** A problem body; {@code slug} names the problem type, resolved relative to the API as {@code /problems/<slug>}. */
   static JsonObject of(int status, String slug, String title, String detail) {
@@ -29,7 +28,9 @@ final class Problem {
   /** A {@code 400} naming the one field at fault, in the same {@code errors} shape as event errors. */
   static JsonObject invalidField(String slug, String title, String field, String reason) {
     return of(400, slug, title, field + ": " + reason)
-        .put("errors", new JsonArray().add(new JsonObject().put("field", field).put("reason", reason)));
+        .put(
+            "errors",
+            new JsonArray().add(new JsonObject().put("field", field).put("reason", reason)));
   }
 
   /** The HTTP status for a failed bus request: the replier's failure code, 504 on timeout, else 503. */
@@ -58,7 +59,8 @@ final class Problem {
   }
 
   static Future<Void> send(HttpServerResponse response, JsonObject problem) {
-    return response.setStatusCode(problem.getInteger("status"))
+    return response
+        .setStatusCode(problem.getInteger("status"))
         .putHeader("Content-Type", MEDIA_TYPE)
         .end(problem.encode());
   }

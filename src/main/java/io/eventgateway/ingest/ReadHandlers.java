@@ -2,9 +2,9 @@ package io.eventgateway.ingest;
 
 import io.eventgateway.auth.Caller;
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.ops.DashboardStats;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.ExampleData;
-import io.eventgateway.ops.DashboardStats;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -46,39 +46,70 @@ final class ReadHandlers {
     String id = ctx.pathParam("id");
     String source = ctx.queryParams().get("source");
     Caller caller = Authentication.caller(ctx);
-    vertx.eventBus().<JsonObject>request(address, new JsonObject().put("tenant", Authentication.tenant(ctx))
-            .put("id", id))
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            address, new JsonObject().put("tenant", Authentication.tenant(ctx)).put("id", id))
         .onSuccess(reply -> {
-          List<JsonObject> events = reply.body().getJsonArray("events").stream().map(JsonObject.class::cast)
+          List<JsonObject> events = reply.body().getJsonArray("events").stream()
+              .map(JsonObject.class::cast)
               .filter(event -> caller.mayRead(event.getString("family")))
-              .filter(event -> source == null || source.equals(event.getString("source"))).toList();
+              .filter(event -> source == null || source.equals(event.getString("source")))
+              .toList();
           if (events.isEmpty()) {
             notFound(ctx, what, id);
           } else if (events.size() > 1) {
-            JsonArray sources = new JsonArray(events.stream().map(event -> event.getString("source")).toList());
-            Problem.send(ctx.response(), Problem.of(409, "ambiguous-id", "More than one source used this id",
-                "Sources " + sources.encode() + " each sent an event with id '" + id + "'; name one with ?source=")
-                .put("sources", sources));
+            JsonArray sources = new JsonArray(
+                events.stream().map(event -> event.getString("source")).toList());
+            Problem.send(
+                ctx.response(),
+                Problem.of(
+                        409,
+                        "ambiguous-id",
+                        "More than one source used this id",
+                        "Sources " + sources.encode() + " each sent an event with id '" + id
+                            + "'; name one with ?source=")
+                    .put("sources", sources));
           } else {
-            ctx.response().putHeader("Content-Type", "application/json").end(events.get(0).encode());
+            ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end(events.get(0).encode());
           }
         })
-        .onFailure(error -> Problem.send(ctx.response(), Problem.of(Problem.statusOf(error), "store-unavailable",
-            "Store unavailable", "The event store is unavailable")));
+        .onFailure(error -> Problem.send(
+            ctx.response(),
+            Problem.of(
+                Problem.statusOf(error),
+                "store-unavailable",
+                "Store unavailable",
+                "The event store is unavailable")));
   }
 
   private static void notFound(RoutingContext ctx, String what, String id) {
-    Problem.send(ctx.response(), Problem.of(404, "not-found", "Not found", "No " + what + " with id '" + id
-        + "' is stored"));
+    Problem.send(
+        ctx.response(),
+        Problem.of(
+            404, "not-found", "Not found", "No " + what + " with id '" + id + "' is stored"));
   }
 
   /** {@code POST /v1/feeds/tickets}: a single-use ticket with the caller's grants, for a browser's WebSocket. */
   void ticket(RoutingContext ctx) {
-    vertx.eventBus().<JsonObject>request(Addresses.AUTH_TICKET_ISSUE, Authentication.caller(ctx).toJson())
-        .onSuccess(reply -> ctx.response().setStatusCode(201).putHeader("Content-Type", "application/json")
-            .putHeader("Cache-Control", "no-store").end(reply.body().encode()))
-        .onFailure(error -> Problem.send(ctx.response().putHeader("Retry-After", "5"), Problem.of(503,
-            "auth-unavailable", "Tickets cannot be issued", "The key store is unavailable")));
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.AUTH_TICKET_ISSUE, Authentication.caller(ctx).toJson())
+        .onSuccess(reply -> ctx.response()
+            .setStatusCode(201)
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Cache-Control", "no-store")
+            .end(reply.body().encode()))
+        .onFailure(error -> Problem.send(
+            ctx.response().putHeader("Retry-After", "5"),
+            Problem.of(
+                503,
+                "auth-unavailable",
+                "Tickets cannot be issued",
+                "The key store is unavailable")));
   }
 
   /**
@@ -86,21 +117,43 @@ final class ReadHandlers {
    * in one answer for the dashboard page.
    */
   void dashboardStats(RoutingContext ctx) {
-    Future<JsonObject> circuit = vertx.eventBus().<JsonObject>request(Addresses.LLM_STATE, null).map(reply -> reply.body())
+    Future<JsonObject> circuit = vertx
+        .eventBus()
+        .<JsonObject>request(Addresses.LLM_STATE, null)
+        .map(reply -> reply.body())
         .otherwise(new JsonObject().put("circuit", "not deployed"));
     String tenant = Authentication.tenant(ctx);
-    Future<JsonObject> alerts = vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY, new JsonObject()
-        .put("query", "alerts").put("tenant", tenant).put("state", "open").put("limit", 20)).map(reply -> reply.body());
-    Future<JsonObject> lines = vertx.eventBus().<JsonObject>request(Addresses.ANALYTICS_QUERY, new JsonObject()
-        .put("query", "quality").put("tenant", tenant).put("dimension", "line")).map(reply -> reply.body());
+    Future<JsonObject> alerts = vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.ANALYTICS_QUERY,
+            new JsonObject()
+                .put("query", "alerts")
+                .put("tenant", tenant)
+                .put("state", "open")
+                .put("limit", 20))
+        .map(reply -> reply.body());
+    Future<JsonObject> lines = vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.ANALYTICS_QUERY,
+            new JsonObject().put("query", "quality").put("tenant", tenant).put("dimension", "line"))
+        .map(reply -> reply.body());
     Future.all(circuit, alerts, lines)
-        .onSuccess(all -> ctx.response().putHeader("Content-Type", "application/json").end(DashboardStats.totals()
-            .put("time", Instant.now().toString())
-            .put("llmCircuit", circuit.result().getString("circuit"))
-            .put("openAlerts", alerts.result().getJsonArray("alerts"))
-            .put("lines", lines.result().getJsonArray("items")).encode()))
-        .onFailure(error -> Problem.send(ctx.response(),
-            Problem.of(Problem.statusOf(error), "store-unavailable", "Store unavailable",
+        .onSuccess(all -> ctx.response()
+            .putHeader("Content-Type", "application/json")
+            .end(DashboardStats.totals()
+                .put("time", Instant.now().toString())
+                .put("llmCircuit", circuit.result().getString("circuit"))
+                .put("openAlerts", alerts.result().getJsonArray("alerts"))
+                .put("lines", lines.result().getJsonArray("items"))
+                .encode()))
+        .onFailure(error -> Problem.send(
+            ctx.response(),
+            Problem.of(
+                Problem.statusOf(error),
+                "store-unavailable",
+                "Store unavailable",
                 "The analytics store is unavailable")));
   }
 
@@ -111,14 +164,20 @@ final class ReadHandlers {
 
   private static JsonObject describe(EventCatalog catalog) {
     JsonArray types = new JsonArray();
-    catalog.types().forEach(type -> types.add(new JsonObject()
-        .put("type", type.type())
-        .put("family", type.family())
-        .put("topic", type.topic())
-        .put("description", type.schema().getDoc())
-        .put("schema", new JsonObject().put("subject", type.subject()).put("id", type.schemaId())
-            .put("url", "/registry/schemas/ids/" + type.schemaId()))
-        .put("example", ExampleData.forRecord(type.schema()))));
+    catalog
+        .types()
+        .forEach(type -> types.add(new JsonObject()
+            .put("type", type.type())
+            .put("family", type.family())
+            .put("topic", type.topic())
+            .put("description", type.schema().getDoc())
+            .put(
+                "schema",
+                new JsonObject()
+                    .put("subject", type.subject())
+                    .put("id", type.schemaId())
+                    .put("url", "/registry/schemas/ids/" + type.schemaId()))
+            .put("example", ExampleData.forRecord(type.schema()))));
     return new JsonObject().put("count", types.size()).put("types", types);
   }
 }

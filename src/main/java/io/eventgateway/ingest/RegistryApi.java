@@ -3,8 +3,8 @@ package io.eventgateway.ingest;
 import io.eventgateway.bus.Addresses;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -26,9 +26,16 @@ final class RegistryApi {
   private static final long BODY_LIMIT = 1 << 22;
   /** The registry's changes, method and path: admins only. */
   private static final String[][] ADMIN_ONLY = {
-      {"POST", "/subjects/:subject/versions"}, {"DELETE", "/subjects/:subject"},
-      {"DELETE", "/subjects/:subject/versions/:version"}, {"PUT", "/config"}, {"DELETE", "/config"},
-      {"PUT", "/config/:subject"}, {"DELETE", "/config/:subject"}, {"PUT", "/mode"}, {"PUT", "/mode/:subject"}};
+    {"POST", "/subjects/:subject/versions"},
+    {"DELETE", "/subjects/:subject"},
+    {"DELETE", "/subjects/:subject/versions/:version"},
+    {"PUT", "/config"},
+    {"DELETE", "/config"},
+    {"PUT", "/config/:subject"},
+    {"DELETE", "/config/:subject"},
+    {"PUT", "/mode"},
+    {"PUT", "/mode/:subject"}
+  };
 
   private final Vertx vertx;
 
@@ -40,51 +47,83 @@ final class RegistryApi {
    * The registry's routes: reads open, changes for admins. Every change's credential is checked on a route of its own,
    * ahead of the body handler, so that no body is read for an unauthenticated client.
    */
-  static Router router(Vertx vertx, Handler<RoutingContext> authentication, Handler<RoutingContext> requestTimeout) {
+  static Router router(
+      Vertx vertx, Handler<RoutingContext> authentication, Handler<RoutingContext> requestTimeout) {
     RegistryApi api = new RegistryApi(vertx);
     Router router = Router.router(vertx);
     router.route().handler(requestTimeout);
     for (String[] change : ADMIN_ONLY) {
-      router.route(HttpMethod.valueOf(change[0]), change[1]).handler(authentication)
+      router
+          .route(HttpMethod.valueOf(change[0]), change[1])
+          .handler(authentication)
           .handler(Authentication::requireAdmin);
     }
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
-    router.get("/subjects").handler(api.command("subjects", ctx -> new JsonObject()
-        .put("deleted", flag(ctx, "deleted"))));
-    router.post("/subjects/:subject/versions").handler(api.command("register", RegistryApi::withBody));
-    router.get("/subjects/:subject/versions").handler(api.command("versions", ctx -> subject(ctx)
-        .put("deleted", flag(ctx, "deleted"))));
-    router.get("/subjects/:subject/versions/:version").handler(api.command("version", RegistryApi::version));
-    router.get("/subjects/:subject/versions/:version/schema").handler(api.command("version", ctx -> version(ctx)
-        .put("raw", true)));
+    router
+        .get("/subjects")
+        .handler(api.command(
+            "subjects", ctx -> new JsonObject().put("deleted", flag(ctx, "deleted"))));
+    router
+        .post("/subjects/:subject/versions")
+        .handler(api.command("register", RegistryApi::withBody));
+    router
+        .get("/subjects/:subject/versions")
+        .handler(api.command("versions", ctx -> subject(ctx).put("deleted", flag(ctx, "deleted"))));
+    router
+        .get("/subjects/:subject/versions/:version")
+        .handler(api.command("version", RegistryApi::version));
+    router
+        .get("/subjects/:subject/versions/:version/schema")
+        .handler(api.command("version", ctx -> version(ctx).put("raw", true)));
     router.post("/subjects/:subject").handler(api.command("lookup", RegistryApi::withBody));
-    router.delete("/subjects/:subject").handler(api.command("deleteSubject", ctx -> subject(ctx).put("permanent", flag(ctx, "permanent"))));
-    router.delete("/subjects/:subject/versions/:version").handler(api.command("deleteVersion", ctx -> version(ctx).put("permanent", flag(ctx, "permanent"))));
+    router
+        .delete("/subjects/:subject")
+        .handler(api.command(
+            "deleteSubject", ctx -> subject(ctx).put("permanent", flag(ctx, "permanent"))));
+    router
+        .delete("/subjects/:subject/versions/:version")
+        .handler(api.command(
+            "deleteVersion", ctx -> version(ctx).put("permanent", flag(ctx, "permanent"))));
     router.get("/schemas/types").handler(ctx -> answer(ctx, 200, new JsonArray().add("AVRO")));
     router.get("/schemas/ids/:id").handler(api.command("schemaById", RegistryApi::id));
-    router.get("/schemas/ids/:id/schema").handler(api.command("schemaById", ctx -> id(ctx).put("raw", true)));
+    router
+        .get("/schemas/ids/:id/schema")
+        .handler(api.command("schemaById", ctx -> id(ctx).put("raw", true)));
     router.get("/schemas/ids/:id/subjects").handler(api.command("subjectsOfId", RegistryApi::id));
     router.get("/schemas/ids/:id/versions").handler(api.command("versionsOfId", RegistryApi::id));
-    router.post("/compatibility/subjects/:subject/versions/:version").handler(api.command("compatibility",
-        ctx -> withBody(ctx).put("version", ctx.pathParam("version")).put("verbose", flag(ctx, "verbose"))));
-    router.post("/compatibility/subjects/:subject/versions").handler(api.command("compatibility",
-        ctx -> withBody(ctx).put("verbose", flag(ctx, "verbose"))));
+    router
+        .post("/compatibility/subjects/:subject/versions/:version")
+        .handler(api.command(
+            "compatibility",
+            ctx -> withBody(ctx)
+                .put("version", ctx.pathParam("version"))
+                .put("verbose", flag(ctx, "verbose"))));
+    router
+        .post("/compatibility/subjects/:subject/versions")
+        .handler(api.command(
+            "compatibility", ctx -> withBody(ctx).put("verbose", flag(ctx, "verbose"))));
     for (String path : new String[] {"/config", "/config/:subject"}) {
-      router.get(path).handler(api.command("getConfig", ctx -> subject(ctx)
-          .put("defaultToGlobal", flag(ctx, "defaultToGlobal"))));
+      router
+          .get(path)
+          .handler(api.command(
+              "getConfig",
+              ctx -> subject(ctx).put("defaultToGlobal", flag(ctx, "defaultToGlobal"))));
       router.put(path).handler(api.command("putConfig", RegistryApi::withBody));
       router.delete(path).handler(api.command("deleteConfig", RegistryApi::subject));
     }
     for (String path : new String[] {"/mode", "/mode/:subject"}) {
-      router.get(path).handler(api.command("getMode", ctx -> subject(ctx)
-          .put("defaultToGlobal", flag(ctx, "defaultToGlobal"))));
+      router
+          .get(path)
+          .handler(api.command(
+              "getMode", ctx -> subject(ctx).put("defaultToGlobal", flag(ctx, "defaultToGlobal"))));
       router.put(path).handler(api.command("putMode", RegistryApi::withBody));
     }
     router.route().last().handler(ctx -> answer(ctx, 404, error(404, "HTTP 404 Not Found")));
     return router;
   }
 
-  private Handler<RoutingContext> command(String op, Function<RoutingContext, JsonObject> parameters) {
+  private Handler<RoutingContext> command(
+      String op, Function<RoutingContext, JsonObject> parameters) {
     return ctx -> {
       JsonObject request;
       try {
@@ -96,12 +135,18 @@ final class RegistryApi {
         answer(ctx, 404, error(40403, "Schema " + ctx.pathParam("id") + " not found"));
         return;
       }
-      vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_COMMAND, request)
+      vertx
+          .eventBus()
+          .<JsonObject>request(Addresses.REGISTRY_COMMAND, request)
           .onSuccess(reply -> {
             JsonObject answer = reply.body();
             int status = answer.getInteger("status");
-            answer(ctx, status, status == 200 ? answer.getValue("body")
-                : error(answer.getInteger("error_code"), answer.getString("message")));
+            answer(
+                ctx,
+                status,
+                status == 200
+                    ? answer.getValue("body")
+                    : error(answer.getInteger("error_code"), answer.getString("message")));
           })
           // the store's own words (a driver's message) stay in the server's log, out of the answer
           .onFailure(error -> answer(ctx, 500, error(50001, "Error in the backend data store")));
@@ -117,7 +162,9 @@ final class RegistryApi {
   }
 
   private static JsonObject version(RoutingContext ctx) {
-    return subject(ctx).put("version", ctx.pathParam("version")).put("deleted", flag(ctx, "deleted"));
+    return subject(ctx)
+        .put("version", ctx.pathParam("version"))
+        .put("deleted", flag(ctx, "deleted"));
   }
 
   private static JsonObject id(RoutingContext ctx) {
@@ -127,7 +174,8 @@ final class RegistryApi {
   /** The path's subject with the JSON body's fields ({@code schema}, {@code schemaType}, {@code compatibility}, …). */
   private static JsonObject withBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
-    Object json = body == null || body.length() == 0 ? new JsonObject() : JsonLimits.parse(body.toString());
+    Object json =
+        body == null || body.length() == 0 ? new JsonObject() : JsonLimits.parse(body.toString());
     return ((JsonObject) json).copy().mergeIn(subject(ctx));
   }
 
@@ -142,9 +190,13 @@ final class RegistryApi {
   /** Confluent's media type, unless the client accepts only plain JSON (as Confluent's registry negotiates). */
   private static void answer(RoutingContext ctx, int status, Object body) {
     String accept = ctx.request().getHeader("Accept");
-    boolean plainJson = accept != null && accept.contains("application/json") && !accept.contains("schemaregistry")
+    boolean plainJson = accept != null
+        && accept.contains("application/json")
+        && !accept.contains("schemaregistry")
         && !accept.contains("*/*");
-    ctx.response().setStatusCode(status).putHeader("Content-Type", plainJson ? "application/json" : MEDIA_TYPE)
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", plainJson ? "application/json" : MEDIA_TYPE)
         // a String is a schema's own JSON text (the .../schema routes), sent as it is
         .end(body instanceof String text ? text : Json.encode(body));
   }

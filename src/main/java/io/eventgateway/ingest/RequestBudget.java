@@ -21,9 +21,11 @@ final class RequestBudget implements Shareable, PlatformHandler {
 
   private static final String RETRY_AFTER_SECONDS = "1";
 
-  private final AtomicLong inFlight = Metrics.gauge("gateway.http.inflight.bytes", new AtomicLong());
+  private final AtomicLong inFlight =
+      Metrics.gauge("gateway.http.inflight.bytes", new AtomicLong());
   /** Bytes in flight per caller id; an entry lives while its caller has a request in flight. */
   private final Map<String, AtomicLong> perCaller = new ConcurrentHashMap<>();
+
   private final long maxBytes;
   private final long maxBytesPerCaller;
   private final long maxBodyBytes;
@@ -36,8 +38,11 @@ final class RequestBudget implements Shareable, PlatformHandler {
 
   /** The one budget of this Vert.x instance, shared by the verticle instances on every event loop. */
   static RequestBudget of(Vertx vertx, long maxBytes, long maxBytesPerCaller, long maxBodyBytes) {
-    return (RequestBudget) vertx.sharedData().getLocalMap("gateway.ingest")
-        .computeIfAbsent("requestBudget", key -> new RequestBudget(maxBytes, maxBytesPerCaller, maxBodyBytes));
+    return (RequestBudget) vertx
+        .sharedData()
+        .getLocalMap("gateway.ingest")
+        .computeIfAbsent(
+            "requestBudget", key -> new RequestBudget(maxBytes, maxBytesPerCaller, maxBodyBytes));
   }
 
   @Override
@@ -71,9 +76,15 @@ final class RequestBudget implements Shareable, PlatformHandler {
   }
 
   private static void overloaded(RoutingContext ctx, String detail) {
-    // the connection stays: a client still sending its body must get to read the 429 and its Retry-After
-    Problem.send(ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS), Problem.of(429, "overloaded",
-        "Too many requests in flight", detail + "; retry after " + RETRY_AFTER_SECONDS + " s"));
+    // the connection stays: a client still sending its body must get to read the 429 and its
+    // Retry-After
+    Problem.send(
+        ctx.response().putHeader("Retry-After", RETRY_AFTER_SECONDS),
+        Problem.of(
+            429,
+            "overloaded",
+            "Too many requests in flight",
+            detail + "; retry after " + RETRY_AFTER_SECONDS + " s"));
   }
 
   private static long declaredLength(String header) {

@@ -22,14 +22,16 @@ final class SecurityHeaders {
   static final String CONTENT_SECURITY_POLICY = "Content-Security-Policy";
 
   private static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'";
-  private static final Pattern INLINE_SCRIPT = Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
+  private static final Pattern INLINE_SCRIPT =
+      Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
 
-  private SecurityHeaders() {
-  }
+  private SecurityHeaders() {}
 
   /** The first handler of the router: the headers of every answer; pages replace the policy with their own. */
   static void apply(RoutingContext ctx) {
-    ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "no-referrer")
+    ctx.response()
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Referrer-Policy", "no-referrer")
         .putHeader(CONTENT_SECURITY_POLICY, API_POLICY);
     ctx.next();
   }
@@ -41,15 +43,17 @@ final class SecurityHeaders {
     while (script.find()) {
       hashes.add("'sha256-" + sha256(script.group(1)) + "'");
     }
-    return "default-src 'self'; script-src 'self' " + String.join(" ", hashes) + "; style-src 'self' 'unsafe-inline'; "
+    return "default-src 'self'; script-src 'self' " + String.join(" ", hashes)
+        + "; style-src 'self' 'unsafe-inline'; "
         + "img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
         + "frame-ancestors 'none'";
   }
 
   private static String sha256(String text) {
     try {
-      return Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
+      return Base64.getEncoder()
+          .encodeToString(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

@@ -31,7 +31,8 @@ final class StreamSession {
 
   private static final MultiMap NO_HEADERS = MultiMap.caseInsensitiveMultiMap();
   /** Events read from every WebSocket of this process and not yet acknowledged to their client. */
-  private static final AtomicLong PENDING = Metrics.gauge("gateway.stream.pending.events", new AtomicLong());
+  private static final AtomicLong PENDING =
+      Metrics.gauge("gateway.stream.pending.events", new AtomicLong());
 
   /** An event's place in the ack order; {@code ack} is set when its outcome is known. */
   private static final class Slot {
@@ -62,8 +63,15 @@ final class StreamSession {
   private boolean throttled;
   private boolean overloaded;
 
-  StreamSession(Vertx vertx, ServerWebSocket socket, CloudEventsReader reader, EventValidator validator,
-      EventProducer producer, int maxPending, Caller caller, RateLimits rateLimits) {
+  StreamSession(
+      Vertx vertx,
+      ServerWebSocket socket,
+      CloudEventsReader reader,
+      EventValidator validator,
+      EventProducer producer,
+      int maxPending,
+      Caller caller,
+      RateLimits rateLimits) {
     this.caller = caller;
     this.rateLimits = rateLimits;
     this.vertx = vertx;
@@ -77,7 +85,8 @@ final class StreamSession {
 
   void start() {
     socket.textMessageHandler(this::frame);
-    socket.binaryMessageHandler(binary -> refuse("binary frames are not accepted; send CloudEvents as JSON text"));
+    socket.binaryMessageHandler(
+        binary -> refuse("binary frames are not accepted; send CloudEvents as JSON text"));
     socket.drainHandler(drained -> resumeIfCaughtUp());
     socket.closeHandler(closed -> PENDING.addAndGet(-pending.size()));
   }
@@ -92,15 +101,16 @@ final class StreamSession {
       return;
     }
     if (RateLimits.exceedsBurst(caller, items.size())) {
-      String reason = items.size() + " events in one frame are more than '" + caller.name() + "' may send per second ("
-          + caller.rateLimitPerSecond() + "); split the frame";
-      items.forEach(item -> acknowledge(new EventError(0, null, 413, "Frame over the rate limit",
-          List.of(new FieldError("", reason)))));
+      String reason = items.size() + " events in one frame are more than '" + caller.name()
+          + "' may send per second (" + caller.rateLimitPerSecond() + "); split the frame";
+      items.forEach(item -> acknowledge(new EventError(
+          0, null, 413, "Frame over the rate limit", List.of(new FieldError("", reason)))));
       return;
     }
     long waitMillis = rateLimits.waitMillis(caller, items.size());
     if (waitMillis > 0) {
-      // over the limit: nothing of this frame is produced before its events fit, and nothing more is read meanwhile
+      // over the limit: nothing of this frame is produced before its events fit, and nothing more
+      // is read meanwhile
       throttled = true;
       pauseReading();
       vertx.setTimer(waitMillis, allowed -> {
@@ -112,7 +122,9 @@ final class StreamSession {
     }
     for (Object item : items) {
       Slot slot = enqueue();
-      Object result = item instanceof JsonObject event ? validator.validate(0, event, receivedAt, caller) : item;
+      Object result = item instanceof JsonObject event
+          ? validator.validate(0, event, receivedAt, caller)
+          : item;
       if (result instanceof EventValidator.Accepted accepted) {
         if (batch.isEmpty()) {
           context.runOnContext(endOfTurn -> flush());
@@ -161,7 +173,8 @@ final class StreamSession {
   }
 
   private void produce(List<EventValidator.Accepted> events, List<Slot> slots) {
-    producer.produce(events)
+    producer
+        .produce(events)
         .onSuccess(results -> {
           overloaded = false;
           for (int i = 0; i < slots.size(); i++) {
@@ -178,8 +191,14 @@ final class StreamSession {
             return;
           }
           overloaded = false;
-          slots.forEach(slot -> slot.ack = ack(slot, new EventError(0, null, 503,
-              "Kafka unavailable", List.of(new FieldError("", error.getMessage())))));
+          slots.forEach(slot -> slot.ack = ack(
+              slot,
+              new EventError(
+                  0,
+                  null,
+                  503,
+                  "Kafka unavailable",
+                  List.of(new FieldError("", error.getMessage())))));
           writeReadyAcks();
           resumeIfCaughtUp();
         });
@@ -193,14 +212,19 @@ final class StreamSession {
   }
 
   private void resumeIfCaughtUp() {
-    if (paused && !throttled && !overloaded && pending.size() < maxPending / 2 && !socket.writeQueueFull()) {
+    if (paused
+        && !throttled
+        && !overloaded
+        && pending.size() < maxPending / 2
+        && !socket.writeQueueFull()) {
       paused = false;
       socket.resume();
     }
   }
 
   private static JsonObject ack(Slot slot, Object result) {
-    JsonObject ack = result instanceof EventError error ? error.toJson() : ((JsonObject) result).copy();
+    JsonObject ack =
+        result instanceof EventError error ? error.toJson() : ((JsonObject) result).copy();
     ack.remove("index");
     return ack.put("seq", slot.seq);
   }

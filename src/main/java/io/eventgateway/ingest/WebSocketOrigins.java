@@ -18,7 +18,8 @@ final class WebSocketOrigins implements SecurityPolicyHandler {
   private final Set<String> allowed;
 
   WebSocketOrigins(JsonArray allowedOrigins) {
-    this.allowed = allowedOrigins.stream().map(origin -> String.valueOf(origin).toLowerCase())
+    this.allowed = allowedOrigins.stream()
+        .map(origin -> String.valueOf(origin).toLowerCase())
         .collect(Collectors.toUnmodifiableSet());
   }
 
@@ -29,8 +30,14 @@ final class WebSocketOrigins implements SecurityPolicyHandler {
       ctx.next();
       return;
     }
-    Problem.send(ctx.response(), Problem.of(403, "origin-not-allowed", "Origin not allowed",
-        "WebSocket connections from origin '" + origin + "' are not allowed (http.allowedOrigins)"));
+    Problem.send(
+        ctx.response(),
+        Problem.of(
+            403,
+            "origin-not-allowed",
+            "Origin not allowed",
+            "WebSocket connections from origin '" + origin
+                + "' are not allowed (http.allowedOrigins)"));
   }
 
   private boolean isAllowed(String origin, RoutingContext ctx) {
@@ -38,6 +45,7 @@ final class WebSocketOrigins implements SecurityPolicyHandler {
       return allowed.contains(origin);
     }
     String host = ctx.request().getHeader(HttpHeaders.HOST);
-    return host != null && origin.equals((ctx.request().isSSL() ? "https://" : "http://") + host.toLowerCase());
+    return host != null
+        && origin.equals((ctx.request().isSSL() ? "https://" : "http://") + host.toLowerCase());
   }
 }

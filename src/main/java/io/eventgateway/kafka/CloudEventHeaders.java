@@ -17,6 +17,5 @@ public final class CloudEventHeaders {
   /** The value's content type: Avro binary in the Confluent wire format. */
   public static final String AVRO_CONTENT_TYPE = "application/avro";
 
-  private CloudEventHeaders() {
-  }
+  private CloudEventHeaders() {}
 }

@@ -25,13 +25,13 @@ final class DeadLetterRecords {
   private static final String OFFSET = "dlq_offset";
   private static final String PREFIX = "dlq_";
 
-  private DeadLetterRecords() {
-  }
+  private DeadLetterRecords() {}
 
   /** The dead letter of {@code letter}, for {@code deadLetterTopic}. */
-  static ProducerRecord<String, byte[]> toRecord(DeadLetterBatch.Letter letter, String deadLetterTopic) {
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(deadLetterTopic, 0, letter.timestamp(),
-        letter.key(), letter.value());
+  static ProducerRecord<String, byte[]> toRecord(
+      DeadLetterBatch.Letter letter, String deadLetterTopic) {
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(deadLetterTopic, 0, letter.timestamp(), letter.key(), letter.value());
     letter.headers().forEach(header -> record.headers().add(header));
     add(record, STAGE, letter.stage());
     add(record, ERROR, letter.error());
@@ -46,8 +46,8 @@ final class DeadLetterRecords {
 
   /** The record as it was before it was dead-lettered, for its own topic. */
   static ProducerRecord<String, byte[]> original(ConsumerRecord<String, byte[]> letter) {
-    ProducerRecord<String, byte[]> original = new ProducerRecord<>(header(letter, TOPIC), null, letter.timestamp(),
-        letter.key(), letter.value());
+    ProducerRecord<String, byte[]> original = new ProducerRecord<>(
+        header(letter, TOPIC), null, letter.timestamp(), letter.key(), letter.value());
     for (Header header : letter.headers()) {
       if (!header.key().startsWith(PREFIX)) {
         original.headers().add(new RecordHeader(header.key(), header.value()));
@@ -57,7 +57,9 @@ final class DeadLetterRecords {
   }
 
   private static void add(ProducerRecord<String, byte[]> record, String name, String value) {
-    record.headers().add(name, value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8));
+    record
+        .headers()
+        .add(name, value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8));
   }
 
   static JsonObject describe(ConsumerRecord<String, byte[]> record) {
@@ -76,10 +78,13 @@ final class DeadLetterRecords {
         .put("attempts", Integer.valueOf(header(record, ATTEMPTS)))
         .put("firstFailureAt", header(record, FIRST_FAILURE))
         .put("lastFailureAt", header(record, LAST_FAILURE))
-        .put("source", new JsonObject().put("topic", header(record, TOPIC))
-            .put("partition", Integer.valueOf(header(record, PARTITION)))
-            .put("offset", Long.valueOf(header(record, OFFSET)))
-            .put("timestamp", Instant.ofEpochMilli(record.timestamp()).toString()))
+        .put(
+            "source",
+            new JsonObject()
+                .put("topic", header(record, TOPIC))
+                .put("partition", Integer.valueOf(header(record, PARTITION)))
+                .put("offset", Long.valueOf(header(record, OFFSET)))
+                .put("timestamp", Instant.ofEpochMilli(record.timestamp()).toString()))
         .put("key", record.key())
         .put("headers", headers)
         .put("value", record.value());

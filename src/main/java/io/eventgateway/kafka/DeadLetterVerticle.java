@@ -46,15 +46,18 @@ public class DeadLetterVerticle extends VerticleBase {
 
   /** Suffix of a family topic's dead-letter topic. */
   public static final String SUFFIX = ".dlq";
+
   private static final int MAX_PAGE = 500;
   private static final Duration READ_DEADLINE = Duration.ofSeconds(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterVerticle.class);
 
   private final Counter written = Counter.builder("gateway.dlq.written")
-      .description("Records written to a dead-letter topic").register(Metrics.globalRegistry);
+      .description("Records written to a dead-letter topic")
+      .register(Metrics.globalRegistry);
   private final Counter replayed = Counter.builder("gateway.dlq.replayed")
-      .description("Dead letters re-driven to their topic").register(Metrics.globalRegistry);
+      .description("Dead letters re-driven to their topic")
+      .register(Metrics.globalRegistry);
   private Set<String> familyTopics;
   private Producer<String, byte[]> producer;
   private KafkaConsumer<String, byte[]> reader;
@@ -63,41 +66,59 @@ public class DeadLetterVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject kafka = config().getJsonObject("kafka");
     familyTopics = KafkaSettings.topics(kafka);
-    return vertx.executeBlocking(() -> {
-      KafkaTopics.ensure(kafka, familyTopics.stream().map(topic -> topic + SUFFIX).toList(), 1);
-      producer = new KafkaProducer<>(KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
-      Properties readerSettings = KafkaSettings.admin(kafka);
-      readerSettings.put("enable.auto.commit", "false");
-      reader = new KafkaConsumer<>(readerSettings, new StringDeserializer(), new ByteArrayDeserializer());
-      return null;
-    }).compose(ready -> Future.all(
-        vertx.eventBus().<DeadLetterBatch>consumer(Addresses.DLQ_WRITE,
-            message -> answer(message, () -> write(message.body()))).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_LIST,
-            message -> answer(message, () -> list(message.body()))).completion(),
-        vertx.eventBus().<JsonObject>consumer(Addresses.DLQ_REPLAY,
-            message -> answer(message, () -> replay(message.body()))).completion()));
+    return vertx
+        .executeBlocking(() -> {
+          KafkaTopics.ensure(
+              kafka, familyTopics.stream().map(topic -> topic + SUFFIX).toList(), 1);
+          producer = new KafkaProducer<>(
+              KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
+          Properties readerSettings = KafkaSettings.admin(kafka);
+          readerSettings.put("enable.auto.commit", "false");
+          reader = new KafkaConsumer<>(
+              readerSettings, new StringDeserializer(), new ByteArrayDeserializer());
+          return null;
+        })
+        .compose(ready -> Future.all(
+            vertx
+                .eventBus()
+                .<DeadLetterBatch>consumer(
+                    Addresses.DLQ_WRITE, message -> answer(message, () -> write(message.body())))
+                .completion(),
+            vertx
+                .eventBus()
+                .<JsonObject>consumer(
+                    Addresses.DLQ_LIST, message -> answer(message, () -> list(message.body())))
+                .completion(),
+            vertx
+                .eventBus()
+                .<JsonObject>consumer(
+                    Addresses.DLQ_REPLAY, message -> answer(message, () -> replay(message.body())))
+                .completion()));
   }
 
   private <T> void answer(Message<?> message, Callable<T> call) {
-    vertx.executeBlocking(call, true)
-        .onSuccess(message::reply)
-        .onFailure(error -> {
-          if (error instanceof UnknownTopic) {
-            message.fail(FailureCodes.NOT_FOUND, error.getMessage());
-          } else {
-            LOG.warn("Dead-letter request failed: {}", error.toString());
-            message.fail(FailureCodes.UNAVAILABLE, error.getMessage());
-          }
-        });
+    vertx.executeBlocking(call, true).onSuccess(message::reply).onFailure(error -> {
+      if (error instanceof UnknownTopic) {
+        message.fail(FailureCodes.NOT_FOUND, error.getMessage());
+      } else {
+        LOG.warn("Dead-letter request failed: {}", error.toString());
+        message.fail(FailureCodes.UNAVAILABLE, error.getMessage());
+      }
+    });
   }
 
   private Integer write(DeadLetterBatch batch) throws Exception {
     List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     for (DeadLetterBatch.Letter letter : batch.letters()) {
       sent.add(producer.send(DeadLetterRecords.toRecord(letter, letter.topic() + SUFFIX)));
-      LOG.warn("Dead-lettered {}-{}@{} after {} attempt(s) at stage {}: {}", letter.topic(), letter.partition(),
-          letter.offset(), letter.attempts(), letter.stage(), letter.error());
+      LOG.warn(
+          "Dead-lettered {}-{}@{} after {} attempt(s) at stage {}: {}",
+          letter.topic(),
+          letter.partition(),
+          letter.offset(),
+          letter.attempts(),
+          letter.stage(),
+          letter.error());
     }
     for (java.util.concurrent.Future<?> acknowledged : sent) {
       acknowledged.get();
@@ -114,12 +135,19 @@ public class DeadLetterVerticle extends VerticleBase {
     long from = Math.max(request.getLong("offset", begin), begin);
     JsonArray items = new JsonArray();
     long to = Math.min(end, from + limit);
-    List<ConsumerRecord<String, byte[]>> page = read(partition, from, to, ofTenant(request.getString("tenant")));
+    List<ConsumerRecord<String, byte[]>> page =
+        read(partition, from, to, ofTenant(request.getString("tenant")));
     page.forEach(record -> items.add(DeadLetterRecords.describe(record)));
     long next = to;
-    return new JsonObject().put("topic", request.getString("topic")).put("deadLetterTopic", partition.topic())
-        .put("offset", from).put("limit", limit).put("total", end - begin).put("endOffset", end)
-        .put("nextOffset", next < end ? next : null).put("items", items);
+    return new JsonObject()
+        .put("topic", request.getString("topic"))
+        .put("deadLetterTopic", partition.topic())
+        .put("offset", from)
+        .put("limit", limit)
+        .put("total", end - begin)
+        .put("endOffset", end)
+        .put("nextOffset", next < end ? next : null)
+        .put("items", items);
   }
 
   private JsonObject replay(JsonObject request) throws Exception {
@@ -129,9 +157,14 @@ public class DeadLetterVerticle extends VerticleBase {
     long begin = reader.beginningOffsets(List.of(partition)).get(partition);
     long end = reader.endOffsets(List.of(partition)).get(partition);
     Predicate<ConsumerRecord<String, byte[]>> tenant = ofTenant(request.getString("tenant"));
-    List<ConsumerRecord<String, byte[]>> chosen = read(partition, begin, end, record -> tenant.test(record)
-        && (offsets == null || offsets.contains(record.offset()))
-            && (ids == null || ids.contains(DeadLetterRecords.header(record, CloudEventHeaders.ID))));
+    List<ConsumerRecord<String, byte[]>> chosen = read(
+        partition,
+        begin,
+        end,
+        record -> tenant.test(record)
+            && (offsets == null || offsets.contains(record.offset()))
+            && (ids == null
+                || ids.contains(DeadLetterRecords.header(record, CloudEventHeaders.ID))));
     List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
     JsonArray replayedIds = new JsonArray();
     for (ConsumerRecord<String, byte[]> letter : chosen) {
@@ -143,7 +176,9 @@ public class DeadLetterVerticle extends VerticleBase {
     }
     replayed.increment(sent.size());
     LOG.info("Replayed {} dead letter(s) of {}", sent.size(), request.getString("topic"));
-    return new JsonObject().put("topic", request.getString("topic")).put("replayed", sent.size())
+    return new JsonObject()
+        .put("topic", request.getString("topic"))
+        .put("replayed", sent.size())
         .put("ids", replayedIds);
   }
 
@@ -160,7 +195,8 @@ public class DeadLetterVerticle extends VerticleBase {
       return null;
     }
     Set<T> chosen = new HashSet<>();
-    values.forEach(value -> chosen.add(type == Long.class ? type.cast(((Number) value).longValue()) : type.cast(value)));
+    values.forEach(value -> chosen.add(
+        type == Long.class ? type.cast(((Number) value).longValue()) : type.cast(value)));
     return chosen;
   }
 
@@ -172,7 +208,10 @@ public class DeadLetterVerticle extends VerticleBase {
   }
 
   /** The records of {@code [from, to)} that {@code wanted} accepts, within a deadline. */
-  private List<ConsumerRecord<String, byte[]>> read(TopicPartition partition, long from, long to,
+  private List<ConsumerRecord<String, byte[]>> read(
+      TopicPartition partition,
+      long from,
+      long to,
       Predicate<ConsumerRecord<String, byte[]>> wanted) {
     List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
     if (from >= to) {
@@ -191,22 +230,25 @@ public class DeadLetterVerticle extends VerticleBase {
       }
     }
     if (position < to) {
-      throw new IllegalStateException("could not read " + partition + " up to offset " + to + " in time");
+      throw new IllegalStateException(
+          "could not read " + partition + " up to offset " + to + " in time");
     }
     return found;
   }
 
   @Override
   public Future<?> stop() {
-    return vertx.executeBlocking(() -> {
-      if (producer != null) {
-        producer.close();
-      }
-      if (reader != null) {
-        reader.close();
-      }
-      return null;
-    }, true);
+    return vertx.executeBlocking(
+        () -> {
+          if (producer != null) {
+            producer.close();
+          }
+          if (reader != null) {
+            reader.close();
+          }
+          return null;
+        },
+        true);
   }
 
   /** The requested topic is not one of the family topics. */

@@ -11,6 +11,5 @@ public final class GatewayHeaders {
   /** The publishing API key's id, or {@code jwt:<sub>} for a token. */
   public static final String CREDENTIAL = "gw_credential";
 
-  private GatewayHeaders() {
-  }
+  private GatewayHeaders() {}
 }

@@ -59,14 +59,19 @@ public class KafkaProducerVerticle extends VerticleBase {
 
   private final Timer produceLatency = Timer.builder("gateway.kafka.produce.latency")
       .description("Time from handing a batch to the producer until Kafka acknowledged all of it")
-      .publishPercentiles(0.5, 0.95, 0.99).register(Metrics.globalRegistry);
+      .publishPercentiles(0.5, 0.95, 0.99)
+      .register(Metrics.globalRegistry);
   private final Counter produced = Counter.builder("gateway.kafka.produced")
-      .description("Records acknowledged by Kafka").register(Metrics.globalRegistry);
+      .description("Records acknowledged by Kafka")
+      .register(Metrics.globalRegistry);
   private final Counter failed = Counter.builder("gateway.kafka.failed")
-      .description("Records Kafka did not acknowledge").register(Metrics.globalRegistry);
+      .description("Records Kafka did not acknowledge")
+      .register(Metrics.globalRegistry);
   private final Counter overloaded = Counter.builder("gateway.kafka.overloaded")
-      .description("Records refused because the in-flight limit was reached").register(Metrics.globalRegistry);
-  private final AtomicLong inFlightBytes = Metrics.gauge("gateway.kafka.inflight.bytes", new AtomicLong());
+      .description("Records refused because the in-flight limit was reached")
+      .register(Metrics.globalRegistry);
+  private final AtomicLong inFlightBytes =
+      Metrics.gauge("gateway.kafka.inflight.bytes", new AtomicLong());
   private final Map<String, Long> lastAcknowledged = new ConcurrentHashMap<>();
   private long maxInFlightBytes;
   private Producer<String, byte[]> producer;
@@ -80,12 +85,18 @@ public class KafkaProducerVerticle extends VerticleBase {
     OpenTelemetry openTelemetry = Tracing.of(vertx);
     tracer = openTelemetry.getTracer(KafkaProducerVerticle.class.getName());
     propagator = openTelemetry.getPropagators().getTextMapPropagator();
-    return vertx.executeBlocking(() -> {
-      KafkaTopics.ensure(kafka);
-      producer = new KafkaProducer<>(KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
-      LOG.info("Kafka producer connected to {}", kafka.getString("bootstrap.servers"));
-      return null;
-    }).compose(ready -> vertx.eventBus().<ProduceBatch>consumer(Addresses.EVENTS_PRODUCE, this::produce).completion());
+    return vertx
+        .executeBlocking(() -> {
+          KafkaTopics.ensure(kafka);
+          producer = new KafkaProducer<>(
+              KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
+          LOG.info("Kafka producer connected to {}", kafka.getString("bootstrap.servers"));
+          return null;
+        })
+        .compose(ready -> vertx
+            .eventBus()
+            .<ProduceBatch>consumer(Addresses.EVENTS_PRODUCE, this::produce)
+            .completion());
   }
 
   private void produce(Message<ProduceBatch> message) {
@@ -95,11 +106,14 @@ public class KafkaProducerVerticle extends VerticleBase {
       return;
     }
     long bytes = records.stream().mapToLong(KafkaProducerVerticle::size).sum();
-    // a batch larger than the whole budget still goes through alone, so that it cannot be refused forever
+    // a batch larger than the whole budget still goes through alone, so that it cannot be refused
+    // forever
     if (inFlightBytes.get() > 0 && inFlightBytes.get() + bytes > maxInFlightBytes) {
       overloaded.increment(records.size());
-      message.fail(FailureCodes.OVERLOADED, "the producer has " + inFlightBytes.get()
-          + " bytes in flight to Kafka (limit " + maxInFlightBytes + ")");
+      message.fail(
+          FailureCodes.OVERLOADED,
+          "the producer has " + inFlightBytes.get() + " bytes in flight to Kafka (limit "
+              + maxInFlightBytes + ")");
       return;
     }
     inFlightBytes.addAndGet(bytes);
@@ -108,7 +122,8 @@ public class KafkaProducerVerticle extends VerticleBase {
     Timer.Sample sample = Timer.start();
     Span span = sendSpan(records);
     Map<String, byte[]> traceHeaders = traceHeaders(span);
-    // the reply is sent from Kafka's I/O thread: the event bus delivers it on the requester's own event loop
+    // the reply is sent from Kafka's I/O thread: the event bus delivers it on the requester's own
+    // event loop
     Runnable completeOne = () -> {
       if (pending.decrementAndGet() == 0) {
         sample.stop(produceLatency);
@@ -121,18 +136,23 @@ public class KafkaProducerVerticle extends VerticleBase {
     if (records.stream().allMatch(record -> metadataCached(record.topic()))) {
       sendAll(records, traceHeaders, outcomes, completeOne);
     } else {
-      // send() blocks while it fetches a topic's metadata (up to max.block.ms): never on the event loop
-      vertx.executeBlocking(() -> {
-        sendAll(records, traceHeaders, outcomes, completeOne);
-        return null;
-      }, false);
+      // send() blocks while it fetches a topic's metadata (up to max.block.ms): never on the event
+      // loop
+      vertx.executeBlocking(
+          () -> {
+            sendAll(records, traceHeaders, outcomes, completeOne);
+            return null;
+          },
+          false);
     }
   }
 
   /** One span for the batch, under the request's span (Vert.x made it current for this event-bus message). */
   private Span sendSpan(List<ProduceBatch.Record> records) {
     String topic = records.get(0).topic();
-    return tracer.spanBuilder("send " + topic).setSpanKind(SpanKind.PRODUCER)
+    return tracer
+        .spanBuilder("send " + topic)
+        .setSpanKind(SpanKind.PRODUCER)
         .setAttribute("messaging.system", "kafka")
         .setAttribute("messaging.destination.name", topic)
         .setAttribute("messaging.batch.message_count", records.size())
@@ -145,13 +165,16 @@ public class KafkaProducerVerticle extends VerticleBase {
       return Map.of();
     }
     Map<String, byte[]> headers = new HashMap<>();
-    propagator.inject(Context.current().with(span), headers,
+    propagator.inject(
+        Context.current().with(span),
+        headers,
         (carrier, name, value) -> carrier.put(name, value.getBytes(StandardCharsets.UTF_8)));
     return headers;
   }
 
   private static void endSpan(Span span, ProduceResult.Outcome[] outcomes) {
-    long refused = Arrays.stream(outcomes).filter(outcome -> !outcome.succeeded()).count();
+    long refused =
+        Arrays.stream(outcomes).filter(outcome -> !outcome.succeeded()).count();
     if (refused > 0) {
       span.setStatus(StatusCode.ERROR, refused + " records not acknowledged");
     }
@@ -179,8 +202,11 @@ public class KafkaProducerVerticle extends VerticleBase {
     }
   }
 
-  private void sendAll(List<ProduceBatch.Record> records, Map<String, byte[]> traceHeaders,
-      ProduceResult.Outcome[] outcomes, Runnable completeOne) {
+  private void sendAll(
+      List<ProduceBatch.Record> records,
+      Map<String, byte[]> traceHeaders,
+      ProduceResult.Outcome[] outcomes,
+      Runnable completeOne) {
     Exception refused = null;
     for (int i = 0; i < outcomes.length; i++) {
       int index = i;
@@ -191,10 +217,11 @@ public class KafkaProducerVerticle extends VerticleBase {
         continue;
       }
       try {
-        java.util.concurrent.Future<RecordMetadata> sent = producer.send(toProducerRecord(record, traceHeaders), (metadata, error) -> {
-          outcomes[index] = outcome(record.topic(), metadata, error);
-          completeOne.run();
-        });
+        java.util.concurrent.Future<RecordMetadata> sent =
+            producer.send(toProducerRecord(record, traceHeaders), (metadata, error) -> {
+              outcomes[index] = outcome(record.topic(), metadata, error);
+              completeOne.run();
+            });
         refused = metadataTimeout(sent);
       } catch (RuntimeException error) {
         refused = error;
@@ -231,22 +258,25 @@ public class KafkaProducerVerticle extends VerticleBase {
     return size;
   }
 
-  private ProduceResult.Outcome outcome(String topic, RecordMetadata metadata,
-      Exception error) {
+  private ProduceResult.Outcome outcome(String topic, RecordMetadata metadata, Exception error) {
     if (error != null) {
       failed.increment();
       LOG.debug("Kafka did not acknowledge a record for {}: {}", topic, error.toString());
-      return ProduceResult.Outcome.failed(topic, error.getClass().getSimpleName() + ": " + error.getMessage());
+      return ProduceResult.Outcome.failed(
+          topic, error.getClass().getSimpleName() + ": " + error.getMessage());
     }
     produced.increment();
     return ProduceResult.Outcome.stored(topic, metadata.partition(), metadata.offset());
   }
 
-  private static ProducerRecord<String, byte[]> toProducerRecord(ProduceBatch.Record record,
-      Map<String, byte[]> traceHeaders) {
-    ProducerRecord<String, byte[]> producerRecord =
-        new ProducerRecord<>(record.topic(), null, record.timestamp(), record.key(), record.value());
-    record.headers().forEach((name, value) -> producerRecord.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+  private static ProducerRecord<String, byte[]> toProducerRecord(
+      ProduceBatch.Record record, Map<String, byte[]> traceHeaders) {
+    ProducerRecord<String, byte[]> producerRecord = new ProducerRecord<>(
+        record.topic(), null, record.timestamp(), record.key(), record.value());
+    record
+        .headers()
+        .forEach((name, value) ->
+            producerRecord.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
     traceHeaders.forEach((name, value) -> producerRecord.headers().add(name, value));
     return producerRecord;
   }

@@ -13,8 +13,7 @@ import java.util.TreeSet;
  */
 public final class KafkaSettings {
 
-  private KafkaSettings() {
-  }
+  private KafkaSettings() {}
 
   public static Properties producer(JsonObject kafka) {
     return clientProperties(kafka, "producer");
@@ -40,7 +39,9 @@ public final class KafkaSettings {
 
   private static Properties clientProperties(JsonObject kafka, String section) {
     Properties properties = common(kafka);
-    kafka.getJsonObject(section).forEach(entry -> properties.put(entry.getKey(), String.valueOf(entry.getValue())));
+    kafka
+        .getJsonObject(section)
+        .forEach(entry -> properties.put(entry.getKey(), String.valueOf(entry.getValue())));
     return properties;
   }
 

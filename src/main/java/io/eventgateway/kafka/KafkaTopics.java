@@ -20,15 +20,15 @@ public final class KafkaTopics {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
 
-  private KafkaTopics() {
-  }
+  private KafkaTopics() {}
 
   static void ensure(JsonObject kafka) throws InterruptedException, TimeoutException {
     ensure(kafka, KafkaSettings.topics(kafka));
   }
 
   /** Creates {@code names} with the configured partition count unless they exist. */
-  public static void ensure(JsonObject kafka, Collection<String> names) throws InterruptedException, TimeoutException {
+  public static void ensure(JsonObject kafka, Collection<String> names)
+      throws InterruptedException, TimeoutException {
     ensure(kafka, names, kafka.getInteger("topicPartitions"));
   }
 
@@ -36,9 +36,8 @@ public final class KafkaTopics {
   public static void ensure(JsonObject kafka, Collection<String> names, int partitions)
       throws InterruptedException, TimeoutException {
     short replication = kafka.getInteger("topicReplicationFactor").shortValue();
-    List<NewTopic> topics = names.stream()
-        .map(name -> new NewTopic(name, partitions, replication))
-        .toList();
+    List<NewTopic> topics =
+        names.stream().map(name -> new NewTopic(name, partitions, replication)).toList();
     try (Admin admin = Admin.create(KafkaSettings.admin(kafka))) {
       for (var entry : admin.createTopics(topics).values().entrySet()) {
         try {
@@ -46,7 +45,8 @@ public final class KafkaTopics {
           LOG.info("Created topic {} with {} partitions", entry.getKey(), partitions);
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
-            throw new IllegalStateException("cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e);
+            throw new IllegalStateException(
+                "cannot create topic " + entry.getKey() + ": " + e.getCause().getMessage(), e);
           }
         }
       }

@@ -16,11 +16,15 @@ import java.util.HexFormat;
 record AnswerKey(String canonicalSmiles, String inputHash) {
 
   static AnswerKey of(EnrichRequest request, MoleculeFacts facts) {
-    String input = (request.notes() == null ? "" : request.notes()) + '\u0000'
+    String input = (request.notes() == null ? "" : request.notes())
+        + '\u0000'
         + (request.measurementsJson() == null ? "[]" : request.measurementsJson());
     try {
-      return new AnswerKey(facts.canonicalSmiles(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(input.getBytes(StandardCharsets.UTF_8))));
+      return new AnswerKey(
+          facts.canonicalSmiles(),
+          HexFormat.of()
+              .formatHex(MessageDigest.getInstance("SHA-256")
+                  .digest(input.getBytes(StandardCharsets.UTF_8))));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }

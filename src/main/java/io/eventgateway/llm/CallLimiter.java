@@ -32,7 +32,10 @@ final class CallLimiter {
     this.maxInFlight = maxInFlight;
     long nanosPerToken = (long) (TimeUnit.SECONDS.toNanos(1) / requestsPerSecond);
     this.bucket = Bucket.builder()
-        .addLimit(Bandwidth.builder().capacity(1).refillGreedy(1, Duration.ofNanos(nanosPerToken)).build())
+        .addLimit(Bandwidth.builder()
+            .capacity(1)
+            .refillGreedy(1, Duration.ofNanos(nanosPerToken))
+            .build())
         .build();
   }
 

@@ -9,19 +9,19 @@ import java.util.List;
  */
 final class CrossCheck {
 
-  private CrossCheck() {
-  }
+  private CrossCheck() {}
 
   /** @return the disagreements, empty when the answer agrees with the computed facts */
-  static List<String> disagreements(LlmAnswer answer, MoleculeFacts facts, double weightTolerance,
-      double logpTolerance) {
+  static List<String> disagreements(
+      LlmAnswer answer, MoleculeFacts facts, double weightTolerance, double logpTolerance) {
     List<String> found = new ArrayList<>();
     // XLogP is an estimate too, hence a wider tolerance; NaN when CDK could not compute it
     if (!Double.isNaN(facts.xlogp()) && Math.abs(answer.logp() - facts.xlogp()) > logpTolerance) {
       found.add("logp: LLM " + answer.logp() + ", XLogP " + facts.xlogp());
     }
     if (Math.abs(answer.molecularWeight() - facts.molecularWeight()) > weightTolerance) {
-      found.add("molecular_weight: LLM " + answer.molecularWeight() + ", computed " + facts.molecularWeight());
+      found.add("molecular_weight: LLM " + answer.molecularWeight() + ", computed "
+          + facts.molecularWeight());
     }
     String formula = MoleculeFacts.normalizeFormula(answer.formula());
     if (!facts.formula().equals(formula)) {

@@ -15,10 +15,16 @@ import java.util.Set;
  */
 public record LlmAnswer(JsonObject properties, String raw, String model, boolean reused) {
 
-  private static final Set<String> SOLUBILITY = Set.of("very_soluble", "soluble", "slightly_soluble", "insoluble");
+  private static final Set<String> SOLUBILITY =
+      Set.of("very_soluble", "soluble", "slightly_soluble", "insoluble");
   private static final Set<String> STATES = Set.of("solid", "liquid", "gas");
-  private static final List<String> KEYS =
-      List.of("molecular_weight", "formula", "logp", "solubility_class", "hazard_classes", "physical_state");
+  private static final List<String> KEYS = List.of(
+      "molecular_weight",
+      "formula",
+      "logp",
+      "solubility_class",
+      "hazard_classes",
+      "physical_state");
 
   /** @throws LlmFailure.Malformed naming the first problem */
   static LlmAnswer parse(String content, String model) {
@@ -38,7 +44,8 @@ public record LlmAnswer(JsonObject properties, String raw, String model, boolean
         throw new LlmFailure.Malformed(key + ".evidence must be a string or null");
       }
       checkValue(key, property.getValue("value"));
-      properties.put(key, new JsonObject().put("value", property.getValue("value")).put("evidence", evidence));
+      properties.put(
+          key, new JsonObject().put("value", property.getValue("value")).put("evidence", evidence));
     }
     return new LlmAnswer(properties, content, model, false);
   }
@@ -47,10 +54,12 @@ public record LlmAnswer(JsonObject properties, String raw, String model, boolean
     boolean valid = switch (key) {
       case "molecular_weight" -> value instanceof Number n && n.doubleValue() > 0;
       case "logp" -> value instanceof Number;
-      case "formula" -> value instanceof String text && MoleculeFacts.normalizeFormula(text) != null;
+      case "formula" ->
+        value instanceof String text && MoleculeFacts.normalizeFormula(text) != null;
       case "solubility_class" -> value instanceof String text && SOLUBILITY.contains(text);
       case "physical_state" -> value instanceof String text && STATES.contains(text);
-      case "hazard_classes" -> value instanceof JsonArray array && array.stream().allMatch(String.class::isInstance);
+      case "hazard_classes" ->
+        value instanceof JsonArray array && array.stream().allMatch(String.class::isInstance);
       default -> false;
     };
     if (!valid) {

@@ -88,7 +88,9 @@ final class LlmClient {
       throw new LlmFailure.Malformed("the completion has no choices");
     }
     JsonObject message = choices.getJsonObject(0).getJsonObject("message");
-    return LlmAnswer.parse(message == null ? null : message.getString("content"), completion.getString("model", model));
+    return LlmAnswer.parse(
+        message == null ? null : message.getString("content"),
+        completion.getString("model", model));
   }
 
   /** {@code Retry-After} is either delay-seconds or an HTTP-date (RFC 9110). */

@@ -19,8 +19,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.HashMap;
@@ -42,10 +42,13 @@ public class LlmVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(LlmVerticle.class);
 
   private final Map<AnswerKey, Future<LlmAnswer>> callsInFlight = new HashMap<>();
-  private final Timer latency = Timer.builder("gateway.llm.latency").description("LLM call latency, successful calls")
-      .publishPercentiles(0.5, 0.95, 0.99).register(Metrics.globalRegistry);
+  private final Timer latency = Timer.builder("gateway.llm.latency")
+      .description("LLM call latency, successful calls")
+      .publishPercentiles(0.5, 0.95, 0.99)
+      .register(Metrics.globalRegistry);
   private final Counter mismatches = Counter.builder("gateway.llm.mismatches")
-      .description("LLM answers whose molecular weight or formula disagree with CDK").register(Metrics.globalRegistry);
+      .description("LLM answers whose molecular weight or formula disagree with CDK")
+      .register(Metrics.globalRegistry);
   private final Counter droppedEvidence = Counter.builder("gateway.llm.evidence.dropped")
       .description("LLM answers whose evidence was not a verbatim part of the notes (dropped)")
       .register(Metrics.globalRegistry);
@@ -64,47 +67,75 @@ public class LlmVerticle extends VerticleBase {
     JsonObject llm = config().getJsonObject("llm");
     cdk = vertx.createSharedWorkerExecutor("gateway-cdk", llm.getInteger("cdkThreads"));
     JsonObject breakerConfig = llm.getJsonObject("breaker");
-    breaker = CircuitBreaker.create("llm", vertx, new CircuitBreakerOptions()
-        .setMaxFailures(breakerConfig.getInteger("maxFailures"))
-        .setTimeout(breakerConfig.getLong("callTimeoutMs"))
-        .setResetTimeout(breakerConfig.getLong("resetTimeoutMs"))
-        .setNotificationAddress(null));
-    breaker.openHandler(v -> circuitChanged("OPEN"))
+    breaker = CircuitBreaker.create(
+        "llm",
+        vertx,
+        new CircuitBreakerOptions()
+            .setMaxFailures(breakerConfig.getInteger("maxFailures"))
+            .setTimeout(breakerConfig.getLong("callTimeoutMs"))
+            .setResetTimeout(breakerConfig.getLong("resetTimeoutMs"))
+            .setNotificationAddress(null));
+    breaker
+        .openHandler(v -> circuitChanged("OPEN"))
         .halfOpenHandler(v -> circuitChanged("HALF_OPEN"))
         .closeHandler(v -> circuitChanged("CLOSED"));
     Gauge.builder("gateway.llm.circuit.state", breaker, b -> circuitLevel(b.state()))
-        .description("LLM circuit: 0 closed, 1 half-open, 2 open").register(Metrics.globalRegistry);
+        .description("LLM circuit: 0 closed, 1 half-open, 2 open")
+        .register(Metrics.globalRegistry);
     JsonObject rate = llm.getJsonObject("rateLimit");
-    limiter = new CallLimiter(vertx, rate.getDouble("requestsPerSecond"), rate.getInteger("maxInFlight"));
+    limiter =
+        new CallLimiter(vertx, rate.getDouble("requestsPerSecond"), rate.getInteger("maxInFlight"));
     JsonObject retry = llm.getJsonObject("retry");
     maxRetries = retry.getInteger("maxRetries");
-    backoff = RetryPolicy.exponentialDelayWithJitter(retry.getLong("initialBackoffMs"), retry.getLong("maxBackoffMs"));
-    answers = Caffeine.newBuilder().maximumSize(llm.getLong("cacheSize"))
-        .expireAfterWrite(llm.getLong("cacheTtlMinutes"), TimeUnit.MINUTES).build();
+    backoff = RetryPolicy.exponentialDelayWithJitter(
+        retry.getLong("initialBackoffMs"), retry.getLong("maxBackoffMs"));
+    answers = Caffeine.newBuilder()
+        .maximumSize(llm.getLong("cacheSize"))
+        .expireAfterWrite(llm.getLong("cacheTtlMinutes"), TimeUnit.MINUTES)
+        .build();
     weightTolerance = llm.getDouble("molecularWeightTolerance");
     logpTolerance = llm.getDouble("logpTolerance");
     // one pooled connection per permitted call: calls never queue in the pool and leave in bursts
     WebClientOptions http = new WebClientOptions().setKeepAlive(true);
-    client = new LlmClient(WebClient.create(vertx, http, new PoolOptions().setHttp1MaxSize(rate.getInteger("maxInFlight"))), llm);
-    vertx.eventBus().consumer(Addresses.LLM_STATE, message -> message.reply(
-        new JsonObject().put("circuit", breaker.state().name()).put("failures", breaker.failureCount())));
-    Future<Void> probed = client.probe()
-        .onSuccess(status -> LOG.info("LLM enrichment via {} (model {}): endpoint answered {}", llm.getString("baseUrl"),
-            client.model(), status))
-        .onFailure(error -> LOG.warn("LLM endpoint {} unreachable ({}); molecules fall back until it answers",
-            llm.getString("baseUrl"), error.getMessage()))
+    client = new LlmClient(
+        WebClient.create(
+            vertx, http, new PoolOptions().setHttp1MaxSize(rate.getInteger("maxInFlight"))),
+        llm);
+    vertx
+        .eventBus()
+        .consumer(
+            Addresses.LLM_STATE,
+            message -> message.reply(new JsonObject()
+                .put("circuit", breaker.state().name())
+                .put("failures", breaker.failureCount())));
+    Future<Void> probed = client
+        .probe()
+        .onSuccess(status -> LOG.info(
+            "LLM enrichment via {} (model {}): endpoint answered {}",
+            llm.getString("baseUrl"),
+            client.model(),
+            status))
+        .onFailure(error -> LOG.warn(
+            "LLM endpoint {} unreachable ({}); molecules fall back until it answers",
+            llm.getString("baseUrl"),
+            error.getMessage()))
         .<Void>mapEmpty()
         .otherwiseEmpty();
-    return probed.compose(ready -> vertx.eventBus().<EnrichRequest>consumer(Addresses.LLM_ENRICH, this::enrich).completion());
+    return probed.compose(ready -> vertx
+        .eventBus()
+        .<EnrichRequest>consumer(Addresses.LLM_ENRICH, this::enrich)
+        .completion());
   }
 
   private void enrich(Message<EnrichRequest> message) {
     EnrichRequest request = message.body();
-    // CDK parsing and descriptors are CPU work: off the event loop, on a bounded pool so that a burst of
+    // CDK parsing and descriptors are CPU work: off the event loop, on a bounded pool so that a
+    // burst of
     // fallbacks during an outage cannot take every core from ingestion and the other families
     cdk.executeBlocking(() -> MoleculeFacts.of(request.smiles()), false)
         .onSuccess(facts -> enrich(message, facts))
-        .onFailure(invalid -> message.reply(EnrichmentResults.invalid(request, invalid.getMessage())));
+        .onFailure(
+            invalid -> message.reply(EnrichmentResults.invalid(request, invalid.getMessage())));
   }
 
   private void enrich(Message<EnrichRequest> message, MoleculeFacts facts) {
@@ -118,7 +149,11 @@ public class LlmVerticle extends VerticleBase {
     Future<LlmAnswer> shared = callsInFlight.get(key);
     long started = System.nanoTime();
     Future<LlmAnswer> call = shared != null ? shared : call(request, key);
-    call.onSuccess(answer -> message.reply(result(request, key, facts, answer,
+    call.onSuccess(answer -> message.reply(result(
+            request,
+            key,
+            facts,
+            answer,
             shared != null || answer.reused() ? Enrichment.CACHE : Enrichment.LLM,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))
         .onFailure(error -> {
@@ -140,10 +175,16 @@ public class LlmVerticle extends VerticleBase {
 
   /** An answer stored earlier for the same submission (before a restart, or by another node). */
   private Future<LlmAnswer> storedAnswer(AnswerKey key) {
-    return vertx.eventBus().<JsonObject>request(Addresses.ENRICHMENTS_BY_SMILES, new JsonObject()
-            .put("smiles", key.canonicalSmiles()).put("inputHash", key.inputHash()))
-        .map(reply -> new LlmAnswer(reply.body().getJsonObject("properties"), reply.body().getString("rawAnswer"),
-            reply.body().getString("model"), true));
+    return vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.ENRICHMENTS_BY_SMILES,
+            new JsonObject().put("smiles", key.canonicalSmiles()).put("inputHash", key.inputHash()))
+        .map(reply -> new LlmAnswer(
+            reply.body().getJsonObject("properties"),
+            reply.body().getString("rawAnswer"),
+            reply.body().getString("model"),
+            true));
   }
 
   /** One paced attempt through the breaker; retried while retries remain and the circuit is not open. */
@@ -151,10 +192,12 @@ public class LlmVerticle extends VerticleBase {
     if (breaker.state() == CircuitBreakerState.OPEN) {
       return Future.failedFuture(new LlmFailure("circuit open"));
     }
-    return limiter.acquire()
+    return limiter
+        .acquire()
         .compose(turn -> {
           Timer.Sample sample = Timer.start();
-          return breaker.<LlmAnswer>execute(() -> client.complete(request))
+          return breaker
+              .<LlmAnswer>execute(() -> client.complete(request))
               .onSuccess(answer -> sample.stop(latency))
               .onComplete(done -> limiter.release());
         })
@@ -165,26 +208,40 @@ public class LlmVerticle extends VerticleBase {
           if (retry >= maxRetries || breaker.state() == CircuitBreakerState.OPEN) {
             return Future.failedFuture(error);
           }
-          long delay = error instanceof LlmFailure.RateLimited limited ? limited.retryAfterMs() : backoff.delay(error, retry + 1);
-          LOG.debug("LLM call for {} failed ({}); retry {} in {} ms", request.event().id(), error.getMessage(), retry + 1, delay);
+          long delay = error instanceof LlmFailure.RateLimited limited
+              ? limited.retryAfterMs()
+              : backoff.delay(error, retry + 1);
+          LOG.debug(
+              "LLM call for {} failed ({}); retry {} in {} ms",
+              request.event().id(),
+              error.getMessage(),
+              retry + 1,
+              delay);
           Promise<LlmAnswer> retried = Promise.promise();
-          vertx.setTimer(Math.max(1, delay), timer -> attempt(request, retry + 1).onComplete(retried));
+          vertx.setTimer(
+              Math.max(1, delay), timer -> attempt(request, retry + 1).onComplete(retried));
           return retried.future();
         });
   }
 
-  private Enrichment result(EnrichRequest request, AnswerKey key, MoleculeFacts facts, LlmAnswer answer, String source,
+  private Enrichment result(
+      EnrichRequest request,
+      AnswerKey key,
+      MoleculeFacts facts,
+      LlmAnswer answer,
+      String source,
       long latencyMs) {
     LlmAnswer cited = answer.keepingEvidenceFrom(request.notes());
     if (cited != answer) {
       droppedEvidence.increment();
     }
-    List<String> disagreements = CrossCheck.disagreements(cited, facts, weightTolerance, logpTolerance);
+    List<String> disagreements =
+        CrossCheck.disagreements(cited, facts, weightTolerance, logpTolerance);
     if (!disagreements.isEmpty()) {
       mismatches.increment();
     }
-    return EnrichmentResults.fromAnswer(request, key, facts, cited, source, latencyMs,
-        disagreements);
+    return EnrichmentResults.fromAnswer(
+        request, key, facts, cited, source, latencyMs, disagreements);
   }
 
   private void circuitChanged(String state) {

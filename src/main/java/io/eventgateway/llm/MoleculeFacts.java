@@ -45,13 +45,15 @@ public record MoleculeFacts(
    */
   public static MoleculeFacts of(String smiles) {
     try {
-      IAtomContainer molecule = new SmilesParser(SilentChemObjectBuilder.getInstance()).parseSmiles(smiles);
+      IAtomContainer molecule =
+          new SmilesParser(SilentChemObjectBuilder.getInstance()).parseSmiles(smiles);
       if (molecule.getAtomCount() == 0) {
         throw new IllegalArgumentException("invalid SMILES: no atoms");
       }
       String canonical = new SmilesGenerator(SmiFlavor.Unique).create(molecule);
       IMolecularFormula formula = MolecularFormulaManipulator.getMolecularFormula(molecule);
-      double weight = AtomContainerManipulator.getMass(molecule, AtomContainerManipulator.MolWeight);
+      double weight =
+          AtomContainerManipulator.getMass(molecule, AtomContainerManipulator.MolWeight);
       AtomContainerManipulator.percieveAtomTypesAndConfigureAtoms(molecule);
       Aromaticity.cdkLegacy().apply(molecule);
       return new MoleculeFacts(
@@ -70,9 +72,11 @@ public record MoleculeFacts(
 
   /** The formula in Hill order, as CDK writes it, or {@code null} when {@code formula} cannot be parsed. */
   public static String normalizeFormula(String formula) {
-    IMolecularFormula parsed =
-        MolecularFormulaManipulator.getMolecularFormula(formula.trim(), SilentChemObjectBuilder.getInstance());
-    return parsed == null || parsed.getIsotopeCount() == 0 ? null : MolecularFormulaManipulator.getString(parsed);
+    IMolecularFormula parsed = MolecularFormulaManipulator.getMolecularFormula(
+        formula.trim(), SilentChemObjectBuilder.getInstance());
+    return parsed == null || parsed.getIsotopeCount() == 0
+        ? null
+        : MolecularFormulaManipulator.getString(parsed);
   }
 
   public JsonObject toJson() {
@@ -90,7 +94,9 @@ public record MoleculeFacts(
 
   private static double doubleValue(IMolecularDescriptor descriptor, IAtomContainer molecule) {
     DescriptorValue value = descriptor.calculate(molecule);
-    return value.getException() == null ? ((DoubleResult) value.getValue()).doubleValue() : Double.NaN;
+    return value.getException() == null
+        ? ((DoubleResult) value.getValue()).doubleValue()
+        : Double.NaN;
   }
 
   private static int intValue(IMolecularDescriptor descriptor, IAtomContainer molecule) {

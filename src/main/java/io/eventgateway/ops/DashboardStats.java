@@ -13,15 +13,18 @@ import io.vertx.core.json.JsonObject;
  */
 public final class DashboardStats {
 
-  private DashboardStats() {
-  }
+  private DashboardStats() {}
 
   public static JsonObject totals() {
     Counter produced = Metrics.globalRegistry.find("gateway.kafka.produced").counter();
-    DistributionSummary stored = Metrics.globalRegistry.find("gateway.pg.batch.size").summary();
+    DistributionSummary stored =
+        Metrics.globalRegistry.find("gateway.pg.batch.size").summary();
     // the per-partition lag of every consumer of this node, as of its last fetch
-    double lag = Metrics.globalRegistry.find("kafka.consumer.fetch.manager.records.lag").gauges().stream()
-        .mapToDouble(Gauge::value).filter(value -> !Double.isNaN(value) && value > 0).sum();
+    double lag =
+        Metrics.globalRegistry.find("kafka.consumer.fetch.manager.records.lag").gauges().stream()
+            .mapToDouble(Gauge::value)
+            .filter(value -> !Double.isNaN(value) && value > 0)
+            .sum();
     return new JsonObject()
         .put("accepted", produced == null ? 0 : (long) produced.count())
         .put("stored", stored == null ? 0 : (long) stored.totalAmount())

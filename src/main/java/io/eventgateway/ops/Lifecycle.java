@@ -9,13 +9,16 @@ import io.vertx.core.Vertx;
 public final class Lifecycle {
 
   /** The states in order; a process never goes back. */
-  public enum State { STARTING, SERVING, DRAINING }
+  public enum State {
+    STARTING,
+    SERVING,
+    DRAINING
+  }
 
   private static final String MAP = "gateway.lifecycle";
   private static final String KEY = "state";
 
-  private Lifecycle() {
-  }
+  private Lifecycle() {}
 
   public static void enter(Vertx vertx, State state) {
     vertx.sharedData().getLocalMap(MAP).put(KEY, state.name());

@@ -39,33 +39,54 @@ public class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject management = config().getJsonObject("management");
-    kafkaAdmin = KafkaAdminClient.create(vertx, KafkaSettings.admin(config().getJsonObject("kafka")));
+    kafkaAdmin =
+        KafkaAdminClient.create(vertx, KafkaSettings.admin(config().getJsonObject("kafka")));
     pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-health", 1);
 
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("lifecycle", promise -> {
           Lifecycle.State state = Lifecycle.state(vertx);
           JsonObject detail = new JsonObject().put("state", state.name());
-          promise.complete(state == Lifecycle.State.SERVING ? Status.OK(detail) : Status.KO(detail));
+          promise.complete(
+              state == Lifecycle.State.SERVING ? Status.OK(detail) : Status.KO(detail));
         })
-        .register("kafka", CHECK_TIMEOUT_MS * 2, promise -> reachable(kafkaAdmin.describeCluster()
-            .map(cluster -> Status.OK(new JsonObject().put("brokers", cluster.getNodes().size())
-                .put("clusterId", cluster.getClusterId())))).onComplete(promise))
-        .register("postgres", CHECK_TIMEOUT_MS * 2, promise -> reachable(pool.query("SELECT 1").execute()
-            .map(rows -> Status.OK())).onComplete(promise))
+        .register(
+            "kafka",
+            CHECK_TIMEOUT_MS * 2,
+            promise -> reachable(kafkaAdmin
+                    .describeCluster()
+                    .map(cluster -> Status.OK(new JsonObject()
+                        .put("brokers", cluster.getNodes().size())
+                        .put("clusterId", cluster.getClusterId()))))
+                .onComplete(promise))
+        .register(
+            "postgres",
+            CHECK_TIMEOUT_MS * 2,
+            promise -> reachable(pool.query("SELECT 1").execute().map(rows -> Status.OK()))
+                .onComplete(promise))
         // an open LLM circuit degrades enrichment (fallback) but never makes the node unready
-        .register("llm", CHECK_TIMEOUT_MS, promise -> vertx.eventBus().<JsonObject>request(Addresses.LLM_STATE, null)
-            .map(reply -> Status.OK(reply.body()))
-            .otherwise(notDeployed -> Status.OK(new JsonObject().put("circuit", "not deployed in this role")))
-            .onComplete(promise));
+        .register(
+            "llm",
+            CHECK_TIMEOUT_MS,
+            promise -> vertx
+                .eventBus()
+                .<JsonObject>request(Addresses.LLM_STATE, null)
+                .map(reply -> Status.OK(reply.body()))
+                .otherwise(notDeployed ->
+                    Status.OK(new JsonObject().put("circuit", "not deployed in this role")))
+                .onComplete(promise));
 
     // answering at all proves the event loop is not stuck; the check gives probes a 200 with a body
-    HealthChecks liveness = HealthChecks.create(vertx).register("eventLoop", promise -> promise.complete(Status.OK()));
+    HealthChecks liveness =
+        HealthChecks.create(vertx).register("eventLoop", promise -> promise.complete(Status.OK()));
     // probes and scrapes every few seconds would bury the traces of real requests
-    server = vertx.createHttpServer(new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE))
+    server = vertx
+        .createHttpServer(new HttpServerOptions().setTracingPolicy(TracingPolicy.IGNORE))
         .requestHandler(router(vertx, liveness, readiness));
-    return server.listen(management.getInteger("port"), management.getString("host"))
-        .onSuccess(listening -> LOG.debug("Management listening on port {}", listening.actualPort()));
+    return server
+        .listen(management.getInteger("port"), management.getString("host"))
+        .onSuccess(
+            listening -> LOG.debug("Management listening on port {}", listening.actualPort()));
   }
 
   /** The management port's routes (documented with the public API in {@code openapi/openapi.json}). */
@@ -82,8 +103,10 @@ public class ManagementVerticle extends VerticleBase {
    * probe (a check that threw or timed out inside vertx-health-check would make it a {@code 500}).
    */
   private static Future<Status> reachable(Future<Status> check) {
-    return check.timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .otherwise(error -> Status.KO(new JsonObject().put("error", String.valueOf(error.getMessage()))));
+    return check
+        .timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .otherwise(
+            error -> Status.KO(new JsonObject().put("error", String.valueOf(error.getMessage()))));
   }
 
   @Override

@@ -25,8 +25,7 @@ public final class Tracing {
 
   private static final String MAP = "gateway.tracing";
 
-  private Tracing() {
-  }
+  private Tracing() {}
 
   /** The SDK that {@code config}'s {@code tracing} section asks for, or {@code null} when tracing is off. */
   public static OpenTelemetrySdk sdk(JsonObject config, String role) {
@@ -34,17 +33,25 @@ public final class Tracing {
     if (tracing == null || !tracing.getBoolean("enabled", false)) {
       return null;
     }
-    Resource resource = Resource.getDefault().merge(Resource.create(Attributes.of(
-        AttributeKey.stringKey("service.name"), tracing.getString("serviceName"),
-        AttributeKey.stringKey("service.role"), role)));
+    Resource resource = Resource.getDefault()
+        .merge(Resource.create(Attributes.of(
+            AttributeKey.stringKey("service.name"),
+            tracing.getString("serviceName"),
+            AttributeKey.stringKey("service.role"),
+            role)));
     SdkTracerProvider tracerProvider = SdkTracerProvider.builder()
         .setResource(resource)
-        .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(tracing.getDouble("sampleRatio"))))
-        .addSpanProcessor(BatchSpanProcessor.builder(
-            OtlpHttpSpanExporter.builder().setEndpoint(tracing.getString("endpoint")).build()).build())
+        .setSampler(
+            Sampler.parentBased(Sampler.traceIdRatioBased(tracing.getDouble("sampleRatio"))))
+        .addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder()
+                .setEndpoint(tracing.getString("endpoint"))
+                .build())
+            .build())
         .build();
-    return OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
-        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(tracerProvider)
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
   }
 
   /** Makes {@code openTelemetry} the one {@link #of(Vertx)} answers for this Vert.x instance. */
@@ -57,6 +64,5 @@ public final class Tracing {
     return installed == null ? OpenTelemetry.noop() : ((Installed) installed).openTelemetry();
   }
 
-  private record Installed(OpenTelemetry openTelemetry) implements Shareable {
-  }
+  private record Installed(OpenTelemetry openTelemetry) implements Shareable {}
 }

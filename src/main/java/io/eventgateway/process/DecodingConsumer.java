@@ -64,10 +64,16 @@ public final class DecodingConsumer {
    * @param deadLetters dead-letter what cannot be handled; otherwise log and skip it (the processing group
    *     dead-letters, the other groups read the same records)
    */
-  public DecodingConsumer(Vertx vertx, Properties settings, EventCatalog catalog, Duration pollTimeout,
-      Function<List<PersistBatch.Event>, Future<List<ProcessingFailure>>> handler, boolean deadLetters) {
+  public DecodingConsumer(
+      Vertx vertx,
+      Properties settings,
+      EventCatalog catalog,
+      Duration pollTimeout,
+      Function<List<PersistBatch.Event>, Future<List<ProcessingFailure>>> handler,
+      boolean deadLetters) {
     this.vertx = vertx;
-    this.consumer = KafkaConsumer.create(vertx, settings, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer = KafkaConsumer.create(
+        vertx, settings, new StringDeserializer(), new ByteArrayDeserializer());
     this.metrics = new KafkaClientMetrics(consumer.unwrap());
     this.metrics.bindTo(Metrics.globalRegistry);
     this.decoder = new RecordDecoder(catalog);
@@ -82,7 +88,9 @@ public final class DecodingConsumer {
 
   public Future<Void> start(Set<String> topics) {
     consumer.partitionsAssignedHandler(this::pauseIfStillPaused);
-    return consumer.subscribe(topics).onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
+    return consumer
+        .subscribe(topics)
+        .onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
   }
 
   private void pollLoop() {
@@ -110,7 +118,9 @@ public final class DecodingConsumer {
         })
         .compose(handled -> consumer.commit())
         .recover(error -> {
-          LOG.error("A batch of {} records was not handled ({}); it will be processed again", batch.size(),
+          LOG.error(
+              "A batch of {} records was not handled ({}); it will be processed again",
+              batch.size(),
               error.getMessage());
           return rewind(batch);
         });
@@ -120,7 +130,8 @@ public final class DecodingConsumer {
   private Future<Void> rewind(List<KafkaConsumerRecord<String, byte[]>> batch) {
     Map<TopicPartition, Long> first = new HashMap<>();
     for (KafkaConsumerRecord<String, byte[]> record : batch) {
-      first.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+      first.merge(
+          new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
     }
     List<Future<Void>> seeks = new ArrayList<>();
     first.forEach((partition, offset) -> seeks.add(consumer.seek(partition, offset)));
@@ -141,7 +152,9 @@ public final class DecodingConsumer {
       }
     }
     List<Future<Void>> lookups = unknown.stream()
-        .map(id -> vertx.eventBus().<String>request(Addresses.REGISTRY_SCHEMA_BY_ID, id)
+        .map(id -> vertx
+            .eventBus()
+            .<String>request(Addresses.REGISTRY_SCHEMA_BY_ID, id)
             .onSuccess(reply -> schemas.put(id, new Schema.Parser().parse(reply.body())))
             .<Void>mapEmpty()
             .recover(error -> Future.succeededFuture()))
@@ -149,34 +162,54 @@ public final class DecodingConsumer {
     return Future.join(lookups).mapEmpty();
   }
 
-  private Future<?> deadLetter(List<KafkaConsumerRecord<String, byte[]>> batch, List<ProcessingFailure> failures) {
+  private Future<?> deadLetter(
+      List<KafkaConsumerRecord<String, byte[]>> batch, List<ProcessingFailure> failures) {
     if (failures.isEmpty()) {
       return Future.succeededFuture();
     }
     if (!deadLetters) {
       skipped.increment(failures.size());
-      failures.forEach(failure -> LOG.warn("Skipping {}-{}@{} ({}: {})", failure.topic(), failure.partition(),
-          failure.offset(), failure.stage(), failure.error()));
+      failures.forEach(failure -> LOG.warn(
+          "Skipping {}-{}@{} ({}: {})",
+          failure.topic(),
+          failure.partition(),
+          failure.offset(),
+          failure.stage(),
+          failure.error()));
       return Future.succeededFuture();
     }
-    Map<TopicPartition, Map<Long, KafkaConsumerRecord<String, byte[]>>> byPosition = new HashMap<>();
+    Map<TopicPartition, Map<Long, KafkaConsumerRecord<String, byte[]>>> byPosition =
+        new HashMap<>();
     for (KafkaConsumerRecord<String, byte[]> record : batch) {
-      byPosition.computeIfAbsent(new TopicPartition(record.topic(), record.partition()), partition -> new HashMap<>())
+      byPosition
+          .computeIfAbsent(
+              new TopicPartition(record.topic(), record.partition()), partition -> new HashMap<>())
           .put(record.offset(), record);
     }
     List<DeadLetterBatch.Letter> letters = new ArrayList<>(failures.size());
     for (ProcessingFailure failure : failures) {
-      KafkaConsumerRecord<String, byte[]> record =
-          byPosition.get(new TopicPartition(failure.topic(), failure.partition())).get(failure.offset());
-      letters.add(new DeadLetterBatch.Letter(record.topic(), record.partition(), record.offset(), record.timestamp(),
-          record.key(), record.value(), List.of(record.record().headers().toArray()), failure.stage(),
-          failure.error(), failure.attempts(), failure.firstFailureAt(), failure.lastFailureAt()));
+      KafkaConsumerRecord<String, byte[]> record = byPosition
+          .get(new TopicPartition(failure.topic(), failure.partition()))
+          .get(failure.offset());
+      letters.add(new DeadLetterBatch.Letter(
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          record.timestamp(),
+          record.key(),
+          record.value(),
+          List.of(record.record().headers().toArray()),
+          failure.stage(),
+          failure.error(),
+          failure.attempts(),
+          failure.firstFailureAt(),
+          failure.lastFailureAt()));
     }
     return vertx.eventBus().request(Addresses.DLQ_WRITE, new DeadLetterBatch(letters));
   }
 
-  private List<PersistBatch.Event> decode(List<KafkaConsumerRecord<String, byte[]>> batch,
-      List<ProcessingFailure> failures) {
+  private List<PersistBatch.Event> decode(
+      List<KafkaConsumerRecord<String, byte[]>> batch, List<ProcessingFailure> failures) {
     List<PersistBatch.Event> events = new ArrayList<>(batch.size());
     for (KafkaConsumerRecord<String, byte[]> record : batch) {
       try {
@@ -186,7 +219,10 @@ public final class DecodingConsumer {
         }
         events.add(decoder.decode(record, writer));
       } catch (RuntimeException error) {
-        failures.add(ProcessingFailure.undecodable(record.topic(), record.partition(), record.offset(),
+        failures.add(ProcessingFailure.undecodable(
+            record.topic(),
+            record.partition(),
+            record.offset(),
             error.getClass().getSimpleName() + ": " + error.getMessage()));
       }
     }
@@ -209,8 +245,10 @@ public final class DecodingConsumer {
 
   /** Resumes at the end of every partition: what happened while paused is skipped (live feeds). */
   public void resumeFromEnd() {
-    consumer.assignment()
-        .compose(partitions -> partitions.isEmpty() ? Future.succeededFuture()
+    consumer
+        .assignment()
+        .compose(partitions -> partitions.isEmpty()
+            ? Future.succeededFuture()
             : consumer.seekToEnd(partitions).compose(sought -> consumer.resume(partitions)))
         .onComplete(resumed -> paused = false);
   }

@@ -42,16 +42,24 @@ public class EnrichmentVerticle extends VerticleBase {
     JsonObject enrichment = config().getJsonObject("enrichment");
     JsonObject kafka = config().getJsonObject("kafka");
     Properties settings = KafkaSettings.consumer(kafka);
-    String group = kafka.getJsonObject("consumer").getString("group.id") + enrichment.getString("groupSuffix");
+    String group =
+        kafka.getJsonObject("consumer").getString("group.id") + enrichment.getString("groupSuffix");
     settings.put("group.id", group);
     settings.put("max.poll.records", String.valueOf(enrichment.getInteger("maxPollRecords")));
     String topic = kafka.getJsonObject("topics").getString("chemistry");
     enrichOptions = new DeliveryOptions().setSendTimeout(enrichment.getLong("requestTimeoutMs"));
     backfillBatchSize = enrichment.getInteger("backfillBatchSize");
-    return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
+    return vertx
+        .eventBus()
+        .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
-          consumer = new DecodingConsumer(vertx, settings, reply.body(),
-              Duration.ofMillis(config().getJsonObject("processor").getInteger("pollTimeoutMs")), this::enrich, false);
+          consumer = new DecodingConsumer(
+              vertx,
+              settings,
+              reply.body(),
+              Duration.ofMillis(config().getJsonObject("processor").getInteger("pollTimeoutMs")),
+              this::enrich,
+              false);
           store = new PersistRetry(vertx, config().getJsonObject("processor"), consumer::stopping);
           vertx.eventBus().<String>consumer(Addresses.LLM_CIRCUIT, state -> {
             if ("CLOSED".equals(state.body())) {
@@ -68,8 +76,11 @@ public class EnrichmentVerticle extends VerticleBase {
     List<Future<Enrichment>> enrichments = new ArrayList<>(events.size());
     for (PersistBatch.Event event : events) {
       if (MOLECULE_TYPE.equals(event.eventType())) {
-        EnrichRequest request = EnrichRequest.ofMolecule(event.key(), new JsonObject(event.dataJson()), false);
-        enrichments.add(vertx.eventBus().<Enrichment>request(Addresses.LLM_ENRICH, request, enrichOptions)
+        EnrichRequest request =
+            EnrichRequest.ofMolecule(event.key(), new JsonObject(event.dataJson()), false);
+        enrichments.add(vertx
+            .eventBus()
+            .<Enrichment>request(Addresses.LLM_ENRICH, request, enrichOptions)
             .map(reply -> reply.body()));
       }
     }
@@ -77,7 +88,8 @@ public class EnrichmentVerticle extends VerticleBase {
       return Future.succeededFuture(List.of());
     }
     return Future.all(enrichments)
-        .compose(all -> store.request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(all.list())))
+        .compose(
+            all -> store.request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(all.list())))
         .map(stored -> List.of());
   }
 
@@ -87,7 +99,9 @@ public class EnrichmentVerticle extends VerticleBase {
       return;
     }
     backfillRunning = true;
-    vertx.eventBus().<EnrichRequestBatch>request(Addresses.ENRICHMENTS_PENDING, backfillBatchSize)
+    vertx
+        .eventBus()
+        .<EnrichRequestBatch>request(Addresses.ENRICHMENTS_PENDING, backfillBatchSize)
         .compose(reply -> reenrich(reply.body().requests()))
         .onComplete(round -> {
           backfillRunning = false;
@@ -103,16 +117,23 @@ public class EnrichmentVerticle extends VerticleBase {
       return Future.succeededFuture(false);
     }
     List<Future<Enrichment>> answers = pending.stream()
-        .map(request -> vertx.eventBus().<Enrichment>request(Addresses.LLM_ENRICH, request, enrichOptions)
+        .map(request -> vertx
+            .eventBus()
+            .<Enrichment>request(Addresses.LLM_ENRICH, request, enrichOptions)
             .map(reply -> reply.body()))
         .toList();
     return Future.join(answers).transform(done -> {
-      List<Enrichment> enriched = answers.stream().filter(Future::succeeded).map(Future::result).toList();
-      LOG.info("Backfill: {} of {} fallback enrichments re-enriched by the LLM", enriched.size(), pending.size());
+      List<Enrichment> enriched =
+          answers.stream().filter(Future::succeeded).map(Future::result).toList();
+      LOG.info(
+          "Backfill: {} of {} fallback enrichments re-enriched by the LLM",
+          enriched.size(),
+          pending.size());
       if (enriched.isEmpty()) {
         return Future.succeededFuture(false);
       }
-      return store.<Integer>request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(enriched))
+      return store
+          .<Integer>request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(enriched))
           .map(stored -> enriched.size() == pending.size() && pending.size() == backfillBatchSize);
     });
   }

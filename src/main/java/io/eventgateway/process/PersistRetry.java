@@ -33,7 +33,8 @@ final class PersistRetry {
   }
 
   static Backoff backoff(JsonObject processor) {
-    return new Backoff(processor.getInteger("retryInitialBackoffMs"), processor.getInteger("retryMaxBackoffMs"));
+    return new Backoff(
+        processor.getInteger("retryInitialBackoffMs"), processor.getInteger("retryMaxBackoffMs"));
   }
 
   static boolean isInvalid(Throwable error) {
@@ -45,16 +46,20 @@ final class PersistRetry {
   }
 
   private <T> Future<T> attempt(String address, Object body, int attempt) {
-    return vertx.eventBus().<T>request(address, body, options)
+    return vertx
+        .eventBus()
+        .<T>request(address, body, options)
         .map(reply -> reply.body())
         .recover(error -> {
           if (isInvalid(error) || stopping.getAsBoolean()) {
             return Future.failedFuture(error);
           }
           long delay = backoff.delayMs(attempt);
-          LOG.warn("{} failed ({}); retry {} in {} ms", address, error.getMessage(), attempt, delay);
+          LOG.warn(
+              "{} failed ({}); retry {} in {} ms", address, error.getMessage(), attempt, delay);
           Promise<T> retried = Promise.promise();
-          vertx.setTimer(delay, timer -> this.<T>attempt(address, body, attempt + 1).onComplete(retried));
+          vertx.setTimer(
+              delay, timer -> this.<T>attempt(address, body, attempt + 1).onComplete(retried));
           return retried.future();
         });
   }

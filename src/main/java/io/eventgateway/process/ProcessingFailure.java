@@ -8,8 +8,15 @@ import java.time.Instant;
  * @param stage {@code decode} (the record is not a readable gateway event) or {@code persist} (the database
  *     refused it on every attempt)
  */
-public record ProcessingFailure(String topic, int partition, long offset, String stage, String error, int attempts,
-    Instant firstFailureAt, Instant lastFailureAt) {
+public record ProcessingFailure(
+    String topic,
+    int partition,
+    long offset,
+    String stage,
+    String error,
+    int attempts,
+    Instant firstFailureAt,
+    Instant lastFailureAt) {
 
   static ProcessingFailure undecodable(String topic, int partition, long offset, String error) {
     Instant now = Instant.now();

@@ -51,7 +51,9 @@ final class ProcessingSpans {
     Map<String, List<PersistBatch.Event>> byTrace = new LinkedHashMap<>();
     for (PersistBatch.Event event : events) {
       if (event.traceParent() != null) {
-        byTrace.computeIfAbsent(event.traceParent(), parent -> new ArrayList<>()).add(event);
+        byTrace
+            .computeIfAbsent(event.traceParent(), parent -> new ArrayList<>())
+            .add(event);
       }
     }
     List<Span> processSpans = new ArrayList<>(byTrace.size());
@@ -63,13 +65,17 @@ final class ProcessingSpans {
     TextMapPropagator propagator = openTelemetry.getPropagators().getTextMapPropagator();
     byTrace.forEach((traceParent, traced) -> {
       Context parent = propagator.extract(Context.root(), traceParent, TRACE_PARENT_GETTER);
-      Span process = tracer.spanBuilder("process " + traced.get(0).topic()).setParent(parent)
+      Span process = tracer
+          .spanBuilder("process " + traced.get(0).topic())
+          .setParent(parent)
           .setSpanKind(SpanKind.CONSUMER)
           .setAttribute("messaging.system", "kafka")
           .setAttribute("messaging.destination.name", traced.get(0).topic())
           .setAttribute("messaging.batch.message_count", traced.size())
           .startSpan();
-      Span write = tracer.spanBuilder("INSERT events").setParent(parent.with(process))
+      Span write = tracer
+          .spanBuilder("INSERT events")
+          .setParent(parent.with(process))
           .setSpanKind(SpanKind.CLIENT)
           .setAttribute("db.system", "postgresql")
           .setAttribute("db.operation.name", "INSERT")
@@ -86,7 +92,9 @@ final class ProcessingSpans {
   void end(AsyncResult<?> written) {
     for (int i = 0; i < processSpans.size(); i++) {
       if (written.failed()) {
-        writeSpans.get(i).setStatus(StatusCode.ERROR, String.valueOf(written.cause().getMessage()));
+        writeSpans
+            .get(i)
+            .setStatus(StatusCode.ERROR, String.valueOf(written.cause().getMessage()));
         processSpans.get(i).setStatus(StatusCode.ERROR, "not stored");
       }
       writeSpans.get(i).end();

@@ -40,14 +40,23 @@ public class ProcessorVerticle extends VerticleBase {
     backoff = PersistRetry.backoff(processor);
     maxAttempts = processor.getInteger("maxAttempts");
     openTelemetry = Tracing.of(vertx);
-    return vertx.eventBus().<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
+    return vertx
+        .eventBus()
+        .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
-          consumer = new DecodingConsumer(vertx, KafkaSettings.consumer(kafka), reply.body(),
-              Duration.ofMillis(processor.getInteger("pollTimeoutMs")), this::persistTraced, true);
+          consumer = new DecodingConsumer(
+              vertx,
+              KafkaSettings.consumer(kafka),
+              reply.body(),
+              Duration.ofMillis(processor.getInteger("pollTimeoutMs")),
+              this::persistTraced,
+              true);
           store = new PersistRetry(vertx, processor, consumer::stopping);
           return consumer.start(KafkaSettings.topics(kafka));
         })
-        .onSuccess(started -> LOG.info("Processing {} as group {}", KafkaSettings.topics(kafka),
+        .onSuccess(started -> LOG.info(
+            "Processing {} as group {}",
+            KafkaSettings.topics(kafka),
             kafka.getJsonObject("consumer").getString("group.id")));
   }
 
@@ -61,13 +70,16 @@ public class ProcessorVerticle extends VerticleBase {
     if (events.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return store.<Integer>request(Addresses.EVENTS_PERSIST, new PersistBatch(events))
+    return store
+        .<Integer>request(Addresses.EVENTS_PERSIST, new PersistBatch(events))
         .<List<ProcessingFailure>>map(stored -> List.of())
         .recover(error -> {
           if (!PersistRetry.isInvalid(error)) {
             return Future.failedFuture(error);
           }
-          return events.size() > 1 ? persistOneByOne(events) : retryRefused(events.get(0), 1, Instant.now(), error);
+          return events.size() > 1
+              ? persistOneByOne(events)
+              : retryRefused(events.get(0), 1, Instant.now(), error);
         });
   }
 
@@ -83,20 +95,29 @@ public class ProcessorVerticle extends VerticleBase {
   }
 
   /** Tries a refused event again after a backoff, up to {@code maxAttempts} in all, then gives up on it. */
-  private Future<List<ProcessingFailure>> retryRefused(PersistBatch.Event event, int attempt, Instant firstFailure,
-      Throwable error) {
+  private Future<List<ProcessingFailure>> retryRefused(
+      PersistBatch.Event event, int attempt, Instant firstFailure, Throwable error) {
     if (attempt >= maxAttempts || consumer.stopping()) {
-      return Future.succeededFuture(List.of(new ProcessingFailure(event.topic(), event.partition(), event.offset(),
-          "persist", error.getMessage(), attempt, firstFailure, Instant.now())));
+      return Future.succeededFuture(List.of(new ProcessingFailure(
+          event.topic(),
+          event.partition(),
+          event.offset(),
+          "persist",
+          error.getMessage(),
+          attempt,
+          firstFailure,
+          Instant.now())));
     }
     Promise<List<ProcessingFailure>> retried = Promise.promise();
-    vertx.setTimer(backoff.delayMs(attempt), timer -> store.<Integer>request(Addresses.EVENTS_PERSIST,
-            new PersistBatch(List.of(event)))
-        .<List<ProcessingFailure>>map(stored -> List.of())
-        .recover(again -> PersistRetry.isInvalid(again)
-            ? retryRefused(event, attempt + 1, firstFailure, again)
-            : Future.failedFuture(again))
-        .onComplete(retried));
+    vertx.setTimer(
+        backoff.delayMs(attempt),
+        timer -> store
+            .<Integer>request(Addresses.EVENTS_PERSIST, new PersistBatch(List.of(event)))
+            .<List<ProcessingFailure>>map(stored -> List.of())
+            .recover(again -> PersistRetry.isInvalid(again)
+                ? retryRefused(event, attempt + 1, firstFailure, again)
+                : Future.failedFuture(again))
+            .onComplete(retried));
     return retried.future();
   }
 

@@ -9,6 +9,7 @@ import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
 import io.eventgateway.schema.JsonToAvro;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -17,7 +18,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 
 /**
  * Turns one Kafka record (CloudEvents Kafka binding: {@code ce_*} headers, Confluent-framed Avro value) into the
@@ -39,8 +39,8 @@ final class RecordDecoder {
     Headers headers = record.record().headers();
     String type = required(headers, CloudEventHeaders.TYPE);
     EventType eventType = catalog.find(type);
-    GenericRecord data = ConfluentWireFormat.decode(record.value(), writerSchema,
-        eventType == null ? writerSchema : eventType.schema());
+    GenericRecord data = ConfluentWireFormat.decode(
+        record.value(), writerSchema, eventType == null ? writerSchema : eventType.schema());
     String time = header(headers, CloudEventHeaders.TIME);
     String tenant = header(headers, GatewayHeaders.TENANT);
     return new PersistBatch.Event(
@@ -50,7 +50,9 @@ final class RecordDecoder {
         eventType == null ? "unknown" : eventType.family(),
         required(headers, CloudEventHeaders.SOURCE),
         header(headers, CloudEventHeaders.SUBJECT),
-        time == null ? null : OffsetDateTime.ofInstant(JsonToAvro.parseInstant(time), ZoneOffset.UTC),
+        time == null
+            ? null
+            : OffsetDateTime.ofInstant(JsonToAvro.parseInstant(time), ZoneOffset.UTC),
         AvroToJson.toJson(data).encode(),
         ConfluentWireFormat.schemaId(record.value()),
         record.topic(),

@@ -22,8 +22,7 @@ public final class AvroToJson {
 
   private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
 
-  private AvroToJson() {
-  }
+  private AvroToJson() {}
 
   public static JsonObject toJson(GenericRecord record) {
     return (JsonObject) convert(record.getSchema(), record);
@@ -42,12 +41,14 @@ public final class AvroToJson {
         }
         yield json;
       }
-      case UNION -> convert(schema.getTypes().get(GenericData.get().resolveUnion(schema, value)), value);
+      case UNION ->
+        convert(schema.getTypes().get(GenericData.get().resolveUnion(schema, value)), value);
       case STRING, ENUM -> value.toString();
       case INT, LONG -> temporal(schema.getLogicalType(), (Number) value);
-      case BYTES -> schema.getLogicalType() instanceof LogicalTypes.Decimal decimal
-          ? DECIMALS.fromBytes(((ByteBuffer) value).duplicate(), schema, decimal)
-          : ((ByteBuffer) value).duplicate();
+      case BYTES ->
+        schema.getLogicalType() instanceof LogicalTypes.Decimal decimal
+            ? DECIMALS.fromBytes(((ByteBuffer) value).duplicate(), schema, decimal)
+            : ((ByteBuffer) value).duplicate();
       case ARRAY -> {
         JsonArray array = new JsonArray();
         ((Collection<?>) value).forEach(item -> array.add(convert(schema.getElementType(), item)));
@@ -55,7 +56,8 @@ public final class AvroToJson {
       }
       case MAP -> {
         JsonObject json = new JsonObject();
-        ((Map<?, ?>) value).forEach((k, v) -> json.put(k.toString(), convert(schema.getValueType(), v)));
+        ((Map<?, ?>) value)
+            .forEach((k, v) -> json.put(k.toString(), convert(schema.getValueType(), v)));
         yield json;
       }
       default -> value;
@@ -68,7 +70,9 @@ public final class AvroToJson {
     }
     if (logical instanceof LogicalTypes.TimestampMicros) {
       long micros = value.longValue();
-      return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L).toString();
+      return Instant.ofEpochSecond(
+              Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L)
+          .toString();
     }
     if (logical instanceof LogicalTypes.Date) {
       return LocalDate.ofEpochDay(value.intValue()).toString();

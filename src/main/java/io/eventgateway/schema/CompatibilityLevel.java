@@ -4,7 +4,13 @@ import java.util.Locale;
 
 /** The Confluent Schema Registry compatibility levels: which earlier versions a new schema must be compatible with, and how. */
 public enum CompatibilityLevel {
-  BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE, NONE;
+  BACKWARD,
+  BACKWARD_TRANSITIVE,
+  FORWARD,
+  FORWARD_TRANSITIVE,
+  FULL,
+  FULL_TRANSITIVE,
+  NONE;
 
   /** The level when neither the subject nor the registry sets one, as in Confluent's registry. */
   public static final CompatibilityLevel DEFAULT = BACKWARD;

@@ -33,20 +33,33 @@ final class ConfluentRegistryClient implements SubjectRegistry {
 
   ConfluentRegistryClient(Vertx vertx, JsonObject registry) {
     URI url = URI.create(registry.getString("url").replaceAll("/+$", ""));
-    this.http = WebClient.create(vertx, new WebClientOptions().setDefaultHost(url.getHost())
-        .setDefaultPort(url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80)
-        .setSsl("https".equals(url.getScheme())).setKeepAlive(true));
+    this.http = WebClient.create(
+        vertx,
+        new WebClientOptions()
+            .setDefaultHost(url.getHost())
+            .setDefaultPort(
+                url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80)
+            .setSsl("https".equals(url.getScheme()))
+            .setKeepAlive(true));
     this.base = url.getRawPath() == null ? "" : url.getRawPath();
     String token = registry.getString("bearerToken", "");
     String basic = registry.getString("basicAuth", "");
-    this.authorization = !token.isEmpty() ? "Bearer " + token : !basic.isEmpty()
-        ? "Basic " + java.util.Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)) : null;
+    this.authorization = !token.isEmpty()
+        ? "Bearer " + token
+        : !basic.isEmpty()
+            ? "Basic "
+                + java.util.Base64.getEncoder()
+                    .encodeToString(basic.getBytes(StandardCharsets.UTF_8))
+            : null;
   }
 
   @Override
   public Future<Integer> register(String subject, Schema schema) {
-    return send("POST", "/subjects/" + encode(subject) + "/versions",
-        new JsonObject().put("schema", schema.toString())).map(body -> ((JsonObject) body).getInteger("id"));
+    return send(
+            "POST",
+            "/subjects/" + encode(subject) + "/versions",
+            new JsonObject().put("schema", schema.toString()))
+        .map(body -> ((JsonObject) body).getInteger("id"));
   }
 
   @Override
@@ -54,12 +67,17 @@ final class ConfluentRegistryClient implements SubjectRegistry {
     return send("GET", "/subjects/" + encode(subject) + "/versions", null).compose(numbers -> {
       List<Future<Version>> versions = new ArrayList<>();
       for (Object number : (JsonArray) numbers) {
-        versions.add(send("GET", "/subjects/" + encode(subject) + "/versions/" + number, null).map(body -> {
-          JsonObject version = (JsonObject) body;
-          textById.put(version.getInteger("id"), version.getString("schema"));
-          return new Version(subject, version.getInteger("version"), version.getInteger("id"),
-              version.getString("schema"), false);
-        }));
+        versions.add(send("GET", "/subjects/" + encode(subject) + "/versions/" + number, null)
+            .map(body -> {
+              JsonObject version = (JsonObject) body;
+              textById.put(version.getInteger("id"), version.getString("schema"));
+              return new Version(
+                  subject,
+                  version.getInteger("version"),
+                  version.getInteger("id"),
+                  version.getString("schema"),
+                  false);
+            }));
       }
       return Future.all(versions).map(all -> all.<Version>list());
     });
@@ -78,24 +96,29 @@ final class ConfluentRegistryClient implements SubjectRegistry {
           return text;
         })
         .recover(error -> error instanceof RegistryException missing && missing.errorCode() == 40403
-            ? Future.succeededFuture(null) : Future.failedFuture(error));
+            ? Future.succeededFuture(null)
+            : Future.failedFuture(error));
   }
 
   /** One call; an error answer becomes the {@link RegistryException} the registry described. */
   private Future<Object> send(String method, String path, JsonObject body) {
     var request = http.request(io.vertx.core.http.HttpMethod.valueOf(method), base + path)
-        .putHeader("Accept", MEDIA_TYPE).putHeader("Content-Type", MEDIA_TYPE);
+        .putHeader("Accept", MEDIA_TYPE)
+        .putHeader("Content-Type", MEDIA_TYPE);
     if (authorization != null) {
       request.putHeader("Authorization", authorization);
     }
-    Future<HttpResponse<Buffer>> response = body == null ? request.send() : request.sendBuffer(body.toBuffer());
+    Future<HttpResponse<Buffer>> response =
+        body == null ? request.send() : request.sendBuffer(body.toBuffer());
     return response.compose(answer -> {
       if (answer.statusCode() / 100 == 2) {
         return Future.succeededFuture(answer.bodyAsJson(Object.class));
       }
       JsonObject error = answer.body() == null ? new JsonObject() : answer.bodyAsJsonObject();
-      return Future.failedFuture(new RegistryException(answer.statusCode(),
-          error.getInteger("error_code", answer.statusCode()), error.getString("message", "HTTP " + answer.statusCode())));
+      return Future.failedFuture(new RegistryException(
+          answer.statusCode(),
+          error.getInteger("error_code", answer.statusCode()),
+          error.getString("message", "HTTP " + answer.statusCode())));
     });
   }
 

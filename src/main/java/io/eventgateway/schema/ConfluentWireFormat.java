@@ -25,13 +25,15 @@ public final class ConfluentWireFormat {
 
   /** The first byte of every value. */
   public static final byte MAGIC_BYTE = 0;
-  private static final int HEADER_SIZE = 5;
-  // built once per schema, not per event: Avro's generic writers and readers are safe to share between threads
-  private static final Map<Schema, GenericDatumWriter<Object>> WRITERS = new ConcurrentHashMap<>();
-  private static final Map<List<Schema>, GenericDatumReader<GenericRecord>> READERS = new ConcurrentHashMap<>();
 
-  private ConfluentWireFormat() {
-  }
+  private static final int HEADER_SIZE = 5;
+  // built once per schema, not per event: Avro's generic writers and readers are safe to share
+  // between threads
+  private static final Map<Schema, GenericDatumWriter<Object>> WRITERS = new ConcurrentHashMap<>();
+  private static final Map<List<Schema>, GenericDatumReader<GenericRecord>> READERS =
+      new ConcurrentHashMap<>();
+
+  private ConfluentWireFormat() {}
 
   /**
    * @param writer the schema registered under {@code schemaId}: the record's own, or a union holding it (the
@@ -57,7 +59,8 @@ public final class ConfluentWireFormat {
   /** The schema id of a value; throws {@link IllegalArgumentException} when the value is not in the wire format. */
   public static int schemaId(byte[] value) {
     if (value == null || value.length < HEADER_SIZE || value[0] != MAGIC_BYTE) {
-      throw new IllegalArgumentException("not in the Confluent wire format (magic byte 0 + 4-byte schema id)");
+      throw new IllegalArgumentException(
+          "not in the Confluent wire format (magic byte 0 + 4-byte schema id)");
     }
     return ByteBuffer.wrap(value, 1, 4).getInt();
   }
@@ -71,11 +74,18 @@ public final class ConfluentWireFormat {
    */
   public static GenericRecord decode(byte[] value, Schema writer, Schema reader) {
     try {
-      return READERS.computeIfAbsent(List.of(writer, reader), pair -> new GenericDatumReader<>(writer, reader))
-          .read(null, DecoderFactory.get().binaryDecoder(value, HEADER_SIZE, value.length - HEADER_SIZE, null));
+      return READERS
+          .computeIfAbsent(
+              List.of(writer, reader), pair -> new GenericDatumReader<>(writer, reader))
+          .read(
+              null,
+              DecoderFactory.get()
+                  .binaryDecoder(value, HEADER_SIZE, value.length - HEADER_SIZE, null));
     } catch (IOException | AvroRuntimeException e) {
-      throw new IllegalArgumentException("Avro body written with " + writer.getFullName()
-          + " cannot be read as the current schema: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "Avro body written with " + writer.getFullName()
+              + " cannot be read as the current schema: " + e.getMessage(),
+          e);
     }
   }
 }

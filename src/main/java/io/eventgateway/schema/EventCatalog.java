@@ -61,11 +61,21 @@ public final class EventCatalog {
       for (Schema record : records) {
         String type = record.getProp(EventType.CE_TYPE_PROPERTY);
         if (type == null) {
-          throw new IllegalArgumentException(family + ": record " + record.getFullName() + " has no " + EventType.CE_TYPE_PROPERTY);
+          throw new IllegalArgumentException(family + ": record " + record.getFullName()
+              + " has no " + EventType.CE_TYPE_PROPERTY);
         }
         Schema subjectSchema = strategy == SubjectNameStrategy.TOPIC_NAME ? topicSchema : record;
-        EventType previous = types.put(type, new EventType(type, family, topic, record,
-            strategy.subject(topic, record.getFullName()), subjectSchema, -1, Map.of()));
+        EventType previous = types.put(
+            type,
+            new EventType(
+                type,
+                family,
+                topic,
+                record,
+                strategy.subject(topic, record.getFullName()),
+                subjectSchema,
+                -1,
+                Map.of()));
         if (previous != null) {
           throw new IllegalArgumentException("event type " + type + " is declared twice");
         }

@@ -14,8 +14,15 @@ import org.apache.avro.Schema;
  * @param versions every live registered version of the subject: version number to id and schema, for events
  *     that name the version they were written with ({@code dataschema})
  */
-public record EventType(String type, String family, String topic, Schema schema, String subject,
-    Schema subjectSchema, int schemaId, Map<Integer, Version> versions) {
+public record EventType(
+    String type,
+    String family,
+    String topic,
+    Schema schema,
+    String subject,
+    Schema subjectSchema,
+    int schemaId,
+    Map<Integer, Version> versions) {
 
   /** One registered version of the subject: its schema is what the subject holds (a record or a union). */
   public record Version(int version, int id, Schema schema) {
@@ -25,7 +32,10 @@ public record EventType(String type, String family, String topic, Schema schema,
       if (schema.getType() != Schema.Type.UNION) {
         return schema.getFullName().equals(fullName) ? schema : null;
       }
-      return schema.getTypes().stream().filter(branch -> fullName.equals(branch.getFullName())).findFirst().orElse(null);
+      return schema.getTypes().stream()
+          .filter(branch -> fullName.equals(branch.getFullName()))
+          .findFirst()
+          .orElse(null);
     }
   }
 
@@ -33,11 +43,15 @@ public record EventType(String type, String family, String topic, Schema schema,
   public static final String CE_TYPE_PROPERTY = "ceType";
 
   EventType registered(int id, Map<Integer, Version> registeredVersions) {
-    return new EventType(type, family, topic, schema, subject, subjectSchema, id, Map.copyOf(registeredVersions));
+    return new EventType(
+        type, family, topic, schema, subject, subjectSchema, id, Map.copyOf(registeredVersions));
   }
 
   /** The registered version with this id, or {@code null} when the id belongs to no version of the subject. */
   public Version versionWithId(int id) {
-    return versions.values().stream().filter(version -> version.id() == id).findFirst().orElse(null);
+    return versions.values().stream()
+        .filter(version -> version.id() == id)
+        .findFirst()
+        .orElse(null);
   }
 }

@@ -16,8 +16,7 @@ public final class ExampleData {
 
   private static final Instant EXAMPLE_TIME = Instant.parse("2026-01-15T09:30:00Z");
 
-  private ExampleData() {
-  }
+  private ExampleData() {}
 
   public static JsonObject forRecord(Schema record) {
     return (JsonObject) example(record, record.getName());
@@ -27,23 +26,31 @@ public final class ExampleData {
     return switch (schema.getType()) {
       case RECORD -> {
         JsonObject json = new JsonObject();
-        schema.getFields().forEach(field -> json.put(field.name(), example(field.schema(), field.name())));
+        schema
+            .getFields()
+            .forEach(field -> json.put(field.name(), example(field.schema(), field.name())));
         yield json;
       }
-      case UNION -> schema.getTypes().stream()
-          .filter(branch -> branch.getType() != Schema.Type.NULL)
-          .findFirst()
-          .map(branch -> example(branch, name))
-          .orElse(null);
-      case STRING -> schema.getLogicalType() instanceof LogicalTypes.Uuid
-          ? "7f1c2c52-4b7e-4bd4-9a55-0e3f2d7c9b10"
-          : name.replace('_', '-') + "-1";
+      case UNION ->
+        schema.getTypes().stream()
+            .filter(branch -> branch.getType() != Schema.Type.NULL)
+            .findFirst()
+            .map(branch -> example(branch, name))
+            .orElse(null);
+      case STRING ->
+        schema.getLogicalType() instanceof LogicalTypes.Uuid
+            ? "7f1c2c52-4b7e-4bd4-9a55-0e3f2d7c9b10"
+            : name.replace('_', '-') + "-1";
       case BOOLEAN -> true;
-      case INT -> schema.getLogicalType() instanceof LogicalTypes.Date ? LocalDate.of(2026, 1, 15).toString() : 3;
-      case LONG -> schema.getLogicalType() instanceof LogicalTypes.TimestampMillis
-          || schema.getLogicalType() instanceof LogicalTypes.TimestampMicros
-          ? EXAMPLE_TIME.plus(1, ChronoUnit.HOURS).toString()
-          : 1500L;
+      case INT ->
+        schema.getLogicalType() instanceof LogicalTypes.Date
+            ? LocalDate.of(2026, 1, 15).toString()
+            : 3;
+      case LONG ->
+        schema.getLogicalType() instanceof LogicalTypes.TimestampMillis
+                || schema.getLogicalType() instanceof LogicalTypes.TimestampMicros
+            ? EXAMPLE_TIME.plus(1, ChronoUnit.HOURS).toString()
+            : 1500L;
       case FLOAT, DOUBLE -> 12.5;
       case ENUM -> schema.getEnumSymbols().get(0);
       case ARRAY -> new JsonArray().add(example(schema.getElementType(), name));

@@ -40,8 +40,7 @@ public final class JsonToAvro {
   private static final Conversions.DecimalConversion DECIMALS = new Conversions.DecimalConversion();
   private static final Object INVALID = new Object();
 
-  private JsonToAvro() {
-  }
+  private JsonToAvro() {}
 
   /**
    * Converts {@code json} to a record of {@code schema}.
@@ -49,7 +48,8 @@ public final class JsonToAvro {
    * @param path the path prefix for error fields, e.g. {@code data}
    * @param errors receives every violation; the result is {@code null} when any was found
    */
-  public static GenericRecord toRecord(Schema schema, Object json, String path, List<FieldError> errors) {
+  public static GenericRecord toRecord(
+      Schema schema, Object json, String path, List<FieldError> errors) {
     int before = errors.size();
     Object value = convert(schema, json, path, errors);
     return errors.size() == before && value != INVALID ? (GenericRecord) value : null;
@@ -61,11 +61,20 @@ public final class JsonToAvro {
       case UNION -> union(schema, json, path, errors);
       case NULL -> json == null ? null : fail(errors, path, "must be null");
       case STRING -> string(schema, json, path, errors);
-      case BOOLEAN -> json instanceof Boolean ? json : fail(errors, path, "expected boolean, got " + describe(json));
+      case BOOLEAN ->
+        json instanceof Boolean
+            ? json
+            : fail(errors, path, "expected boolean, got " + describe(json));
       case INT -> integral(schema, json, path, errors, true);
       case LONG -> integral(schema, json, path, errors, false);
-      case FLOAT -> json instanceof Number n ? (Object) n.floatValue() : fail(errors, path, "expected number, got " + describe(json));
-      case DOUBLE -> json instanceof Number n ? (Object) n.doubleValue() : fail(errors, path, "expected number, got " + describe(json));
+      case FLOAT ->
+        json instanceof Number n
+            ? (Object) n.floatValue()
+            : fail(errors, path, "expected number, got " + describe(json));
+      case DOUBLE ->
+        json instanceof Number n
+            ? (Object) n.doubleValue()
+            : fail(errors, path, "expected number, got " + describe(json));
       case ENUM -> enumSymbol(schema, json, path, errors);
       case ARRAY -> array(schema, json, path, errors);
       case MAP -> map(schema, json, path, errors);
@@ -82,7 +91,8 @@ public final class JsonToAvro {
     for (Schema.Field field : schema.getFields()) {
       String fieldPath = path + "." + field.name();
       if (object.containsKey(field.name())) {
-        record.put(field.pos(), convert(field.schema(), object.getValue(field.name()), fieldPath, errors));
+        record.put(
+            field.pos(), convert(field.schema(), object.getValue(field.name()), fieldPath, errors));
       } else if (field.hasDefaultValue()) {
         record.put(field.pos(), GenericData.get().getDefaultValue(field));
       } else {
@@ -91,8 +101,10 @@ public final class JsonToAvro {
     }
     for (String name : object.fieldNames()) {
       if (schema.getField(name) == null) {
-        errors.add(new FieldError(path + "." + name, "unknown field; " + schema.getName() + " has "
-            + schema.getFields().stream().map(Schema.Field::name).toList()));
+        errors.add(new FieldError(
+            path + "." + name,
+            "unknown field; " + schema.getName() + " has "
+                + schema.getFields().stream().map(Schema.Field::name).toList()));
       }
     }
     return record;
@@ -150,7 +162,9 @@ public final class JsonToAvro {
       if (c == '\0') {
         return "NUL characters (\\u0000) are not allowed";
       }
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return "unpaired UTF-16 surrogate at character " + i + " is not valid Unicode";
@@ -159,15 +173,20 @@ public final class JsonToAvro {
     return null;
   }
 
-  private static Object integral(Schema schema, Object json, String path, List<FieldError> errors, boolean isInt) {
+  private static Object integral(
+      Schema schema, Object json, String path, List<FieldError> errors, boolean isInt) {
     LogicalType logical = schema.getLogicalType();
     if (logical != null && json instanceof String text) {
       return temporal(logical, text, path, errors);
     }
-    if (!(json instanceof Integer || json instanceof Long || json instanceof Short || json instanceof BigInteger)) {
+    if (!(json instanceof Integer
+        || json instanceof Long
+        || json instanceof Short
+        || json instanceof BigInteger)) {
       return fail(errors, path, "expected integer, got " + describe(json));
     }
-    BigInteger value = json instanceof BigInteger big ? big : BigInteger.valueOf(((Number) json).longValue());
+    BigInteger value =
+        json instanceof BigInteger big ? big : BigInteger.valueOf(((Number) json).longValue());
     BigInteger min = BigInteger.valueOf(isInt ? Integer.MIN_VALUE : Long.MIN_VALUE);
     BigInteger max = BigInteger.valueOf(isInt ? Integer.MAX_VALUE : Long.MAX_VALUE);
     if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
@@ -176,7 +195,8 @@ public final class JsonToAvro {
     return isInt ? (Object) value.intValue() : (Object) value.longValue();
   }
 
-  private static Object temporal(LogicalType logical, String text, String path, List<FieldError> errors) {
+  private static Object temporal(
+      LogicalType logical, String text, String path, List<FieldError> errors) {
     try {
       if (logical instanceof LogicalTypes.TimestampMillis) {
         return parseInstant(text).toEpochMilli();
@@ -189,7 +209,10 @@ public final class JsonToAvro {
         return (int) LocalDate.parse(text).toEpochDay();
       }
     } catch (DateTimeParseException e) {
-      return fail(errors, path, "expected an ISO-8601 " + logical.getName() + ", got \"" + abbreviate(text) + "\"");
+      return fail(
+          errors,
+          path,
+          "expected an ISO-8601 " + logical.getName() + ", got \"" + abbreviate(text) + "\"");
     }
     return fail(errors, path, "expected integer, got string");
   }
@@ -214,8 +237,14 @@ public final class JsonToAvro {
    */
   private static Instant parseUtc(String text) {
     int length = text.length();
-    if (length < 20 || length > 30 || text.charAt(length - 1) != 'Z' || text.charAt(4) != '-' || text.charAt(7) != '-'
-        || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':') {
+    if (length < 20
+        || length > 30
+        || text.charAt(length - 1) != 'Z'
+        || text.charAt(4) != '-'
+        || text.charAt(7) != '-'
+        || text.charAt(10) != 'T'
+        || text.charAt(13) != ':'
+        || text.charAt(16) != ':') {
       return null;
     }
     int year = digits(text, 0, 4);
@@ -235,11 +264,18 @@ public final class JsonToAvro {
     } else if (text.charAt(19) != 'Z') {
       return null;
     }
-    if ((year | month | day | hour | minute | second | nanos) < 0 || month < 1 || month > 12 || day < 1
-        || hour > 23 || minute > 59 || second > 59 || day > YearMonth.of(year, month).lengthOfMonth()) {
+    if ((year | month | day | hour | minute | second | nanos) < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || hour > 23
+        || minute > 59
+        || second > 59
+        || day > YearMonth.of(year, month).lengthOfMonth()) {
       return null;
     }
-    return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(ZoneOffset.UTC);
+    return LocalDateTime.of(year, month, day, hour, minute, second, nanos)
+        .toInstant(ZoneOffset.UTC);
   }
 
   /** @return the number in {@code text[start, start+count)}, or -1 when one of them is not an ASCII digit */
@@ -255,11 +291,13 @@ public final class JsonToAvro {
     return value;
   }
 
-  private static Object enumSymbol(Schema schema, Object json, String path, List<FieldError> errors) {
+  private static Object enumSymbol(
+      Schema schema, Object json, String path, List<FieldError> errors) {
     if (json instanceof String symbol && schema.hasEnumSymbol(symbol)) {
       return new GenericData.EnumSymbol(schema, symbol);
     }
-    return fail(errors, path, "expected one of " + schema.getEnumSymbols() + ", got " + describe(json));
+    return fail(
+        errors, path, "expected one of " + schema.getEnumSymbols() + ", got " + describe(json));
   }
 
   private static Object array(Schema schema, Object json, String path, List<FieldError> errors) {
@@ -279,7 +317,8 @@ public final class JsonToAvro {
     }
     Map<String, Object> values = new HashMap<>();
     for (String key : object.fieldNames()) {
-      values.put(key, convert(schema.getValueType(), object.getValue(key), path + "." + key, errors));
+      values.put(
+          key, convert(schema.getValueType(), object.getValue(key), path + "." + key, errors));
     }
     return values;
   }
@@ -305,12 +344,15 @@ public final class JsonToAvro {
     if (value.scale() > decimal.getScale()) {
       return fail(errors, path, "at most " + decimal.getScale() + " decimal places allowed");
     }
-    // the digits before the point, read off precision and scale: "1e500000000" must not be expanded to find out
+    // the digits before the point, read off precision and scale: "1e500000000" must not be expanded
+    // to find out
     long integerDigits = (long) value.precision() - value.scale();
     if (value.signum() != 0 && integerDigits > decimal.getPrecision() - decimal.getScale()) {
-      return fail(errors, path, "at most " + decimal.getPrecision() + " significant digits allowed");
+      return fail(
+          errors, path, "at most " + decimal.getPrecision() + " significant digits allowed");
     }
-    return DECIMALS.toBytes(value.setScale(decimal.getScale(), RoundingMode.UNNECESSARY), schema, decimal);
+    return DECIMALS.toBytes(
+        value.setScale(decimal.getScale(), RoundingMode.UNNECESSARY), schema, decimal);
   }
 
   private static Object fail(List<FieldError> errors, String path, String reason) {

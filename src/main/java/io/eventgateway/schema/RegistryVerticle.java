@@ -42,24 +42,43 @@ public class RegistryVerticle extends VerticleBase {
       store = embedded;
       commands = new RegistryCommands(embedded);
     }
-    EventCatalog unregistered = EventCatalog.load(config().getJsonObject("kafka").getJsonObject("topics"),
-        SubjectNameStrategy.parse(config().getJsonObject("registry").getString("subjectNameStrategy")));
-    return registerAll(unregistered)
-        .compose(registered -> {
-          catalog = registered;
-          LOG.info("Registered {} event schemas in the {} registry", registered.types().size(),
-              external ? "external" : "embedded");
-          vertx.eventBus().consumer(Addresses.REGISTRY_CATALOG, message -> message.reply(catalog));
-          vertx.eventBus().<JsonObject>consumer(Addresses.REGISTRY_COMMAND, message -> (external
-                  ? externalCommand(message.body(), registry.getString("url")) : commands.execute(message.body()))
-              .onSuccess(body -> message.reply(new JsonObject().put("status", 200).put("body", body)))
-              .onFailure(error -> message.reply(error instanceof RegistryException refused
-                  ? new JsonObject().put("status", refused.status()).put("error_code", refused.errorCode())
-                      .put("message", refused.getMessage())
-                  : new JsonObject().put("status", 500).put("error_code", 50001)
-                      .put("message", "Error in the backend data store: " + error.getMessage()))));
-          return vertx.eventBus().<Integer>consumer(Addresses.REGISTRY_SCHEMA_BY_ID, this::schemaById).completion();
-        });
+    EventCatalog unregistered = EventCatalog.load(
+        config().getJsonObject("kafka").getJsonObject("topics"),
+        SubjectNameStrategy.parse(
+            config().getJsonObject("registry").getString("subjectNameStrategy")));
+    return registerAll(unregistered).compose(registered -> {
+      catalog = registered;
+      LOG.info(
+          "Registered {} event schemas in the {} registry",
+          registered.types().size(),
+          external ? "external" : "embedded");
+      vertx.eventBus().consumer(Addresses.REGISTRY_CATALOG, message -> message.reply(catalog));
+      vertx
+          .eventBus()
+          .<JsonObject>consumer(
+              Addresses.REGISTRY_COMMAND,
+              message -> (external
+                      ? externalCommand(message.body(), registry.getString("url"))
+                      : commands.execute(message.body()))
+                  .onSuccess(
+                      body -> message.reply(new JsonObject().put("status", 200).put("body", body)))
+                  .onFailure(error -> message.reply(
+                      error instanceof RegistryException refused
+                          ? new JsonObject()
+                              .put("status", refused.status())
+                              .put("error_code", refused.errorCode())
+                              .put("message", refused.getMessage())
+                          : new JsonObject()
+                              .put("status", 500)
+                              .put("error_code", 50001)
+                              .put(
+                                  "message",
+                                  "Error in the backend data store: " + error.getMessage()))));
+      return vertx
+          .eventBus()
+          .<Integer>consumer(Addresses.REGISTRY_SCHEMA_BY_ID, this::schemaById)
+          .completion();
+    });
   }
 
   /**
@@ -76,8 +95,11 @@ public class RegistryVerticle extends VerticleBase {
         return request.getBoolean("raw", false) ? text : new JsonObject().put("schema", text);
       });
     }
-    return Future.failedFuture(new RegistryException(404, 404, "This gateway uses the external schema registry at "
-        + url + "; send registry requests there"));
+    return Future.failedFuture(new RegistryException(
+        404,
+        404,
+        "This gateway uses the external schema registry at " + url
+            + "; send registry requests there"));
   }
 
   /** Registers each subject's schema once, in turn, then reads back its live versions. */
@@ -86,7 +108,8 @@ public class RegistryVerticle extends VerticleBase {
     Map<String, Future<EventType>> subjects = new HashMap<>();
     Future<Void> chain = Future.succeededFuture();
     for (EventType type : unregistered.types()) {
-      chain = chain.compose(done -> subjects.computeIfAbsent(type.subject(), subject -> register(type))
+      chain = chain.compose(done -> subjects
+          .computeIfAbsent(type.subject(), subject -> register(type))
           .map(first -> {
             registered.put(type.type(), type.registered(first.schemaId(), first.versions()));
             return (Void) null;
@@ -96,20 +119,30 @@ public class RegistryVerticle extends VerticleBase {
   }
 
   private Future<EventType> register(EventType type) {
-    return store.register(type.subject(), type.subjectSchema())
-        .recover(error -> Future.failedFuture(new IllegalStateException("schemas/: the schema of " + type.type()
-            + " cannot be registered under subject " + type.subject() + ": " + error.getMessage(), error)))
+    return store
+        .register(type.subject(), type.subjectSchema())
+        .recover(error -> Future.failedFuture(new IllegalStateException(
+            "schemas/: the schema of " + type.type() + " cannot be registered under subject "
+                + type.subject() + ": " + error.getMessage(),
+            error)))
         .compose(id -> store.versions(type.subject()).map(versions -> {
           Map<Integer, EventType.Version> live = new HashMap<>();
-          versions.stream().filter(version -> !version.deleted()).forEach(version -> live.put(version.version(),
-              new EventType.Version(version.version(), version.id(), SchemaRegistryStore.parse(version.schema()))));
+          versions.stream()
+              .filter(version -> !version.deleted())
+              .forEach(version -> live.put(
+                  version.version(),
+                  new EventType.Version(
+                      version.version(),
+                      version.id(),
+                      SchemaRegistryStore.parse(version.schema()))));
           return type.registered(id, live);
         }));
   }
 
   private void schemaById(Message<Integer> message) {
     Integer id = message.body();
-    store.schemaText(id)
+    store
+        .schemaText(id)
         .onSuccess(text -> {
           if (text == null) {
             message.fail(FailureCodes.NOT_FOUND, "Schema " + id + " not found");

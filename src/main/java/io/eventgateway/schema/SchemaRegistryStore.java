@@ -27,6 +27,7 @@ final class SchemaRegistryStore implements SubjectRegistry {
 
   /** The registry-wide row of {@code registry_config} and {@code registry_mode}. */
   static final String GLOBAL = "";
+
   static final String READWRITE = "READWRITE";
 
   private static final String LOCK_SUBJECT = "SELECT pg_advisory_xact_lock(hashtext($1))";
@@ -35,7 +36,8 @@ final class SchemaRegistryStore implements SubjectRegistry {
       JOIN registry_schemas s ON s.id = v.schema_id WHERE v.subject = $1 ORDER BY v.version""";
   private static final String INSERT_SCHEMA =
       "INSERT INTO registry_schemas (schema_text, fingerprint) VALUES ($1, $2) ON CONFLICT (fingerprint) DO NOTHING";
-  private static final String SELECT_SCHEMA_ID = "SELECT id FROM registry_schemas WHERE fingerprint = $1";
+  private static final String SELECT_SCHEMA_ID =
+      "SELECT id FROM registry_schemas WHERE fingerprint = $1";
   private static final String INSERT_VERSION = """
       INSERT INTO registry_subject_versions (subject, version, schema_id)
       SELECT $1, COALESCE(MAX(version), 0) + 1, $2 FROM registry_subject_versions WHERE subject = $1
@@ -53,7 +55,8 @@ final class SchemaRegistryStore implements SubjectRegistry {
     try {
       return new Schema.Parser().parse(text);
     } catch (AvroRuntimeException | IllegalArgumentException | NullPointerException e) {
-      // AvroRuntimeException covers SchemaParseException and AvroTypeException (an undefined name, say): any text a
+      // AvroRuntimeException covers SchemaParseException and AvroTypeException (an undefined name,
+      // say): any text a
       // client sends that is not a schema is a 42201, never a 500
       throw RegistryException.invalidSchema(String.valueOf(e.getMessage()));
     }
@@ -68,35 +71,52 @@ final class SchemaRegistryStore implements SubjectRegistry {
   @Override
   public Future<Integer> register(String subject, Schema schema) {
     String canonical = schema.toString();
-    return pool.withTransaction(connection -> connection.preparedQuery(LOCK_SUBJECT).execute(Tuple.of(subject))
+    return pool.withTransaction(connection -> connection
+        .preparedQuery(LOCK_SUBJECT)
+        .execute(Tuple.of(subject))
         .compose(locked -> setting(connection, "registry_mode", "mode", subject))
         .compose(mode -> {
           if ("READONLY".equals(mode)) {
-            return Future.failedFuture(new RegistryException(422, 42205, "Subject " + subject + " is in read-only mode"));
+            return Future.failedFuture(
+                new RegistryException(422, 42205, "Subject " + subject + " is in read-only mode"));
           }
           return versions(connection, subject);
         })
         .compose(versions -> {
-          List<Version> live = versions.stream().filter(version -> !version.deleted()).toList();
+          List<Version> live =
+              versions.stream().filter(version -> !version.deleted()).toList();
           for (Version version : live) {
             if (version.schema().equals(canonical)) {
               return Future.succeededFuture(version.id());
             }
           }
-          return setting(connection, "registry_config", "compatibility", subject).compose(level -> {
-            CompatibilityLevel compatibility = CompatibilityLevel.parse(level);
-            List<String> problems = Compatibility.check(compatibility, schema,
-                live.stream().map(version -> parse(version.schema())).toList());
-            if (!problems.isEmpty()) {
-              return Future.failedFuture(new RegistryException(409, 409, "Schema being registered is incompatible "
-                  + "with an earlier schema for subject \"" + subject + "\", details: " + problems));
-            }
-            String fingerprint = fingerprint(canonical);
-            return connection.preparedQuery(INSERT_SCHEMA).execute(Tuple.of(canonical, fingerprint))
-                .compose(inserted -> connection.preparedQuery(SELECT_SCHEMA_ID).execute(Tuple.of(fingerprint)))
-                .map(rows -> rows.iterator().next().getInteger("id"))
-                .compose(id -> connection.preparedQuery(INSERT_VERSION).execute(Tuple.of(subject, id)).map(id));
-          });
+          return setting(connection, "registry_config", "compatibility", subject)
+              .compose(level -> {
+                CompatibilityLevel compatibility = CompatibilityLevel.parse(level);
+                List<String> problems = Compatibility.check(
+                    compatibility,
+                    schema,
+                    live.stream().map(version -> parse(version.schema())).toList());
+                if (!problems.isEmpty()) {
+                  return Future.failedFuture(new RegistryException(
+                      409,
+                      409,
+                      "Schema being registered is incompatible "
+                          + "with an earlier schema for subject \"" + subject + "\", details: "
+                          + problems));
+                }
+                String fingerprint = fingerprint(canonical);
+                return connection
+                    .preparedQuery(INSERT_SCHEMA)
+                    .execute(Tuple.of(canonical, fingerprint))
+                    .compose(inserted ->
+                        connection.preparedQuery(SELECT_SCHEMA_ID).execute(Tuple.of(fingerprint)))
+                    .map(rows -> rows.iterator().next().getInteger("id"))
+                    .compose(id -> connection
+                        .preparedQuery(INSERT_VERSION)
+                        .execute(Tuple.of(subject, id))
+                        .map(id));
+              });
         }));
   }
 
@@ -110,8 +130,12 @@ final class SchemaRegistryStore implements SubjectRegistry {
     return client.preparedQuery(VERSIONS).execute(Tuple.of(subject)).map(rows -> {
       List<Version> versions = new ArrayList<>();
       for (Row row : rows) {
-        versions.add(new Version(subject, row.getInteger("version"), row.getInteger("schema_id"),
-            row.getString("schema_text"), row.getBoolean("deleted")));
+        versions.add(new Version(
+            subject,
+            row.getInteger("version"),
+            row.getInteger("schema_id"),
+            row.getString("schema_text"),
+            row.getBoolean("deleted")));
       }
       return versions;
     });
@@ -119,8 +143,10 @@ final class SchemaRegistryStore implements SubjectRegistry {
 
   /** Subject names, with soft-deleted ones when {@code deleted}. */
   Future<JsonArray> subjects(boolean deleted) {
-    return pool.preparedQuery("SELECT DISTINCT subject FROM registry_subject_versions WHERE $1 OR NOT deleted "
-        + "ORDER BY subject").execute(Tuple.of(deleted))
+    return pool.preparedQuery(
+            "SELECT DISTINCT subject FROM registry_subject_versions WHERE $1 OR NOT deleted "
+                + "ORDER BY subject")
+        .execute(Tuple.of(deleted))
         .map(rows -> {
           JsonArray subjects = new JsonArray();
           rows.forEach(row -> subjects.add(row.getString("subject")));
@@ -133,8 +159,10 @@ final class SchemaRegistryStore implements SubjectRegistry {
     String sql = permanent
         ? "DELETE FROM registry_subject_versions WHERE subject = $1 AND version = ANY ($2)"
         : "UPDATE registry_subject_versions SET deleted = true WHERE subject = $1 AND version = ANY ($2)";
-    return pool.preparedQuery(sql).execute(Tuple.tuple().addString(subject)
-        .addArrayOfInteger(versions.toArray(Integer[]::new))).mapEmpty();
+    return pool.preparedQuery(sql)
+        .execute(
+            Tuple.tuple().addString(subject).addArrayOfInteger(versions.toArray(Integer[]::new)))
+        .mapEmpty();
   }
 
   /**
@@ -147,7 +175,8 @@ final class SchemaRegistryStore implements SubjectRegistry {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    return pool.preparedQuery("SELECT schema_text FROM registry_schemas WHERE id = $1").execute(Tuple.of(id))
+    return pool.preparedQuery("SELECT schema_text FROM registry_schemas WHERE id = $1")
+        .execute(Tuple.of(id))
         .map(rows -> {
           String text = rows.size() == 0 ? null : rows.iterator().next().getString("schema_text");
           if (text != null) {
@@ -159,17 +188,22 @@ final class SchemaRegistryStore implements SubjectRegistry {
 
   /** The live subject versions that use schema {@code id}. */
   Future<List<Version>> usesOf(int id) {
-    return pool.preparedQuery("SELECT subject, version FROM registry_subject_versions WHERE schema_id = $1 "
-        + "AND NOT deleted ORDER BY subject, version").execute(Tuple.of(id)).map(rows -> {
+    return pool.preparedQuery(
+            "SELECT subject, version FROM registry_subject_versions WHERE schema_id = $1 "
+                + "AND NOT deleted ORDER BY subject, version")
+        .execute(Tuple.of(id))
+        .map(rows -> {
           List<Version> uses = new ArrayList<>();
-          rows.forEach(row -> uses.add(new Version(row.getString("subject"), row.getInteger("version"), id, null, false)));
+          rows.forEach(row -> uses.add(
+              new Version(row.getString("subject"), row.getInteger("version"), id, null, false)));
           return uses;
         });
   }
 
   /** The level or mode set for {@code subject} alone, or {@code null}. */
   Future<String> ownSetting(String table, String column, String subject) {
-    return pool.preparedQuery("SELECT " + column + " FROM " + table + " WHERE subject = $1").execute(Tuple.of(subject))
+    return pool.preparedQuery("SELECT " + column + " FROM " + table + " WHERE subject = $1")
+        .execute(Tuple.of(subject))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(column));
   }
 
@@ -178,26 +212,34 @@ final class SchemaRegistryStore implements SubjectRegistry {
     return setting(pool, table, column, subject);
   }
 
-  private static Future<String> setting(SqlClient client, String table, String column, String subject) {
-    return client.preparedQuery("SELECT " + column + " FROM " + table + " WHERE subject = ANY ($1) "
-            + "ORDER BY subject DESC LIMIT 1").execute(Tuple.tuple().addArrayOfString(new String[] {subject, GLOBAL}))
-        .map(rows -> rows.size() > 0 ? rows.iterator().next().getString(column)
+  private static Future<String> setting(
+      SqlClient client, String table, String column, String subject) {
+    return client
+        .preparedQuery("SELECT " + column + " FROM " + table + " WHERE subject = ANY ($1) "
+            + "ORDER BY subject DESC LIMIT 1")
+        .execute(Tuple.tuple().addArrayOfString(new String[] {subject, GLOBAL}))
+        .map(rows -> rows.size() > 0
+            ? rows.iterator().next().getString(column)
             : table.equals("registry_mode") ? READWRITE : CompatibilityLevel.DEFAULT.name());
   }
 
   Future<Void> putSetting(String table, String column, String subject, String value) {
     return pool.preparedQuery("INSERT INTO " + table + " (subject, " + column + ") VALUES ($1, $2) "
-        + "ON CONFLICT (subject) DO UPDATE SET " + column + " = excluded." + column)
-        .execute(Tuple.of(subject, value)).mapEmpty();
+            + "ON CONFLICT (subject) DO UPDATE SET " + column + " = excluded." + column)
+        .execute(Tuple.of(subject, value))
+        .mapEmpty();
   }
 
   Future<Void> deleteSetting(String table, String subject) {
-    return pool.preparedQuery("DELETE FROM " + table + " WHERE subject = $1").execute(Tuple.of(subject)).mapEmpty();
+    return pool.preparedQuery("DELETE FROM " + table + " WHERE subject = $1")
+        .execute(Tuple.of(subject))
+        .mapEmpty();
   }
 
   private static String fingerprint(String schemaText) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(schemaText.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(schemaText.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);

@@ -8,7 +8,9 @@ import java.util.Locale;
  * per record ({@code <record full name>}) or per topic and record ({@code <topic>-<record full name>}).
  */
 public enum SubjectNameStrategy {
-  TOPIC_NAME, RECORD_NAME, TOPIC_RECORD_NAME;
+  TOPIC_NAME,
+  RECORD_NAME,
+  TOPIC_RECORD_NAME;
 
   /** Accepts Confluent's class names ({@code io.confluent…TopicNameStrategy}) or their simple names, in any case. */
   public static SubjectNameStrategy parse(String name) {
@@ -17,8 +19,9 @@ public enum SubjectNameStrategy {
       case "topicnamestrategy", "topic_name" -> TOPIC_NAME;
       case "recordnamestrategy", "record_name" -> RECORD_NAME;
       case "topicrecordnamestrategy", "topic_record_name" -> TOPIC_RECORD_NAME;
-      default -> throw new IllegalArgumentException("registry.subjectNameStrategy '" + name + "' is none of "
-          + "TopicNameStrategy, RecordNameStrategy, TopicRecordNameStrategy");
+      default ->
+        throw new IllegalArgumentException("registry.subjectNameStrategy '" + name + "' is none of "
+            + "TopicNameStrategy, RecordNameStrategy, TopicRecordNameStrategy");
     };
   }
 

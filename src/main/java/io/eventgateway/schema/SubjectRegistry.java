@@ -15,7 +15,11 @@ interface SubjectRegistry {
   record Version(String subject, int version, int id, String schema, boolean deleted) {
 
     JsonObject toJson() {
-      return new JsonObject().put("subject", subject).put("version", version).put("id", id).put("schema", schema);
+      return new JsonObject()
+          .put("subject", subject)
+          .put("version", version)
+          .put("id", id)
+          .put("schema", schema);
     }
   }
 

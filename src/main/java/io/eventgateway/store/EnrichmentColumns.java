@@ -7,8 +7,7 @@ import java.util.Collection;
 /** Enrichments as the parallel arrays of {@link SqlQueries#UPSERT_ENRICHMENTS}. */
 final class EnrichmentColumns {
 
-  private EnrichmentColumns() {
-  }
+  private EnrichmentColumns() {}
 
   static Tuple of(Collection<Enrichment> enrichments) {
     int n = enrichments.size();
@@ -44,7 +43,20 @@ final class EnrichmentColumns {
       errors[i] = e.error();
       i++;
     }
-    return Tuple.of(ids, sources, models, latencies, smiles, properties, computed, raw, mismatches, details, errors,
-        tenants, eventSources, inputHashes);
+    return Tuple.of(
+        ids,
+        sources,
+        models,
+        latencies,
+        smiles,
+        properties,
+        computed,
+        raw,
+        mismatches,
+        details,
+        errors,
+        tenants,
+        eventSources,
+        inputHashes);
   }
 }

@@ -20,7 +20,8 @@ import java.util.TreeSet;
 final class EventPartitions {
 
   private static final String ENSURE = "SELECT ensure_event_partitions($1::date[])";
-  private static final String DROP_BEFORE = "SELECT drop_event_partitions_before($1::date) AS dropped";
+  private static final String DROP_BEFORE =
+      "SELECT drop_event_partitions_before($1::date) AS dropped";
 
   private final Pool pool;
   /** Days whose partition exists; each instance belongs to one verticle, so to one event loop. */
@@ -46,20 +47,20 @@ final class EventPartitions {
     if (missing.isEmpty()) {
       return Future.succeededFuture();
     }
-    return pool.preparedQuery(ENSURE).execute(Tuple.of(missing.toArray(LocalDate[]::new)))
+    return pool.preparedQuery(ENSURE)
+        .execute(Tuple.of(missing.toArray(LocalDate[]::new)))
         .onSuccess(done -> ensured.addAll(missing))
         .mapEmpty();
   }
 
   /** Drops every day before {@code firstKept}; returns the dropped partitions' names. */
   Future<List<String>> dropBefore(LocalDate firstKept) {
-    return pool.preparedQuery(DROP_BEFORE).execute(Tuple.of(firstKept))
-        .map(rows -> {
-          List<String> dropped = new ArrayList<>();
-          rows.forEach(row -> dropped.add(row.getString("dropped")));
-          ensured.removeIf(day -> day.isBefore(firstKept));
-          return dropped;
-        });
+    return pool.preparedQuery(DROP_BEFORE).execute(Tuple.of(firstKept)).map(rows -> {
+      List<String> dropped = new ArrayList<>();
+      rows.forEach(row -> dropped.add(row.getString("dropped")));
+      ensured.removeIf(day -> day.isBefore(firstKept));
+      return dropped;
+    });
   }
 
   /**
@@ -67,7 +68,9 @@ final class EventPartitions {
    * was ensured, so that the write, tried again, creates it anew.
    */
   boolean forgetIfMissing(Throwable error) {
-    if (error instanceof PgException pg && "23514".equals(pg.getSqlState()) && pg.getMessage() != null
+    if (error instanceof PgException pg
+        && "23514".equals(pg.getSqlState())
+        && pg.getMessage() != null
         && pg.getMessage().contains("no partition")) {
       ensured.clear();
       return true;

@@ -26,9 +26,13 @@ public class EventQueryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
-    pool = PgPools.shared(vertx, postgres, "gateway-pg-reader", Math.max(2, postgres.getInteger("poolSize") / 2));
+    pool = PgPools.shared(
+        vertx, postgres, "gateway-pg-reader", Math.max(2, postgres.getInteger("poolSize") / 2));
     vertx.eventBus().<JsonObject>consumer(Addresses.MOLECULES_GET, this::molecule);
-    return vertx.eventBus().<JsonObject>consumer(Addresses.EVENTS_GET, this::get).completion();
+    return vertx
+        .eventBus()
+        .<JsonObject>consumer(Addresses.EVENTS_GET, this::get)
+        .completion();
   }
 
   private void get(Message<JsonObject> message) {
@@ -36,13 +40,16 @@ public class EventQueryVerticle extends VerticleBase {
   }
 
   private void molecule(Message<JsonObject> message) {
-    replyWithRows(message, SqlQueries.SELECT_MOLECULE, row -> toJson(row).put("enrichment", enrichment(row)));
+    replyWithRows(
+        message, SqlQueries.SELECT_MOLECULE, row -> toJson(row).put("enrichment", enrichment(row)));
   }
 
   /** Replies with every row of the tenant's events with that id (one per source, a bounded few). */
-  private void replyWithRows(Message<JsonObject> message, String sql, Function<Row, JsonObject> toJson) {
-    pool.preparedQuery(sql).execute(Tuple.of(message.body().getString("tenant"), message.body().getString("id"),
-            MAX_SOURCES_PER_ID))
+  private void replyWithRows(
+      Message<JsonObject> message, String sql, Function<Row, JsonObject> toJson) {
+    pool.preparedQuery(sql)
+        .execute(Tuple.of(
+            message.body().getString("tenant"), message.body().getString("id"), MAX_SOURCES_PER_ID))
         .onSuccess(rows -> {
           JsonArray events = new JsonArray();
           rows.forEach(row -> events.add(toJson.apply(row)));

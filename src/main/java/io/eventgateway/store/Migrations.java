@@ -16,18 +16,21 @@ public final class Migrations {
 
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-  private Migrations() {
-  }
+  private Migrations() {}
 
   public static void migrate(JsonObject postgres) {
     PgConnectOptions options = PgPools.connectOptions(postgres);
-    String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase();
+    String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/"
+        + options.getDatabase();
     MigrateResult result = Flyway.configure()
         .dataSource(jdbcUrl, options.getUser(), options.getPassword())
         .locations("classpath:db/migration")
         .load()
         .migrate();
-    LOG.info("Database {} at schema version {} ({} migrations applied)", jdbcUrl, result.targetSchemaVersion,
+    LOG.info(
+        "Database {} at schema version {} ({} migrations applied)",
+        jdbcUrl,
+        result.targetSchemaVersion,
         result.migrationsExecuted);
   }
 }

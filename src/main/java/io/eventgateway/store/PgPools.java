@@ -12,8 +12,7 @@ public final class PgPools {
 
   private static final int PREPARED_STATEMENT_MAX_CHARS = 65_536;
 
-  private PgPools() {
-  }
+  private PgPools() {}
 
   /**
    * A pool shared by every verticle instance that asks for the same {@code name}, so instance counts in

@@ -41,10 +41,13 @@ public class PgWriterVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgWriterVerticle.class);
 
-  private final DistributionSummary batchSizes = DistributionSummary.builder("gateway.pg.batch.size")
-      .description("Events per batch written to PostgreSQL").register(Metrics.globalRegistry);
+  private final DistributionSummary batchSizes = DistributionSummary.builder(
+          "gateway.pg.batch.size")
+      .description("Events per batch written to PostgreSQL")
+      .register(Metrics.globalRegistry);
   private final Timer writeLatency = Timer.builder("gateway.pg.write.latency")
-      .description("Time to write one batch to PostgreSQL").publishPercentiles(0.5, 0.95, 0.99)
+      .description("Time to write one batch to PostgreSQL")
+      .publishPercentiles(0.5, 0.95, 0.99)
       .register(Metrics.globalRegistry);
   private Pool pool;
   private EventPartitions partitions;
@@ -58,10 +61,15 @@ public class PgWriterVerticle extends VerticleBase {
     partitions = new EventPartitions(pool);
     qualityWindowSeconds = config().getJsonObject("quality").getInteger("windowSeconds");
     sessionGapSeconds = config().getJsonObject("analytics").getInteger("sessionGapSeconds");
-    vertx.eventBus().<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
+    vertx
+        .eventBus()
+        .<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
     vertx.eventBus().<Integer>consumer(Addresses.ENRICHMENTS_PENDING, this::pendingEnrichments);
     vertx.eventBus().<JsonObject>consumer(Addresses.ENRICHMENTS_BY_SMILES, this::answerBySmiles);
-    return vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, this::persist).completion();
+    return vertx
+        .eventBus()
+        .<PersistBatch>consumer(Addresses.EVENTS_PERSIST, this::persist)
+        .completion();
   }
 
   private void persist(Message<PersistBatch> message) {
@@ -69,9 +77,11 @@ public class PgWriterVerticle extends VerticleBase {
     Timer.Sample sample = Timer.start();
     Set<LocalDate> days = new HashSet<>();
     events.forEach(event -> days.add(EventPartitions.ingestDay(event.receivedAt())));
-    partitions.ensure(days)
-        .compose(ready -> pool.preparedQuery(SqlQueries.INSERT_EVENTS).execute(toColumns(events)
-            .addInteger(qualityWindowSeconds).addInteger(sessionGapSeconds)))
+    partitions
+        .ensure(days)
+        .compose(ready -> pool.preparedQuery(SqlQueries.INSERT_EVENTS)
+            .execute(
+                toColumns(events).addInteger(qualityWindowSeconds).addInteger(sessionGapSeconds)))
         .onSuccess(rows -> {
           sample.stop(writeLatency);
           batchSizes.record(events.size());
@@ -85,7 +95,8 @@ public class PgWriterVerticle extends VerticleBase {
         .onFailure(error -> {
           LOG.warn("Writing a batch of {} events failed: {}", events.size(), error.getMessage());
           boolean invalid = !partitions.forgetIfMissing(error) && isDataError(error);
-          message.fail(invalid ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE, error.getMessage());
+          message.fail(
+              invalid ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE, error.getMessage());
         });
   }
 
@@ -93,39 +104,52 @@ public class PgWriterVerticle extends VerticleBase {
     // one row per event: ON CONFLICT DO UPDATE may not touch a row twice in one statement
     Map<EventKey, Enrichment> best = new LinkedHashMap<>();
     for (Enrichment enrichment : message.body().enrichments()) {
-      best.merge(enrichment.event(), enrichment,
+      best.merge(
+          enrichment.event(),
+          enrichment,
           (kept, other) -> Enrichment.FALLBACK.equals(kept.source()) ? other : kept);
     }
-    pool.preparedQuery(SqlQueries.UPSERT_ENRICHMENTS).execute(EnrichmentColumns.of(best.values()))
+    pool.preparedQuery(SqlQueries.UPSERT_ENRICHMENTS)
+        .execute(EnrichmentColumns.of(best.values()))
         .onSuccess(rows -> message.reply(rows.rowCount()))
         .onFailure(error -> {
           LOG.warn("Writing {} enrichments failed: {}", best.size(), error.getMessage());
-          message.fail(isDataError(error) ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE, error.getMessage());
+          message.fail(
+              isDataError(error) ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE,
+              error.getMessage());
         });
   }
 
   private void pendingEnrichments(Message<Integer> message) {
-    pool.preparedQuery(SqlQueries.SELECT_FALLBACKS).execute(Tuple.of(message.body()))
+    pool.preparedQuery(SqlQueries.SELECT_FALLBACKS)
+        .execute(Tuple.of(message.body()))
         .onSuccess(rows -> {
           List<EnrichRequest> requests = new ArrayList<>(rows.size());
-          rows.forEach(row -> requests.add(
-              EnrichRequest.ofMolecule(new EventKey(row.getString("tenant"), row.getString("event_source"),
-                  row.getString("event_id")), row.getJsonObject("data"), true)));
+          rows.forEach(row -> requests.add(EnrichRequest.ofMolecule(
+              new EventKey(
+                  row.getString("tenant"),
+                  row.getString("event_source"),
+                  row.getString("event_id")),
+              row.getJsonObject("data"),
+              true)));
           message.reply(new EnrichRequestBatch(requests));
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
   }
 
   private void answerBySmiles(Message<JsonObject> message) {
-    pool.preparedQuery(SqlQueries.SELECT_ANSWER_BY_SMILES).execute(Tuple.of(message.body().getString("smiles"),
-            message.body().getString("inputHash")))
+    pool.preparedQuery(SqlQueries.SELECT_ANSWER_BY_SMILES)
+        .execute(
+            Tuple.of(message.body().getString("smiles"), message.body().getString("inputHash")))
         .onSuccess(rows -> {
           if (rows.size() == 0) {
             message.fail(FailureCodes.NOT_FOUND, "no stored answer");
           } else {
             Row row = rows.iterator().next();
-            message.reply(new JsonObject().put("properties", row.getJsonObject("properties"))
-                .put("rawAnswer", row.getString("raw_answer")).put("model", row.getString("model")));
+            message.reply(new JsonObject()
+                .put("properties", row.getJsonObject("properties"))
+                .put("rawAnswer", row.getString("raw_answer"))
+                .put("model", row.getString("model")));
           }
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
@@ -133,7 +157,8 @@ public class PgWriterVerticle extends VerticleBase {
 
   /** Data exceptions (class 22) and constraint violations (class 23): the rows, not the database, are at fault. */
   private static boolean isDataError(Throwable error) {
-    return error instanceof PgException pg && pg.getSqlState() != null
+    return error instanceof PgException pg
+        && pg.getSqlState() != null
         && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
   }
 
@@ -168,7 +193,19 @@ public class PgWriterVerticle extends VerticleBase {
       offsets[i] = e.offset();
       received[i] = e.receivedAt();
     }
-    return Tuple.of(ids, types, families, sources, subjects, times, data, schemaIds, topics, partitions, offsets, received,
+    return Tuple.of(
+        ids,
+        types,
+        families,
+        sources,
+        subjects,
+        times,
+        data,
+        schemaIds,
+        topics,
+        partitions,
+        offsets,
+        received,
         tenants);
   }
 

@@ -28,26 +28,35 @@ public class RetentionVerticle extends VerticleBase {
     JsonObject storage = config().getJsonObject("storage");
     retentionDays = storage.getInteger("retentionDays");
     partitions = new EventPartitions(PgPools.writer(vertx, config().getJsonObject("postgres")));
-    vertx.setPeriodic(storage.getLong("maintenanceIntervalSeconds") * 1000, tick -> maintain()
-        .onFailure(error -> LOG.warn("Partition maintenance failed (tried again in the next interval): {}",
-            error.getMessage())));
+    vertx.setPeriodic(
+        storage.getLong("maintenanceIntervalSeconds") * 1000,
+        tick -> maintain()
+            .onFailure(error -> LOG.warn(
+                "Partition maintenance failed (tried again in the next interval): {}",
+                error.getMessage())));
     return maintain();
   }
 
   private Future<?> maintain() {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
-    Future<Void> ahead = partitions.ensure(today.datesUntil(today.plusDays(DAYS_AHEAD + 1)).toList());
+    Future<Void> ahead =
+        partitions.ensure(today.datesUntil(today.plusDays(DAYS_AHEAD + 1)).toList());
     if (retentionDays <= 0) {
       return ahead;
     }
     LocalDate firstKept = today.minusDays(retentionDays);
-    return ahead.compose(created -> partitions.dropBefore(firstKept))
+    return ahead
+        .compose(created -> partitions.dropBefore(firstKept))
         .onSuccess(dropped -> logDropped(dropped, firstKept));
   }
 
   private void logDropped(List<String> dropped, LocalDate firstKept) {
     if (!dropped.isEmpty()) {
-      LOG.info("Retention ({} days): dropped {} (events stamped before {})", retentionDays, dropped, firstKept);
+      LOG.info(
+          "Retention ({} days): dropped {} (events stamped before {})",
+          retentionDays,
+          dropped,
+          firstKept);
     }
   }
 }

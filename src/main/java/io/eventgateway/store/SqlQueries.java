@@ -160,6 +160,5 @@ final class SqlQueries {
       WHERE e.tenant = $1 AND e.event_id = $2 AND e.family = 'chemistry' ORDER BY e.source, e.received_at LIMIT $3
       """;
 
-  private SqlQueries() {
-  }
+  private SqlQueries() {}
 }

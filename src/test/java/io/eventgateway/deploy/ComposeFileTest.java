@@ -27,16 +27,20 @@ import org.junit.jupiter.api.Test;
 @DisplayName("docker-compose.yml")
 class ComposeFileTest {
 
-  private static final Pattern PORT = Pattern.compile("(?:127\\.0\\.0\\.1:)?(\\d+)(?:-(\\d+))?:(\\d+)");
+  private static final Pattern PORT =
+      Pattern.compile("(?:127\\.0\\.0\\.1:)?(\\d+)(?:-(\\d+))?:(\\d+)");
 
   private final Map<String, Object> compose = Yaml.read(Path.of("docker-compose.yml"));
   private final Map<String, Object> services = map(compose.get("services"));
   private final JsonObject config = ConfigLoader.load("docker", Map.of());
 
   @Test
-  @DisplayName("has Kafka (apache/kafka, KRaft), PostgreSQL, the LLM simulator, ingest ×2, processor ×2, Prometheus, Grafana")
+  @DisplayName(
+      "has Kafka (apache/kafka, KRaft), PostgreSQL, the LLM simulator, ingest ×2, processor ×2, Prometheus, Grafana")
   void services() {
-    assertThat(services).containsOnlyKeys("kafka", "postgres", "llm-sim", "ingest", "processor", "prometheus", "grafana");
+    assertThat(services)
+        .containsOnlyKeys(
+            "kafka", "postgres", "llm-sim", "ingest", "processor", "prometheus", "grafana");
     assertThat(service("kafka").get("image").toString()).startsWith("apache/kafka:");
     assertThat(environment("kafka")).containsEntry("KAFKA_PROCESS_ROLES", "broker,controller");
     assertThat(replicas("ingest")).isEqualTo(2);
@@ -52,12 +56,16 @@ class ComposeFileTest {
       Map<String, Object> service = map(value);
       assertThat(service.keySet()).as(name + ": image or build").containsAnyOf("image", "build");
       if (service.containsKey("image")) {
-        assertThat(service.get("image").toString()).as(name + " image tag").matches("[\\w./-]+:[\\w.-]+")
+        assertThat(service.get("image").toString())
+            .as(name + " image tag")
+            .matches("[\\w./-]+:[\\w.-]+")
             .doesNotEndWith(":latest");
       }
       List<Object> test = list(map(service.get("healthcheck")).get("test"));
       assertThat(test.get(0)).as(name + " healthcheck").isEqualTo("CMD");
-      assertThat(map(service.get("healthcheck"))).as(name).containsKeys("interval", "timeout", "retries");
+      assertThat(map(service.get("healthcheck")))
+          .as(name)
+          .containsKeys("interval", "timeout", "retries");
     });
   }
 
@@ -80,17 +88,24 @@ class ComposeFileTest {
       if (dependsOn != null) {
         map(dependsOn).forEach((dependency, condition) -> {
           assertThat(services).as(name + " depends on").containsKey(dependency);
-          assertThat(map(condition)).as(name + " -> " + dependency).containsEntry("condition", "service_healthy");
+          assertThat(map(condition))
+              .as(name + " -> " + dependency)
+              .containsEntry("condition", "service_healthy");
         });
       }
     });
-    services.keySet().forEach(name -> assertThat(reachesItself(name, name, new HashSet<>())).as(name).isFalse());
+    services
+        .keySet()
+        .forEach(name ->
+            assertThat(reachesItself(name, name, new HashSet<>())).as(name).isFalse());
     assertThat(map(service("ingest").get("depends_on"))).containsKeys("kafka", "postgres");
-    assertThat(map(service("processor").get("depends_on"))).containsKeys("kafka", "postgres", "llm-sim");
+    assertThat(map(service("processor").get("depends_on")))
+        .containsKeys("kafka", "postgres", "llm-sim");
   }
 
   @Test
-  @DisplayName("publishes distinct host ports, a port per replica, onto the ports the containers listen on")
+  @DisplayName(
+      "publishes distinct host ports, a port per replica, onto the ports the containers listen on")
   void ports() {
     Set<Integer> hostPorts = new HashSet<>();
     services.forEach((name, value) -> {
@@ -103,21 +118,27 @@ class ComposeFileTest {
         assertThat(matcher.matches()).as(name + " port " + port).isTrue();
         int first = Integer.parseInt(matcher.group(1));
         int last = matcher.group(2) == null ? first : Integer.parseInt(matcher.group(2));
-        assertThat(last - first + 1).as(name + " host ports for its replicas").isEqualTo(replicas(name));
+        assertThat(last - first + 1)
+            .as(name + " host ports for its replicas")
+            .isEqualTo(replicas(name));
         for (int hostPort = first; hostPort <= last; hostPort++) {
-          assertThat(hostPorts.add(hostPort)).as("host port " + hostPort + " published twice").isTrue();
+          assertThat(hostPorts.add(hostPort))
+              .as("host port " + hostPort + " published twice")
+              .isTrue();
         }
       }
     });
-    assertThat(list(service("ingest").get("ports"))).contains(
-        "8080-8081:" + config.getJsonObject("http").getInteger("port"),
-        "127.0.0.1:9090-9091:" + config.getJsonObject("management").getInteger("port"));
+    assertThat(list(service("ingest").get("ports")))
+        .contains(
+            "8080-8081:" + config.getJsonObject("http").getInteger("port"),
+            "127.0.0.1:9090-9091:" + config.getJsonObject("management").getInteger("port"));
     assertThat(list(service("llm-sim").get("ports")))
         .contains("8089:" + config.getJsonObject("llmSimulator").getInteger("port"));
   }
 
   @Test
-  @DisplayName("points the gateway at the Kafka listener, the PostgreSQL database and the simulator it defines")
+  @DisplayName(
+      "points the gateway at the Kafka listener, the PostgreSQL database and the simulator it defines")
   void wiring() {
     Map<String, Object> kafka = environment("kafka");
     Map<String, Object> postgres = environment("postgres");
@@ -127,14 +148,16 @@ class ComposeFileTest {
           .contains("//" + gateway.get("GATEWAY_KAFKA_BOOTSTRAP_SERVERS"));
       URI database = URI.create(gateway.get("DATABASE_URL").toString());
       assertThat(database.getHost()).isEqualTo("postgres");
-      assertThat(database.getUserInfo()).isEqualTo(postgres.get("POSTGRES_USER") + ":" + postgres.get("POSTGRES_PASSWORD"));
+      assertThat(database.getUserInfo())
+          .isEqualTo(postgres.get("POSTGRES_USER") + ":" + postgres.get("POSTGRES_PASSWORD"));
       assertThat(database.getPath()).isEqualTo("/" + postgres.get("POSTGRES_DB"));
       URI llm = URI.create(gateway.get("GATEWAY_LLM_BASE_URL").toString());
       assertThat(llm.getHost()).isEqualTo("llm-sim");
       assertThat(llm.getPort()).isEqualTo(config.getJsonObject("llmSimulator").getInteger("port"));
       assertThat(gateway).containsEntry("GATEWAY_ENV", "docker");
       assertThat(EnvOverrides.apply(ConfigLoader.load("docker", Map.of()), strings(gateway)))
-          .as(role + ": GATEWAY_* variables that set nothing").isEmpty();
+          .as(role + ": GATEWAY_* variables that set nothing")
+          .isEmpty();
     }
   }
 
@@ -144,13 +167,17 @@ class ComposeFileTest {
     services.forEach((name, value) -> {
       Object volumes = map(value).get("volumes");
       if (volumes != null) {
-        list(volumes).stream().map(Object::toString).filter(volume -> volume.startsWith("./"))
-            .forEach(volume -> assertThat(Path.of(volume.split(":")[0])).as(name + " mounts").exists());
+        list(volumes).stream()
+            .map(Object::toString)
+            .filter(volume -> volume.startsWith("./"))
+            .forEach(volume ->
+                assertThat(Path.of(volume.split(":")[0])).as(name + " mounts").exists());
       }
     });
     String metricsPath = "/metrics";
     int management = config.getJsonObject("management").getInteger("port");
-    List<Object> jobs = list(Yaml.read(Path.of("deploy/prometheus/prometheus.yml")).get("scrape_configs"));
+    List<Object> jobs =
+        list(Yaml.read(Path.of("deploy/prometheus/prometheus.yml")).get("scrape_configs"));
     Set<String> scraped = new HashSet<>();
     jobs.forEach(job -> {
       assertThat(map(job)).containsEntry("metrics_path", metricsPath);
@@ -161,14 +188,23 @@ class ComposeFileTest {
     });
     assertThat(scraped).containsExactlyInAnyOrder("ingest", "processor");
 
-    Map<String, Object> datasource = map(list(Yaml.read(
-        Path.of("deploy/grafana/provisioning/datasources/prometheus.yml")).get("datasources")).get(0));
+    Map<String, Object> datasource =
+        map(list(Yaml.read(Path.of("deploy/grafana/provisioning/datasources/prometheus.yml"))
+                .get("datasources"))
+            .get(0));
     assertThat(datasource).containsEntry("url", "http://prometheus:9090");
     JsonObject dashboard = GrafanaDashboard.read();
     List<String> titles = new ArrayList<>();
-    dashboard.getJsonArray("panels").forEach(panel -> titles.add(((JsonObject) panel).getString("title")));
-    assertThat(titles).contains("Ingest rate", "Kafka acknowledgement latency", "Consumer lag", "Dead letters waiting",
-        "LLM circuit");
+    dashboard
+        .getJsonArray("panels")
+        .forEach(panel -> titles.add(((JsonObject) panel).getString("title")));
+    assertThat(titles)
+        .contains(
+            "Ingest rate",
+            "Kafka acknowledgement latency",
+            "Consumer lag",
+            "Dead letters waiting",
+            "LLM circuit");
     assertThat(GrafanaDashboard.metricNames(dashboard)).isNotEmpty();
   }
 

@@ -44,7 +44,9 @@ public record Dockerfile(List<Instruction> instructions) {
         continue;
       }
       boolean continues = trimmed.endsWith("\\");
-      pending.append(continues ? trimmed.substring(0, trimmed.length() - 1).strip() : trimmed).append(' ');
+      pending
+          .append(continues ? trimmed.substring(0, trimmed.length() - 1).strip() : trimmed)
+          .append(' ');
       if (!continues) {
         String text = pending.toString().strip();
         pending.setLength(0);
@@ -53,14 +55,17 @@ public record Dockerfile(List<Instruction> instructions) {
         if (keyword.equals("FROM")) {
           stage++;
         }
-        instructions.add(new Instruction(keyword, space < 0 ? "" : text.substring(space + 1).strip(), stage));
+        instructions.add(
+            new Instruction(keyword, space < 0 ? "" : text.substring(space + 1).strip(), stage));
       }
     }
     return new Dockerfile(List.copyOf(instructions));
   }
 
   public List<Instruction> all(String keyword) {
-    return instructions.stream().filter(instruction -> instruction.keyword().equals(keyword)).toList();
+    return instructions.stream()
+        .filter(instruction -> instruction.keyword().equals(keyword))
+        .toList();
   }
 
   /** The last such instruction of the final (runtime) stage: the one that takes effect. */
@@ -73,13 +78,15 @@ public record Dockerfile(List<Instruction> instructions) {
 
   /** The image's command: its ENTRYPOINT's exec form. */
   public List<String> entrypoint() {
-    return effective("ENTRYPOINT").orElseThrow(() -> new IllegalStateException("Dockerfile has no ENTRYPOINT"))
+    return effective("ENTRYPOINT")
+        .orElseThrow(() -> new IllegalStateException("Dockerfile has no ENTRYPOINT"))
         .execForm();
   }
 
   /** The HEALTHCHECK's command, exec form, without its options. */
   public List<String> healthcheck() {
-    String arguments = effective("HEALTHCHECK").orElseThrow(() -> new IllegalStateException("no HEALTHCHECK"))
+    String arguments = effective("HEALTHCHECK")
+        .orElseThrow(() -> new IllegalStateException("no HEALTHCHECK"))
         .arguments();
     return execForm(arguments.substring(arguments.indexOf("CMD ") + 4).strip());
   }
@@ -99,8 +106,8 @@ public record Dockerfile(List<Instruction> instructions) {
    */
   public static List<String> onThisMachine(List<String> command, String javaBinary, Path jar) {
     return command.stream()
-        .map(word -> word.equals("java") ? javaBinary : word.equals(IMAGE_JAR) ? jar.toString() : word)
+        .map(word ->
+            word.equals("java") ? javaBinary : word.equals(IMAGE_JAR) ? jar.toString() : word)
         .toList();
   }
-
 }

@@ -17,8 +17,7 @@ public final class GrafanaDashboard {
 
   private static final Pattern METRIC = Pattern.compile("\\b((?:gateway|kafka|vertx)_[a-z0-9_]+)");
 
-  private GrafanaDashboard() {
-  }
+  private GrafanaDashboard() {}
 
   public static JsonObject read() {
     try {
@@ -31,12 +30,14 @@ public final class GrafanaDashboard {
   /** Every metric name that a panel's PromQL reads. */
   public static Set<String> metricNames(JsonObject dashboard) {
     Set<String> names = new TreeSet<>();
-    dashboard.getJsonArray("panels").forEach(panel -> ((JsonObject) panel).getJsonArray("targets").forEach(target -> {
-      Matcher matcher = METRIC.matcher(((JsonObject) target).getString("expr"));
-      while (matcher.find()) {
-        names.add(matcher.group(1));
-      }
-    }));
+    dashboard
+        .getJsonArray("panels")
+        .forEach(panel -> ((JsonObject) panel).getJsonArray("targets").forEach(target -> {
+          Matcher matcher = METRIC.matcher(((JsonObject) target).getString("expr"));
+          while (matcher.find()) {
+            names.add(matcher.group(1));
+          }
+        }));
     return names;
   }
 }

@@ -40,31 +40,45 @@ import org.junit.jupiter.api.Test;
 class KubernetesManifestsTest {
 
   private static final Path DIR = Path.of("deploy/k8s");
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final List<String> ROLES = List.of("ingest", "processor");
 
   private final List<HasMetadata> resources = load();
 
   @Test
-  @DisplayName("bind to the Kubernetes schema with no unknown field, and kustomization.yaml lists every file")
+  @DisplayName(
+      "bind to the Kubernetes schema with no unknown field, and kustomization.yaml lists every file")
   void schema() throws IOException {
-    assertThat(resources).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ConfigMap", "Secret",
-        "Deployment", "Service", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-        "Deployment", "HorizontalPodAutoscaler", "PodDisruptionBudget");
+    assertThat(resources)
+        .extracting(HasMetadata::getKind)
+        .containsExactlyInAnyOrder(
+            "ConfigMap",
+            "Secret",
+            "Deployment",
+            "Service",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget",
+            "Deployment",
+            "HorizontalPodAutoscaler",
+            "PodDisruptionBudget");
     List<String> unknown = new ArrayList<>();
-    resources.forEach(resource -> unknownFields(resource, resource.getKind() + "/" + resource.getMetadata().getName(),
-        unknown));
+    resources.forEach(resource -> unknownFields(
+        resource, resource.getKind() + "/" + resource.getMetadata().getName(), unknown));
     assertThat(unknown).as("fields Kubernetes does not know").isEmpty();
     List<Object> listed = Yaml.list(Yaml.read(DIR.resolve("kustomization.yaml")).get("resources"));
     try (Stream<Path> files = Files.list(DIR)) {
-      assertThat(files.map(file -> file.getFileName().toString()).filter(name -> !name.equals("kustomization.yaml")))
-          .containsExactlyInAnyOrderElementsOf(listed.stream().map(Object::toString).toList());
+      assertThat(files
+              .map(file -> file.getFileName().toString())
+              .filter(name -> !name.equals("kustomization.yaml")))
+          .containsExactlyInAnyOrderElementsOf(
+              listed.stream().map(Object::toString).toList());
     }
   }
 
   @Test
-  @DisplayName("run each role as a Deployment with probes on the management port, resources and the image's user")
+  @DisplayName(
+      "run each role as a Deployment with probes on the management port, resources and the image's user")
   void deployments() {
     JsonObject config = ConfigLoader.load("prod", Map.of());
     JsonObject shutdown = config.getJsonObject("shutdown");
@@ -73,25 +87,42 @@ class KubernetesManifestsTest {
       assertThat(deployment.getSpec().getSelector().getMatchLabels())
           .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getLabels())
           .containsEntry("app.kubernetes.io/component", role);
-      Container gateway = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+      Container gateway =
+          deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
       assertThat(gateway.getEnv()).anySatisfy(env -> {
         assertThat(env.getName()).isEqualTo("GATEWAY_ROLE");
         assertThat(env.getValue()).isEqualTo(role);
       });
-      ContainerPort management = gateway.getPorts().stream().filter(port -> port.getName().equals("management"))
-          .findFirst().orElseThrow();
-      assertThat(management.getContainerPort()).isEqualTo(config.getJsonObject("management").getInteger("port"));
+      ContainerPort management = gateway.getPorts().stream()
+          .filter(port -> port.getName().equals("management"))
+          .findFirst()
+          .orElseThrow();
+      assertThat(management.getContainerPort())
+          .isEqualTo(config.getJsonObject("management").getInteger("port"));
       assertProbe(gateway.getLivenessProbe(), "/health/live");
       assertProbe(gateway.getStartupProbe(), "/health/live");
       assertProbe(gateway.getReadinessProbe(), "/health/ready");
       assertThat(gateway.getResources().getRequests()).containsKeys("cpu", "memory");
       assertThat(gateway.getResources().getLimits()).containsKeys("cpu", "memory");
-      assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
-      assertThat(deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser() + ":"
-          + deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsGroup())
-          .isEqualTo(Dockerfile.read(Path.of("Dockerfile")).effective("USER").orElseThrow().arguments());
-      assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() * 1000)
-          .as("time to drain").isGreaterThan(shutdown.getLong("gracePeriodMs") + shutdown.getLong("readinessDelayMs"));
+      assertThat(
+              deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+          .isTrue();
+      assertThat(
+              deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsUser() + ":"
+                  + deployment
+                      .getSpec()
+                      .getTemplate()
+                      .getSpec()
+                      .getSecurityContext()
+                      .getRunAsGroup())
+          .isEqualTo(Dockerfile.read(Path.of("Dockerfile"))
+              .effective("USER")
+              .orElseThrow()
+              .arguments());
+      assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()
+              * 1000)
+          .as("time to drain")
+          .isGreaterThan(shutdown.getLong("gracePeriodMs") + shutdown.getLong("readinessDelayMs"));
       for (EnvFromSource source : gateway.getEnvFrom()) {
         if (source.getConfigMapRef() != null) {
           named(ConfigMap.class, source.getConfigMapRef().getName());
@@ -100,11 +131,16 @@ class KubernetesManifestsTest {
         }
       }
     }
-    Container ingest = named(Deployment.class, "event-gateway-ingest").getSpec().getTemplate().getSpec()
-        .getContainers().get(0);
+    Container ingest = named(Deployment.class, "event-gateway-ingest")
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0);
     assertThat(ingest.getPorts()).anySatisfy(port -> {
       assertThat(port.getName()).isEqualTo("http");
-      assertThat(port.getContainerPort()).isEqualTo(config.getJsonObject("http").getInteger("port"));
+      assertThat(port.getContainerPort())
+          .isEqualTo(config.getJsonObject("http").getInteger("port"));
     });
   }
 
@@ -122,33 +158,47 @@ class KubernetesManifestsTest {
     // the partition count the gateway creates its topics with, as the ConfigMap configures it
     Map<String, String> environment = named(ConfigMap.class, "event-gateway").getData();
     assertThat(EnvOverrides.apply(ConfigLoader.load("prod", Map.of()), environment))
-        .as("ConfigMap variables that set nothing").isEmpty();
-    int partitions = ConfigLoader.load("prod", environment).getJsonObject("kafka").getInteger("topicPartitions");
-    HorizontalPodAutoscaler processor = named(HorizontalPodAutoscaler.class, "event-gateway-processor");
-    assertThat(processor.getSpec().getScaleTargetRef().getName()).isEqualTo("event-gateway-processor");
+        .as("ConfigMap variables that set nothing")
+        .isEmpty();
+    int partitions =
+        ConfigLoader.load("prod", environment).getJsonObject("kafka").getInteger("topicPartitions");
+    HorizontalPodAutoscaler processor =
+        named(HorizontalPodAutoscaler.class, "event-gateway-processor");
+    assertThat(processor.getSpec().getScaleTargetRef().getName())
+        .isEqualTo("event-gateway-processor");
     assertThat(processor.getSpec().getMaxReplicas()).isEqualTo(partitions);
     assertThat(named(Deployment.class, "event-gateway-processor").getSpec().getReplicas())
         .isBetween(processor.getSpec().getMinReplicas(), partitions);
   }
 
   @Test
-  @DisplayName("keep a pod of each role through voluntary disruptions, and serve ingest through a Service")
+  @DisplayName(
+      "keep a pod of each role through voluntary disruptions, and serve ingest through a Service")
   void disruptionAndService() {
     for (String role : ROLES) {
       PodDisruptionBudget budget = named(PodDisruptionBudget.class, "event-gateway-" + role);
       assertThat(budget.getSpec().getMinAvailable().getIntVal()).isPositive();
       assertThat(budget.getSpec().getSelector().getMatchLabels())
-          .isEqualTo(named(Deployment.class, "event-gateway-" + role).getSpec().getSelector().getMatchLabels());
+          .isEqualTo(named(Deployment.class, "event-gateway-" + role)
+              .getSpec()
+              .getSelector()
+              .getMatchLabels());
     }
     Service service = named(Service.class, "event-gateway");
     Deployment ingest = named(Deployment.class, "event-gateway-ingest");
-    assertThat(service.getSpec().getSelector()).isEqualTo(ingest.getSpec().getSelector().getMatchLabels());
-    List<String> containerPorts = ingest.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
-        .map(ContainerPort::getName).toList();
-    assertThat(service.getSpec().getPorts()).allSatisfy(port ->
-        assertThat(containerPorts).contains(port.getTargetPort().getStrVal()));
-    assertThat(service.getSpec().getPorts()).as("the public Service leaves the management port out")
-        .extracting(port -> port.getTargetPort().getStrVal()).containsExactly("http");
+    assertThat(service.getSpec().getSelector())
+        .isEqualTo(ingest.getSpec().getSelector().getMatchLabels());
+    List<String> containerPorts =
+        ingest.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().stream()
+            .map(ContainerPort::getName)
+            .toList();
+    assertThat(service.getSpec().getPorts())
+        .allSatisfy(
+            port -> assertThat(containerPorts).contains(port.getTargetPort().getStrVal()));
+    assertThat(service.getSpec().getPorts())
+        .as("the public Service leaves the management port out")
+        .extracting(port -> port.getTargetPort().getStrVal())
+        .containsExactly("http");
   }
 
   private static void assertProbe(Probe probe, String path) {
@@ -158,17 +208,23 @@ class KubernetesManifestsTest {
   }
 
   private <T extends HasMetadata> T named(Class<T> type, String name) {
-    return resources.stream().filter(type::isInstance).map(type::cast)
-        .filter(resource -> resource.getMetadata().getName().equals(name)).findFirst()
+    return resources.stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .filter(resource -> resource.getMetadata().getName().equals(name))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
   }
 
   private static List<HasMetadata> load() {
     try (Stream<Path> files = Files.list(DIR)) {
-      return files.filter(file -> file.toString().endsWith(".yaml"))
-          .filter(file -> !file.getFileName().toString().equals("kustomization.yaml")).sorted()
+      return files
+          .filter(file -> file.toString().endsWith(".yaml"))
+          .filter(file -> !file.getFileName().toString().equals("kustomization.yaml"))
+          .sorted()
           .flatMap(file -> Yaml.readAll(file).stream())
-          .map(document -> MAPPER.convertValue(document, HasMetadata.class)).toList();
+          .map(document -> MAPPER.convertValue(document, HasMetadata.class))
+          .toList();
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
@@ -186,9 +242,11 @@ class KubernetesManifestsTest {
       }
     } else if (node instanceof Map<?, ?> map) {
       map.forEach((key, value) -> unknownFields(value, path + "." + key, unknown));
-    } else if (node != null && node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+    } else if (node != null
+        && node.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
       for (Method getter : node.getClass().getMethods()) {
-        if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
+        if (getter.getParameterCount() != 0
+            || !getter.getName().startsWith("get")
             || getter.getDeclaringClass() == Object.class) {
           continue;
         }

@@ -12,8 +12,7 @@ import java.util.Map;
 /** YAML files read with SnakeYAML (full YAML 1.1: anchors, aliases, merge keys), as plain maps and lists. */
 final class Yaml {
 
-  private Yaml() {
-  }
+  private Yaml() {}
 
   static Map<String, Object> read(Path path) {
     return readAll(path).get(0);

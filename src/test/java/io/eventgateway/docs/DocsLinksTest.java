@@ -28,9 +28,11 @@ class DocsLinksTest {
   }
 
   @Test
-  @DisplayName("every relative link points at a file that exists, and at a heading of it when it has an anchor")
+  @DisplayName(
+      "every relative link points at a file that exists, and at a heading of it when it has an anchor")
   void linksResolve() throws IOException {
-    List<Path> pages = new ArrayList<>(List.of(Path.of("README.md"), Path.of("loadtest/README.md")));
+    List<Path> pages =
+        new ArrayList<>(List.of(Path.of("README.md"), Path.of("loadtest/README.md")));
     try (Stream<Path> docs = Files.list(Path.of("docs"))) {
       docs.filter(path -> path.toString().endsWith(".md")).forEach(pages::add);
     }
@@ -48,7 +50,8 @@ class DocsLinksTest {
         Path resolved = file.isEmpty() ? page : page.resolveSibling(file).normalize();
         if (!Files.exists(resolved)) {
           broken.add(page + " → " + target);
-        } else if (target.contains("#") && !anchors(resolved).contains(target.substring(target.indexOf('#') + 1))) {
+        } else if (target.contains("#")
+            && !anchors(resolved).contains(target.substring(target.indexOf('#') + 1))) {
           broken.add(page + " → " + target + " (no such heading)");
         }
       }
@@ -62,7 +65,11 @@ class DocsLinksTest {
     List<String> anchors = new ArrayList<>();
     Matcher heading = HEADING.matcher(Files.readString(page));
     while (heading.find()) {
-      anchors.add(heading.group(1).trim().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "")
+      anchors.add(heading
+          .group(1)
+          .trim()
+          .toLowerCase(Locale.ROOT)
+          .replaceAll("[^\\p{L}\\p{N} _-]", "")
           .replace(' ', '-'));
     }
     return anchors;

@@ -29,18 +29,20 @@ class EventCatalogPageTest {
   @Test
   @DisplayName("is what schemas/ generates")
   void upToDate() throws Exception {
-    String rendered = render(EventCatalog.load(ConfigLoader.load("prod", Map.of()).getJsonObject("kafka")
-        .getJsonObject("topics")));
+    String rendered = render(EventCatalog.load(
+        ConfigLoader.load("prod", Map.of()).getJsonObject("kafka").getJsonObject("topics")));
     if (Boolean.getBoolean("docs.write")) {
       Files.writeString(PAGE, rendered);
     }
-    assertThat(Files.readString(PAGE)).as("run: mvn test -Dtest=EventCatalogPageTest -Ddocs.write=true")
+    assertThat(Files.readString(PAGE))
+        .as("run: mvn test -Dtest=EventCatalogPageTest -Ddocs.write=true")
         .isEqualTo(rendered);
   }
 
   static String render(EventCatalog catalog) {
     List<EventType> types = catalog.types().stream()
-        .sorted(Comparator.comparing(EventType::family).thenComparing(EventType::type)).toList();
+        .sorted(Comparator.comparing(EventType::family).thenComparing(EventType::type))
+        .toList();
     StringBuilder page = new StringBuilder("""
         # Event catalog
 
@@ -51,9 +53,15 @@ class EventCatalogPageTest {
         | family | types | topic |
         | --- | --- | --- |
         """);
-    types.stream().collect(Collectors.groupingBy(EventType::family, TreeMap::new, Collectors.toList()))
-        .forEach((family, ofFamily) -> page.append("| `").append(family).append("` | ").append(ofFamily.size())
-            .append(" | `").append(ofFamily.get(0).topic()).append("` |\n"));
+    types.stream()
+        .collect(Collectors.groupingBy(EventType::family, TreeMap::new, Collectors.toList()))
+        .forEach((family, ofFamily) -> page.append("| `")
+            .append(family)
+            .append("` | ")
+            .append(ofFamily.size())
+            .append(" | `")
+            .append(ofFamily.get(0).topic())
+            .append("` |\n"));
     String family = null;
     for (EventType type : types) {
       if (!type.family().equals(family)) {
@@ -65,16 +73,30 @@ class EventCatalogPageTest {
       if (record.getDoc() != null) {
         page.append(record.getDoc().strip()).append("\n\n");
       }
-      page.append("Avro record `").append(record.getFullName()).append("`, topic `").append(type.topic())
-          .append("`, subject `").append(type.subject()).append("`.\n\n");
+      page.append("Avro record `")
+          .append(record.getFullName())
+          .append("`, topic `")
+          .append(type.topic())
+          .append("`, subject `")
+          .append(type.subject())
+          .append("`.\n\n");
       page.append("| field | type | required | description |\n| --- | --- | --- | --- |\n");
       for (Schema.Field field : record.getFields()) {
-        page.append("| `").append(field.name()).append("` | ").append(typeName(field.schema())).append(" | ")
-            .append(field.hasDefaultValue() ? "no" : "yes").append(" | ")
-            .append(field.doc() == null ? "" : field.doc().strip().replace("|", "\\|").replace("\n", " "))
+        page.append("| `")
+            .append(field.name())
+            .append("` | ")
+            .append(typeName(field.schema()))
+            .append(" | ")
+            .append(field.hasDefaultValue() ? "no" : "yes")
+            .append(" | ")
+            .append(
+                field.doc() == null
+                    ? ""
+                    : field.doc().strip().replace("|", "\\|").replace("\n", " "))
             .append(" |\n");
       }
-      page.append("\nExample `data`:\n\n```json\n").append(ExampleData.forRecord(record).encodePrettily())
+      page.append("\nExample `data`:\n\n```json\n")
+          .append(ExampleData.forRecord(record).encodePrettily())
           .append("\n```\n");
     }
     return page.toString();
@@ -83,13 +105,18 @@ class EventCatalogPageTest {
   /** A readable Avro type: {@code string}, {@code long (timestamp-millis)}, {@code array<Item>}, {@code null | string}. */
   private static String typeName(Schema schema) {
     String name = switch (schema.getType()) {
-      case UNION -> schema.getTypes().stream().map(EventCatalogPageTest::typeName).collect(Collectors.joining(" \\| "));
+      case UNION ->
+        schema.getTypes().stream()
+            .map(EventCatalogPageTest::typeName)
+            .collect(Collectors.joining(" \\| "));
       case ARRAY -> "array<" + typeName(schema.getElementType()) + ">";
       case MAP -> "map<string, " + typeName(schema.getValueType()) + ">";
       case RECORD -> "record `" + schema.getName() + "`";
       case ENUM -> "enum " + String.join(", ", schema.getEnumSymbols());
       default -> schema.getType().getName();
     };
-    return schema.getLogicalType() == null ? name : name + " (" + schema.getLogicalType().getName() + ")";
+    return schema.getLogicalType() == null
+        ? name
+        : name + " (" + schema.getLogicalType().getName() + ")";
   }
 }

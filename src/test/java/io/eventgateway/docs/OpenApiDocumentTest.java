@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("The OpenAPI document and the routers")
 class OpenApiDocumentTest {
 
-  private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+  private static final Set<String> METHODS =
+      Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
   private static Vertx vertx;
   private static JsonObject document;
@@ -55,12 +56,18 @@ class OpenApiDocumentTest {
   void valid() throws Exception {
     OpenAPIVersion version = OpenAPIVersion.fromContract(document);
     assertThat(version).isEqualTo(OpenAPIVersion.V3_1);
-    // vertx-openapi's own check against the specification's JSON Schema (2022-10-07), then every $ref resolved
-    SchemaRepository repository = version.getRepository(vertx, "app:///").await(30, TimeUnit.SECONDS);
-    version.validateContract(vertx, repository, document).await(30, TimeUnit.SECONDS).checkValidity();
+    // vertx-openapi's own check against the specification's JSON Schema (2022-10-07), then every
+    // $ref resolved
+    SchemaRepository repository =
+        version.getRepository(vertx, "app:///").await(30, TimeUnit.SECONDS);
+    version
+        .validateContract(vertx, repository, document)
+        .await(30, TimeUnit.SECONDS)
+        .checkValidity();
     JsonObject resolved = version.resolve(vertx, repository, document).await(30, TimeUnit.SECONDS);
-    assertThat(operations(resolved)).allSatisfy((key, operation) ->
-        assertThat(operation.getString("operationId")).as(key).isNotBlank());
+    assertThat(operations(resolved))
+        .allSatisfy((key, operation) ->
+            assertThat(operation.getString("operationId")).as(key).isNotBlank());
   }
 
   @Test
@@ -70,12 +77,17 @@ class OpenApiDocumentTest {
     EventCatalog catalog = EventCatalog.load(config.getJsonObject("kafka").getJsonObject("topics"));
     Set<String> served = new TreeSet<>();
     collect(ApiRoutes.router(vertx, config, catalog), "", served);
-    collect(ManagementVerticle.router(vertx, HealthChecks.create(vertx), HealthChecks.create(vertx)), "", served);
+    collect(
+        ManagementVerticle.router(vertx, HealthChecks.create(vertx), HealthChecks.create(vertx)),
+        "",
+        served);
 
     Set<String> documented = operations(document).keySet();
 
     assertThat(served).as("routes served (METHOD path)").hasSizeGreaterThan(40);
-    assertThat(documented).as("operations in openapi.json").containsExactlyInAnyOrderElementsOf(served);
+    assertThat(documented)
+        .as("operations in openapi.json")
+        .containsExactlyInAnyOrderElementsOf(served);
   }
 
   /** Every operation, by {@code METHOD /path}. */
@@ -86,7 +98,9 @@ class OpenApiDocumentTest {
       if (path.getValue() instanceof JsonObject item) {
         item.forEach(member -> {
           if (METHODS.contains(member.getKey())) {
-            operations.put(member.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(), (JsonObject) member.getValue());
+            operations.put(
+                member.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(),
+                (JsonObject) member.getValue());
           }
         });
       }
@@ -105,7 +119,8 @@ class OpenApiDocumentTest {
         collect(route.getSubRouter(), mountPoint + path.replaceAll("/\\*?$", ""), routes);
       } else if (route.methods() != null && !route.methods().isEmpty()) {
         // a prefix route (/docs/*) serves files below it, documented as one {asset} parameter
-        String documented = (mountPoint + path).replaceAll(":(\\w+)", "{$1}") + (route.isExactPath() ? "" : "{asset}");
+        String documented = (mountPoint + path).replaceAll(":(\\w+)", "{$1}")
+            + (route.isExactPath() ? "" : "{asset}");
         route.methods().forEach(method -> routes.add(method.name() + " " + documented));
       }
     }

@@ -22,20 +22,31 @@ import org.junit.jupiter.api.Timeout;
 class CloudEventsReaderFuzzTest {
 
   private static final int MAX_EVENTS = 50;
-  private static final List<String> CONTENT_TYPES = List.of(CloudEventsReader.STRUCTURED, CloudEventsReader.BATCH,
-      CloudEventsReader.NDJSON, CloudEventsReader.JSON, "application/json; charset=utf-8",
-      "application/cloudevents+json; charset=UTF-8", "application/x-ndjson;charset=latin1", "text/plain", "");
+  private static final List<String> CONTENT_TYPES = List.of(
+      CloudEventsReader.STRUCTURED,
+      CloudEventsReader.BATCH,
+      CloudEventsReader.NDJSON,
+      CloudEventsReader.JSON,
+      "application/json; charset=utf-8",
+      "application/cloudevents+json; charset=UTF-8",
+      "application/x-ndjson;charset=latin1",
+      "text/plain",
+      "");
 
   private final CloudEventsReader reader = new CloudEventsReader(MAX_EVENTS);
 
   @FuzzTest(maxDuration = "10m")
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void readsAnyBodyUnderAnyMediaType(FuzzedDataProvider data) {
-    String contentType = data.consumeBoolean() ? data.pickValue(CONTENT_TYPES) : data.consumeString(60);
+    String contentType =
+        data.consumeBoolean() ? data.pickValue(CONTENT_TYPES) : data.consumeString(60);
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     if (data.consumeBoolean()) {
-      headers.add("ce-specversion", data.consumeString(8)).add("ce-id", data.consumeString(20))
-          .add("ce-type", data.consumeString(40)).add("ce-source", data.consumeString(20));
+      headers
+          .add("ce-specversion", data.consumeString(8))
+          .add("ce-id", data.consumeString(20))
+          .add("ce-type", data.consumeString(40))
+          .add("ce-source", data.consumeString(20));
     }
     Buffer body = Buffer.buffer(data.consumeRemainingAsBytes());
     List<Object> items;
@@ -61,17 +72,21 @@ class CloudEventsReaderFuzzTest {
     String text = String.join(separator, lines);
     List<Object> items;
     try {
-      items = reader.read(CloudEventsReader.NDJSON, MultiMap.caseInsensitiveMultiMap(),
+      items = reader.read(
+          CloudEventsReader.NDJSON,
+          MultiMap.caseInsensitiveMultiMap(),
           Buffer.buffer(text.getBytes(StandardCharsets.UTF_8)));
     } catch (RequestRejected rejected) {
       assertThat(rejected.problem().getInteger("status")).isIn(400, 413);
       return;
     }
-    // the reference: NDJSON lines end at \n (a \r before it belongs to the ending; a lone \r does not end a line),
+    // the reference: NDJSON lines end at \n (a \r before it belongs to the ending; a lone \r does
+    // not end a line),
     // and every line that is not blank is one item, in order
     long expected = Arrays.stream(text.split("\n", -1))
         .map(line -> line.endsWith("\r") ? line.substring(0, line.length() - 1) : line)
-        .filter(line -> !line.isBlank()).count();
+        .filter(line -> !line.isBlank())
+        .count();
     assertThat(items).hasSize((int) expected);
     for (int i = 0; i < items.size(); i++) {
       if (items.get(i) instanceof EventError error) {

@@ -17,9 +17,12 @@ class CloudEventsReaderTest {
   private final MultiMap noHeaders = MultiMap.caseInsensitiveMultiMap();
 
   @Test
-  @DisplayName("NDJSON: one event per line, blank lines skipped, a bad line is an error for that event only")
+  @DisplayName(
+      "NDJSON: one event per line, blank lines skipped, a bad line is an error for that event only")
   void ndjson() {
-    List<Object> items = reader.read("application/x-ndjson; charset=utf-8", noHeaders,
+    List<Object> items = reader.read(
+        "application/x-ndjson; charset=utf-8",
+        noHeaders,
         Buffer.buffer("{\"id\":\"a\"}\n\n{oops\n[1]\r\n"));
     assertThat(items).hasSize(3);
     assertThat(items.get(0)).isInstanceOf(JsonObject.class);
@@ -30,11 +33,19 @@ class CloudEventsReaderTest {
   @Test
   @DisplayName("binary mode takes the attributes from ce-* headers and the body as data")
   void binaryMode() {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("ce-specversion", "1.0").add("ce-id", "x")
-        .add("ce-type", "t").add("ce-source", "/s");
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add("ce-specversion", "1.0")
+        .add("ce-id", "x")
+        .add("ce-type", "t")
+        .add("ce-source", "/s");
     List<Object> items = reader.read("application/json", headers, Buffer.buffer("{\"k\":1}"));
-    assertThat((JsonObject) items.get(0)).isEqualTo(new JsonObject().put("specversion", "1.0").put("id", "x")
-        .put("source", "/s").put("type", "t").put("data", new JsonObject().put("k", 1)));
+    assertThat((JsonObject) items.get(0))
+        .isEqualTo(new JsonObject()
+            .put("specversion", "1.0")
+            .put("id", "x")
+            .put("source", "/s")
+            .put("type", "t")
+            .put("data", new JsonObject().put("k", 1)));
   }
 
   @Test
@@ -54,24 +65,30 @@ class CloudEventsReaderTest {
   @DisplayName("JSON that breaks a parsing limit (depth, number length) is a 400 naming the limit")
   void parsingLimits() {
     String deep = "[".repeat(JsonLimits.MAX_DEPTH + 1) + "]".repeat(JsonLimits.MAX_DEPTH + 1);
-    RequestRejected tooDeep = catchThrowableOfType(RequestRejected.class,
+    RequestRejected tooDeep = catchThrowableOfType(
+        RequestRejected.class,
         () -> reader.read("application/cloudevents-batch+json", noHeaders, Buffer.buffer(deep)));
     assertThat(tooDeep.problem().getInteger("status")).isEqualTo(400);
     assertThat(tooDeep.problem().getString("detail")).containsIgnoringCase("nesting depth");
     String longNumber = "{\"data\":{\"n\":" + "9".repeat(JsonLimits.MAX_NUMBER_LENGTH + 1) + "}}";
     assertThat(status("application/cloudevents+json", longNumber)).isEqualTo(400);
-    List<Object> lines = reader.read("application/x-ndjson", noHeaders, Buffer.buffer(deep.replace('[', '{')
-        .replace("]", "}") + "\n{\"id\":\"ok\"}"));
+    List<Object> lines = reader.read(
+        "application/x-ndjson",
+        noHeaders,
+        Buffer.buffer(deep.replace('[', '{').replace("]", "}") + "\n{\"id\":\"ok\"}"));
     assertThat(lines.get(0)).isInstanceOf(EventError.class);
     assertThat(lines.get(1)).isInstanceOf(JsonObject.class);
-    String nested = "{\"data\":" + "{\"a\":".repeat(JsonLimits.MAX_DEPTH - 2) + "1" + "}".repeat(JsonLimits.MAX_DEPTH - 1);
-    assertThat(reader.read("application/cloudevents+json", noHeaders, Buffer.buffer(nested)).get(0))
+    String nested = "{\"data\":" + "{\"a\":".repeat(JsonLimits.MAX_DEPTH - 2) + "1"
+        + "}".repeat(JsonLimits.MAX_DEPTH - 1);
+    assertThat(reader
+            .read("application/cloudevents+json", noHeaders, Buffer.buffer(nested))
+            .get(0))
         .isInstanceOf(JsonObject.class);
   }
 
   private int status(String contentType, String body) {
-    RequestRejected rejected = catchThrowableOfType(RequestRejected.class,
-        () -> reader.read(contentType, noHeaders, Buffer.buffer(body)));
+    RequestRejected rejected = catchThrowableOfType(
+        RequestRejected.class, () -> reader.read(contentType, noHeaders, Buffer.buffer(body)));
     return rejected.problem().getInteger("status");
   }
 }

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Timeout;
 class EventValidatorFuzzTest {
 
   private static final EventCatalog CATALOG = EventCatalog.load(new JsonObject()
-      .put("analytics", "topic-a").put("chemistry", "topic-c").put("chip_quality", "topic-q"))
+          .put("analytics", "topic-a")
+          .put("chemistry", "topic-c")
+          .put("chip_quality", "topic-q"))
       .withSchemaIds(type -> 7);
   private static final List<EventType> TYPES = List.copyOf(CATALOG.types());
 
@@ -35,8 +37,12 @@ class EventValidatorFuzzTest {
   @Timeout(value = 15, unit = TimeUnit.MINUTES)
   void validatesAnyEvent(FuzzedDataProvider data) {
     EventType type = data.pickValue(TYPES);
-    JsonObject event = new JsonObject().put("specversion", "1.0").put("id", "fuzz-1").put("source", "/fuzz")
-        .put("type", type.type()).put("data", ExampleData.forRecord(type.schema()));
+    JsonObject event = new JsonObject()
+        .put("specversion", "1.0")
+        .put("id", "fuzz-1")
+        .put("source", "/fuzz")
+        .put("type", type.type())
+        .put("data", ExampleData.forRecord(type.schema()));
     JsonObject fuzzed;
     try {
       if (data.consumeBoolean()) {
@@ -55,15 +61,19 @@ class EventValidatorFuzzTest {
     Object result = validator.validate(0, fuzzed, 0, Caller.UNAUTHENTICATED);
     if (result instanceof EventError error) {
       assertThat(error.status()).isBetween(400, 499);
-      assertThat(error.errors()).isNotEmpty().allSatisfy(field -> assertThat(field.reason()).isNotBlank());
+      assertThat(error.errors())
+          .isNotEmpty()
+          .allSatisfy(field -> assertThat(field.reason()).isNotBlank());
       return;
     }
     assertThat(result).isInstanceOf(EventValidator.Accepted.class);
     EventType accepted = CATALOG.find(fuzzed.getString("type"));
     byte[] value = ((EventValidator.Accepted) result).record().value();
-    GenericRecord decoded = ConfluentWireFormat.decode(value, accepted.subjectSchema(), accepted.schema());
+    GenericRecord decoded =
+        ConfluentWireFormat.decode(value, accepted.subjectSchema(), accepted.schema());
     // what was accepted is what a consumer reads, and it validates again
     JsonObject again = fuzzed.copy().put("data", AvroToJson.toJson(decoded));
-    assertThat(validator.validate(0, again, 0, Caller.UNAUTHENTICATED)).isInstanceOf(EventValidator.Accepted.class);
+    assertThat(validator.validate(0, again, 0, Caller.UNAUTHENTICATED))
+        .isInstanceOf(EventValidator.Accepted.class);
   }
 }

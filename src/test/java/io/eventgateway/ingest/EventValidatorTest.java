@@ -14,19 +14,28 @@ import org.junit.jupiter.api.Test;
 class EventValidatorTest {
 
   private static final EventCatalog CATALOG = EventCatalog.load(new JsonObject()
-      .put("analytics", "topic-a").put("chemistry", "topic-c").put("chip_quality", "topic-q"))
+          .put("analytics", "topic-a")
+          .put("chemistry", "topic-c")
+          .put("chip_quality", "topic-q"))
       .withSchemaIds(type -> 41);
 
   private final EventValidator validator = new EventValidator(CATALOG);
 
   private static JsonObject event() {
-    return new JsonObject().put("specversion", "1.0").put("id", "e-1").put("source", "/shop").put("type", "analytics.login")
-        .put("subject", "user-7").put("traceid", "abc123")
-        .put("data", new JsonObject().put("user_id", "u").put("method", "SSO").put("success", true));
+    return new JsonObject()
+        .put("specversion", "1.0")
+        .put("id", "e-1")
+        .put("source", "/shop")
+        .put("type", "analytics.login")
+        .put("subject", "user-7")
+        .put("traceid", "abc123")
+        .put(
+            "data", new JsonObject().put("user_id", "u").put("method", "SSO").put("success", true));
   }
 
   @Test
-  @DisplayName("an accepted event becomes a Kafka record: subject as key, ce_* headers, Confluent framing")
+  @DisplayName(
+      "an accepted event becomes a Kafka record: subject as key, ce_* headers, Confluent framing")
   void acceptedEventBecomesRecord() {
     Object result = validator.validate(3, event(), 1_000L, Caller.UNAUTHENTICATED);
 
@@ -36,8 +45,11 @@ class EventValidatorTest {
     assertThat(accepted.record().topic()).isEqualTo("topic-a");
     assertThat(accepted.record().key()).isEqualTo("user-7");
     assertThat(accepted.record().timestamp()).isEqualTo(1_000L);
-    assertThat(accepted.record().headers()).containsEntry("ce_id", "e-1").containsEntry("ce_type", "analytics.login")
-        .containsEntry("ce_specversion", "1.0").containsEntry("ce_traceid", "abc123")
+    assertThat(accepted.record().headers())
+        .containsEntry("ce_id", "e-1")
+        .containsEntry("ce_type", "analytics.login")
+        .containsEntry("ce_specversion", "1.0")
+        .containsEntry("ce_traceid", "abc123")
         .containsEntry("content-type", "application/avro");
     byte[] value = accepted.record().value();
     assertThat(value[0]).isZero();
@@ -50,26 +62,34 @@ class EventValidatorTest {
   void idIsTheDefaultKey() {
     JsonObject event = event();
     event.remove("subject");
-    assertThat(((EventValidator.Accepted) validator.validate(0, event, 0, Caller.UNAUTHENTICATED)).record().key()).isEqualTo("e-1");
+    assertThat(((EventValidator.Accepted) validator.validate(0, event, 0, Caller.UNAUTHENTICATED))
+            .record()
+            .key())
+        .isEqualTo("e-1");
   }
 
   @Test
   @DisplayName("missing or malformed attributes are each named")
   void attributes() {
-    JsonObject event = event().put("specversion", "0.3").put("time", "noon").put("id", 5).put("BadName", "x");
+    JsonObject event =
+        event().put("specversion", "0.3").put("time", "noon").put("id", 5).put("BadName", "x");
     event.remove("source");
 
     EventError error = (EventError) validator.validate(0, event, 0, Caller.UNAUTHENTICATED);
 
     assertThat(error.status()).isEqualTo(400);
-    assertThat(error.errors()).extracting(FieldError::field)
+    assertThat(error.errors())
+        .extracting(FieldError::field)
         .containsExactlyInAnyOrder("specversion", "id", "source", "time", "BadName");
   }
 
   @Test
   @DisplayName("an unknown type is a 404; missing data a 400")
   void typeAndData() {
-    assertThat(((EventError) validator.validate(0, event().put("type", "nope"), 0, Caller.UNAUTHENTICATED)).status()).isEqualTo(404);
+    assertThat(((EventError)
+                validator.validate(0, event().put("type", "nope"), 0, Caller.UNAUTHENTICATED))
+            .status())
+        .isEqualTo(404);
     JsonObject noData = event();
     noData.remove("data");
     EventError error = (EventError) validator.validate(0, noData, 0, Caller.UNAUTHENTICATED);

@@ -13,9 +13,12 @@ import java.util.UUID;
 /** A plain JDK HTTP client speaking to the gateway from outside, as a user's client would. */
 final class ApiClient {
 
-  // HTTP/1.1 as curl and most event producers speak it; the JDK client's h2c upgrade once hung a run past its timeout
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  // HTTP/1.1 as curl and most event producers speak it; the JDK client's h2c upgrade once hung a
+  // run past its timeout
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
   private final String baseUrl;
   private final String apiKey;
 
@@ -58,7 +61,10 @@ final class ApiClient {
   }
 
   Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30)).GET().build());
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(Duration.ofSeconds(30))
+        .GET()
+        .build());
   }
 
   /** {@code GET /v1/types}. */
@@ -68,12 +74,17 @@ final class ApiClient {
 
   Response send(HttpRequest request) {
     if (apiKey != null && request.headers().firstValue("Authorization").isEmpty()) {
-      request = HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", "Bearer " + apiKey).build();
+      request = HttpRequest.newBuilder(request, (name, value) -> true)
+          .header("Authorization", "Bearer " + apiKey)
+          .build();
     }
     try {
       HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
-          response.body(), response.headers());
+      return new Response(
+          response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(""),
+          response.body(),
+          response.headers());
     } catch (IOException e) {
       throw new IllegalStateException("request to " + request.uri() + " failed", e);
     } catch (InterruptedException e) {
@@ -95,9 +106,14 @@ final class ApiClient {
 
   /** A molecule submission with a fresh id. */
   static JsonObject molecule(String name, String smiles, String notes) {
-    return cloudEvent("chemistry.molecule_submitted", new JsonObject()
-        .put("molecule_id", "M-" + UUID.randomUUID().toString().substring(0, 8)).put("name", name).put("smiles", smiles)
-        .put("lab", "Lab 7").put("notes", notes));
+    return cloudEvent(
+        "chemistry.molecule_submitted",
+        new JsonObject()
+            .put("molecule_id", "M-" + UUID.randomUUID().toString().substring(0, 8))
+            .put("name", name)
+            .put("smiles", smiles)
+            .put("lab", "Lab 7")
+            .put("notes", notes));
   }
 
   /** A molecule's stored enrichment, or {@code null} until it is stored. */
@@ -112,7 +128,11 @@ final class ApiClient {
 
   /** A valid page view of user {@code userId}. */
   static JsonObject pageView(String userId) {
-    return cloudEvent("analytics.page_view",
-        new JsonObject().put("user_id", userId).put("url", "https://shop.example/p/" + userId).put("device", "DESKTOP"));
+    return cloudEvent(
+        "analytics.page_view",
+        new JsonObject()
+            .put("user_id", userId)
+            .put("url", "https://shop.example/p/" + userId)
+            .put("device", "DESKTOP"));
   }
 }

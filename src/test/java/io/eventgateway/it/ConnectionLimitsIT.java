@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class ConnectionLimitsIT {
 
   @Test
-  @DisplayName("beyond http.maxConnections a socket is closed at once; silent sockets go after http.firstRequestTimeoutMs")
+  @DisplayName(
+      "beyond http.maxConnections a socket is closed at once; silent sockets go after http.firstRequestTimeoutMs")
   void capsAndDeadlines() throws Exception {
     JsonObject config = GatewayInstance.isolated("connlimits");
     config.getJsonObject("http").put("maxConnections", 4).put("firstRequestTimeoutMs", 1_500);
@@ -33,7 +34,9 @@ class ConnectionLimitsIT {
           assertThat(closedWithin(fifth, 1_000)).as("a connection over the cap").isTrue();
         }
         for (Socket socket : silent) {
-          assertThat(closedWithin(socket, 10_000)).as("a connection that never sent a request").isTrue();
+          assertThat(closedWithin(socket, 10_000))
+              .as("a connection that never sent a request")
+              .isTrue();
         }
       } finally {
         for (Socket socket : silent) {

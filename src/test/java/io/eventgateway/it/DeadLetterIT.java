@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DisplayName("Dead letters: what processing cannot handle goes to <topic>.dlq, never blocks, and replays once")
+@DisplayName(
+    "Dead letters: what processing cannot handle goes to <topic>.dlq, never blocks, and replays once")
 class DeadLetterIT {
 
   private GatewayInstance gateway;
@@ -49,7 +50,8 @@ class DeadLetterIT {
   }
 
   @Test
-  @DisplayName("refused and undecodable records are dead-lettered with their cause, the rest is stored, replay stores each once")
+  @DisplayName(
+      "refused and undecodable records are dead-lettered with their cause, the rest is stored, replay stores each once")
   void deadLettersAndReplay() throws Exception {
     sql("ALTER TABLE events ADD CONSTRAINT no_poison CHECK (source <> '/poison') NOT VALID");
     List<String> good = new ArrayList<>();
@@ -66,58 +68,91 @@ class DeadLetterIT {
       batch.add(event);
     }
     Instant posted = Instant.now();
-    assertThat(api.post("/v1/events", "application/cloudevents-batch+json", batch.encode()).status()).isEqualTo(202);
+    assertThat(api.post("/v1/events", "application/cloudevents-batch+json", batch.encode())
+            .status())
+        .isEqualTo(202);
     produceGarbage();
     JsonObject after = ApiClient.pageView("after-the-poison");
     assertThat(api.postEvent(after).status()).isEqualTo(202);
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> StoredEvents.countOf(gateway, good) == good.size()
-        && StoredEvents.countOf(gateway, List.of(after.getString("id"))) == 1);
-    await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().getLong("total") == poison.size() + 1);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> StoredEvents.countOf(gateway, good) == good.size()
+            && StoredEvents.countOf(gateway, List.of(after.getString("id"))) == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deadLetters().getLong("total") == poison.size() + 1);
     assertThat(StoredEvents.countOf(gateway, poison)).isZero();
 
     JsonArray items = deadLetters().getJsonArray("items");
-    List<JsonObject> refused = items.stream().map(JsonObject.class::cast)
-        .filter(item -> "persist".equals(item.getString("stage"))).toList();
-    assertThat(refused).extracting(item -> item.getString("id")).containsExactlyInAnyOrderElementsOf(poison);
+    List<JsonObject> refused = items.stream()
+        .map(JsonObject.class::cast)
+        .filter(item -> "persist".equals(item.getString("stage")))
+        .toList();
+    assertThat(refused)
+        .extracting(item -> item.getString("id"))
+        .containsExactlyInAnyOrderElementsOf(poison);
     for (JsonObject item : refused) {
       assertThat(item.getInteger("attempts")).isEqualTo(3);
       assertThat(item.getString("error")).contains("no_poison");
-      assertThat(Instant.parse(item.getString("firstFailureAt"))).isAfterOrEqualTo(posted.minusSeconds(1))
+      assertThat(Instant.parse(item.getString("firstFailureAt")))
+          .isAfterOrEqualTo(posted.minusSeconds(1))
           .isBefore(Instant.parse(item.getString("lastFailureAt")));
       assertThat(item.getJsonObject("source").getString("topic")).isEqualTo(topic);
-      assertThat(item.getJsonObject("headers").getString("ce_type")).isEqualTo("analytics.page_view");
+      assertThat(item.getJsonObject("headers").getString("ce_type"))
+          .isEqualTo("analytics.page_view");
       assertThat(item.getString("value")).isNotEmpty();
     }
-    JsonObject undecodable = items.stream().map(JsonObject.class::cast)
-        .filter(item -> "decode".equals(item.getString("stage"))).findFirst().orElseThrow();
+    JsonObject undecodable = items.stream()
+        .map(JsonObject.class::cast)
+        .filter(item -> "decode".equals(item.getString("stage")))
+        .findFirst()
+        .orElseThrow();
     assertThat(undecodable.getString("error")).contains("Confluent wire format");
-    assertThat(new String(undecodable.getBinary("value"), StandardCharsets.UTF_8)).isEqualTo("not an event");
+    assertThat(new String(undecodable.getBinary("value"), StandardCharsets.UTF_8))
+        .isEqualTo("not an event");
 
     JsonObject firstPage = api.get("/v1/admin/dlq/" + topic + "?limit=2").json();
     assertThat(firstPage.getJsonArray("items")).hasSize(2);
-    JsonObject secondPage = api.get("/v1/admin/dlq/" + topic + "?limit=2&offset=" + firstPage.getLong("nextOffset")).json();
-    assertThat(secondPage.getJsonArray("items").getJsonObject(0).getLong("offset")).isEqualTo(2);
+    JsonObject secondPage = api.get(
+            "/v1/admin/dlq/" + topic + "?limit=2&offset=" + firstPage.getLong("nextOffset"))
+        .json();
+    assertThat(secondPage.getJsonArray("items").getJsonObject(0).getLong("offset"))
+        .isEqualTo(2);
 
     sql("ALTER TABLE events DROP CONSTRAINT no_poison");
-    ApiClient.Response one = api.post("/v1/admin/dlq/" + topic + "/replay", "application/json",
+    ApiClient.Response one = api.post(
+        "/v1/admin/dlq/" + topic + "/replay",
+        "application/json",
         new JsonObject().put("ids", new JsonArray().add(poison.get(0))).encode());
     assertThat(one.status()).isEqualTo(200);
     assertThat(one.json().getInteger("replayed")).isEqualTo(1);
-    await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.countOf(gateway, List.of(poison.get(0))) == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> StoredEvents.countOf(gateway, List.of(poison.get(0))) == 1);
 
     for (int replay = 0; replay < 2; replay++) {
-      ApiClient.Response all = api.post("/v1/admin/dlq/" + topic + "/replay", "application/json", "");
+      ApiClient.Response all =
+          api.post("/v1/admin/dlq/" + topic + "/replay", "application/json", "");
       assertThat(all.status()).isEqualTo(200);
       assertThat(all.json().getInteger("replayed")).isGreaterThanOrEqualTo(poison.size() + 1);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.countOf(gateway, poison) == poison.size());
-    // the undecodable record stays undecodable: each replay dead-letters it again, nothing else comes back
-    await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters().getLong("total") >= poison.size() + 1 + 2);
-    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+    await()
+        .atMost(Duration.ofSeconds(30))
         .until(() -> StoredEvents.countOf(gateway, poison) == poison.size());
-    Set<String> stages = deadLetters().getJsonArray("items").stream().skip(poison.size() + 1)
-        .map(item -> ((JsonObject) item).getString("stage")).collect(Collectors.toSet());
+    // the undecodable record stays undecodable: each replay dead-letters it again, nothing else
+    // comes back
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> deadLetters().getLong("total") >= poison.size() + 1 + 2);
+    await()
+        .during(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> StoredEvents.countOf(gateway, poison) == poison.size());
+    Set<String> stages = deadLetters().getJsonArray("items").stream()
+        .skip(poison.size() + 1)
+        .map(item -> ((JsonObject) item).getString("stage"))
+        .collect(Collectors.toSet());
     assertThat(stages).containsExactly("decode");
   }
 
@@ -129,9 +164,10 @@ class DeadLetterIT {
     assertThat(unknown.contentType()).isEqualTo("application/problem+json");
     ApiClient.Response badLimit = api.get("/v1/admin/dlq/" + topic + "?limit=0");
     assertThat(badLimit.status()).isEqualTo(400);
-    assertThat(badLimit.json().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("limit");
-    ApiClient.Response badSelection = api.post("/v1/admin/dlq/" + topic + "/replay", "application/json",
-        "{\"offsets\": [\"x\"]}");
+    assertThat(badLimit.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("limit");
+    ApiClient.Response badSelection = api.post(
+        "/v1/admin/dlq/" + topic + "/replay", "application/json", "{\"offsets\": [\"x\"]}");
     assertThat(badSelection.status()).isEqualTo(400);
   }
 
@@ -146,13 +182,17 @@ class DeadLetterIT {
     Properties properties = new Properties();
     properties.put("bootstrap.servers", TestInfra.get().kafkaBootstrap());
     try (KafkaProducer<String, byte[]> producer =
-             new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic, "garbage", "not an event".getBytes(StandardCharsets.UTF_8))).get();
+        new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
+      producer
+          .send(new ProducerRecord<>(
+              topic, "garbage", "not an event".getBytes(StandardCharsets.UTF_8)))
+          .get();
     }
   }
 
   private void sql(String statement) throws SQLException {
-    try (Connection connection = gateway.database(); Statement sql = connection.createStatement()) {
+    try (Connection connection = gateway.database();
+        Statement sql = connection.createStatement()) {
       sql.execute(statement);
     }
   }

@@ -41,7 +41,8 @@ class EveryEventTypeIT {
   }
 
   @Test
-  @DisplayName("each type posted over HTTP is stored once, reads back as posted, and its Kafka record decodes with the schema fetched by id")
+  @DisplayName(
+      "each type posted over HTTP is stored once, reads back as posted, and its Kafka record decodes with the schema fetched by id")
   void everyTypeIsStoredOnceAndDecodable() throws Exception {
     JsonArray types = api.types();
     assertThat(types.size()).isGreaterThanOrEqualTo(42);
@@ -52,12 +53,16 @@ class EveryEventTypeIT {
       JsonObject event = ApiClient.cloudEvent(type.getString("type"), type.getJsonObject("example"))
           .put("subject", "subject-" + i);
       ApiClient.Response response = api.postEvent(event);
-      assertThat(response.status()).as("%s: %s", type.getString("type"), response.body()).isEqualTo(202);
+      assertThat(response.status())
+          .as("%s: %s", type.getString("type"), response.body())
+          .isEqualTo(202);
       posted.put(event.getString("id"), event);
       acks.put(event.getString("id"), response.json().getJsonArray("results").getJsonObject(0));
     }
 
-    await().atMost(Duration.ofSeconds(60)).until(() -> StoredEvents.countOf(gateway, posted.keySet()) == posted.size());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> StoredEvents.countOf(gateway, posted.keySet()) == posted.size());
     assertThat(StoredEvents.count(gateway)).isEqualTo(posted.size());
 
     for (Map.Entry<String, JsonObject> entry : posted.entrySet()) {
@@ -69,11 +74,13 @@ class EveryEventTypeIT {
       assertThat(stored.getString("source")).isEqualTo(event.getString("source"));
       assertThat(stored.getString("subject")).isEqualTo(event.getString("subject"));
       assertThat(stored.getString("time")).isEqualTo(event.getString("time"));
-      assertThat(stored.getJsonObject("data")).as(event.getString("type")).isEqualTo(event.getJsonObject("data"));
+      assertThat(stored.getJsonObject("data"))
+          .as(event.getString("type"))
+          .isEqualTo(event.getJsonObject("data"));
       assertThat(stored.getLong("offset")).isEqualTo(ack.getLong("offset"));
 
-      ConsumerRecord<String, byte[]> record =
-          KafkaRecords.read(ack.getString("topic"), ack.getInteger("partition"), ack.getLong("offset"));
+      ConsumerRecord<String, byte[]> record = KafkaRecords.read(
+          ack.getString("topic"), ack.getInteger("partition"), ack.getLong("offset"));
       assertThat(record.key()).isEqualTo(event.getString("subject"));
       assertThat(header(record, "ce_id")).isEqualTo(entry.getKey());
       assertThat(header(record, "ce_type")).isEqualTo(event.getString("type"));
@@ -87,7 +94,8 @@ class EveryEventTypeIT {
       Schema schema = new Schema.Parser().parse(schemaResponse.json().getString("schema"));
       GenericRecord decoded = new GenericDatumReader<GenericRecord>(schema)
           .read(null, DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
-      // the topic's schema is the union of its family's records; the reader picks the record the value holds
+      // the topic's schema is the union of its family's records; the reader picks the record the
+      // value holds
       assertThat(decoded.getSchema().getProp("ceType")).isEqualTo(event.getString("type"));
       assertThat(AvroToJson.toJson(decoded)).isEqualTo(event.getJsonObject("data"));
     }

@@ -41,8 +41,10 @@ final class FaultLoad implements AutoCloseable {
   private final String apiKey;
   private final int threads;
   private final int batchSize;
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2))
+      .build();
   private final ExecutorService pool;
   private final Set<String> sent = ConcurrentHashMap.newKeySet();
   private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -84,9 +86,13 @@ final class FaultLoad implements AutoCloseable {
       for (int i = 0; i < batchSize; i++) {
         long n = sequence.incrementAndGet();
         JsonObject event = (moleculeEvery > 0 && n % moleculeEvery == 0
-            ? ApiClient.molecule("amino ether " + n, "C".repeat(1 + (int) (n % 40)) + "O"
-                + "C".repeat(1 + (int) (n / 40 % 40)) + "N", "")
-            : ApiClient.pageView(run + "-u" + (n % 50))).put("id", run + "-" + n);
+                ? ApiClient.molecule(
+                    "amino ether " + n,
+                    "C".repeat(1 + (int) (n % 40)) + "O" + "C".repeat(1 + (int) (n / 40 % 40))
+                        + "N",
+                    "")
+                : ApiClient.pageView(run + "-u" + (n % 50)))
+            .put("id", run + "-" + n);
         sent.add(event.getString("id"));
         batch.add(event);
       }
@@ -105,10 +111,14 @@ final class FaultLoad implements AutoCloseable {
       JsonArray body = new JsonArray(new ArrayList<>(pending));
       long pauseMs = 200;
       try {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(baseUrl.get() + "/v1/events"))
-            .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/cloudevents-batch+json")
-            .header("Authorization", "Bearer " + apiKey).POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+            HttpRequest.newBuilder(URI.create(baseUrl.get() + "/v1/events"))
+                .timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/cloudevents-batch+json")
+                .header("Authorization", "Bearer " + apiKey)
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
         count(String.valueOf(response.statusCode()));
         List<JsonObject> notYet = new ArrayList<>();
         if (response.statusCode() == 202 || response.statusCode() == 207) {
@@ -122,7 +132,10 @@ final class FaultLoad implements AutoCloseable {
           }
         } else if (response.statusCode() == 429 || response.statusCode() >= 500) {
           notYet = pending;
-          pauseMs = Math.min(1_000, 1_000 * Long.parseLong(response.headers().firstValue("Retry-After").orElse("1")));
+          pauseMs = Math.min(
+              1_000,
+              1_000
+                  * Long.parseLong(response.headers().firstValue("Retry-After").orElse("1")));
         } else {
           throw new AssertionError("unexpected " + response.statusCode() + ": " + response.body());
         }
@@ -146,7 +159,8 @@ final class FaultLoad implements AutoCloseable {
   /** Waits for the clients to finish (acknowledged or given up). */
   FaultLoad awaitClients() throws InterruptedException {
     pool.shutdown();
-    if (!pool.awaitTermination(giveUpAt - System.currentTimeMillis() + 90_000, TimeUnit.MILLISECONDS)) {
+    if (!pool.awaitTermination(
+        giveUpAt - System.currentTimeMillis() + 90_000, TimeUnit.MILLISECONDS)) {
       throw new AssertionError("load clients did not finish");
     }
     return this;
@@ -157,14 +171,33 @@ final class FaultLoad implements AutoCloseable {
   }
 
   /** What the database holds of this run, compared with what the clients were told. */
-  record Counts(String fault, long sent, long acknowledged, long rejected, long stored, long storedOfAcknowledged,
-      long duplicates, long lost, long molecules, long enriched, Map<String, Long> responses) {
+  record Counts(
+      String fault,
+      long sent,
+      long acknowledged,
+      long rejected,
+      long stored,
+      long storedOfAcknowledged,
+      long duplicates,
+      long lost,
+      long molecules,
+      long enriched,
+      Map<String, Long> responses) {
 
     @Override
     public String toString() {
-      return String.format("FAULT %-22s sent=%d acknowledged=%d rejected=%d stored=%d duplicates=%d lost=%d%s "
-          + "responses=%s", fault, sent, acknowledged, rejected, stored, duplicates, lost,
-          molecules == 0 ? "" : " molecules=" + molecules + " enriched=" + enriched, responses);
+      return String.format(
+          "FAULT %-22s sent=%d acknowledged=%d rejected=%d stored=%d duplicates=%d lost=%d%s "
+              + "responses=%s",
+          fault,
+          sent,
+          acknowledged,
+          rejected,
+          stored,
+          duplicates,
+          lost,
+          molecules == 0 ? "" : " molecules=" + molecules + " enriched=" + enriched,
+          responses);
     }
   }
 
@@ -184,7 +217,9 @@ final class FaultLoad implements AutoCloseable {
    * lost, none counted twice, none given up on.
    */
   Counts assertNothingLost(String fault, Connection connection) throws SQLException {
-    Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofSeconds(1))
         .until(() -> count(fault, connection).lost() == 0);
     Counts counts = verify(fault, connection);
     Assertions.assertThat(counts.lost()).isZero();
@@ -195,28 +230,49 @@ final class FaultLoad implements AutoCloseable {
 
   /** {@link #verify} without printing, for polling until the processor caught up. */
   Counts count(String fault, Connection connection) throws SQLException {
-    long stored = single(connection, "SELECT count(*) FROM events WHERE event_id LIKE ?", run + "-%");
+    long stored =
+        single(connection, "SELECT count(*) FROM events WHERE event_id LIKE ?", run + "-%");
     long storedOfAcknowledged;
-    try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM events WHERE event_id = ANY (?)")) {
+    try (PreparedStatement statement =
+        connection.prepareStatement("SELECT count(*) FROM events WHERE event_id = ANY (?)")) {
       statement.setArray(1, connection.createArrayOf("text", acknowledged.toArray(String[]::new)));
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
         storedOfAcknowledged = rows.getLong(1);
       }
     }
-    long counted = single(connection, "SELECT coalesce(sum(events), 0) FROM user_stats WHERE user_id LIKE ?", run + "-u%");
-    long pageViews = single(connection,
-        "SELECT count(*) FROM events WHERE event_id LIKE ? AND event_type = 'analytics.page_view'", run + "-%");
-    long molecules = single(connection,
-        "SELECT count(*) FROM events WHERE event_id LIKE ? AND event_type = 'chemistry.molecule_submitted'", run + "-%");
-    long enriched = single(connection, "SELECT count(*) FROM molecule_enrichments WHERE event_id LIKE ?", run + "-%");
+    long counted = single(
+        connection,
+        "SELECT coalesce(sum(events), 0) FROM user_stats WHERE user_id LIKE ?",
+        run + "-u%");
+    long pageViews = single(
+        connection,
+        "SELECT count(*) FROM events WHERE event_id LIKE ? AND event_type = 'analytics.page_view'",
+        run + "-%");
+    long molecules = single(
+        connection,
+        "SELECT count(*) FROM events WHERE event_id LIKE ? AND event_type = 'chemistry.molecule_submitted'",
+        run + "-%");
+    long enriched = single(
+        connection, "SELECT count(*) FROM molecule_enrichments WHERE event_id LIKE ?", run + "-%");
     Map<String, Long> byOutcome = new TreeMap<>();
     responses.forEach((outcome, n) -> byOutcome.put(outcome, n.get()));
-    return new Counts(fault, sent.size(), acknowledged.size(), rejected.size(), stored, storedOfAcknowledged,
-        counted - pageViews, acknowledged.size() - storedOfAcknowledged, molecules, enriched, byOutcome);
+    return new Counts(
+        fault,
+        sent.size(),
+        acknowledged.size(),
+        rejected.size(),
+        stored,
+        storedOfAcknowledged,
+        counted - pageViews,
+        acknowledged.size() - storedOfAcknowledged,
+        molecules,
+        enriched,
+        byOutcome);
   }
 
-  private static long single(Connection connection, String sql, String pattern) throws SQLException {
+  private static long single(Connection connection, String sql, String pattern)
+      throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql)) {
       statement.setString(1, pattern);
       try (ResultSet rows = statement.executeQuery()) {

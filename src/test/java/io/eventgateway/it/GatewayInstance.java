@@ -44,7 +44,9 @@ final class GatewayInstance implements AutoCloseable {
     JsonObject kafka = config.getJsonObject("kafka");
     kafka.put("bootstrap.servers", infra.kafkaBootstrap());
     JsonObject topics = kafka.getJsonObject("topics");
-    topics.fieldNames().forEach(family -> topics.put(family, topics.getString(family) + "." + suffix));
+    topics
+        .fieldNames()
+        .forEach(family -> topics.put(family, topics.getString(family) + "." + suffix));
     kafka.getJsonObject("consumer").put("group.id", "processor-" + suffix);
     config.getJsonObject("alerts").put("topic", "alerts." + suffix);
     config.getJsonObject("postgres").put("url", infra.createDatabase("gw_" + suffix));
@@ -69,12 +71,18 @@ final class GatewayInstance implements AutoCloseable {
     MainVerticle main = new MainVerticle();
     String adminKey = null;
     try {
-      vertx.deployVerticle(main, new DeploymentOptions().setConfig(config.copy().put("role", role)))
+      vertx
+          .deployVerticle(main, new DeploymentOptions().setConfig(config.copy().put("role", role)))
           .await(120, TimeUnit.SECONDS);
       if (!"processor".equals(role)) {
-        adminKey = vertx.eventBus().<JsonObject>request(Addresses.AUTH_KEYS_CREATE,
+        adminKey = vertx
+            .eventBus()
+            .<JsonObject>request(
+                Addresses.AUTH_KEYS_CREATE,
                 new JsonObject().put("name", "it-admin").put("admin", true))
-            .await(30, TimeUnit.SECONDS).body().getString("key");
+            .await(30, TimeUnit.SECONDS)
+            .body()
+            .getString("key");
       }
     } catch (Exception e) {
       vertx.close();
@@ -111,7 +119,8 @@ final class GatewayInstance implements AutoCloseable {
 
   Connection database() {
     try {
-      return DriverManager.getConnection(TestInfra.jdbcUrl(config.getJsonObject("postgres").getString("url")));
+      return DriverManager.getConnection(
+          TestInfra.jdbcUrl(config.getJsonObject("postgres").getString("url")));
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }

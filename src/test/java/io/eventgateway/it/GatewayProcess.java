@@ -26,7 +26,8 @@ final class GatewayProcess implements AutoCloseable {
 
   static final Path JAR = Path.of("target", "event-gateway.jar");
 
-  private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static final String JAVA =
+      Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   private static final Dockerfile IMAGE = Dockerfile.read(Path.of("Dockerfile"));
 
@@ -41,18 +42,24 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** Starts {@code role} with {@code config}'s ports, Kafka, database, topics and group, and waits until ready. */
-  static GatewayProcess start(JsonObject config, String role, String name, Map<String, String> extraEnvironment) {
+  static GatewayProcess start(
+      JsonObject config, String role, String name, Map<String, String> extraEnvironment) {
     return start(config, role, name, extraEnvironment, "384m");
   }
 
   /** As {@link #start(JsonObject, String, String, Map)}, with a maximum heap ({@code -Xmx}) of {@code heap}. */
-  static GatewayProcess start(JsonObject config, String role, String name, Map<String, String> extraEnvironment,
+  static GatewayProcess start(
+      JsonObject config,
+      String role,
+      String name,
+      Map<String, String> extraEnvironment,
       String heap) {
     Path log = Path.of("target", "fault-" + name + ".log");
     List<String> command = new ArrayList<>(Dockerfile.onThisMachine(IMAGE.entrypoint(), JAVA, JAR));
     command.add(1, "-Xmx" + heap);
     ProcessBuilder builder = new ProcessBuilder(command)
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment(config));
     builder.environment().put("GATEWAY_ROLE", role);
     builder.environment().put("GATEWAY_ENV", "test");
@@ -60,16 +67,20 @@ final class GatewayProcess implements AutoCloseable {
     try {
       GatewayProcess gateway = new GatewayProcess(builder.start(), log, config);
       ApiClient management = new ApiClient(gateway.managementUrl());
-      await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-        if (!gateway.process.isAlive()) {
-          throw new AssertionError("gateway process exited with " + gateway.process.exitValue() + "; see " + log);
-        }
-        try {
-          return management.get("/health/ready").status() == 200;
-        } catch (IllegalStateException notListening) {
-          return false;
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .pollInterval(Duration.ofMillis(500))
+          .until(() -> {
+            if (!gateway.process.isAlive()) {
+              throw new AssertionError(
+                  "gateway process exited with " + gateway.process.exitValue() + "; see " + log);
+            }
+            try {
+              return management.get("/health/ready").status() == 200;
+            } catch (IllegalStateException notListening) {
+              return false;
+            }
+          });
       return gateway;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -78,8 +89,9 @@ final class GatewayProcess implements AutoCloseable {
 
   /** {@code java -jar event-gateway.jar keys create --name NAME --admin}: the printed key. */
   static String createAdminKey(JsonObject config, String name) throws Exception {
-    ProcessBuilder builder = new ProcessBuilder(command("-Xmx128m", "keys", "create", "--name", name, "--admin",
-        "--env", "test")).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(
+            command("-Xmx128m", "keys", "create", "--name", name, "--admin", "--env", "test"))
+        .redirectErrorStream(true);
     builder.environment().putAll(environment(config));
     Process process = builder.start();
     process.getOutputStream().close();
@@ -87,8 +99,12 @@ final class GatewayProcess implements AutoCloseable {
     if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
       throw new AssertionError("keys create failed: " + output);
     }
-    return output.lines().filter(line -> line.startsWith("key: ")).map(line -> line.substring(5).trim())
-        .findFirst().orElseThrow(() -> new AssertionError("no key printed: " + output));
+    return output
+        .lines()
+        .filter(line -> line.startsWith("key: "))
+        .map(line -> line.substring(5).trim())
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no key printed: " + output));
   }
 
   /**
@@ -98,7 +114,8 @@ final class GatewayProcess implements AutoCloseable {
    */
   int imageHealthcheck() throws Exception {
     List<String> command = Dockerfile.onThisMachine(IMAGE.healthcheck(), JAVA, JAR).stream()
-        .map(word -> word.replace("http://127.0.0.1:9090", managementUrl())).toList();
+        .map(word -> word.replace("http://127.0.0.1:9090", managementUrl()))
+        .toList();
     Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
     probe.getInputStream().transferTo(OutputStream.nullOutputStream());
     if (!probe.waitFor(60, TimeUnit.SECONDS)) {
@@ -109,7 +126,8 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   private static List<String> command(String heap, String... arguments) {
-    List<String> command = new ArrayList<>(List.of(JAVA, heap, "-XX:+ExitOnOutOfMemoryError", "-jar", JAR.toString()));
+    List<String> command =
+        new ArrayList<>(List.of(JAVA, heap, "-XX:+ExitOnOutOfMemoryError", "-jar", JAR.toString()));
     command.addAll(List.of(arguments));
     return command;
   }
@@ -119,12 +137,18 @@ final class GatewayProcess implements AutoCloseable {
     Map<String, String> environment = new HashMap<>();
     environment.put("DATABASE_URL", config.getJsonObject("postgres").getString("url"));
     environment.put("GATEWAY_KAFKA_BOOTSTRAP_SERVERS", kafka.getString("bootstrap.servers"));
-    environment.put("GATEWAY_KAFKA_CONSUMER_GROUP_ID", kafka.getJsonObject("consumer").getString("group.id"));
-    kafka.getJsonObject("topics").forEach(topic ->
-        environment.put("GATEWAY_KAFKA_TOPICS_" + topic.getKey().toUpperCase(), (String) topic.getValue()));
+    environment.put(
+        "GATEWAY_KAFKA_CONSUMER_GROUP_ID", kafka.getJsonObject("consumer").getString("group.id"));
+    kafka
+        .getJsonObject("topics")
+        .forEach(topic -> environment.put(
+            "GATEWAY_KAFKA_TOPICS_" + topic.getKey().toUpperCase(), (String) topic.getValue()));
     environment.put("GATEWAY_ALERTS_TOPIC", config.getJsonObject("alerts").getString("topic"));
-    environment.put("GATEWAY_HTTP_PORT", String.valueOf(config.getJsonObject("http").getInteger("port")));
-    environment.put("GATEWAY_MANAGEMENT_PORT", String.valueOf(config.getJsonObject("management").getInteger("port")));
+    environment.put(
+        "GATEWAY_HTTP_PORT", String.valueOf(config.getJsonObject("http").getInteger("port")));
+    environment.put(
+        "GATEWAY_MANAGEMENT_PORT",
+        String.valueOf(config.getJsonObject("management").getInteger("port")));
     return environment;
   }
 

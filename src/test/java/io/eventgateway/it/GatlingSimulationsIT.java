@@ -35,11 +35,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GatlingSimulationsIT {
 
   private static final Path LOADTEST = Path.of("loadtest");
-  private static final Pattern README_COMMAND = Pattern.compile("^mvn -B gatling:test .*$", Pattern.MULTILINE);
+  private static final Pattern README_COMMAND =
+      Pattern.compile("^mvn -B gatling:test .*$", Pattern.MULTILINE);
   private static final Pattern REPORT = Pattern.compile("file://(\\S+/index\\.html)");
   /** A few seconds at a low rate: enough to prove a simulation runs and its assertions hold; not a load test. */
-  private static final Map<String, String> SMOKE = Map.of("rate", "5", "duration", "3", "connections", "2", "events",
-      "50");
+  private static final Map<String, String> SMOKE =
+      Map.of("rate", "5", "duration", "3", "connections", "2", "events", "50");
 
   private GatewayInstance gateway;
   private final List<Path> reports = new ArrayList<>();
@@ -71,27 +72,38 @@ class GatlingSimulationsIT {
   void everySimulationHasACommand() throws IOException {
     List<String> simulations;
     try (var files = Files.list(LOADTEST.resolve("src/test/java/io/eventgateway/loadtest"))) {
-      simulations = files.map(file -> file.getFileName().toString())
-          .filter(name -> name.endsWith("Simulation.java")).map(name -> name.replace(".java", "")).toList();
+      simulations = files
+          .map(file -> file.getFileName().toString())
+          .filter(name -> name.endsWith("Simulation.java"))
+          .map(name -> name.replace(".java", ""))
+          .toList();
     }
     assertThat(simulations).isNotEmpty();
     String commands = String.join("\n", readmeCommands());
-    assertThat(simulations).allSatisfy(simulation -> assertThat(commands).contains("." + simulation + " "));
+    assertThat(simulations)
+        .allSatisfy(simulation -> assertThat(commands).contains("." + simulation + " "));
   }
 
   @ParameterizedTest(name = "{0}")
   @Order(2)
   @MethodSource("readmeCommands")
-  @DisplayName("runs at a smoke rate, passes its assertions and writes target/gatling/<simulation>-<time>/index.html")
+  @DisplayName(
+      "runs at a smoke rate, passes its assertions and writes target/gatling/<simulation>-<time>/index.html")
   void runs(String readmeCommand) throws Exception {
     List<String> command = smoke(readmeCommand);
     command.add("-DbaseUrl=" + gateway.apiUrl());
     String simulation = property(readmeCommand, "simulation");
-    Path log = Path.of("target", "gatling-" + (reports.size() + 1) + "-"
-        + simulation.substring(simulation.lastIndexOf('.') + 1) + ".log").toAbsolutePath();
-    ProcessBuilder builder = new ProcessBuilder(command).directory(LOADTEST.toFile()).redirectErrorStream(true)
+    Path log = Path.of(
+            "target",
+            "gatling-" + (reports.size() + 1) + "-"
+                + simulation.substring(simulation.lastIndexOf('.') + 1) + ".log")
+        .toAbsolutePath();
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(LOADTEST.toFile())
+        .redirectErrorStream(true)
         .redirectOutput(log.toFile());
-    // in the environment, where the simulations look for it, so that the key is in no command line or message
+    // in the environment, where the simulations look for it, so that the key is in no command line
+    // or message
     builder.environment().put("GATEWAY_API_KEY", gateway.adminKey());
     Process maven = builder.start();
     // the first run also downloads Gatling and compiles the simulations
@@ -100,14 +112,16 @@ class GatlingSimulationsIT {
       throw new AssertionError("did not end within 10 minutes: " + command + "; see " + log);
     }
     String output = Files.readString(log);
-    assertThat(maven.exitValue()).as("exit code of %s; its output (%s) ends:%n%s", command, log, tail(output))
+    assertThat(maven.exitValue())
+        .as("exit code of %s; its output (%s) ends:%n%s", command, log, tail(output))
         .isZero();
 
     Matcher report = REPORT.matcher(output);
     assertThat(report.find()).as("a report path in the output of %s", command).isTrue();
     Path index = Path.of(report.group(1));
     assertThat(index).isNotEmptyFile();
-    assertThat(index.getParent().getParent()).isEqualTo(LOADTEST.resolve("target/gatling").toAbsolutePath());
+    assertThat(index.getParent().getParent())
+        .isEqualTo(LOADTEST.resolve("target/gatling").toAbsolutePath());
     assertThat(index.getParent().getFileName().toString())
         .matches(simulation.substring(simulation.lastIndexOf('.') + 1).toLowerCase() + "-\\d{17}");
     reports.add(index);
@@ -115,14 +129,18 @@ class GatlingSimulationsIT {
 
   @Test
   @Order(3)
-  @DisplayName("a report page renders in headless Chromium; its screenshot is kept in target/gatling-report.png")
+  @DisplayName(
+      "a report page renders in headless Chromium; its screenshot is kept in target/gatling-report.png")
   void reportScreenshot() throws Exception {
     HeadlessChromium.assumeInstalled();
     assertThat(reports).as("reports written by the runs above").isNotEmpty();
     Path screenshot = Path.of("target", "gatling-report.png").toAbsolutePath();
     Files.deleteIfExists(screenshot);
     String dom = HeadlessChromium.render(reports.get(0).toUri().toString(), "--dump-dom");
-    assertThat(dom).as("the report's global statistics").contains("Global Information").contains("Response Time");
+    assertThat(dom)
+        .as("the report's global statistics")
+        .contains("Global Information")
+        .contains("Response Time");
     HeadlessChromium.render(reports.get(0).toUri().toString(), "--screenshot=" + screenshot);
     assertThat(screenshot).isNotEmptyFile();
   }
@@ -147,14 +165,18 @@ class GatlingSimulationsIT {
   }
 
   private static String property(String command, String key) {
-    return Arrays.stream(command.split("\\s+")).filter(word -> word.startsWith("-D" + key + "="))
-        .map(word -> word.substring(key.length() + 3)).findFirst().orElseThrow();
+    return Arrays.stream(command.split("\\s+"))
+        .filter(word -> word.startsWith("-D" + key + "="))
+        .map(word -> word.substring(key.length() + 3))
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The Maven running this build where it says so, else {@code mvn} on the PATH. */
   private static String maven() {
     String home = System.getProperty("maven.home");
-    return home != null && Files.isExecutable(Path.of(home, "bin", "mvn")) ? Path.of(home, "bin", "mvn").toString()
+    return home != null && Files.isExecutable(Path.of(home, "bin", "mvn"))
+        ? Path.of(home, "bin", "mvn").toString()
         : "mvn";
   }
 

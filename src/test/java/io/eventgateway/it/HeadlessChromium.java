@@ -13,12 +13,12 @@ final class HeadlessChromium {
 
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-  private HeadlessChromium() {
-  }
+  private HeadlessChromium() {}
 
   /** Skips the calling test, with the reason, where Chromium is not installed. */
   static void assumeInstalled() {
-    Assumptions.assumeTrue(Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
+    Assumptions.assumeTrue(
+        Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
   }
 
   /**
@@ -28,11 +28,25 @@ final class HeadlessChromium {
    */
   static String render(String url, String output) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory("chromium-profile");
-    // without the background-networking flags Chromium keeps trying hosts this closed network refuses
-    List<String> command = List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        "--user-data-dir=" + profile, "--window-size=1200,800", "--virtual-time-budget=3000", output, url);
-    Process chromium = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    // without the background-networking flags Chromium keeps trying hosts this closed network
+    // refuses
+    List<String> command = List.of(
+        CHROMIUM.toString(),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--user-data-dir=" + profile,
+        "--window-size=1200,800",
+        "--virtual-time-budget=3000",
+        output,
+        url);
+    Process chromium = new ProcessBuilder(command)
+        .redirectError(ProcessBuilder.Redirect.DISCARD)
+        .start();
     String dom = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!chromium.waitFor(60, TimeUnit.SECONDS)) {
       chromium.destroyForcibly();

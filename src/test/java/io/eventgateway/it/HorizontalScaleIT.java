@@ -34,45 +34,79 @@ class HorizontalScaleIT {
   private static final String PRODUCED = "gateway_kafka_produced_total";
 
   @Test
-  @DisplayName("events posted to both ingest nodes are stored exactly once; a killed processor's partitions move to the other")
+  @DisplayName(
+      "events posted to both ingest nodes are stored exactly once; a killed processor's partitions move to the other")
   void twoIngestTwoProcessors() throws Exception {
     JsonObject config = GatewayInstance.isolated("scale");
-    try (GatewayProcess ingestA = GatewayProcess.start(GatewayInstance.withFreePorts(config), "ingest", "scale-ingest-a", Map.of(), "256m");
-         GatewayProcess ingestB = GatewayProcess.start(GatewayInstance.withFreePorts(config), "ingest", "scale-ingest-b", Map.of(), "256m");
-         GatewayProcess processorA = GatewayProcess.start(GatewayInstance.withFreePorts(config), "processor", "scale-processor-a", Map.of(), "256m");
-         GatewayProcess processorB = GatewayProcess.start(GatewayInstance.withFreePorts(config), "processor", "scale-processor-b", Map.of(), "256m")) {
-      assertThat(ingestA.imageHealthcheck()).as("the image's HEALTHCHECK on a live node").isZero();
+    try (GatewayProcess ingestA = GatewayProcess.start(
+            GatewayInstance.withFreePorts(config), "ingest", "scale-ingest-a", Map.of(), "256m");
+        GatewayProcess ingestB = GatewayProcess.start(
+            GatewayInstance.withFreePorts(config), "ingest", "scale-ingest-b", Map.of(), "256m");
+        GatewayProcess processorA = GatewayProcess.start(
+            GatewayInstance.withFreePorts(config),
+            "processor",
+            "scale-processor-a",
+            Map.of(),
+            "256m");
+        GatewayProcess processorB = GatewayProcess.start(
+            GatewayInstance.withFreePorts(config),
+            "processor",
+            "scale-processor-b",
+            Map.of(),
+            "256m")) {
+      assertThat(ingestA.imageHealthcheck())
+          .as("the image's HEALTHCHECK on a live node")
+          .isZero();
       int partitions = partitionCount(config);
-      await().atMost(Duration.ofSeconds(60)).until(() -> assigned(config).size() == partitions
-          && group(config).members().size() > 1);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() ->
+              assigned(config).size() == partitions && group(config).members().size() > 1);
       int membersBefore = group(config).members().size();
 
       String key = GatewayProcess.createAdminKey(config, "scale-load");
       AtomicLong requests = new AtomicLong();
       List<GatewayProcess> ingest = List.of(ingestA, ingestB);
-      try (FaultLoad load = new FaultLoad(() -> ingest.get((int) (requests.getAndIncrement() % 2)).apiUrl(), key, 4, 20)) {
+      try (FaultLoad load = new FaultLoad(
+          () -> ingest.get((int) (requests.getAndIncrement() % 2)).apiUrl(), key, 4, 20)) {
         load.start(Duration.ofSeconds(25), Duration.ofSeconds(60));
         // both processors are writing before one of them dies
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-            metric(processorA, ROWS_STORED) > 1_000 && metric(processorB, ROWS_STORED) > 1_000);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() ->
+                metric(processorA, ROWS_STORED) > 1_000 && metric(processorB, ROWS_STORED) > 1_000);
         long storedByKilled = (long) metric(processorA, ROWS_STORED);
         long killedAt = System.nanoTime();
         processorA.kill();
-        assertThat(processorA.imageHealthcheck()).as("the image's HEALTHCHECK on a dead node").isNotZero();
+        assertThat(processorA.imageHealthcheck())
+            .as("the image's HEALTHCHECK on a dead node")
+            .isNotZero();
 
-        // the group notices after session.timeout.ms and hands every partition to the survivor's consumers
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
-            group(config).members().size() < membersBefore && assigned(config).size() == partitions);
+        // the group notices after session.timeout.ms and hands every partition to the survivor's
+        // consumers
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(250))
+            .until(() -> group(config).members().size() < membersBefore
+                && assigned(config).size() == partitions);
         long rebalancedAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
         load.awaitClients();
 
         try (Connection connection = DriverManager.getConnection(
             TestInfra.jdbcUrl(config.getJsonObject("postgres").getString("url")))) {
           FaultLoad.Counts counts = load.assertNothingLost("2 ingest + 2 processor", connection);
-          System.out.printf("SCALE acknowledged by ingest A=%.0f B=%.0f; rows stored by processor A before its kill=%d,"
+          System.out.printf(
+              "SCALE acknowledged by ingest A=%.0f B=%.0f; rows stored by processor A before its kill=%d,"
                   + " by processor B=%.0f; consumers %d -> %d, all %d partitions reassigned %d ms after the kill; %s%n",
-              metric(ingestA, PRODUCED), metric(ingestB, PRODUCED), storedByKilled, metric(processorB, ROWS_STORED),
-              membersBefore, group(config).members().size(), partitions, rebalancedAfterMs, counts);
+              metric(ingestA, PRODUCED),
+              metric(ingestB, PRODUCED),
+              storedByKilled,
+              metric(processorB, ROWS_STORED),
+              membersBefore,
+              group(config).members().size(),
+              partitions,
+              rebalancedAfterMs,
+              counts);
           assertThat(metric(ingestA, PRODUCED)).isPositive();
           assertThat(metric(ingestB, PRODUCED)).isPositive();
           assertThat(counts.stored()).isEqualTo(counts.acknowledged());
@@ -81,7 +115,8 @@ class HorizontalScaleIT {
 
       Set<String> exposed = new HashSet<>(metricNames(ingestA));
       exposed.addAll(metricNames(processorB));
-      assertThat(exposed).as("metrics the Grafana dashboard reads")
+      assertThat(exposed)
+          .as("metrics the Grafana dashboard reads")
           .containsAll(GrafanaDashboard.metricNames(GrafanaDashboard.read()));
     }
   }
@@ -89,7 +124,11 @@ class HorizontalScaleIT {
   private static ConsumerGroupDescription group(JsonObject config) throws Exception {
     String groupId = config.getJsonObject("kafka").getJsonObject("consumer").getString("group.id");
     try (Admin admin = admin(config)) {
-      return admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId).get();
+      return admin
+          .describeConsumerGroups(List.of(groupId))
+          .describedGroups()
+          .get(groupId)
+          .get();
     }
   }
 
@@ -102,30 +141,42 @@ class HorizontalScaleIT {
   }
 
   private static int partitionCount(JsonObject config) throws Exception {
-    Collection<String> topics = config.getJsonObject("kafka").getJsonObject("topics").getMap().values().stream()
-        .map(Object::toString).toList();
+    Collection<String> topics =
+        config.getJsonObject("kafka").getJsonObject("topics").getMap().values().stream()
+            .map(Object::toString)
+            .toList();
     try (Admin admin = admin(config)) {
       return admin.describeTopics(topics).allTopicNames().get().values().stream()
-          .mapToInt(description -> description.partitions().size()).sum();
+          .mapToInt(description -> description.partitions().size())
+          .sum();
     }
   }
 
   private static Admin admin(JsonObject config) {
     Properties properties = new Properties();
-    properties.put("bootstrap.servers", config.getJsonObject("kafka").getString("bootstrap.servers"));
+    properties.put(
+        "bootstrap.servers", config.getJsonObject("kafka").getString("bootstrap.servers"));
     return Admin.create(properties);
   }
 
   /** The sum of a metric's series on a node's {@code /metrics}. */
   private static double metric(GatewayProcess node, String name) {
-    return new ApiClient(node.managementUrl()).get("/metrics").body().lines()
+    return new ApiClient(node.managementUrl())
+        .get("/metrics")
+        .body()
+        .lines()
         .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   private static Set<String> metricNames(GatewayProcess node) {
     Set<String> names = new HashSet<>();
-    new ApiClient(node.managementUrl()).get("/metrics").body().lines().filter(line -> !line.startsWith("#"))
+    new ApiClient(node.managementUrl())
+        .get("/metrics")
+        .body()
+        .lines()
+        .filter(line -> !line.startsWith("#"))
         .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
     return names;
   }

@@ -34,15 +34,46 @@ class HostileInputIT {
   private static final Map<String, AtomicLong> STATUSES = new ConcurrentHashMap<>();
   private static final AtomicLong REQUESTS = new AtomicLong();
   private static final long SEED = Long.getLong("hostile.seed", System.nanoTime());
-  private static final String[] ATTRIBUTES = {"specversion", "id", "source", "type", "time", "subject", "data",
-      "data.user_id", "data.url", "data.device", "data.load_time_ms"};
-  private static final String[] SPECIAL_NUMBERS = {"1e309", "-1e309", "1.7976931348623157e309", "2147483648",
-      "9223372036854775808", "1.5", "NaN", "Infinity", "-Infinity", "0x10", "01"};
+  private static final String[] ATTRIBUTES = {
+    "specversion",
+    "id",
+    "source",
+    "type",
+    "time",
+    "subject",
+    "data",
+    "data.user_id",
+    "data.url",
+    "data.device",
+    "data.load_time_ms"
+  };
+  private static final String[] SPECIAL_NUMBERS = {
+    "1e309",
+    "-1e309",
+    "1.7976931348623157e309",
+    "2147483648",
+    "9223372036854775808",
+    "1.5",
+    "NaN",
+    "Infinity",
+    "-Infinity",
+    "0x10",
+    "01"
+  };
   private static final byte[][] INVALID_UTF8 = {
-      {(byte) 0xFF}, {(byte) 0xFE}, {(byte) 0xC3, 0x28}, {(byte) 0xC0, (byte) 0x80},
-      {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82},
-      {(byte) 0xF0, (byte) 0x9F, (byte) 0x98}, {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
-      {(byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {0x00}};
+    {(byte) 0xFF},
+    {(byte) 0xFE},
+    {(byte) 0xC3, 0x28},
+    {(byte) 0xC0, (byte) 0x80},
+    {(byte) 0xE0, (byte) 0x80, (byte) 0xAF},
+    {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+    {(byte) 0xE2, (byte) 0x82},
+    {(byte) 0xF0, (byte) 0x9F, (byte) 0x98},
+    {(byte) 0xF8, (byte) 0x88, (byte) 0x80, (byte) 0x80, (byte) 0x80},
+    {(byte) 0x80},
+    {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+    {0x00}
+  };
 
   private final SplittableRandom random = new SplittableRandom(SEED);
 
@@ -55,7 +86,8 @@ class HostileInputIT {
   void startGateway() throws Exception {
     System.out.printf("HOSTILE seed=%d (repeat with -Dhostile.seed=%d)%n", SEED, SEED);
     config = GatewayInstance.isolated("hostile");
-    gateway = GatewayProcess.start(config, "ingest", "hostile", Map.of("GATEWAY_HTTP_REQUEST_TIMEOUT_MS", "3000"), "256m");
+    gateway = GatewayProcess.start(
+        config, "ingest", "hostile", Map.of("GATEWAY_HTTP_REQUEST_TIMEOUT_MS", "3000"), "256m");
     key = GatewayProcess.createAdminKey(config, "hostile");
     port = config.getJsonObject("http").getInteger("port");
   }
@@ -66,13 +98,19 @@ class HostileInputIT {
       assertThat(gateway.alive()).as("the gateway survived every request").isTrue();
       ApiClient management = new ApiClient(gateway.managementUrl());
       assertThat(management.get("/health/live").status()).isEqualTo(200);
-      long heap = management.get("/metrics").body().lines()
-          .filter(line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""))
-          .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
+      long heap = management
+          .get("/metrics")
+          .body()
+          .lines()
+          .filter(
+              line -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\""))
+          .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+          .sum();
       Map<String, Long> statuses = new TreeMap<>();
       STATUSES.forEach((status, n) -> statuses.put(status, n.get()));
-      System.out.printf("HOSTILE seed=%d requests=%d statuses=%s heap used after=%d MiB of 256 MiB%n", SEED,
-          REQUESTS.get(), statuses, heap >> 20);
+      System.out.printf(
+          "HOSTILE seed=%d requests=%d statuses=%s heap used after=%d MiB of 256 MiB%n",
+          SEED, REQUESTS.get(), statuses, heap >> 20);
       assertThat(REQUESTS.get()).isGreaterThanOrEqualTo(10_000);
     } finally {
       gateway.close();
@@ -109,8 +147,9 @@ class HostileInputIT {
   @Test
   void hugeNumbers() throws Exception {
     for (int i = 0; i < 1500; i++) {
-      String body = event().replaceFirst("\"device\":\"DESKTOP\"",
-          "\"device\":\"DESKTOP\",\"load_time_ms\":" + hugeNumber());
+      String body = event()
+          .replaceFirst(
+              "\"device\":\"DESKTOP\"", "\"device\":\"DESKTOP\",\"load_time_ms\":" + hugeNumber());
       expectProblem(RawHttp.post(EVENTS, STRUCTURED, key, utf8(body)));
     }
   }
@@ -160,7 +199,12 @@ class HostileInputIT {
       case 4 -> RawHttp.post(EVENTS, STRUCTURED, key, body, "Content-Length: 12");
       case 5 -> RawHttp.post(EVENTS, STRUCTURED, key, body, "Bad Header Name: x");
       case 6 -> RawHttp.post(EVENTS, STRUCTURED, "egk_" + "\u00ff".repeat(60), body);
-      case 7 -> RawHttp.post(EVENTS, "application/cloudevents+json; " + "x=y; ".repeat(300) + "charset=iso-8859-1", key, body);
+      case 7 ->
+        RawHttp.post(
+            EVENTS,
+            "application/cloudevents+json; " + "x=y; ".repeat(300) + "charset=iso-8859-1",
+            key,
+            body);
       default -> RawHttp.post(EVENTS, STRUCTURED, null, body, "Authorization: Bearer");
     };
   }
@@ -184,7 +228,8 @@ class HostileInputIT {
     try {
       List<Future<RawHttp.Response>> responses = new java.util.ArrayList<>();
       for (int i = 0; i < 20; i++) {
-        byte[] request = RawHttp.post(EVENTS, STRUCTURED, key, utf8(ApiClient.pageView("slow").encode()));
+        byte[] request = RawHttp.post(
+            EVENTS, STRUCTURED, key, utf8(ApiClient.pageView("slow").encode()));
         int sent = request.length - 10 - i;
         responses.add(clients.submit(() -> RawHttp.stall(port, request, sent)));
       }
@@ -255,7 +300,9 @@ class HostileInputIT {
 
   private static void record(RawHttp.Response response) {
     REQUESTS.incrementAndGet();
-    STATUSES.computeIfAbsent(String.valueOf(response.status()), status -> new AtomicLong()).incrementAndGet();
+    STATUSES
+        .computeIfAbsent(String.valueOf(response.status()), status -> new AtomicLong())
+        .incrementAndGet();
   }
 
   private static byte[] utf8(String text) {

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class KafkaOutageIT {
 
   @Test
-  @DisplayName("every acknowledged event is stored exactly once; readiness is false while the broker is away")
+  @DisplayName(
+      "every acknowledged event is stored exactly once; readiness is false while the broker is away")
   void brokerRestart() throws Exception {
     Path dir = Path.of("target", "fault-kafka-" + UUID.randomUUID().toString().substring(0, 8));
     int port = FreePorts.pick();
@@ -26,7 +27,7 @@ class KafkaOutageIT {
     JsonObject config = GatewayInstance.isolated("kafkaout");
     config.getJsonObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
     try (GatewayInstance gateway = GatewayInstance.start(config, "all");
-         FaultLoad load = new FaultLoad(gateway::apiUrl, gateway.adminKey(), 4, 20)) {
+        FaultLoad load = new FaultLoad(gateway::apiUrl, gateway.adminKey(), 4, 20)) {
       ApiClient management = new ApiClient(gateway.managementUrl());
       load.start(Duration.ofSeconds(25), Duration.ofSeconds(60));
       await().atMost(Duration.ofSeconds(20)).until(() -> load.acknowledgedCount() > 500);
@@ -40,7 +41,9 @@ class KafkaOutageIT {
       });
       FaultLoad.sleep(10_000);
       broker = EmbeddedKafka.start(dir, port, controllerPort);
-      await().atMost(Duration.ofSeconds(60)).until(() -> management.get("/health/ready").status() == 200);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> management.get("/health/ready").status() == 200);
 
       load.awaitClients();
       assertThat(load.acknowledgedCount()).isGreaterThan(acknowledgedBefore);
@@ -53,15 +56,20 @@ class KafkaOutageIT {
   }
 
   @Test
-  @DisplayName("Kafka unreachable past the producer's timeout: 503 with Retry-After; the same id later is stored once")
+  @DisplayName(
+      "Kafka unreachable past the producer's timeout: 503 with Retry-After; the same id later is stored once")
   void brokerGoneTooLong() throws Exception {
     Path dir = Path.of("target", "fault-kafka-" + UUID.randomUUID().toString().substring(0, 8));
     int port = FreePorts.pick();
     int controllerPort = FreePorts.pick();
     EmbeddedKafka broker = EmbeddedKafka.start(dir, port, controllerPort);
     JsonObject config = GatewayInstance.isolated("kafkagone");
-    JsonObject kafka = config.getJsonObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
-    kafka.getJsonObject("producer").put("request.timeout.ms", "1500").put("delivery.timeout.ms", "3000")
+    JsonObject kafka =
+        config.getJsonObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
+    kafka
+        .getJsonObject("producer")
+        .put("request.timeout.ms", "1500")
+        .put("delivery.timeout.ms", "3000")
         .put("max.block.ms", "3000");
     try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
       ApiClient api = gateway.api();
@@ -77,9 +85,15 @@ class KafkaOutageIT {
 
       broker = EmbeddedKafka.start(dir, port, controllerPort);
       await().atMost(Duration.ofSeconds(60)).until(() -> api.postEvent(event).status() == 202);
-      await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.countOf(gateway, java.util.List.of(event.getString("id"))) == 1);
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-          .until(() -> StoredEvents.countOf(gateway, java.util.List.of(event.getString("id"))) == 1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> StoredEvents.countOf(gateway, java.util.List.of(event.getString("id"))) == 1);
+      await()
+          .during(Duration.ofSeconds(2))
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> StoredEvents.countOf(gateway, java.util.List.of(event.getString("id"))) == 1);
     } finally {
       broker.close();
     }

@@ -15,8 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /** Reads the test broker with a plain Kafka consumer, as any downstream consumer would. */
 final class KafkaRecords {
 
-  private KafkaRecords() {
-  }
+  private KafkaRecords() {}
 
   static ConsumerRecord<String, byte[]> read(String topic, int partition, long offset) {
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
@@ -53,5 +52,4 @@ final class KafkaRecords {
     properties.put("enable.auto.commit", "false");
     return new KafkaConsumer<>(properties, new StringDeserializer(), new ByteArrayDeserializer());
   }
-
 }

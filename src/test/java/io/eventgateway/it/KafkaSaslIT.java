@@ -32,38 +32,54 @@ class KafkaSaslIT {
   private static final String PASSWORD = "gw-" + UUID.randomUUID();
 
   @Test
-  @DisplayName("the gateway produces and consumes over SASL/PLAIN; a wrong password gets nowhere; no log line holds the password")
+  @DisplayName(
+      "the gateway produces and consumes over SASL/PLAIN; a wrong password gets nowhere; no log line holds the password")
   void producesAndConsumesOverSasl() throws Exception {
     ListAppender<ILoggingEvent> logs = new ListAppender<>();
     logs.start();
     Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     root.addAppender(logs);
-    try (EmbeddedKafka broker = EmbeddedKafka.start(Path.of("target", "it-sasl-" + UUID.randomUUID()), 0, 0,
+    try (EmbeddedKafka broker = EmbeddedKafka.start(
+        Path.of("target", "it-sasl-" + UUID.randomUUID()),
+        0,
+        0,
         Map.of("broker", "broker-" + UUID.randomUUID(), "gateway", PASSWORD))) {
       JsonObject config = GatewayInstance.isolated("sasl");
       config.getJsonObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
-      config.getJsonObject("kafka").getJsonObject("common").put("security.protocol", "SASL_PLAINTEXT")
-          .put("sasl.mechanism", "PLAIN").put("sasl.jaas.config", jaas(PASSWORD));
+      config
+          .getJsonObject("kafka")
+          .getJsonObject("common")
+          .put("security.protocol", "SASL_PLAINTEXT")
+          .put("sasl.mechanism", "PLAIN")
+          .put("sasl.jaas.config", jaas(PASSWORD));
       try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
         JsonArray events = new JsonArray();
-        IntStream.range(0, 50).forEach(i -> events.add(ApiClient.pageView("sasl").put("id", "sasl-" + i)));
-        ApiClient.Response accepted = gateway.api().post("/v1/events", "application/cloudevents-batch+json",
-            events.encode());
+        IntStream.range(0, 50)
+            .forEach(i -> events.add(ApiClient.pageView("sasl").put("id", "sasl-" + i)));
+        ApiClient.Response accepted =
+            gateway.api().post("/v1/events", "application/cloudevents-batch+json", events.encode());
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(60)).until(() -> StoredEvents.count(gateway) == 50);
-        assertThat(new ApiClient(gateway.managementUrl()).get("/health/ready").status()).isEqualTo(200);
+        assertThat(new ApiClient(gateway.managementUrl()).get("/health/ready").status())
+            .isEqualTo(200);
       }
 
       JsonObject wrong = GatewayInstance.isolated("saslwrong");
       wrong.getJsonObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
-      wrong.getJsonObject("kafka").getJsonObject("common").put("security.protocol", "SASL_PLAINTEXT")
-          .put("sasl.mechanism", "PLAIN").put("sasl.jaas.config", jaas("not-the-password"));
+      wrong
+          .getJsonObject("kafka")
+          .getJsonObject("common")
+          .put("security.protocol", "SASL_PLAINTEXT")
+          .put("sasl.mechanism", "PLAIN")
+          .put("sasl.jaas.config", jaas("not-the-password"));
       assertThatThrownBy(() -> GatewayInstance.start(wrong, "ingest").close())
-          .as("topics cannot even be checked with a wrong password").isInstanceOf(IllegalStateException.class);
+          .as("topics cannot even be checked with a wrong password")
+          .isInstanceOf(IllegalStateException.class);
     } finally {
       root.detachAppender(logs);
     }
-    List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    List<String> lines =
+        logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     assertThat(lines).isNotEmpty().noneMatch(line -> line.contains(PASSWORD));
   }
 

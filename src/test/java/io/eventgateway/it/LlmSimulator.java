@@ -18,9 +18,12 @@ final class LlmSimulator implements AutoCloseable {
 
   LlmSimulator(JsonObject settings) {
     int port = FreePorts.pick();
-    JsonObject config = new JsonObject().put("llmSimulator", settings.copy().put("host", "127.0.0.1").put("port", port));
+    JsonObject config = new JsonObject()
+        .put("llmSimulator", settings.copy().put("host", "127.0.0.1").put("port", port));
     try {
-      vertx.deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config)).await(30, TimeUnit.SECONDS);
+      vertx
+          .deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config))
+          .await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("simulator did not start", e);
     }
@@ -30,8 +33,15 @@ final class LlmSimulator implements AutoCloseable {
 
   /** Settings for a fast, healthy simulator. */
   static JsonObject healthy() {
-    return new JsonObject().put("mode", "up").put("latencyMs", 20).put("latencyJitterMs", 5).put("errorRate", 0.0)
-        .put("rateLimitRate", 0.0).put("retryAfterSeconds", 1).put("malformedRate", 0.0).put("wrongAnswerRate", 0.0);
+    return new JsonObject()
+        .put("mode", "up")
+        .put("latencyMs", 20)
+        .put("latencyJitterMs", 5)
+        .put("errorRate", 0.0)
+        .put("rateLimitRate", 0.0)
+        .put("retryAfterSeconds", 1)
+        .put("malformedRate", 0.0)
+        .put("wrongAnswerRate", 0.0);
   }
 
   /** The {@code llm.baseUrl} a gateway should use. */
@@ -41,7 +51,8 @@ final class LlmSimulator implements AutoCloseable {
 
   void configure(JsonObject changes) {
     http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/sim/config"))
-        .PUT(HttpRequest.BodyPublishers.ofString(changes.encode())).build());
+        .PUT(HttpRequest.BodyPublishers.ofString(changes.encode()))
+        .build());
   }
 
   JsonObject stats() {

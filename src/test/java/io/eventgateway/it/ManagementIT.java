@@ -37,29 +37,34 @@ class ManagementIT {
     assertThat(ready.status()).isEqualTo(200);
     JsonObject body = ready.json();
     assertThat(body.getString("outcome")).isEqualTo("UP");
-    assertThat(body.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")))
+    assertThat(
+            body.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")))
         .containsExactlyInAnyOrder("lifecycle", "kafka", "postgres", "llm");
   }
 
   @Test
-  @DisplayName("metrics show request rate and latency, produce latency, batch sizes and consumer lag")
+  @DisplayName(
+      "metrics show request rate and latency, produce latency, batch sizes and consumer lag")
   void metrics() {
     ApiClient api = gateway.api();
     JsonObject event = ApiClient.pageView("metrics");
     assertThat(api.postEvent(event).status()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/events/" + event.getString("id")).status() == 200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> api.get("/v1/events/" + event.getString("id")).status() == 200);
 
     await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
       ApiClient.Response metrics = management.get("/metrics");
       assertThat(metrics.status()).isEqualTo(200);
-      assertThat(metrics.body()).contains(
-          "vertx_http_server_requests_total",
-          "vertx_http_server_response_time_seconds",
-          "gateway_kafka_produce_latency_seconds_count",
-          "gateway_kafka_produced_total",
-          "gateway_pg_batch_size_count",
-          "gateway_pg_write_latency_seconds_count",
-          "kafka_consumer_fetch_manager_records_lag_max");
+      assertThat(metrics.body())
+          .contains(
+              "vertx_http_server_requests_total",
+              "vertx_http_server_response_time_seconds",
+              "gateway_kafka_produce_latency_seconds_count",
+              "gateway_kafka_produced_total",
+              "gateway_pg_batch_size_count",
+              "gateway_pg_write_latency_seconds_count",
+              "kafka_consumer_fetch_manager_records_lag_max");
     });
   }
 }

@@ -32,12 +32,14 @@ class OverloadIT {
   private static final String HEAP = "256m";
 
   @Test
-  @DisplayName("open-loop 100k events/s for 20 s at a gateway with a 256 MiB heap: 429 + Retry-After, heap bounded, acked events stored once")
+  @DisplayName(
+      "open-loop 100k events/s for 20 s at a gateway with a 256 MiB heap: 429 + Retry-After, heap bounded, acked events stored once")
   void overCapacity() throws Exception {
     JsonObject config = GatewayInstance.isolated("overload");
     try (GatewayProcess gateway = GatewayProcess.start(config, "all", "overload", Map.of(), HEAP)) {
       String key = GatewayProcess.createAdminKey(config, "overload");
-      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpClient http =
+          HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       ApiClient management = new ApiClient(gateway.managementUrl());
       String run = "o" + UUID.randomUUID().toString().substring(0, 8);
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
@@ -50,14 +52,17 @@ class OverloadIT {
       AtomicLong retryAfterMissing = new AtomicLong();
 
       // the heap is sampled beside the load, so that scraping never slows the generator down
-      Thread sampler = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          List<String> metrics = management.get("/metrics").body().lines().toList();
-          peakHeap.accumulateAndGet(sum(metrics, "jvm_memory_used_bytes{", "area=\"heap\""), Math::max);
-          peakLive.accumulateAndGet(sum(metrics, "jvm_gc_live_data_size_bytes", ""), Math::max);
-          FaultLoad.sleep(200);
-        }
-      }, "heap-sampler");
+      Thread sampler = new Thread(
+          () -> {
+            while (!Thread.currentThread().isInterrupted()) {
+              List<String> metrics = management.get("/metrics").body().lines().toList();
+              peakHeap.accumulateAndGet(
+                  sum(metrics, "jvm_memory_used_bytes{", "area=\"heap\""), Math::max);
+              peakLive.accumulateAndGet(sum(metrics, "jvm_gc_live_data_size_bytes", ""), Math::max);
+              FaultLoad.sleep(200);
+            }
+          },
+          "heap-sampler");
       sampler.start();
       long end = System.currentTimeMillis() + LOAD.toMillis();
       long next = System.currentTimeMillis();
@@ -66,18 +71,25 @@ class OverloadIT {
         String batch = batch(run, request);
         sent.addAndGet(EVENTS_PER_REQUEST);
         sentBytes.addAndGet(batch.length());
-        requests.add(http.sendAsync(HttpRequest.newBuilder(URI.create(gateway.apiUrl() + "/v1/events"))
-                .timeout(Duration.ofSeconds(90)).header("Content-Type", "application/cloudevents-batch+json")
-                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(batch))
-                .build(), HttpResponse.BodyHandlers.ofString())
+        requests.add(http.sendAsync(
+                HttpRequest.newBuilder(URI.create(gateway.apiUrl() + "/v1/events"))
+                    .timeout(Duration.ofSeconds(90))
+                    .header("Content-Type", "application/cloudevents-batch+json")
+                    .header("Authorization", "Bearer " + key)
+                    .POST(HttpRequest.BodyPublishers.ofString(batch))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
             .whenComplete((response, error) -> {
               String outcome = error != null ? "error" : String.valueOf(response.statusCode());
               statuses.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
               if (response != null && response.statusCode() == 202) {
-                new JsonObject(response.body()).getJsonArray("results")
+                new JsonObject(response.body())
+                    .getJsonArray("results")
                     .forEach(result -> acknowledged.add(((JsonObject) result).getString("id")));
               }
-              if (response != null && response.statusCode() == 429 && response.headers().firstValue("Retry-After").isEmpty()) {
+              if (response != null
+                  && response.statusCode() == 429
+                  && response.headers().firstValue("Retry-After").isEmpty()) {
                 retryAfterMissing.incrementAndGet();
               }
             }));
@@ -85,24 +97,39 @@ class OverloadIT {
         next += 1000 / REQUESTS_PER_SECOND;
         FaultLoad.sleep(Math.max(0, next - System.currentTimeMillis()));
       }
-      CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).exceptionally(error -> null).join();
+      CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new))
+          .exceptionally(error -> null)
+          .join();
       sampler.interrupt();
       sampler.join();
       Map<String, Long> byStatus = new TreeMap<>();
       statuses.forEach((status, n) -> byStatus.put(status, n.get()));
-      System.out.printf("OVERLOAD offered=%d events (%d MiB, %d/s) acknowledged=%d responses=%s peak heap used=%d MiB, "
-              + "peak live data after GC=%d MiB, of -Xmx%s%n", sent.get(), sentBytes.get() >> 20, REQUESTS_PER_SECOND * EVENTS_PER_REQUEST,
-          acknowledged.size(), byStatus, peakHeap.get() >> 20, peakLive.get() >> 20, HEAP);
+      System.out.printf(
+          "OVERLOAD offered=%d events (%d MiB, %d/s) acknowledged=%d responses=%s peak heap used=%d MiB, "
+              + "peak live data after GC=%d MiB, of -Xmx%s%n",
+          sent.get(),
+          sentBytes.get() >> 20,
+          REQUESTS_PER_SECOND * EVENTS_PER_REQUEST,
+          acknowledged.size(),
+          byStatus,
+          peakHeap.get() >> 20,
+          peakLive.get() >> 20,
+          HEAP);
 
       assertThat(gateway.alive()).as("the gateway survived").isTrue();
       assertThat(byStatus).containsKey("429");
       assertThat(byStatus).doesNotContainKey("error").doesNotContainKey("500");
       assertThat(retryAfterMissing.get()).isZero();
-      // the gateway runs with -XX:+ExitOnOutOfMemoryError: alive after more bytes than its heap holds means bounded
-      assertThat(sentBytes.get()).as("offered more than the heap could hold").isGreaterThan(256L << 20);
+      // the gateway runs with -XX:+ExitOnOutOfMemoryError: alive after more bytes than its heap
+      // holds means bounded
+      assertThat(sentBytes.get())
+          .as("offered more than the heap could hold")
+          .isGreaterThan(256L << 20);
       try (Connection connection = DriverManager.getConnection(
           TestInfra.jdbcUrl(config.getJsonObject("postgres").getString("url")))) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofSeconds(1))
             .until(() -> StoredEvents.countIn(connection, acknowledged) == acknowledged.size());
       }
     }
@@ -112,17 +139,29 @@ class OverloadIT {
   private static String batch(String run, int request) {
     StringBuilder body = new StringBuilder(EVENTS_PER_REQUEST * 300).append('[');
     for (int i = 0; i < EVENTS_PER_REQUEST; i++) {
-      body.append(i == 0 ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"").append(run).append('-').append(request)
-          .append('-').append(i).append("\",\"source\":\"/overload\",\"type\":\"analytics.page_view\",\"data\":{"
-              + "\"user_id\":\"").append(run).append("-u").append(i % 50)
-          .append("\",\"url\":\"https://shop.example/p/").append(i).append("\",\"device\":\"MOBILE\"}}");
+      body.append(i == 0 ? "" : ",")
+          .append("{\"specversion\":\"1.0\",\"id\":\"")
+          .append(run)
+          .append('-')
+          .append(request)
+          .append('-')
+          .append(i)
+          .append("\",\"source\":\"/overload\",\"type\":\"analytics.page_view\",\"data\":{"
+              + "\"user_id\":\"")
+          .append(run)
+          .append("-u")
+          .append(i % 50)
+          .append("\",\"url\":\"https://shop.example/p/")
+          .append(i)
+          .append("\",\"device\":\"MOBILE\"}}");
     }
     return body.append(']').toString();
   }
 
   /** The sum of the samples of one metric from the gateway's own Prometheus scrape. */
   private static long sum(List<String> metrics, String prefix, String label) {
-    return metrics.stream().filter(line -> line.startsWith(prefix) && line.contains(label))
+    return metrics.stream()
+        .filter(line -> line.startsWith(prefix) && line.contains(label))
         .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
         .sum();
   }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class PostgresOutageIT {
 
   @Test
-  @DisplayName("ingest keeps acknowledging, the processor waits with offsets uncommitted, then stores everything once")
+  @DisplayName(
+      "ingest keeps acknowledging, the processor waits with offsets uncommitted, then stores everything once")
   void databaseRestart() throws Exception {
     Path dir = Path.of("target", "fault-pg-" + UUID.randomUUID().toString().substring(0, 8));
     int port = FreePorts.pick();
@@ -25,23 +26,32 @@ class PostgresOutageIT {
     JsonObject config = GatewayInstance.isolated("pgout");
     config.getJsonObject("postgres").put("url", database.url());
     try (GatewayInstance gateway = GatewayInstance.start(config, "all");
-         FaultLoad load = new FaultLoad(gateway::apiUrl, gateway.adminKey(), 4, 20)) {
+        FaultLoad load = new FaultLoad(gateway::apiUrl, gateway.adminKey(), 4, 20)) {
       ApiClient management = new ApiClient(gateway.managementUrl());
       load.start(Duration.ofSeconds(25), Duration.ofSeconds(60));
       await().atMost(Duration.ofSeconds(20)).until(() -> load.acknowledgedCount() > 500);
 
       database.close();
       long acknowledgedAtStop = load.acknowledgedCount();
-      await().atMost(Duration.ofSeconds(10)).until(() -> management.get("/health/ready").status() == 503);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> management.get("/health/ready").status() == 503);
       FaultLoad.sleep(5_000);
       long lagDuringOutage = ProcessorRestartIT.lag(config);
       FaultLoad.sleep(5_000);
-      System.out.printf("while PostgreSQL was down: %d more events acknowledged, %d records uncommitted%n",
+      System.out.printf(
+          "while PostgreSQL was down: %d more events acknowledged, %d records uncommitted%n",
           load.acknowledgedCount() - acknowledgedAtStop, lagDuringOutage);
-      assertThat(load.acknowledgedCount()).as("ingest does not need the database").isGreaterThan(acknowledgedAtStop);
-      assertThat(lagDuringOutage).as("nothing is committed before it is written").isPositive();
+      assertThat(load.acknowledgedCount())
+          .as("ingest does not need the database")
+          .isGreaterThan(acknowledgedAtStop);
+      assertThat(lagDuringOutage)
+          .as("nothing is committed before it is written")
+          .isPositive();
       database = EmbeddedPostgresServer.start(dir, port, false);
-      await().atMost(Duration.ofSeconds(60)).until(() -> management.get("/health/ready").status() == 200);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> management.get("/health/ready").status() == 200);
 
       load.awaitClients();
       try (Connection connection = gateway.database()) {

@@ -37,11 +37,15 @@ class ProcessFaultsIT {
   }
 
   @Test
-  @DisplayName("SIGTERM: readiness turns false, requests in flight finish, it exits within the grace period, nothing is lost")
+  @DisplayName(
+      "SIGTERM: readiness turns false, requests in flight finish, it exits within the grace period, nothing is lost")
   void terminatedGracefully() throws Exception {
     JsonObject config = GatewayInstance.isolated("sigterm");
-    Map<String, String> shutdown = Map.of("GATEWAY_SHUTDOWN_GRACE_PERIOD_MS", String.valueOf(GRACE_PERIOD.toMillis()),
-        "GATEWAY_SHUTDOWN_READINESS_DELAY_MS", "2000");
+    Map<String, String> shutdown = Map.of(
+        "GATEWAY_SHUTDOWN_GRACE_PERIOD_MS",
+        String.valueOf(GRACE_PERIOD.toMillis()),
+        "GATEWAY_SHUTDOWN_READINESS_DELAY_MS",
+        "2000");
     GatewayProcess first = GatewayProcess.start(config, "all", "sigterm-1", shutdown);
     String key = GatewayProcess.createAdminKey(config, "fault-load");
     try (FaultLoad load = new FaultLoad(first::apiUrl, key, 4, 20)) {
@@ -50,12 +54,15 @@ class ProcessFaultsIT {
       ApiClient management = new ApiClient(first.managementUrl());
       long terminatedAt = System.nanoTime();
       first.terminate();
-      ApiClient.Response draining = await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+      ApiClient.Response draining = await()
+          .atMost(Duration.ofSeconds(2))
+          .pollInterval(Duration.ofMillis(50))
           .until(() -> management.get("/health/ready"), response -> response.status() == 503);
       assertThat(draining.body()).contains("DRAINING");
       Integer exitCode = first.awaitExit(GRACE_PERIOD.plusSeconds(5));
       long exitedAfterMs = (System.nanoTime() - terminatedAt) / 1_000_000;
-      System.out.printf("SIGTERM: readiness false at once, exit code %s after %d ms (grace period %d ms)%n",
+      System.out.printf(
+          "SIGTERM: readiness false at once, exit code %s after %d ms (grace period %d ms)%n",
           exitCode, exitedAfterMs, GRACE_PERIOD.toMillis());
       assertThat(exitCode).as("exited within the grace period").isNotNull().isEqualTo(143);
       assertThat(exitedAfterMs).isLessThan(GRACE_PERIOD.toMillis());

@@ -26,19 +26,23 @@ class ProcessorRestartIT {
   private static final int EVENTS_PER_BATCH = 500;
 
   @Test
-  @DisplayName("a processor stopped mid-stream and restarted leaves every acknowledged event in PostgreSQL exactly once")
+  @DisplayName(
+      "a processor stopped mid-stream and restarted leaves every acknowledged event in PostgreSQL exactly once")
   void processorRestartMidStream() throws Exception {
     JsonObject config = GatewayInstance.isolated("restart");
     try (GatewayInstance ingest = GatewayInstance.start(config, "ingest")) {
       ApiClient api = ingest.api();
-      GatewayInstance processor = GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor");
+      GatewayInstance processor =
+          GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor");
       List<String> acknowledged = new ArrayList<>();
 
       CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
         for (int batch = 0; batch < BATCHES; batch++) {
           JsonArray events = new JsonArray();
-          IntStream.range(0, EVENTS_PER_BATCH).forEach(i -> events.add(ApiClient.pageView("restart")));
-          ApiClient.Response response = api.post("/v1/events", "application/cloudevents-batch+json", events.encode());
+          IntStream.range(0, EVENTS_PER_BATCH)
+              .forEach(i -> events.add(ApiClient.pageView("restart")));
+          ApiClient.Response response =
+              api.post("/v1/events", "application/cloudevents-batch+json", events.encode());
           assertThat(response.status()).isEqualTo(202);
           synchronized (acknowledged) {
             events.forEach(event -> acknowledged.add(((JsonObject) event).getString("id")));
@@ -46,37 +50,51 @@ class ProcessorRestartIT {
         }
       });
 
-      await().atMost(Duration.ofSeconds(60)).until(() -> StoredEvents.count(ingest) >= EVENTS_PER_BATCH);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> StoredEvents.count(ingest) >= EVENTS_PER_BATCH);
       processor.close();
       long storedWhileStopped = StoredEvents.count(ingest);
       load.get();
       assertThat(storedWhileStopped).isLessThan(BATCHES * EVENTS_PER_BATCH);
 
-      try (GatewayInstance restarted = GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor")) {
-        await().atMost(Duration.ofSeconds(90)).until(() -> StoredEvents.count(ingest) == BATCHES * EVENTS_PER_BATCH);
-        assertThat(StoredEvents.countOf(ingest, acknowledged)).isEqualTo(BATCHES * EVENTS_PER_BATCH);
+      try (GatewayInstance restarted =
+          GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor")) {
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .until(() -> StoredEvents.count(ingest) == BATCHES * EVENTS_PER_BATCH);
+        assertThat(StoredEvents.countOf(ingest, acknowledged))
+            .isEqualTo(BATCHES * EVENTS_PER_BATCH);
         await().atMost(Duration.ofSeconds(30)).until(() -> lag(config) == 0);
       }
     }
   }
 
   @Test
-  @DisplayName("while the write is blocked nothing is committed; once it completes the offsets follow")
+  @DisplayName(
+      "while the write is blocked nothing is committed; once it completes the offsets follow")
   void noCommitBeforeWrite() throws Exception {
     JsonObject config = GatewayInstance.isolated("commit");
     try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
       ApiClient api = gateway.api();
       assertThat(api.postEvent(ApiClient.pageView("warm-up")).status()).isEqualTo(202);
-      await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.count(gateway) == 1 && lag(config) == 0);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> StoredEvents.count(gateway) == 1 && lag(config) == 0);
 
       try (java.sql.Connection locker = gateway.database()) {
         locker.setAutoCommit(false);
         locker.createStatement().execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE");
         JsonArray events = new JsonArray();
         IntStream.range(0, 100).forEach(i -> events.add(ApiClient.pageView("blocked")));
-        assertThat(api.post("/v1/events", "application/cloudevents-batch+json", events.encode()).status()).isEqualTo(202);
+        assertThat(api.post("/v1/events", "application/cloudevents-batch+json", events.encode())
+                .status())
+            .isEqualTo(202);
 
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> lag(config) == 100);
+        await()
+            .during(Duration.ofSeconds(3))
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> lag(config) == 100);
         locker.rollback();
       }
       await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.count(gateway) == 101);
@@ -92,12 +110,22 @@ class ProcessorRestartIT {
     try (Admin admin = Admin.create(properties)) {
       Map<TopicPartition, OffsetAndMetadata> committed = admin
           .listConsumerGroupOffsets(kafka.getJsonObject("consumer").getString("group.id"))
-          .partitionsToOffsetAndMetadata().get();
-      List<String> topics = kafka.getJsonObject("topics").stream().map(entry -> (String) entry.getValue()).toList();
+          .partitionsToOffsetAndMetadata()
+          .get();
+      List<String> topics = kafka.getJsonObject("topics").stream()
+          .map(entry -> (String) entry.getValue())
+          .toList();
       Map<TopicPartition, OffsetSpec> request = new java.util.HashMap<>();
-      admin.describeTopics(topics).allTopicNames().get().values().forEach(description ->
-          description.partitions().forEach(partition ->
-              request.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest())));
+      admin
+          .describeTopics(topics)
+          .allTopicNames()
+          .get()
+          .values()
+          .forEach(description -> description
+              .partitions()
+              .forEach(partition -> request.put(
+                  new TopicPartition(description.name(), partition.partition()),
+                  OffsetSpec.latest())));
       long lag = 0;
       for (var end : admin.listOffsets(request).all().get().entrySet()) {
         OffsetAndMetadata done = committed.get(end.getKey());

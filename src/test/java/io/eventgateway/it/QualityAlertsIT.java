@@ -17,14 +17,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Chip quality: defect rates per line, batch and product, defects by class, equipment timeline, threshold alerts")
+@DisplayName(
+    "Chip quality: defect rates per line, batch and product, defects by class, equipment timeline, threshold alerts")
 class QualityAlertsIT {
 
   /** All events fall in one 5-minute window, so the figures do not depend on when the test runs. */
   private static final Instant WINDOW = Instant.parse("2026-11-20T10:00:00Z");
 
   @Test
-  @DisplayName("a defect spike on one line raises exactly one alert, on /v1/alerts and the alerts topic; recovery resolves it")
+  @DisplayName(
+      "a defect spike on one line raises exactly one alert, on /v1/alerts and the alerts topic; recovery resolves it")
   void defectSpikeRaisesOneAlertAndRecoveryResolvesIt() {
     JsonObject config = GatewayInstance.isolated("quality");
     try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
@@ -55,7 +57,8 @@ class QualityAlertsIT {
       assertThat(resolved.getJsonObject(0).getString("resolvedAt")).isNotNull();
 
       List<JsonObject> published = alertTopic(config.getJsonObject("alerts").getString("topic"), 2);
-      assertThat(published).extracting(event -> event.getString("type"))
+      assertThat(published)
+          .extracting(event -> event.getString("type"))
           .containsExactly("gateway.alert.raised", "gateway.alert.resolved");
       assertThat(published.get(0).getJsonObject("data").getString("scope")).isEqualTo("L2");
 
@@ -65,40 +68,66 @@ class QualityAlertsIT {
       assertThat(l2.getLong("failed")).isEqualTo(11);
       assertThat(l2.getDouble("defectRate")).isCloseTo(11.0 / 225, within(1e-9));
       assertThat(find(lines, "L1").getDouble("yield")).isEqualTo(1.0);
-      assertThat(find(api.get("/v1/quality/products").json().getJsonArray("items"), "P2").getLong("failed")).isEqualTo(5);
-      assertThat(api.get("/v1/quality/batches/B2").json().getJsonArray("items").getJsonObject(0).getLong("inspections"))
+      assertThat(find(api.get("/v1/quality/products").json().getJsonArray("items"), "P2")
+              .getLong("failed"))
+          .isEqualTo(5);
+      assertThat(api.get("/v1/quality/batches/B2")
+              .json()
+              .getJsonArray("items")
+              .getJsonObject(0)
+              .getLong("inspections"))
           .isEqualTo(20);
-      JsonArray windows = api.get("/v1/quality/lines/L2/windows?from=" + WINDOW + "&to=" + WINDOW.plusSeconds(3600))
-          .json().getJsonArray("items");
+      JsonArray windows = api.get(
+              "/v1/quality/lines/L2/windows?from=" + WINDOW + "&to=" + WINDOW.plusSeconds(3600))
+          .json()
+          .getJsonArray("items");
       assertThat(windows).hasSize(1);
       assertThat(windows.getJsonObject(0).getString("windowStart")).isEqualTo(WINDOW.toString());
     }
   }
 
   @Test
-  @DisplayName("defects are counted by class and severity, and an equipment's status changes form its timeline")
+  @DisplayName(
+      "defects are counted by class and severity, and an equipment's status changes form its timeline")
   void defectsAndEquipmentTimeline() {
-    try (GatewayInstance gateway = GatewayInstance.start(GatewayInstance.isolated("defects"), "all")) {
+    try (GatewayInstance gateway =
+        GatewayInstance.start(GatewayInstance.isolated("defects"), "all")) {
       ApiClient api = gateway.api();
       JsonArray events = new JsonArray();
       for (int i = 0; i < 5; i++) {
         events.add(defect("L7", i < 3 ? "SCRATCH" : "PARTICLE", "HIGH", i));
       }
-      events.add(status("E1", "IDLE", "RUNNING", 10)).add(status("E1", "RUNNING", "DOWN", 20))
+      events
+          .add(status("E1", "IDLE", "RUNNING", 10))
+          .add(status("E1", "RUNNING", "DOWN", 20))
           .add(status("E1", "DOWN", "RUNNING", 30));
       post(api, events);
       String window = "from=" + WINDOW + "&to=" + WINDOW.plusSeconds(3600);
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          api.get("/v1/quality/defects?line=L7&" + window).json().getJsonArray("defects").size() == 2);
-      JsonArray defects = api.get("/v1/quality/defects?line=L7&" + window).json().getJsonArray("defects");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> api.get("/v1/quality/defects?line=L7&" + window)
+                  .json()
+                  .getJsonArray("defects")
+                  .size()
+              == 2);
+      JsonArray defects =
+          api.get("/v1/quality/defects?line=L7&" + window).json().getJsonArray("defects");
       assertThat(defects.getJsonObject(0).getString("defectClass")).isEqualTo("SCRATCH");
       assertThat(defects.getJsonObject(0).getLong("count")).isEqualTo(3);
       assertThat(defects.getJsonObject(1).getLong("count")).isEqualTo(2);
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/quality/equipment/E1/timeline").status() == 200
-          && api.get("/v1/quality/equipment/E1/timeline").json().getJsonArray("timeline").size() == 3);
-      JsonArray timeline = api.get("/v1/quality/equipment/E1/timeline").json().getJsonArray("timeline");
-      assertThat(timeline.stream().map(step -> ((JsonObject) step).getString("to")).toList())
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> api.get("/v1/quality/equipment/E1/timeline").status() == 200
+              && api.get("/v1/quality/equipment/E1/timeline")
+                      .json()
+                      .getJsonArray("timeline")
+                      .size()
+                  == 3);
+      JsonArray timeline =
+          api.get("/v1/quality/equipment/E1/timeline").json().getJsonArray("timeline");
+      assertThat(
+              timeline.stream().map(step -> ((JsonObject) step).getString("to")).toList())
           .containsExactly("RUNNING", "DOWN", "RUNNING");
       assertThat(api.get("/v1/quality/equipment/E404/timeline").status()).isEqualTo(404);
       assertThat(api.get("/v1/alerts?state=closed").status()).isEqualTo(400);
@@ -106,18 +135,32 @@ class QualityAlertsIT {
   }
 
   @Test
-  @DisplayName("equipment down longer than its threshold raises an alert, running again resolves it; so do bursts of system errors")
+  @DisplayName(
+      "equipment down longer than its threshold raises an alert, running again resolves it; so do bursts of system errors")
   void timeBasedRules() {
     JsonObject config = GatewayInstance.isolated("timed");
-    config.getJsonObject("alerts").put("rules", new JsonArray()
-        .add(new JsonObject().put("name", "equipment-down").put("kind", "equipment_down").put("thresholdSeconds", 600))
-        .add(new JsonObject().put("name", "system-errors").put("kind", "system_error_rate").put("threshold", 10)
-            .put("windowSeconds", 5)));
+    config
+        .getJsonObject("alerts")
+        .put(
+            "rules",
+            new JsonArray()
+                .add(new JsonObject()
+                    .put("name", "equipment-down")
+                    .put("kind", "equipment_down")
+                    .put("thresholdSeconds", 600))
+                .add(new JsonObject()
+                    .put("name", "system-errors")
+                    .put("kind", "system_error_rate")
+                    .put("threshold", 10)
+                    .put("windowSeconds", 5)));
     try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
       ApiClient api = gateway.api();
       Instant now = Instant.now();
-      post(api, new JsonArray().add(status("E5", "RUNNING", "DOWN", now.minusSeconds(700)))
-          .add(status("E6", "RUNNING", "DOWN", now.minusSeconds(60))));
+      post(
+          api,
+          new JsonArray()
+              .add(status("E5", "RUNNING", "DOWN", now.minusSeconds(700)))
+              .add(status("E6", "RUNNING", "DOWN", now.minusSeconds(60))));
       await().atMost(Duration.ofSeconds(30)).until(() -> alerts(api, "open").size() == 1);
       JsonObject down = alerts(api, "open").getJsonObject(0);
       assertThat(down.getString("rule")).isEqualTo("equipment-down");
@@ -129,35 +172,59 @@ class QualityAlertsIT {
 
       JsonArray errors = new JsonArray();
       for (int i = 0; i < 11; i++) {
-        errors.add(ApiClient.cloudEvent("chip.system.error", new JsonObject().put("service", "mes").put("host", "h1")
-            .put("error_code", "E" + i).put("message", "lost connection").put("severity", "ERROR"))
+        errors.add(ApiClient.cloudEvent(
+                "chip.system.error",
+                new JsonObject()
+                    .put("service", "mes")
+                    .put("host", "h1")
+                    .put("error_code", "E" + i)
+                    .put("message", "lost connection")
+                    .put("severity", "ERROR"))
             .put("time", Instant.now().toString()));
       }
       post(api, errors);
-      await().atMost(Duration.ofSeconds(30)).until(() -> alerts(api, "open").size() == 1
-          && "system-errors".equals(alerts(api, "open").getJsonObject(0).getString("rule")));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> alerts(api, "open").size() == 1
+              && "system-errors".equals(alerts(api, "open").getJsonObject(0).getString("rule")));
       // the burst ages out of its 5-second window: resolved
       await().atMost(Duration.ofSeconds(30)).until(() -> alerts(api, "open").isEmpty());
       assertThat(alerts(api, "resolved")).hasSize(2);
     }
   }
 
-  private static JsonArray inspections(String line, String batch, String product, int count, int failed) {
+  private static JsonArray inspections(
+      String line, String batch, String product, int count, int failed) {
     JsonArray events = new JsonArray();
     for (int i = 0; i < count; i++) {
-      events.add(ApiClient.cloudEvent("chip.inspection.completed", new JsonObject()
-          .put("inspection_id", "I-" + line + "-" + i).put("batch_id", batch).put("wafer_id", "W-" + i)
-          .put("line_id", line).put("product_id", product).put("result", i < failed ? "FAIL" : "PASS")
-          .put("dies_inspected", 100).put("defect_count", i < failed ? 7 : 0).put("duration_ms", 1200))
+      events.add(ApiClient.cloudEvent(
+              "chip.inspection.completed",
+              new JsonObject()
+                  .put("inspection_id", "I-" + line + "-" + i)
+                  .put("batch_id", batch)
+                  .put("wafer_id", "W-" + i)
+                  .put("line_id", line)
+                  .put("product_id", product)
+                  .put("result", i < failed ? "FAIL" : "PASS")
+                  .put("dies_inspected", 100)
+                  .put("defect_count", i < failed ? 7 : 0)
+                  .put("duration_ms", 1200))
           .put("time", WINDOW.plusSeconds(60).toString()));
     }
     return events;
   }
 
   private static JsonObject defect(String line, String defectClass, String severity, int i) {
-    return ApiClient.cloudEvent("chip.inspection.defect_detected", new JsonObject().put("inspection_id", "I-" + i)
-        .put("batch_id", "B7").put("wafer_id", "W-" + i).put("line_id", line).put("defect_class", defectClass)
-        .put("severity", severity)).put("time", WINDOW.plusSeconds(i).toString());
+    return ApiClient.cloudEvent(
+            "chip.inspection.defect_detected",
+            new JsonObject()
+                .put("inspection_id", "I-" + i)
+                .put("batch_id", "B7")
+                .put("wafer_id", "W-" + i)
+                .put("line_id", line)
+                .put("defect_class", defectClass)
+                .put("severity", severity))
+        .put("time", WINDOW.plusSeconds(i).toString());
   }
 
   private static JsonObject status(String equipment, String from, String to, int second) {
@@ -165,12 +232,19 @@ class QualityAlertsIT {
   }
 
   private static JsonObject status(String equipment, String from, String to, Instant time) {
-    return ApiClient.cloudEvent("chip.equipment.status_changed", new JsonObject().put("equipment_id", equipment)
-        .put("line_id", "L7").put("previous_status", from).put("status", to)).put("time", time.toString());
+    return ApiClient.cloudEvent(
+            "chip.equipment.status_changed",
+            new JsonObject()
+                .put("equipment_id", equipment)
+                .put("line_id", "L7")
+                .put("previous_status", from)
+                .put("status", to))
+        .put("time", time.toString());
   }
 
   private static void post(ApiClient api, JsonArray events) {
-    ApiClient.Response response = api.post("/v1/events", "application/cloudevents-batch+json", events.encode());
+    ApiClient.Response response =
+        api.post("/v1/events", "application/cloudevents-batch+json", events.encode());
     assertThat(response.status()).as(response.body()).isEqualTo(202);
   }
 
@@ -181,7 +255,10 @@ class QualityAlertsIT {
   }
 
   private static JsonObject find(JsonArray items, String id) {
-    return items.stream().map(JsonObject.class::cast).filter(item -> id.equals(item.getString("id"))).findFirst()
+    return items.stream()
+        .map(JsonObject.class::cast)
+        .filter(item -> id.equals(item.getString("id")))
+        .findFirst()
         .orElse(null);
   }
 
@@ -196,7 +273,7 @@ class QualityAlertsIT {
     properties.put("auto.offset.reset", "earliest");
     List<JsonObject> events = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
-             new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
+        new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
       consumer.subscribe(List.of(topic));
       long deadline = System.currentTimeMillis() + 30_000;
       while (events.size() < expected && System.currentTimeMillis() < deadline) {

@@ -16,8 +16,7 @@ import java.util.Map;
  */
 final class RawHttp {
 
-  private RawHttp() {
-  }
+  private RawHttp() {}
 
   /** A response; header names lower-cased; {@code status} is {@code -1} when the server closed without answering. */
   record Response(int status, Map<String, String> headers, String body) {
@@ -28,9 +27,14 @@ final class RawHttp {
   }
 
   /** A POST of {@code body} with {@code Connection: close}, a correct Content-Length and the given extra header lines. */
-  static byte[] post(String path, String contentType, String apiKey, byte[] body, String... headerLines) {
-    StringBuilder head = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
-        .append("Connection: close\r\nContent-Length: ").append(body.length).append("\r\n");
+  static byte[] post(
+      String path, String contentType, String apiKey, byte[] body, String... headerLines) {
+    StringBuilder head = new StringBuilder("POST ")
+        .append(path)
+        .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .append("Connection: close\r\nContent-Length: ")
+        .append(body.length)
+        .append("\r\n");
     if (contentType != null) {
       head.append("Content-Type: ").append(contentType).append("\r\n");
     }
@@ -57,7 +61,8 @@ final class RawHttp {
         out.write(request);
         out.flush();
       } catch (IOException closedEarly) {
-        // the server may answer (413, 431) and close before reading everything: its answer still counts
+        // the server may answer (413, 431) and close before reading everything: its answer still
+        // counts
       }
       return read(socket.getInputStream());
     }
@@ -89,7 +94,9 @@ final class RawHttp {
       for (int b; (b = in.read()) >= 0 && b != '\n'; ) {
         line.append((char) b);
       }
-      return line.length() >= 12 && line.toString().startsWith("HTTP/1.") ? Integer.parseInt(line.substring(9, 12)) : -1;
+      return line.length() >= 12 && line.toString().startsWith("HTTP/1.")
+          ? Integer.parseInt(line.substring(9, 12))
+          : -1;
     }
   }
 
@@ -112,8 +119,11 @@ final class RawHttp {
     Map<String, String> headers = new HashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      headers.put(lines[i].substring(0, colon).trim().toLowerCase(), lines[i].substring(colon + 1).trim());
+      headers.put(
+          lines[i].substring(0, colon).trim().toLowerCase(),
+          lines[i].substring(colon + 1).trim());
     }
-    return new Response(Integer.parseInt(lines[0].substring(9, 12)), headers, text.substring(endOfHead + 4));
+    return new Response(
+        Integer.parseInt(lines[0].substring(9, 12)), headers, text.substring(endOfHead + 4));
   }
 }

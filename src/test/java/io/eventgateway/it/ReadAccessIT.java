@@ -24,15 +24,27 @@ import org.junit.jupiter.api.TestInstance;
  * family, over WebSocket feeds from a foreign page, and with a replayed ticket.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DisplayName("Reads need a credential with a read grant; feeds check Origin and take single-use tickets")
+@DisplayName(
+    "Reads need a credential with a read grant; feeds check Origin and take single-use tickets")
 class ReadAccessIT {
 
   /** Every read route. */
-  private static final List<String> READS = List.of("/v1/events/read-pv-1", "/v1/molecules/read-mol-1",
-      "/v1/analytics/users/user-read", "/v1/analytics/event-counts", "/v1/analytics/top-events",
-      "/v1/analytics/funnel?steps=page_view,click", "/v1/quality/lines", "/v1/quality/lines/LINE-R/windows",
-      "/v1/quality/batches", "/v1/quality/batches/B-R", "/v1/quality/products", "/v1/quality/defects",
-      "/v1/quality/equipment/EQ-1/timeline", "/v1/alerts", "/v1/dashboard/stats");
+  private static final List<String> READS = List.of(
+      "/v1/events/read-pv-1",
+      "/v1/molecules/read-mol-1",
+      "/v1/analytics/users/user-read",
+      "/v1/analytics/event-counts",
+      "/v1/analytics/top-events",
+      "/v1/analytics/funnel?steps=page_view,click",
+      "/v1/quality/lines",
+      "/v1/quality/lines/LINE-R/windows",
+      "/v1/quality/batches",
+      "/v1/quality/batches/B-R",
+      "/v1/quality/products",
+      "/v1/quality/defects",
+      "/v1/quality/equipment/EQ-1/timeline",
+      "/v1/alerts",
+      "/v1/dashboard/stats");
 
   private GatewayInstance gateway;
   private ApiClient anonymous;
@@ -45,16 +57,34 @@ class ReadAccessIT {
     gateway = GatewayInstance.start(GatewayInstance.isolated("reads"), "all");
     anonymous = new ApiClient(gateway.apiUrl());
     publisher = new ApiClient(gateway.apiUrl(), key(new JsonObject().put("name", "publisher")));
-    analyticsReader = new ApiClient(gateway.apiUrl(), key(new JsonObject().put("name", "analytics-reader")
-        .put("read", new JsonArray().add("analytics"))));
-    chipReaderKey = key(new JsonObject().put("name", "chip-reader").put("read", new JsonArray().add("chip_quality")));
-    JsonObject inspection = ApiClient.cloudEvent("chip.inspection.completed", new JsonObject()
-        .put("inspection_id", "I-R").put("batch_id", "B-R").put("wafer_id", "W-R").put("line_id", "LINE-R")
-        .put("product_id", "P-R").put("result", "PASS").put("dies_inspected", 10).put("defect_count", 0)
-        .put("duration_ms", 5)).put("id", "read-insp-1");
-    JsonArray events = new JsonArray().add(ApiClient.pageView("user-read").put("id", "read-pv-1"))
-        .add(ApiClient.molecule("Ethanol", "CCO", "").put("id", "read-mol-1")).add(inspection);
-    assertThat(publisher.post("/v1/events", "application/cloudevents-batch+json", events.encode()).status())
+    analyticsReader = new ApiClient(
+        gateway.apiUrl(),
+        key(new JsonObject()
+            .put("name", "analytics-reader")
+            .put("read", new JsonArray().add("analytics"))));
+    chipReaderKey = key(new JsonObject()
+        .put("name", "chip-reader")
+        .put("read", new JsonArray().add("chip_quality")));
+    JsonObject inspection = ApiClient.cloudEvent(
+            "chip.inspection.completed",
+            new JsonObject()
+                .put("inspection_id", "I-R")
+                .put("batch_id", "B-R")
+                .put("wafer_id", "W-R")
+                .put("line_id", "LINE-R")
+                .put("product_id", "P-R")
+                .put("result", "PASS")
+                .put("dies_inspected", 10)
+                .put("defect_count", 0)
+                .put("duration_ms", 5))
+        .put("id", "read-insp-1");
+    JsonArray events = new JsonArray()
+        .add(ApiClient.pageView("user-read").put("id", "read-pv-1"))
+        .add(ApiClient.molecule("Ethanol", "CCO", "").put("id", "read-mol-1"))
+        .add(inspection);
+    assertThat(publisher
+            .post("/v1/events", "application/cloudevents-batch+json", events.encode())
+            .status())
         .isEqualTo(202);
     await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.count(gateway) == 3);
   }
@@ -65,7 +95,8 @@ class ReadAccessIT {
   }
 
   @Test
-  @DisplayName("every read route answers 401 problem+json without a credential, 403 to a key without a read grant")
+  @DisplayName(
+      "every read route answers 401 problem+json without a credential, 403 to a key without a read grant")
   void anonymousAndPublisherReadsRefused() {
     for (String path : READS) {
       ApiClient.Response refused = anonymous.get(path);
@@ -75,29 +106,39 @@ class ReadAccessIT {
       // (no equipment events were sent: its timeline is a 404, which is an answer all the same)
       assertThat(gateway.api().get(path).status()).as("admin's GET %s", path).isIn(200, 404);
     }
-    assertThat(publisher.get("/v1/quality/lines").json().getString("detail")).contains("no read grant");
+    assertThat(publisher.get("/v1/quality/lines").json().getString("detail"))
+        .contains("no read grant");
   }
 
   @Test
-  @DisplayName("the type catalog, the API document, the docs, the dashboard page and registry reads stay open")
+  @DisplayName(
+      "the type catalog, the API document, the docs, the dashboard page and registry reads stay open")
   void openRoutesStayOpen() {
-    for (String path : List.of("/v1/types", "/openapi.json", "/docs", "/dashboard", "/registry/subjects")) {
+    for (String path :
+        List.of("/v1/types", "/openapi.json", "/docs", "/dashboard", "/registry/subjects")) {
       assertThat(anonymous.get(path).status()).as("anonymous GET %s", path).isEqualTo(200);
     }
   }
 
   @Test
-  @DisplayName("a read grant for one family reads that family only; another family's event is not found")
+  @DisplayName(
+      "a read grant for one family reads that family only; another family's event is not found")
   void readGrantIsPerFamily() {
     assertThat(analyticsReader.get("/v1/events/read-pv-1").status()).isEqualTo(200);
     assertThat(analyticsReader.get("/v1/analytics/users/user-read").status()).isEqualTo(200);
     ApiClient.Response other = analyticsReader.get("/v1/events/read-insp-1");
     assertThat(other.status()).isEqualTo(404);
-    assertThat(other.body()).isEqualTo(analyticsReader.get("/v1/events/no-such-event").body()
-        .replace("no-such-event", "read-insp-1"));
+    assertThat(other.body())
+        .isEqualTo(analyticsReader
+            .get("/v1/events/no-such-event")
+            .body()
+            .replace("no-such-event", "read-insp-1"));
     assertThat(analyticsReader.get("/v1/quality/lines").status()).isEqualTo(403);
     assertThat(analyticsReader.get("/v1/molecules/read-mol-1").status()).isEqualTo(403);
-    assertThat(new ApiClient(gateway.apiUrl(), chipReaderKey).get("/v1/quality/lines").status()).isEqualTo(200);
+    assertThat(new ApiClient(gateway.apiUrl(), chipReaderKey)
+            .get("/v1/quality/lines")
+            .status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -106,22 +147,30 @@ class ReadAccessIT {
     assertThat(upgradeStatus("/v1/feeds/alerts", Map.of())).isEqualTo(401);
     assertThat(upgradeStatus("/v1/feeds/events", Map.of())).isEqualTo(401);
     assertThat(upgradeStatus("/v1/feeds/alerts", bearer(analyticsReader))).isEqualTo(403);
-    assertThat(upgradeStatus("/v1/feeds/events?type=chip.inspection.completed", bearer(analyticsReader)))
+    assertThat(upgradeStatus(
+            "/v1/feeds/events?type=chip.inspection.completed", bearer(analyticsReader)))
         .isEqualTo(403);
     // every family's events need the '*' grant
     assertThat(upgradeStatus("/v1/feeds/events", bearer(analyticsReader))).isEqualTo(403);
-    assertThat(upgradeStatus("/v1/feeds/events?type=analytics.page_view", bearer(analyticsReader))).isEqualTo(101);
-    assertThat(upgradeStatus("/v1/feeds/alerts", Map.of("Authorization", "Bearer " + chipReaderKey))).isEqualTo(101);
+    assertThat(upgradeStatus("/v1/feeds/events?type=analytics.page_view", bearer(analyticsReader)))
+        .isEqualTo(101);
+    assertThat(
+            upgradeStatus("/v1/feeds/alerts", Map.of("Authorization", "Bearer " + chipReaderKey)))
+        .isEqualTo(101);
   }
 
   @Test
-  @DisplayName("a WebSocket upgrade from a foreign Origin is refused, from the gateway's own origin accepted")
+  @DisplayName(
+      "a WebSocket upgrade from a foreign Origin is refused, from the gateway's own origin accepted")
   void foreignOriginRefused() {
     Map<String, String> chip = Map.of("Authorization", "Bearer " + chipReaderKey);
-    assertThat(upgradeStatus("/v1/feeds/alerts", with(chip, "Origin", "https://evil.example"))).isEqualTo(403);
-    assertThat(upgradeStatus("/v1/stream", with(bearer(gateway.api()), "Origin", "https://evil.example")))
+    assertThat(upgradeStatus("/v1/feeds/alerts", with(chip, "Origin", "https://evil.example")))
         .isEqualTo(403);
-    assertThat(upgradeStatus("/v1/feeds/alerts", with(chip, "Origin", gateway.apiUrl()))).isEqualTo(101);
+    assertThat(upgradeStatus(
+            "/v1/stream", with(bearer(gateway.api()), "Origin", "https://evil.example")))
+        .isEqualTo(403);
+    assertThat(upgradeStatus("/v1/feeds/alerts", with(chip, "Origin", gateway.apiUrl())))
+        .isEqualTo(101);
   }
 
   @Test
@@ -133,24 +182,33 @@ class ReadAccessIT {
     ApiClient.Response issued = chipReader.post("/v1/feeds/tickets", null, "");
     assertThat(issued.status()).isEqualTo(201);
     String ticket = issued.json().getString("ticket");
-    assertThat(anonymous.get("/v1/alerts?ticket=" + ticket).status()).as("a ticket on a plain GET").isEqualTo(401);
+    assertThat(anonymous.get("/v1/alerts?ticket=" + ticket).status())
+        .as("a ticket on a plain GET")
+        .isEqualTo(401);
     assertThat(upgradeStatus("/v1/feeds/alerts?ticket=" + ticket, Map.of())).isEqualTo(101);
-    assertThat(upgradeStatus("/v1/feeds/alerts?ticket=" + ticket, Map.of())).as("the same ticket again")
+    assertThat(upgradeStatus("/v1/feeds/alerts?ticket=" + ticket, Map.of()))
+        .as("the same ticket again")
         .isEqualTo(401);
     String another = chipReader.post("/v1/feeds/tickets", null, "").json().getString("ticket");
     assertThat(upgradeStatus("/v1/feeds/events?ticket=" + another, Map.of()))
-        .as("a ticket carries its issuer's grants only").isEqualTo(403);
+        .as("a ticket carries its issuer's grants only")
+        .isEqualTo(403);
     assertThat(upgradeStatus("/v1/feeds/alerts?ticket=egt_forged", Map.of())).isEqualTo(401);
   }
 
   @Test
-  @DisplayName("pages carry a Content-Security-Policy allowing their own scripts only; every answer is nosniff")
+  @DisplayName(
+      "pages carry a Content-Security-Policy allowing their own scripts only; every answer is nosniff")
   void securityHeaders() {
     ApiClient.Response page = anonymous.get("/dashboard");
     String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
-    assertThat(policy).contains("script-src 'self' 'sha256-").contains("frame-ancestors 'none'")
-        .doesNotContain("unsafe-eval").doesNotContain("script-src 'self' 'unsafe-inline'");
-    for (ApiClient.Response response : List.of(page, anonymous.get("/v1/types"), anonymous.get("/v1/alerts"))) {
+    assertThat(policy)
+        .contains("script-src 'self' 'sha256-")
+        .contains("frame-ancestors 'none'")
+        .doesNotContain("unsafe-eval")
+        .doesNotContain("script-src 'self' 'unsafe-inline'");
+    for (ApiClient.Response response :
+        List.of(page, anonymous.get("/v1/types"), anonymous.get("/v1/alerts"))) {
       assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
       assertThat(response.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
       assertThat(response.headers().firstValue("Content-Security-Policy")).isPresent();
@@ -161,8 +219,12 @@ class ReadAccessIT {
     WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
     headers.forEach(builder::header);
     try {
-      builder.buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + path), new WebSocketMessages(true))
-          .join().abort();
+      builder
+          .buildAsync(
+              URI.create(gateway.apiUrl().replace("http", "ws") + path),
+              new WebSocketMessages(true))
+          .join()
+          .abort();
       return 101;
     } catch (CompletionException refused) {
       if (refused.getCause() instanceof WebSocketHandshakeException handshake) {
@@ -173,7 +235,8 @@ class ReadAccessIT {
   }
 
   private String key(JsonObject request) {
-    ApiClient.Response created = gateway.api().post("/v1/admin/keys", "application/json", request.encode());
+    ApiClient.Response created =
+        gateway.api().post("/v1/admin/keys", "application/json", request.encode());
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     return created.json().getString("key");
   }

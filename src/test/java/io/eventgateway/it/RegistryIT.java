@@ -3,7 +3,6 @@ package io.eventgateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,119 +48,215 @@ class RegistryIT {
       String[] request = exchange.getString("request").split(" ", 2);
       String path = id == null ? request[1] : request[1].replace("$ID", id);
       ApiClient.Response response = call(admin, request[0], path, exchange.getJsonObject("body"));
-      assertThat(response.status()).as(exchange.getString("request") + " -> " + response.body())
+      assertThat(response.status())
+          .as(exchange.getString("request") + " -> " + response.body())
           .isEqualTo(exchange.getInteger("status"));
       assertThat(response.contentType()).startsWith(MEDIA_TYPE);
       Object actual = Json.decodeValue(response.body());
       if (id == null && actual instanceof JsonObject first && first.containsKey("id")) {
         id = String.valueOf(first.getInteger("id"));
       }
-      String expected = Json.encode(exchange.getValue("response")).replace("\"$ID\"", String.valueOf(id));
+      String expected =
+          Json.encode(exchange.getValue("response")).replace("\"$ID\"", String.valueOf(id));
       assertThat(actual).as(exchange.getString("request")).isEqualTo(Json.decodeValue(expected));
     }
   }
 
   @Test
-  @DisplayName("evolution: a compatible version is added, an incompatible one is refused with 409 naming the field")
+  @DisplayName(
+      "evolution: a compatible version is added, an incompatible one is refused with 409 naming the field")
   void compatibilityOnRegistration() {
     String subject = "orders-value";
     JsonObject v1 = schema("{\"name\":\"id\",\"type\":\"string\"}");
-    JsonObject v2 = schema("{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null}");
-    JsonObject v3 = schema("{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"unit\",\"type\":\"string\"}");
-    int id1 = call(admin, "POST", "/subjects/" + subject + "/versions", v1).json().getInteger("id");
-    int id2 = call(admin, "POST", "/subjects/" + subject + "/versions", v2).json().getInteger("id");
+    JsonObject v2 = schema(
+        "{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"note\",\"type\":[\"null\",\"string\"],\"default\":null}");
+    JsonObject v3 =
+        schema("{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"unit\",\"type\":\"string\"}");
+    int id1 =
+        call(admin, "POST", "/subjects/" + subject + "/versions", v1).json().getInteger("id");
+    int id2 =
+        call(admin, "POST", "/subjects/" + subject + "/versions", v2).json().getInteger("id");
     assertThat(id2).isNotEqualTo(id1);
-    assertThat(call(admin, "POST", "/subjects/" + subject + "/versions", v1).json().getInteger("id"))
-        .as("the same schema again: the same id, no new version").isEqualTo(id1);
-    assertThat(call(admin, "GET", "/subjects/" + subject + "/versions", null).body()).isEqualTo("[1,2]");
+    assertThat(
+            call(admin, "POST", "/subjects/" + subject + "/versions", v1).json().getInteger("id"))
+        .as("the same schema again: the same id, no new version")
+        .isEqualTo(id1);
+    assertThat(call(admin, "GET", "/subjects/" + subject + "/versions", null).body())
+        .isEqualTo("[1,2]");
 
     ApiClient.Response refused = call(admin, "POST", "/subjects/" + subject + "/versions", v3);
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.json().getInteger("error_code")).isEqualTo(409);
-    assertThat(refused.json().getString("message")).contains("field 'unit'").contains("READER_FIELD_MISSING_DEFAULT_VALUE");
-    JsonObject verdict = call(admin, "POST", "/compatibility/subjects/" + subject + "/versions/latest?verbose=true", v3).json();
+    assertThat(refused.json().getString("message"))
+        .contains("field 'unit'")
+        .contains("READER_FIELD_MISSING_DEFAULT_VALUE");
+    JsonObject verdict = call(
+            admin,
+            "POST",
+            "/compatibility/subjects/" + subject + "/versions/latest?verbose=true",
+            v3)
+        .json();
     assertThat(verdict.getBoolean("is_compatible")).isFalse();
     assertThat(verdict.getJsonArray("messages").encode()).contains("unit");
 
-    assertThat(call(admin, "GET", "/config/" + subject, null).json().getInteger("error_code")).isEqualTo(40408);
-    assertThat(call(admin, "PUT", "/config/" + subject, new JsonObject().put("compatibility", "SIDEWAYS")).json()
-        .getInteger("error_code")).isEqualTo(42203);
-    assertThat(call(admin, "PUT", "/config/" + subject, new JsonObject().put("compatibility", "NONE")).body())
+    assertThat(call(admin, "GET", "/config/" + subject, null).json().getInteger("error_code"))
+        .isEqualTo(40408);
+    assertThat(call(
+                admin,
+                "PUT",
+                "/config/" + subject,
+                new JsonObject().put("compatibility", "SIDEWAYS"))
+            .json()
+            .getInteger("error_code"))
+        .isEqualTo(42203);
+    assertThat(
+            call(admin, "PUT", "/config/" + subject, new JsonObject().put("compatibility", "NONE"))
+                .body())
         .isEqualTo("{\"compatibility\":\"NONE\"}");
-    assertThat(call(admin, "POST", "/subjects/" + subject + "/versions", v3).status()).isEqualTo(200);
-    assertThat(call(admin, "DELETE", "/config/" + subject, null).json().getString("compatibilityLevel")).isEqualTo("NONE");
-    assertThat(call(admin, "GET", "/config/" + subject + "?defaultToGlobal=true", null).json()
-        .getString("compatibilityLevel")).isEqualTo("BACKWARD");
+    assertThat(call(admin, "POST", "/subjects/" + subject + "/versions", v3).status())
+        .isEqualTo(200);
+    assertThat(call(admin, "DELETE", "/config/" + subject, null)
+            .json()
+            .getString("compatibilityLevel"))
+        .isEqualTo("NONE");
+    assertThat(call(admin, "GET", "/config/" + subject + "?defaultToGlobal=true", null)
+            .json()
+            .getString("compatibilityLevel"))
+        .isEqualTo("BACKWARD");
 
-    assertThat(call(admin, "PUT", "/mode/" + subject, new JsonObject().put("mode", "READONLY")).status()).isEqualTo(200);
-    ApiClient.Response readOnly = call(admin, "POST", "/subjects/" + subject + "/versions",
-        schema("{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"x\",\"type\":\"int\",\"default\":0}"));
+    assertThat(call(admin, "PUT", "/mode/" + subject, new JsonObject().put("mode", "READONLY"))
+            .status())
+        .isEqualTo(200);
+    ApiClient.Response readOnly = call(
+        admin,
+        "POST",
+        "/subjects/" + subject + "/versions",
+        schema(
+            "{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"x\",\"type\":\"int\",\"default\":0}"));
     assertThat(readOnly.json().getInteger("error_code")).isEqualTo(42205);
-    assertThat(call(admin, "PUT", "/mode/" + subject, new JsonObject().put("mode", "FAST")).json()
-        .getInteger("error_code")).isEqualTo(42204);
+    assertThat(call(admin, "PUT", "/mode/" + subject, new JsonObject().put("mode", "FAST"))
+            .json()
+            .getInteger("error_code"))
+        .isEqualTo(42204);
   }
 
   @Test
   @DisplayName("soft and permanent deletes follow Confluent's rules")
   void deletes() {
     String subject = "deletes-value";
-    call(admin, "POST", "/subjects/" + subject + "/versions", schema("{\"name\":\"id\",\"type\":\"string\"}"));
-    assertThat(call(admin, "DELETE", "/subjects/" + subject + "?permanent=true", null).json().getInteger("error_code"))
+    call(
+        admin,
+        "POST",
+        "/subjects/" + subject + "/versions",
+        schema("{\"name\":\"id\",\"type\":\"string\"}"));
+    assertThat(call(admin, "DELETE", "/subjects/" + subject + "?permanent=true", null)
+            .json()
+            .getInteger("error_code"))
         .isEqualTo(40405);
     assertThat(call(admin, "DELETE", "/subjects/" + subject, null).body()).isEqualTo("[1]");
-    assertThat(call(admin, "GET", "/subjects/" + subject + "/versions", null).json().getInteger("error_code"))
+    assertThat(call(admin, "GET", "/subjects/" + subject + "/versions", null)
+            .json()
+            .getInteger("error_code"))
         .isEqualTo(40401);
     assertThat(call(admin, "GET", "/subjects", null).body()).doesNotContain(subject);
     assertThat(call(admin, "GET", "/subjects?deleted=true", null).body()).contains(subject);
-    assertThat(call(admin, "DELETE", "/subjects/" + subject, null).json().getInteger("error_code")).isEqualTo(40404);
-    assertThat(call(admin, "DELETE", "/subjects/" + subject + "?permanent=true", null).body()).isEqualTo("[1]");
+    assertThat(call(admin, "DELETE", "/subjects/" + subject, null).json().getInteger("error_code"))
+        .isEqualTo(40404);
+    assertThat(call(admin, "DELETE", "/subjects/" + subject + "?permanent=true", null)
+            .body())
+        .isEqualTo("[1]");
     assertThat(call(admin, "GET", "/subjects?deleted=true", null).body()).doesNotContain(subject);
   }
 
   @Test
-  @DisplayName("invalid schemas, versions and ids get Confluent's error codes; changes need an admin credential")
+  @DisplayName(
+      "invalid schemas, versions and ids get Confluent's error codes; changes need an admin credential")
   void errors() {
-    assertThat(call(admin, "POST", "/subjects/bad-value/versions", new JsonObject().put("schema", "{\"type\":\"recrod\"}"))
-        .json().getInteger("error_code")).isEqualTo(42201);
-    assertThat(call(admin, "POST", "/subjects/bad-value/versions", new JsonObject().put("schema", "{}")
-        .put("schemaType", "PROTOBUF")).json().getInteger("error_code")).isEqualTo(42201);
-    assertThat(call(admin, "GET", "/subjects/orders-value/versions/abc", null).json().getInteger("error_code"))
+    assertThat(call(
+                admin,
+                "POST",
+                "/subjects/bad-value/versions",
+                new JsonObject().put("schema", "{\"type\":\"recrod\"}"))
+            .json()
+            .getInteger("error_code"))
+        .isEqualTo(42201);
+    assertThat(call(
+                admin,
+                "POST",
+                "/subjects/bad-value/versions",
+                new JsonObject().put("schema", "{}").put("schemaType", "PROTOBUF"))
+            .json()
+            .getInteger("error_code"))
+        .isEqualTo(42201);
+    assertThat(call(admin, "GET", "/subjects/orders-value/versions/abc", null)
+            .json()
+            .getInteger("error_code"))
         .isEqualTo(42202);
     assertThat(call(admin, "GET", "/schemas/types", null).body()).isEqualTo("[\"AVRO\"]");
-    assertThat(admin.send(HttpRequest.newBuilder(URI.create(gateway.apiUrl() + "/registry/schemas/types"))
-        .header("Accept", "application/json").GET().build()).contentType()).isEqualTo("application/json");
+    assertThat(admin
+            .send(HttpRequest.newBuilder(URI.create(gateway.apiUrl() + "/registry/schemas/types"))
+                .header("Accept", "application/json")
+                .GET()
+                .build())
+            .contentType())
+        .isEqualTo("application/json");
     ApiClient anonymous = new ApiClient(gateway.apiUrl());
-    assertThat(call(anonymous, "POST", "/subjects/open-value/versions", schema("{\"name\":\"a\",\"type\":\"int\"}"))
-        .status()).isEqualTo(401);
+    assertThat(call(
+                anonymous,
+                "POST",
+                "/subjects/open-value/versions",
+                schema("{\"name\":\"a\",\"type\":\"int\"}"))
+            .status())
+        .isEqualTo(401);
     assertThat(call(anonymous, "GET", "/schemas/types", null).status()).isEqualTo(200);
   }
 
   @Test
   @DisplayName("two gateway instances on the same store agree on every id")
   void twoInstancesAgree() {
-    try (GatewayInstance second = GatewayInstance.start(GatewayInstance.withFreePorts(gateway.config()), "all")) {
+    try (GatewayInstance second =
+        GatewayInstance.start(GatewayInstance.withFreePorts(gateway.config()), "all")) {
       ApiClient other = second.api();
       assertThat(other.get("/v1/types").json()).isEqualTo(admin.get("/v1/types").json());
       JsonObject shared = schema("{\"name\":\"shared\",\"type\":\"long\"}");
-      int viaFirst = call(admin, "POST", "/subjects/shared-value/versions", shared).json().getInteger("id");
-      assertThat(call(other, "POST", "/subjects/shared-value/versions", shared).json().getInteger("id")).isEqualTo(viaFirst);
-      int viaSecond = call(other, "POST", "/subjects/second-value/versions",
-          schema("{\"name\":\"only\",\"type\":\"boolean\"}")).json().getInteger("id");
+      int viaFirst =
+          call(admin, "POST", "/subjects/shared-value/versions", shared).json().getInteger("id");
+      assertThat(call(other, "POST", "/subjects/shared-value/versions", shared)
+              .json()
+              .getInteger("id"))
+          .isEqualTo(viaFirst);
+      int viaSecond = call(
+              other,
+              "POST",
+              "/subjects/second-value/versions",
+              schema("{\"name\":\"only\",\"type\":\"boolean\"}"))
+          .json()
+          .getInteger("id");
       assertThat(call(admin, "GET", "/schemas/ids/" + viaSecond, null).status()).isEqualTo(200);
-      assertThat(call(admin, "GET", "/subjects/second-value/versions/latest", null).json().getInteger("id"))
+      assertThat(call(admin, "GET", "/subjects/second-value/versions/latest", null)
+              .json()
+              .getInteger("id"))
           .isEqualTo(viaSecond);
     }
   }
 
   private static JsonObject schema(String fields) {
-    return new JsonObject().put("schema",
-        "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"it\",\"fields\":[" + fields + "]}");
+    return new JsonObject()
+        .put(
+            "schema",
+            "{\"type\":\"record\",\"name\":\"Order\",\"namespace\":\"it\",\"fields\":[" + fields
+                + "]}");
   }
 
   private ApiClient.Response call(ApiClient client, String method, String path, JsonObject body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(gateway.apiUrl() + "/registry" + path))
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+            URI.create(gateway.apiUrl() + "/registry" + path))
         .header("Content-Type", MEDIA_TYPE)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+        .method(
+            method,
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.encode()));
     return client.send(request.build());
   }
 }

@@ -37,15 +37,24 @@ class StorageIT {
   private static final int RETENTION_DAYS = 3;
 
   @Test
-  @DisplayName("redeliveries and resends within an hour are stored once, a resend a day later twice, old days are dropped")
+  @DisplayName(
+      "redeliveries and resends within an hour are stored once, a resend a day later twice, old days are dropped")
   void dedupAcrossDaysAndRetention() throws Exception {
     JsonObject config = GatewayInstance.isolated("storage");
-    config.getJsonObject("storage").put("retentionDays", RETENTION_DAYS).put("maintenanceIntervalSeconds", 1);
+    config
+        .getJsonObject("storage")
+        .put("retentionDays", RETENTION_DAYS)
+        .put("maintenanceIntervalSeconds", 1);
     try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
       String user = "storage-" + System.nanoTime();
-      JsonObject ack = gateway.api().postEvent(ApiClient.pageView(user)).json().getJsonArray("results").getJsonObject(0);
-      ConsumerRecord<String, byte[]> original = KafkaRecords.read(ack.getString("topic"), ack.getInteger("partition"),
-          ack.getLong("offset"));
+      JsonObject ack = gateway
+          .api()
+          .postEvent(ApiClient.pageView(user))
+          .json()
+          .getJsonArray("results")
+          .getJsonObject(0);
+      ConsumerRecord<String, byte[]> original = KafkaRecords.read(
+          ack.getString("topic"), ack.getInteger("partition"), ack.getLong("offset"));
       LocalDate today = LocalDate.now(ZoneOffset.UTC);
       LocalDate yesterday = today.minusDays(1);
       LocalDate expired = today.minusDays(RETENTION_DAYS + 7);
@@ -70,12 +79,17 @@ class StorageIT {
       try (Connection db = gateway.database()) {
         assertThat(rows(db, "redelivered")).containsExactly(yesterday.toString());
         assertThat(rows(db, "resent-in-an-hour")).containsExactly(yesterday.toString());
-        assertThat(rows(db, "resent-a-day-later")).containsExactly(yesterday.toString(), today.toString());
+        assertThat(rows(db, "resent-a-day-later"))
+            .containsExactly(yesterday.toString(), today.toString());
         assertThat(rows(db, "expired")).isEmpty();
       }
       // the days with rows, and the next two made ahead
-      assertThat(partitions(gateway)).containsExactly(partition(yesterday), partition(today),
-          partition(today.plusDays(1)), partition(today.plusDays(2)));
+      assertThat(partitions(gateway))
+          .containsExactly(
+              partition(yesterday),
+              partition(today),
+              partition(today.plusDays(1)),
+              partition(today.plusDays(2)));
       assertThat(userEvents(gateway, user)).isEqualTo(6);
 
       ApiClient.Response read = gateway.api().get("/v1/events/resent-a-day-later");
@@ -89,14 +103,28 @@ class StorageIT {
   }
 
   /** Sends {@code record} again with another id and ingest stamp, as the gateway would have produced it. */
-  private static void copy(KafkaProducer<String, byte[]> kafka, ConsumerRecord<String, byte[]> record, String id,
-      Instant stamp) throws Exception {
+  private static void copy(
+      KafkaProducer<String, byte[]> kafka,
+      ConsumerRecord<String, byte[]> record,
+      String id,
+      Instant stamp)
+      throws Exception {
     List<Header> headers = new ArrayList<>();
     for (Header header : record.headers()) {
-      headers.add(header.key().equals("ce_id") ? new RecordHeader("ce_id", id.getBytes(StandardCharsets.UTF_8)) : header);
+      headers.add(
+          header.key().equals("ce_id")
+              ? new RecordHeader("ce_id", id.getBytes(StandardCharsets.UTF_8))
+              : header);
     }
-    kafka.send(new ProducerRecord<>(record.topic(), record.partition(), stamp.toEpochMilli(), record.key(),
-        record.value(), headers)).get();
+    kafka
+        .send(new ProducerRecord<>(
+            record.topic(),
+            record.partition(),
+            stamp.toEpochMilli(),
+            record.key(),
+            record.value(),
+            headers))
+        .get();
   }
 
   private static KafkaProducer<String, byte[]> producer() {
@@ -122,7 +150,8 @@ class StorageIT {
 
   private static long userEvents(GatewayInstance gateway, String user) throws SQLException {
     try (Connection db = gateway.database();
-         PreparedStatement query = db.prepareStatement("SELECT COALESCE(sum(events), 0) FROM user_stats WHERE user_id = ?")) {
+        PreparedStatement query = db.prepareStatement(
+            "SELECT COALESCE(sum(events), 0) FROM user_stats WHERE user_id = ?")) {
       query.setString(1, user);
       try (ResultSet row = query.executeQuery()) {
         row.next();
@@ -131,7 +160,8 @@ class StorageIT {
     }
   }
 
-  private static boolean partitionExists(GatewayInstance gateway, LocalDate day) throws SQLException {
+  private static boolean partitionExists(GatewayInstance gateway, LocalDate day)
+      throws SQLException {
     return partitions(gateway).contains(partition(day));
   }
 
@@ -140,9 +170,11 @@ class StorageIT {
   }
 
   private static List<String> partitions(GatewayInstance gateway) throws SQLException {
-    try (Connection db = gateway.database(); ResultSet rows = db.createStatement().executeQuery(
-        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
-            + " WHERE i.inhparent = 'events'::regclass ORDER BY 1")) {
+    try (Connection db = gateway.database();
+        ResultSet rows = db.createStatement()
+            .executeQuery(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                    + " WHERE i.inhparent = 'events'::regclass ORDER BY 1")) {
       List<String> names = new ArrayList<>();
       while (rows.next()) {
         names.add(rows.getString(1));

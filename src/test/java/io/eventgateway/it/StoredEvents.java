@@ -9,8 +9,7 @@ import java.util.Collection;
 /** Reads the {@code events} table directly over JDBC, to check what the gateway stored. */
 final class StoredEvents {
 
-  private StoredEvents() {
-  }
+  private StoredEvents() {}
 
   static long count(GatewayInstance gateway) {
     return query(gateway, "SELECT count(*) FROM events", null);
@@ -18,12 +17,18 @@ final class StoredEvents {
 
   /** How many rows the given ids have in all (one per tenant and source that used the id). */
   static long countOf(GatewayInstance gateway, Collection<String> ids) {
-    return query(gateway, "SELECT count(*) FROM events WHERE event_id = ANY (?)", ids.toArray(String[]::new));
+    return query(
+        gateway,
+        "SELECT count(*) FROM events WHERE event_id = ANY (?)",
+        ids.toArray(String[]::new));
   }
 
   /** {@link #countOf} on a connection of the caller's. */
   static long countIn(Connection connection, Collection<String> ids) throws SQLException {
-    return query(connection, "SELECT count(*) FROM events WHERE event_id = ANY (?)", ids.toArray(String[]::new));
+    return query(
+        connection,
+        "SELECT count(*) FROM events WHERE event_id = ANY (?)",
+        ids.toArray(String[]::new));
   }
 
   private static long query(GatewayInstance gateway, String sql, String[] ids) {

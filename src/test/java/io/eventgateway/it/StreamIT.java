@@ -42,8 +42,11 @@ class StreamIT {
   }
 
   private WebSocket connect(WebSocketMessages acks) {
-    return HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + gateway.adminKey())
-        .buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + "/v1/stream"), acks).join();
+    return HttpClient.newHttpClient()
+        .newWebSocketBuilder()
+        .header("Authorization", "Bearer " + gateway.adminKey())
+        .buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + "/v1/stream"), acks)
+        .join();
   }
 
   @Test
@@ -65,7 +68,9 @@ class StreamIT {
       assertThat(ack.getInteger("status")).isEqualTo(202);
       assertThat(ack.getInteger("offset")).isNotNull();
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> StoredEvents.countOf(gateway, ids) == 10_000);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> StoredEvents.countOf(gateway, ids) == 10_000);
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
   }
 
@@ -83,20 +88,28 @@ class StreamIT {
     socket.sendText("{not json", true).join();
     socket.sendBinary(ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
     socket.sendText(badEnum.encode(), true).join();
-    socket.sendText(ApiClient.cloudEvent("analytics.teleport", new JsonObject()).encode(), true).join();
+    socket
+        .sendText(ApiClient.cloudEvent("analytics.teleport", new JsonObject()).encode(), true)
+        .join();
     socket.sendText(first.encode() + "\n" + second.encode(), true).join();
     socket.sendText(last.encode(), true).join();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> acks.received.size() == 7);
-    assertThat(acks.received).extracting(ack -> ack.getInteger("status")).containsExactly(400, 400, 400, 404, 202, 202, 202);
-    assertThat(acks.received).extracting(ack -> ack.getLong("seq")).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
-    assertThat(acks.received.get(2).getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("data.device");
+    assertThat(acks.received)
+        .extracting(ack -> ack.getInteger("status"))
+        .containsExactly(400, 400, 400, 404, 202, 202, 202);
+    assertThat(acks.received)
+        .extracting(ack -> ack.getLong("seq"))
+        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L);
+    assertThat(acks.received.get(2).getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("data.device");
     assertThat(acks.received.get(6).getString("id")).isEqualTo(last.getString("id"));
     socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
   }
 
   @Test
-  @DisplayName("a client that never reads its acks is paused: the server holds a bounded number of events for it")
+  @DisplayName(
+      "a client that never reads its acks is paused: the server holds a bounded number of events for it")
   void stuckClientIsPaused() throws Exception {
     WebSocket socket = connect(new WebSocketMessages(false));
     String event = ApiClient.pageView("stuck").encode();
@@ -111,10 +124,16 @@ class StreamIT {
     } catch (TimeoutException stuck) {
       blocked = true;
     }
-    assertThat(blocked).as("the server stopped reading (after %d events), so the client's send blocked", sent).isTrue();
+    assertThat(blocked)
+        .as("the server stopped reading (after %d events), so the client's send blocked", sent)
+        .isTrue();
     String metrics = new ApiClient(gateway.managementUrl()).get("/metrics").body();
-    double pending = metrics.lines().filter(line -> line.startsWith("gateway_stream_pending_events "))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1))).findFirst().orElseThrow();
+    double pending = metrics
+        .lines()
+        .filter(line -> line.startsWith("gateway_stream_pending_events "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.indexOf(' ') + 1)))
+        .findFirst()
+        .orElseThrow();
     assertThat(pending).isLessThanOrEqualTo(MAX_PENDING + 100);
     socket.abort();
   }

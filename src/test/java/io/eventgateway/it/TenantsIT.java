@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
  * a forged tenant. An event is (tenant, source, id); every read is one tenant's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@DisplayName("Tenants: identity (tenant, source, id), reads scoped to the caller's tenant, an unforgeable tenant header")
+@DisplayName(
+    "Tenants: identity (tenant, source, id), reads scoped to the caller's tenant, an unforgeable tenant header")
 class TenantsIT {
 
   private GatewayInstance gateway;
@@ -47,9 +48,11 @@ class TenantsIT {
   }
 
   @Test
-  @DisplayName("the same id from two tenants, and from two sources of one tenant, is four events, each acknowledged and stored")
+  @DisplayName(
+      "the same id from two tenants, and from two sources of one tenant, is four events, each acknowledged and stored")
   void sameIdNeverDropsAnotherProducersEvent() throws Exception {
-    JsonObject fromShop = ApiClient.pageView("user-t1").put("id", "same-id").put("source", "/shop/web");
+    JsonObject fromShop =
+        ApiClient.pageView("user-t1").put("id", "same-id").put("source", "/shop/web");
     JsonObject fromFab = fromShop.copy();
     JsonObject fromPartner = fromShop.copy().put("source", "/shop/partner");
     assertThat(shop.postEvent(fromShop).status()).isEqualTo(202);
@@ -57,85 +60,119 @@ class TenantsIT {
     assertThat(shopPartner.postEvent(fromPartner).status()).isEqualTo(202);
     // a redelivery or resend of one of them: still one row
     assertThat(shop.postEvent(fromShop).status()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.countOf(gateway, List.of("same-id")) >= 3);
-    assertThat(rows("same-id")).containsExactlyInAnyOrder("fab /shop/web", "shop /shop/partner", "shop /shop/web");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> StoredEvents.countOf(gateway, List.of("same-id")) >= 3);
+    assertThat(rows("same-id"))
+        .containsExactlyInAnyOrder("fab /shop/web", "shop /shop/partner", "shop /shop/web");
 
     ApiClient.Response ambiguous = shop.get("/v1/events/same-id");
     assertThat(ambiguous.status()).isEqualTo(409);
     assertThat(ambiguous.contentType()).isEqualTo("application/problem+json");
-    assertThat(ambiguous.json().getJsonArray("sources")).containsExactly("/shop/partner", "/shop/web");
-    assertThat(shop.get("/v1/events/same-id?source=/shop/web").json().getString("tenant")).isEqualTo("shop");
+    assertThat(ambiguous.json().getJsonArray("sources"))
+        .containsExactly("/shop/partner", "/shop/web");
+    assertThat(shop.get("/v1/events/same-id?source=/shop/web").json().getString("tenant"))
+        .isEqualTo("shop");
     JsonObject fabs = fab.get("/v1/events/same-id").json();
     assertThat(fabs.getString("tenant")).isEqualTo("fab");
     assertThat(fabs.getString("source")).isEqualTo("/shop/web");
   }
 
   @Test
-  @DisplayName("a tenant's events, analytics, quality figures and alerts are invisible to another tenant")
+  @DisplayName(
+      "a tenant's events, analytics, quality figures and alerts are invisible to another tenant")
   void readsAreScopedToTheCallersTenant() {
     JsonObject secret = ApiClient.pageView("shop-only-user").put("id", "shop-secret");
     assertThat(shop.postEvent(secret).status()).isEqualTo(202);
     JsonArray inspections = new JsonArray();
     for (int i = 0; i < 25; i++) {
-      inspections.add(ApiClient.cloudEvent("chip.inspection.completed", new JsonObject().put("inspection_id", "I-" + i)
-          .put("batch_id", "B-FAB").put("wafer_id", "W-" + i).put("line_id", "LINE-FAB").put("product_id", "P-1")
-          .put("result", i < 10 ? "FAIL" : "PASS").put("dies_inspected", 100).put("defect_count", 1)
-          .put("duration_ms", 10)));
+      inspections.add(ApiClient.cloudEvent(
+          "chip.inspection.completed",
+          new JsonObject()
+              .put("inspection_id", "I-" + i)
+              .put("batch_id", "B-FAB")
+              .put("wafer_id", "W-" + i)
+              .put("line_id", "LINE-FAB")
+              .put("product_id", "P-1")
+              .put("result", i < 10 ? "FAIL" : "PASS")
+              .put("dies_inspected", 100)
+              .put("defect_count", 1)
+              .put("duration_ms", 10)));
     }
-    assertThat(fab.post("/v1/events", "application/cloudevents-batch+json", inspections.encode()).status())
+    assertThat(fab.post("/v1/events", "application/cloudevents-batch+json", inspections.encode())
+            .status())
         .isEqualTo(202);
-    await().atMost(Duration.ofSeconds(30)).until(() -> fab.get("/v1/alerts?state=open").json()
-        .getJsonArray("alerts").size() == 1);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> fab.get("/v1/alerts?state=open").json().getJsonArray("alerts").size() == 1);
 
     assertThat(shop.get("/v1/events/shop-secret").status()).isEqualTo(200);
     assertThat(fab.get("/v1/events/shop-secret").status()).isEqualTo(404);
     assertThat(shop.get("/v1/analytics/users/shop-only-user").status()).isEqualTo(200);
     assertThat(fab.get("/v1/analytics/users/shop-only-user").status()).isEqualTo(404);
-    assertThat(fab.get("/v1/quality/lines").json().getJsonArray("items").encode()).contains("LINE-FAB");
+    assertThat(fab.get("/v1/quality/lines").json().getJsonArray("items").encode())
+        .contains("LINE-FAB");
     assertThat(shop.get("/v1/quality/lines").json().getJsonArray("items")).isEmpty();
     assertThat(shop.get("/v1/alerts").json().getJsonArray("alerts")).isEmpty();
-    assertThat(fab.get("/v1/alerts").json().getJsonArray("alerts").getJsonObject(0).getString("tenant"))
+    assertThat(fab.get("/v1/alerts")
+            .json()
+            .getJsonArray("alerts")
+            .getJsonObject(0)
+            .getString("tenant"))
         .isEqualTo("fab");
   }
 
   @Test
   @DisplayName("?tenant= names another tenant for admins only")
   void onlyAdminsNameAnotherTenant() {
-    assertThat(shop.postEvent(ApiClient.pageView("u").put("id", "shop-for-admin")).status()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.countOf(gateway, List.of("shop-for-admin")) == 1);
+    assertThat(
+            shop.postEvent(ApiClient.pageView("u").put("id", "shop-for-admin")).status())
+        .isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> StoredEvents.countOf(gateway, List.of("shop-for-admin")) == 1);
     ApiClient.Response refused = fab.get("/v1/events/shop-for-admin?tenant=shop");
     assertThat(refused.status()).isEqualTo(403);
     assertThat(refused.json().getString("detail")).contains("tenant 'fab' only");
     // the admin belongs to tenant default: its own view has no such event, naming shop finds it
     assertThat(gateway.api().get("/v1/events/shop-for-admin").status()).isEqualTo(404);
-    assertThat(gateway.api().get("/v1/events/shop-for-admin?tenant=shop").status()).isEqualTo(200);
-    assertThat(gateway.api().get("/v1/events/x?tenant=NOT%20A%20TENANT").status()).isEqualTo(400);
+    assertThat(gateway.api().get("/v1/events/shop-for-admin?tenant=shop").status())
+        .isEqualTo(200);
+    assertThat(gateway.api().get("/v1/events/x?tenant=NOT%20A%20TENANT").status())
+        .isEqualTo(400);
   }
 
   @Test
-  @DisplayName("the tenant travels in a Kafka header from the credential; an event cannot name its own")
+  @DisplayName(
+      "the tenant travels in a Kafka header from the credential; an event cannot name its own")
   void tenantHeaderCannotBeForged() throws Exception {
     ApiClient.Response forged = shop.postEvent(ApiClient.pageView("u").put("gw_tenant", "fab"));
     assertThat(forged.status()).isEqualTo(400);
     assertThat(forged.body()).contains("gw_tenant");
-    ApiClient.Response accepted = shop.postEvent(ApiClient.pageView("u").put("tenant", "fab").put("id", "ext-tenant"));
+    ApiClient.Response accepted =
+        shop.postEvent(ApiClient.pageView("u").put("tenant", "fab").put("id", "ext-tenant"));
     assertThat(accepted.status()).isEqualTo(202);
     JsonObject result = accepted.json().getJsonArray("results").getJsonObject(0);
-    ConsumerRecord<String, byte[]> record = KafkaRecords.read(result.getString("topic"), result.getInteger("partition"),
-        result.getLong("offset"));
-    assertThat(new String(record.headers().lastHeader(GatewayHeaders.TENANT).value(), StandardCharsets.UTF_8))
+    ConsumerRecord<String, byte[]> record = KafkaRecords.read(
+        result.getString("topic"), result.getInteger("partition"), result.getLong("offset"));
+    assertThat(new String(
+            record.headers().lastHeader(GatewayHeaders.TENANT).value(), StandardCharsets.UTF_8))
         .isEqualTo("shop");
     // the extension stays an extension: ce_tenant, which names nothing the gateway trusts
-    assertThat(new String(record.headers().lastHeader("ce_tenant").value(), StandardCharsets.UTF_8)).isEqualTo("fab");
-    await().atMost(Duration.ofSeconds(30)).until(() -> StoredEvents.countOf(gateway, List.of("ext-tenant")) == 1);
+    assertThat(new String(record.headers().lastHeader("ce_tenant").value(), StandardCharsets.UTF_8))
+        .isEqualTo("fab");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> StoredEvents.countOf(gateway, List.of("ext-tenant")) == 1);
     assertThat(rows("ext-tenant")).containsExactly("shop /it/analytics.page_view");
   }
 
   private List<String> rows(String id) throws Exception {
     List<String> rows = new ArrayList<>();
     try (Connection connection = gateway.database();
-         PreparedStatement statement = connection.prepareStatement(
-             "SELECT tenant, source FROM events WHERE event_id = ? ORDER BY 1, 2")) {
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT tenant, source FROM events WHERE event_id = ? ORDER BY 1, 2")) {
       statement.setString(1, id);
       try (ResultSet result = statement.executeQuery()) {
         while (result.next()) {
@@ -147,8 +184,16 @@ class TenantsIT {
   }
 
   private ApiClient client(String name, String tenant) {
-    ApiClient.Response created = gateway.api().post("/v1/admin/keys", "application/json", new JsonObject()
-        .put("name", name).put("tenant", tenant).put("read", "*").encode());
+    ApiClient.Response created = gateway
+        .api()
+        .post(
+            "/v1/admin/keys",
+            "application/json",
+            new JsonObject()
+                .put("name", name)
+                .put("tenant", tenant)
+                .put("read", "*")
+                .encode());
     assertThat(created.status()).as(created.body()).isEqualTo(201);
     assertThat(created.json().getString("tenant")).isEqualTo(tenant);
     return new ApiClient(gateway.apiUrl(), created.json().getString("key"));

@@ -37,7 +37,8 @@ final class TestInfra {
       }
       String postgres = System.getenv("DATABASE_URL");
       if (postgres == null) {
-        EmbeddedPostgresServer server = EmbeddedPostgresServer.start(root.resolve("postgres"), 0, true);
+        EmbeddedPostgresServer server =
+            EmbeddedPostgresServer.start(root.resolve("postgres"), 0, true);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         postgres = server.url();
       }
@@ -53,7 +54,7 @@ final class TestInfra {
   /** Creates an empty database and returns its URL. */
   String createDatabase(String name) {
     try (Connection connection = DriverManager.getConnection(jdbcUrl(postgresAdminUrl));
-         Statement statement = connection.createStatement()) {
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create database " + name, e);
@@ -66,8 +67,12 @@ final class TestInfra {
     String rest = url.substring(url.indexOf("://") + 3);
     String credentials = rest.contains("@") ? rest.substring(0, rest.indexOf('@')) : "";
     String hostAndDb = rest.substring(rest.indexOf('@') + 1);
-    String user = credentials.contains(":") ? credentials.substring(0, credentials.indexOf(':')) : credentials;
-    String password = credentials.contains(":") ? credentials.substring(credentials.indexOf(':') + 1) : "";
-    return "jdbc:postgresql://" + hostAndDb + "?user=" + user + (password.isEmpty() ? "" : "&password=" + password);
+    String user = credentials.contains(":")
+        ? credentials.substring(0, credentials.indexOf(':'))
+        : credentials;
+    String password =
+        credentials.contains(":") ? credentials.substring(credentials.indexOf(':') + 1) : "";
+    return "jdbc:postgresql://" + hostAndDb + "?user=" + user
+        + (password.isEmpty() ? "" : "&password=" + password);
   }
 }

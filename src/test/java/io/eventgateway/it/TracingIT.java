@@ -33,28 +33,41 @@ import org.junit.jupiter.api.Test;
 class TracingIT {
 
   @Test
-  @DisplayName("the spans of one posted event form one trace, parent to child, and its Kafka record carries the traceparent")
+  @DisplayName(
+      "the spans of one posted event form one trace, parent to child, and its Kafka record carries the traceparent")
   void oneTracePerEvent() {
     InMemorySpanExporter exporter = InMemorySpanExporter.create();
     OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
-        .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(exporter)).build())
+        .setTracerProvider(SdkTracerProvider.builder()
+            .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+            .build())
         .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
         .build();
-    try (GatewayInstance gateway = GatewayInstance.start(GatewayInstance.isolated("tracing"), "all", sdk)) {
+    try (GatewayInstance gateway =
+        GatewayInstance.start(GatewayInstance.isolated("tracing"), "all", sdk)) {
       JsonObject event = ApiClient.pageView("traced-user");
       ApiClient.Response posted = gateway.api().postEvent(event);
       assertThat(posted.status()).isEqualTo(202);
       JsonObject result = new JsonObject(posted.body()).getJsonArray("results").getJsonObject(0);
 
-      await().atMost(Duration.ofSeconds(30)).until(() -> exporter.getFinishedSpanItems().stream()
-          .anyMatch(span -> span.getName().equals("INSERT events")));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> exporter.getFinishedSpanItems().stream()
+              .anyMatch(span -> span.getName().equals("INSERT events")));
       SpanData insert = exporter.getFinishedSpanItems().stream()
-          .filter(span -> span.getName().equals("INSERT events")).findFirst().orElseThrow();
+          .filter(span -> span.getName().equals("INSERT events"))
+          .findFirst()
+          .orElseThrow();
       List<SpanData> trace = exporter.getFinishedSpanItems().stream()
-          .filter(span -> span.getTraceId().equals(insert.getTraceId())).toList();
-      Map<String, SpanData> byId = trace.stream().collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
-      System.out.println("TRACE " + trace.stream().map(span -> span.getKind() + " " + span.getName() + " "
-          + (span.getEndEpochNanos() - span.getStartEpochNanos()) / 1_000 + " µs").toList());
+          .filter(span -> span.getTraceId().equals(insert.getTraceId()))
+          .toList();
+      Map<String, SpanData> byId =
+          trace.stream().collect(Collectors.toMap(SpanData::getSpanId, Function.identity()));
+      System.out.println("TRACE "
+          + trace.stream()
+              .map(span -> span.getKind() + " " + span.getName() + " "
+                  + (span.getEndEpochNanos() - span.getStartEpochNanos()) / 1_000 + " µs")
+              .toList());
 
       SpanData process = byId.get(insert.getParentSpanId());
       assertThat(process.getName()).isEqualTo("process " + gateway.topic("analytics"));
@@ -63,18 +76,25 @@ class TracingIT {
       assertThat(send.getName()).isEqualTo("send " + gateway.topic("analytics"));
       assertThat(send.getKind()).isEqualTo(SpanKind.PRODUCER);
       SpanData received = byId.get(send.getParentSpanId());
-      assertThat(received.getKind()).as("the producer's side of the event-bus hop").isEqualTo(SpanKind.SERVER);
+      assertThat(received.getKind())
+          .as("the producer's side of the event-bus hop")
+          .isEqualTo(SpanKind.SERVER);
       assertThat(received.getAttributes().get(AttributeKey.stringKey("messaging.destination.name")))
           .isEqualTo("gateway.events.produce");
       SpanData sent = byId.get(received.getParentSpanId());
-      assertThat(sent.getKind()).as("the ingest side of the event-bus hop").isEqualTo(SpanKind.CLIENT);
+      assertThat(sent.getKind())
+          .as("the ingest side of the event-bus hop")
+          .isEqualTo(SpanKind.CLIENT);
       SpanData request = byId.get(sent.getParentSpanId());
-      assertThat(request.getKind()).as("the trace starts at the HTTP request").isEqualTo(SpanKind.SERVER);
-      assertThat(request.getAttributes().get(AttributeKey.stringKey("url.path"))).isEqualTo("/v1/events");
+      assertThat(request.getKind())
+          .as("the trace starts at the HTTP request")
+          .isEqualTo(SpanKind.SERVER);
+      assertThat(request.getAttributes().get(AttributeKey.stringKey("url.path")))
+          .isEqualTo("/v1/events");
       assertThat(request.getParentSpanContext().isValid()).isFalse();
 
-      ConsumerRecord<String, byte[]> record = KafkaRecords.read(result.getString("topic"),
-          result.getInteger("partition"), result.getLong("offset"));
+      ConsumerRecord<String, byte[]> record = KafkaRecords.read(
+          result.getString("topic"), result.getInteger("partition"), result.getLong("offset"));
       Header traceParent = record.headers().lastHeader("traceparent");
       assertThat(traceParent).isNotNull();
       assertThat(new String(traceParent.value(), StandardCharsets.UTF_8))

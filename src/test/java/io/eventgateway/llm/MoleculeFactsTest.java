@@ -32,13 +32,15 @@ class MoleculeFactsTest {
   @Test
   @DisplayName("two spellings of one molecule share a canonical SMILES")
   void canonical() {
-    assertThat(MoleculeFacts.of("OCC").canonicalSmiles()).isEqualTo(MoleculeFacts.of("CCO").canonicalSmiles());
+    assertThat(MoleculeFacts.of("OCC").canonicalSmiles())
+        .isEqualTo(MoleculeFacts.of("CCO").canonicalSmiles());
   }
 
   @Test
   @DisplayName("an invalid SMILES is a clear error")
   void invalid() {
-    assertThatThrownBy(() -> MoleculeFacts.of("C1CC(")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> MoleculeFacts.of("C1CC("))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("invalid SMILES");
   }
 

@@ -12,8 +12,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 @DisplayName("Compatibility levels on schema pairs, as Avro and Confluent's registry decide them")
 class CompatibilityTest {
 
-  private static final String V1 = record("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\"},"
-      + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}}");
+  private static final String V1 = record(
+      "{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\"},"
+          + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}}");
 
   /** Each change to {@link #V1}, with the verdicts for BACKWARD, FORWARD and FULL. */
   @ParameterizedTest(name = "{0}: BACKWARD {2}, FORWARD {3}, FULL {4}")
@@ -30,12 +31,23 @@ class CompatibilityTest {
   void levels(String change, String fields, boolean backward, boolean forward, boolean full) {
     Schema candidate = parse(record(fields));
     List<Schema> earlier = List.of(parse(V1));
-    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, candidate, earlier).isEmpty()).isEqualTo(backward);
-    assertThat(Compatibility.check(CompatibilityLevel.FORWARD, candidate, earlier).isEmpty()).isEqualTo(forward);
-    assertThat(Compatibility.check(CompatibilityLevel.FULL, candidate, earlier).isEmpty()).isEqualTo(full);
-    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD_TRANSITIVE, candidate, earlier).isEmpty()).isEqualTo(backward);
-    assertThat(Compatibility.check(CompatibilityLevel.FORWARD_TRANSITIVE, candidate, earlier).isEmpty()).isEqualTo(forward);
-    assertThat(Compatibility.check(CompatibilityLevel.FULL_TRANSITIVE, candidate, earlier).isEmpty()).isEqualTo(full);
+    assertThat(
+            Compatibility.check(CompatibilityLevel.BACKWARD, candidate, earlier).isEmpty())
+        .isEqualTo(backward);
+    assertThat(
+            Compatibility.check(CompatibilityLevel.FORWARD, candidate, earlier).isEmpty())
+        .isEqualTo(forward);
+    assertThat(Compatibility.check(CompatibilityLevel.FULL, candidate, earlier).isEmpty())
+        .isEqualTo(full);
+    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD_TRANSITIVE, candidate, earlier)
+            .isEmpty())
+        .isEqualTo(backward);
+    assertThat(Compatibility.check(CompatibilityLevel.FORWARD_TRANSITIVE, candidate, earlier)
+            .isEmpty())
+        .isEqualTo(forward);
+    assertThat(Compatibility.check(CompatibilityLevel.FULL_TRANSITIVE, candidate, earlier)
+            .isEmpty())
+        .isEqualTo(full);
     assertThat(Compatibility.check(CompatibilityLevel.NONE, candidate, earlier)).isEmpty();
   }
 
@@ -43,40 +55,73 @@ class CompatibilityTest {
   @DisplayName("transitive levels check every earlier version, the others only the latest")
   void transitive() {
     Schema v1 = parse(record("{\"name\":\"a\",\"type\":\"int\"}"));
-    Schema v2 = parse(record("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\",\"default\":\"\"}"));
-    Schema v3 = parse(record("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\"}"));
-    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, v3, List.of(v1, v2))).isEmpty();
-    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD_TRANSITIVE, v3, List.of(v1, v2))).isNotEmpty();
+    Schema v2 = parse(record(
+        "{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\",\"default\":\"\"}"));
+    Schema v3 =
+        parse(record("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"b\",\"type\":\"string\"}"));
+    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, v3, List.of(v1, v2)))
+        .isEmpty();
+    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD_TRANSITIVE, v3, List.of(v1, v2)))
+        .isNotEmpty();
   }
 
   @Test
   @DisplayName("the reason names the field and the kind of incompatibility")
   void messagesNameTheField() {
-    Schema candidate = parse(record("{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\"},"
-        + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}},{\"name\":\"unit\",\"type\":\"string\"}"));
-    List<String> messages = Compatibility.check(CompatibilityLevel.BACKWARD, candidate, List.of(parse(V1)));
-    assertThat(messages).singleElement().asString().contains("READER_FIELD_MISSING_DEFAULT_VALUE")
-        .contains("field 'unit'").contains("/fields/3");
-    Schema retyped = parse(record("{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\"},"
-        + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}}"));
-    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, retyped, List.of(parse(V1)))).singleElement().asString()
-        .contains("TYPE_MISMATCH").contains("field 'a'");
+    Schema candidate = parse(
+        record(
+            "{\"name\":\"a\",\"type\":\"int\"},{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\"},"
+                + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}},{\"name\":\"unit\",\"type\":\"string\"}"));
+    List<String> messages =
+        Compatibility.check(CompatibilityLevel.BACKWARD, candidate, List.of(parse(V1)));
+    assertThat(messages)
+        .singleElement()
+        .asString()
+        .contains("READER_FIELD_MISSING_DEFAULT_VALUE")
+        .contains("field 'unit'")
+        .contains("/fields/3");
+    Schema retyped = parse(
+        record(
+            "{\"name\":\"a\",\"type\":\"string\"},{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\"},"
+                + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}}"));
+    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, retyped, List.of(parse(V1))))
+        .singleElement()
+        .asString()
+        .contains("TYPE_MISMATCH")
+        .contains("field 'a'");
   }
 
   @Test
-  @DisplayName("in a topic's union, an incompatible record is explained field by field; a removed record is named")
+  @DisplayName(
+      "in a topic's union, an incompatible record is explained field by field; a removed record is named")
   void unionsOfRecords() {
-    Schema other = parse("{\"type\":\"record\",\"name\":\"Other\",\"namespace\":\"t\",\"fields\":[]}");
+    Schema other =
+        parse("{\"type\":\"record\",\"name\":\"Other\",\"namespace\":\"t\",\"fields\":[]}");
     Schema old = Schema.createUnion(other, parse(V1));
-    Schema retyped = Schema.createUnion(other, parse(record("{\"name\":\"a\",\"type\":\"string\"},"
-        + "{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\"},"
-        + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}}")));
-    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, retyped, List.of(old))).singleElement().asString()
-        .contains("TYPE_MISMATCH").contains("field 'a' of t.R").contains("/1/fields/0");
-    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, Schema.createUnion(other), List.of(old)))
-        .singleElement().asString().contains("MISSING_UNION_BRANCH");
-    Schema grown = Schema.createUnion(other, parse(V1), parse("{\"type\":\"record\",\"name\":\"New\",\"namespace\":\"t\",\"fields\":[]}"));
-    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, grown, List.of(old))).isEmpty();
+    Schema retyped = Schema.createUnion(
+        other,
+        parse(
+            record(
+                "{\"name\":\"a\",\"type\":\"string\"},"
+                    + "{\"name\":\"s\",\"type\":\"string\",\"default\":\"x\"},"
+                    + "{\"name\":\"e\",\"type\":{\"type\":\"enum\",\"name\":\"E\",\"symbols\":[\"A\",\"B\"]}}")));
+    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, retyped, List.of(old)))
+        .singleElement()
+        .asString()
+        .contains("TYPE_MISMATCH")
+        .contains("field 'a' of t.R")
+        .contains("/1/fields/0");
+    assertThat(Compatibility.check(
+            CompatibilityLevel.BACKWARD, Schema.createUnion(other), List.of(old)))
+        .singleElement()
+        .asString()
+        .contains("MISSING_UNION_BRANCH");
+    Schema grown = Schema.createUnion(
+        other,
+        parse(V1),
+        parse("{\"type\":\"record\",\"name\":\"New\",\"namespace\":\"t\",\"fields\":[]}"));
+    assertThat(Compatibility.check(CompatibilityLevel.BACKWARD, grown, List.of(old)))
+        .isEmpty();
   }
 
   private static String record(String fields) {

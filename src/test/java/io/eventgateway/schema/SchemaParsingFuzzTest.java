@@ -18,8 +18,11 @@ import org.junit.jupiter.api.Timeout;
 class SchemaParsingFuzzTest {
 
   private static final Schema REGISTERED = EventCatalog.load(new JsonObject()
-      .put("analytics", "topic-a").put("chemistry", "topic-c").put("chip_quality", "topic-q"))
-      .find("analytics.page_view").subjectSchema();
+          .put("analytics", "topic-a")
+          .put("chemistry", "topic-c")
+          .put("chip_quality", "topic-q"))
+      .find("analytics.page_view")
+      .subjectSchema();
 
   @FuzzTest(maxDuration = "10m")
   @Timeout(value = 15, unit = TimeUnit.MINUTES)

@@ -45,8 +45,20 @@ public class LlmSimulatorVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(BodyHandler.create(false).setBodyLimit(1 << 20));
     router.post("/v1/chat/completions").handler(this::complete);
-    router.get("/v1/models").handler(ctx -> json(ctx, 200, new JsonObject().put("object", "list").put("data",
-        new JsonArray().add(new JsonObject().put("id", "simulator").put("object", "model").put("owned_by", "event-gateway")))));
+    router
+        .get("/v1/models")
+        .handler(ctx -> json(
+            ctx,
+            200,
+            new JsonObject()
+                .put("object", "list")
+                .put(
+                    "data",
+                    new JsonArray()
+                        .add(new JsonObject()
+                            .put("id", "simulator")
+                            .put("object", "model")
+                            .put("owned_by", "event-gateway")))));
     router.get("/sim/stats").handler(ctx -> json(ctx, 200, stats));
     router.put("/sim/config").handler(ctx -> {
       settings.mergeIn(ctx.body().asJsonObject());
@@ -58,8 +70,11 @@ public class LlmSimulatorVerticle extends VerticleBase {
       json(ctx, 200, stats);
     });
     server = vertx.createHttpServer().requestHandler(router);
-    return server.listen(settings.getInteger("port"), settings.getString("host"))
-        .onSuccess(listening -> LOG.info("LLM simulator listening on http://{}:{}/v1", settings.getString("host"),
+    return server
+        .listen(settings.getInteger("port"), settings.getString("host"))
+        .onSuccess(listening -> LOG.info(
+            "LLM simulator listening on http://{}:{}/v1",
+            settings.getString("host"),
             listening.actualPort()));
   }
 
@@ -70,7 +85,9 @@ public class LlmSimulatorVerticle extends VerticleBase {
       lastSecond.poll();
     }
     increment("requests");
-    stats.put("maxRequestsInOneSecond", Math.max(stats.getInteger("maxRequestsInOneSecond"), lastSecond.size()));
+    stats.put(
+        "maxRequestsInOneSecond",
+        Math.max(stats.getInteger("maxRequestsInOneSecond"), lastSecond.size()));
     if ("down".equals(settings.getString("mode"))) {
       increment("refused");
       ctx.request().connection().close();
@@ -85,12 +102,16 @@ public class LlmSimulatorVerticle extends VerticleBase {
     if (random.nextDouble() < settings.getDouble("rateLimitRate")) {
       increment("rateLimited");
       retryNotBefore.put(molecule, now + settings.getInteger("retryAfterSeconds") * 1000L);
-      ctx.response().setStatusCode(429).putHeader("Retry-After", String.valueOf(settings.getInteger("retryAfterSeconds")))
+      ctx.response()
+          .setStatusCode(429)
+          .putHeader("Retry-After", String.valueOf(settings.getInteger("retryAfterSeconds")))
           .end(error("rate_limit_exceeded", "Too many requests").encode());
       return;
     }
     long jitter = settings.getLong("latencyJitterMs");
-    long delay = Math.max(1, settings.getLong("latencyMs") + (jitter == 0 ? 0 : random.nextLong(-jitter, jitter + 1)));
+    long delay = Math.max(
+        1,
+        settings.getLong("latencyMs") + (jitter == 0 ? 0 : random.nextLong(-jitter, jitter + 1)));
     vertx.setTimer(delay, timer -> answer(ctx, random));
   }
 
@@ -101,17 +122,25 @@ public class LlmSimulatorVerticle extends VerticleBase {
       return;
     }
     JsonObject request = ctx.body().asJsonObject();
-    JsonObject molecule = request == null ? null : EnrichmentPrompt.moleculeOf(request.getJsonArray("messages"));
+    JsonObject molecule =
+        request == null ? null : EnrichmentPrompt.moleculeOf(request.getJsonArray("messages"));
     if (molecule == null) {
-      json(ctx, 400, error("invalid_request_error", "expected the molecule as JSON in the last user message"));
+      json(
+          ctx,
+          400,
+          error("invalid_request_error", "expected the molecule as JSON in the last user message"));
       return;
     }
     boolean malformed = random.nextDouble() < settings.getDouble("malformedRate");
     boolean wrong = !malformed && random.nextDouble() < settings.getDouble("wrongAnswerRate");
     // CDK work off the event loop, so that arrivals keep being counted when they happen
-    vertx.executeBlocking(() -> malformed
-            ? "Sure! The molecular weight is about " + ThreadLocalRandom.current().nextInt(50, 500) + " g/mol."
-            : SimulatedChemist.answer(molecule, wrong ? 1.3 : 1.0).encode(), false)
+    vertx
+        .executeBlocking(
+            () -> malformed
+                ? "Sure! The molecular weight is about "
+                    + ThreadLocalRandom.current().nextInt(50, 500) + " g/mol."
+                : SimulatedChemist.answer(molecule, wrong ? 1.3 : 1.0).encode(),
+            false)
         .onSuccess(content -> {
           increment(malformed ? "malformed" : wrong ? "wrongAnswers" : "answered");
           completion(ctx, request, content);
@@ -120,30 +149,52 @@ public class LlmSimulatorVerticle extends VerticleBase {
   }
 
   private void completion(RoutingContext ctx, JsonObject request, String content) {
-    json(ctx, 200, new JsonObject()
-        .put("id", "chatcmpl-sim-" + completionIds.incrementAndGet())
-        .put("object", "chat.completion")
-        .put("created", System.currentTimeMillis() / 1000)
-        .put("model", request.getString("model", "simulator"))
-        .put("choices", new JsonArray().add(new JsonObject().put("index", 0)
-            .put("message", new JsonObject().put("role", "assistant").put("content", content))
-            .put("finish_reason", "stop")))
-        .put("usage", new JsonObject().put("prompt_tokens", 180).put("completion_tokens", content.length() / 4)
-            .put("total_tokens", 180 + content.length() / 4)));
+    json(
+        ctx,
+        200,
+        new JsonObject()
+            .put("id", "chatcmpl-sim-" + completionIds.incrementAndGet())
+            .put("object", "chat.completion")
+            .put("created", System.currentTimeMillis() / 1000)
+            .put("model", request.getString("model", "simulator"))
+            .put(
+                "choices",
+                new JsonArray()
+                    .add(new JsonObject()
+                        .put("index", 0)
+                        .put(
+                            "message",
+                            new JsonObject().put("role", "assistant").put("content", content))
+                        .put("finish_reason", "stop")))
+            .put(
+                "usage",
+                new JsonObject()
+                    .put("prompt_tokens", 180)
+                    .put("completion_tokens", content.length() / 4)
+                    .put("total_tokens", 180 + content.length() / 4)));
   }
 
   /** The molecule a request asks about: how a retry is recognised as one. */
   private static String moleculeKey(RoutingContext ctx) {
     JsonObject request = ctx.body().asJsonObject();
-    JsonObject molecule = request == null ? null : EnrichmentPrompt.moleculeOf(request.getJsonArray("messages", new JsonArray()));
+    JsonObject molecule = request == null
+        ? null
+        : EnrichmentPrompt.moleculeOf(request.getJsonArray("messages", new JsonArray()));
     return molecule == null ? "" : String.valueOf(molecule.getString("smiles"));
   }
 
   private void resetStats() {
     retryNotBefore.clear();
     lastSecond.clear();
-    stats = new JsonObject().put("requests", 0).put("answered", 0).put("errors", 0).put("rateLimited", 0)
-        .put("malformed", 0).put("wrongAnswers", 0).put("refused", 0).put("maxRequestsInOneSecond", 0)
+    stats = new JsonObject()
+        .put("requests", 0)
+        .put("answered", 0)
+        .put("errors", 0)
+        .put("rateLimited", 0)
+        .put("malformed", 0)
+        .put("wrongAnswers", 0)
+        .put("refused", 0)
+        .put("maxRequestsInOneSecond", 0)
         .put("retriedTooEarly", 0);
   }
 
@@ -152,11 +203,15 @@ public class LlmSimulatorVerticle extends VerticleBase {
   }
 
   private static JsonObject error(String type, String message) {
-    return new JsonObject().put("error", new JsonObject().put("message", message).put("type", type));
+    return new JsonObject()
+        .put("error", new JsonObject().put("message", message).put("type", type));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(body.encode());
   }
 
   @Override

@@ -26,8 +26,7 @@ final class SimulatedChemist {
     HAZARD_WORDS.put("explosive", "explosive");
   }
 
-  private SimulatedChemist() {
-  }
+  private SimulatedChemist() {}
 
   /**
    * @param weightFactor multiplies the true molecular weight: {@code 1} for a right answer, anything else to
@@ -48,13 +47,18 @@ final class SimulatedChemist {
       }
     }
     return new JsonObject()
-        .put("molecular_weight", property(Math.round(facts.molecularWeight() * weightFactor * 100) / 100.0,
-            find(sentences, "weight")))
+        .put(
+            "molecular_weight",
+            property(
+                Math.round(facts.molecularWeight() * weightFactor * 100) / 100.0,
+                find(sentences, "weight")))
         .put("formula", property(facts.formula(), find(sentences, "formula")))
         .put("logp", property(facts.xlogp(), find(sentences, "logp")))
         .put("solubility_class", property(solubility(facts.xlogp()), find(sentences, "solub")))
         .put("hazard_classes", property(hazards, hazardEvidence))
-        .put("physical_state", property(state(molecule, sentences, facts), find(sentences, "room temperature")));
+        .put(
+            "physical_state",
+            property(state(molecule, sentences, facts), find(sentences, "room temperature")));
   }
 
   private static String solubility(double logp) {
