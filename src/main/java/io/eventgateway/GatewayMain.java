@@ -1,5 +1,6 @@
 package io.eventgateway;
 
+import io.eventgateway.config.BoundPorts;
 import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.config.RedactedUrl;
 import io.eventgateway.dev.DevStack;
@@ -203,20 +204,21 @@ public final class GatewayMain {
       LOG.error("Gateway failed to start: {}", e.getMessage(), e);
       return 1;
     }
-    printAddresses(config, role);
+    printAddresses(vertx, config, role);
     return 0;
   }
 
-  private static void printAddresses(JsonObject config, String role) {
-    JsonObject http = config.getJsonObject("http");
-    JsonObject management = config.getJsonObject("management");
-    String api = "http://127.0.0.1:" + http.getInteger("port");
+  private static void printAddresses(Vertx vertx, JsonObject config, String role) {
+    Integer api = BoundPorts.of(vertx, BoundPorts.HTTP);
     System.out.println();
     System.out.println("Event Gateway is up (role " + role + ")");
-    System.out.println("  API:         " + api
-        + "   (POST /v1/events, GET /v1/events/{id}, GET /v1/molecules/{id}, GET /v1/types)");
-    System.out.println("  Management:  http://127.0.0.1:" + management.getInteger("port")
-        + "   (/health/live, /health/ready, /metrics)");
+    if (api != null) {
+      System.out.println("  API:         http://127.0.0.1:" + api
+          + "   (POST /v1/events, GET /v1/events/{id}, GET /v1/molecules/{id}, GET /v1/types)");
+    }
+    System.out.println(
+        "  Management:  http://127.0.0.1:" + BoundPorts.of(vertx, BoundPorts.MANAGEMENT)
+            + "   (/health/live, /health/ready, /metrics)");
     System.out.println("  LLM:         " + config.getJsonObject("llm").getString("baseUrl"));
     System.out.println(
         "  Kafka:       " + config.getJsonObject("kafka").getString("bootstrap.servers"));

@@ -1,6 +1,7 @@
 package io.eventgateway.ingest;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.config.BoundPorts;
 import io.eventgateway.schema.EventCatalog;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -44,10 +45,12 @@ public class HttpIngestVerticle extends VerticleBase {
                 router.handle(request);
               })
               .invalidRequestHandler(HttpIngestVerticle::invalidRequest)
-              .listen(http.getInteger("port"), http.getString("host"));
+              .listen(BoundPorts.sharedListenPort(http.getInteger("port")), http.getString("host"));
         })
-        .onSuccess(listening ->
-            LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort()));
+        .onSuccess(listening -> {
+          BoundPorts.record(vertx, BoundPorts.HTTP, listening.actualPort());
+          LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort());
+        });
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.eventgateway.ops;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.config.BoundPorts;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
@@ -85,8 +86,10 @@ public class ManagementVerticle extends VerticleBase {
         .requestHandler(router(vertx, liveness, readiness));
     return server
         .listen(management.getInteger("port"), management.getString("host"))
-        .onSuccess(
-            listening -> LOG.debug("Management listening on port {}", listening.actualPort()));
+        .onSuccess(listening -> {
+          BoundPorts.record(vertx, BoundPorts.MANAGEMENT, listening.actualPort());
+          LOG.debug("Management listening on port {}", listening.actualPort());
+        });
   }
 
   /** The management port's routes (documented with the public API in {@code openapi/openapi.json}). */

@@ -33,7 +33,7 @@ class AnalyticsIT {
     try (GatewayInstance ingest = GatewayInstance.start(config, "ingest")) {
       ApiClient api = ingest.api();
       GatewayInstance processor =
-          GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor");
+          GatewayInstance.start(GatewayInstance.withOwnPorts(config), "processor");
       List<JsonObject> events = workload();
       JsonArray batch = new JsonArray(new ArrayList<>(events));
       assertThat(api.post("/v1/events", "application/cloudevents-batch+json", batch.encode())
@@ -50,7 +50,7 @@ class AnalyticsIT {
       processor.close();
       rewindToEarliest(config);
       try (GatewayInstance replaying =
-          GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor")) {
+          GatewayInstance.start(GatewayInstance.withOwnPorts(config), "processor")) {
         await().atMost(Duration.ofSeconds(60)).until(() -> ProcessorRestartIT.lag(config) == 0);
         assertThat(snapshot(api)).isEqualTo(before);
       }

@@ -332,7 +332,7 @@ class AuthIT {
   @DisplayName("with http.tls enabled the API speaks HTTPS with the configured certificate")
   void tls() throws Exception {
     SelfSignedCertificate certificate = SelfSignedCertificate.create("localhost");
-    JsonObject config = GatewayInstance.withFreePorts(gateway.config());
+    JsonObject config = GatewayInstance.withOwnPorts(gateway.config());
     config
         .getJsonObject("http")
         .put(
@@ -349,7 +349,7 @@ class AuthIT {
               .setSsl(true)
               .setTrustOptions(certificate.trustOptions())
               .setVerifyHost(false));
-      int port = config.getJsonObject("http").getInteger("port");
+      int port = secure.config().getJsonObject("http").getInteger("port");
       HttpResponse<Buffer> response = client
           .post(port, "127.0.0.1", "/v1/events")
           .putHeader("Content-Type", "application/cloudevents+json")

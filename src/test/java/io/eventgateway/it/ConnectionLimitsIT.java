@@ -23,7 +23,7 @@ class ConnectionLimitsIT {
     JsonObject config = GatewayInstance.isolated("connlimits");
     config.getJsonObject("http").put("maxConnections", 4).put("firstRequestTimeoutMs", 1_500);
     try (GatewayInstance gateway = GatewayInstance.start(config, "ingest")) {
-      int port = config.getJsonObject("http").getInteger("port");
+      int port = gateway.config().getJsonObject("http").getInteger("port");
       List<Socket> silent = new ArrayList<>();
       try {
         for (int i = 0; i < 4; i++) {

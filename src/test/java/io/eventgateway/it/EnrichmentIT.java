@@ -115,7 +115,7 @@ class EnrichmentIT {
   void storedAnswersSurviveRestart() {
     JsonObject config = gateway.config();
     gateway.close();
-    gateway = GatewayInstance.start(GatewayInstance.withFreePorts(config), "all");
+    gateway = GatewayInstance.start(GatewayInstance.withOwnPorts(config), "all");
     api = gateway.api();
     int requestsBefore = simulator.stats().getInteger("requests");
 

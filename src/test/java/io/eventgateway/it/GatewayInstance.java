@@ -3,8 +3,8 @@ package io.eventgateway.it;
 import io.eventgateway.GatewayVertx;
 import io.eventgateway.MainVerticle;
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.config.BoundPorts;
 import io.eventgateway.config.ConfigLoader;
-import io.eventgateway.dev.FreePorts;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -50,14 +50,17 @@ final class GatewayInstance implements AutoCloseable {
     kafka.getJsonObject("consumer").put("group.id", "processor-" + suffix);
     config.getJsonObject("alerts").put("topic", "alerts." + suffix);
     config.getJsonObject("postgres").put("url", infra.createDatabase("gw_" + suffix));
-    return withFreePorts(config);
+    return withOwnPorts(config);
   }
 
-  /** The same configuration on other ports, for a second instance. */
-  static JsonObject withFreePorts(JsonObject config) {
+  /**
+   * The same configuration with ports of its own, for a second instance: port 0, which the servers bind to a port
+   * the system chooses; {@link #config()} of the started instance holds the ports they got.
+   */
+  static JsonObject withOwnPorts(JsonObject config) {
     JsonObject copy = config.copy();
-    copy.getJsonObject("http").put("port", FreePorts.pick());
-    copy.getJsonObject("management").put("port", FreePorts.pick());
+    copy.getJsonObject("http").put("port", 0);
+    copy.getJsonObject("management").put("port", 0);
     return copy;
   }
 
@@ -88,7 +91,10 @@ final class GatewayInstance implements AutoCloseable {
       vertx.close();
       throw new IllegalStateException("gateway role " + role + " did not start", e);
     }
-    return new GatewayInstance(vertx, main, config, adminKey);
+    JsonObject bound = config.copy();
+    bound.getJsonObject("http").put("port", BoundPorts.of(vertx, BoundPorts.HTTP));
+    bound.getJsonObject("management").put("port", BoundPorts.of(vertx, BoundPorts.MANAGEMENT));
+    return new GatewayInstance(vertx, main, bound, adminKey);
   }
 
   /** An admin API key of this gateway's database, created at start. */
@@ -101,6 +107,7 @@ final class GatewayInstance implements AutoCloseable {
     return new ApiClient(apiUrl(), adminKey);
   }
 
+  /** The configuration it runs with, its ports those its servers bound ({@code null} for a server it lacks). */
   JsonObject config() {
     return config;
   }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The gateway as its own operating-system process, started with the container image's own command (the
@@ -29,6 +32,11 @@ final class GatewayProcess implements AutoCloseable {
   private static final String JAVA =
       Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
+  private static final Pattern BANNER_API =
+      Pattern.compile("(?m)^  API: +http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern BANNER_MANAGEMENT =
+      Pattern.compile("(?m)^  Management: +http://127\\.0\\.0\\.1:(\\d+)");
+
   private static final Dockerfile IMAGE = Dockerfile.read(Path.of("Dockerfile"));
 
   private final Process process;
@@ -41,7 +49,10 @@ final class GatewayProcess implements AutoCloseable {
     this.config = config;
   }
 
-  /** Starts {@code role} with {@code config}'s ports, Kafka, database, topics and group, and waits until ready. */
+  /**
+   * Starts {@code role} with {@code config}'s Kafka, database, topics and group, on ports the system chooses (read
+   * back from the banner the process prints), and waits until ready.
+   */
   static GatewayProcess start(
       JsonObject config, String role, String name, Map<String, String> extraEnvironment) {
     return start(config, role, name, extraEnvironment, "384m");
@@ -65,7 +76,10 @@ final class GatewayProcess implements AutoCloseable {
     builder.environment().put("GATEWAY_ENV", "test");
     builder.environment().putAll(extraEnvironment);
     try {
-      GatewayProcess gateway = new GatewayProcess(builder.start(), log, config);
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
+      Process process = builder.start();
+      GatewayProcess gateway =
+          new GatewayProcess(process, log, boundPorts(config, process, log, logStart));
       ApiClient management = new ApiClient(gateway.managementUrl());
       await()
           .atMost(Duration.ofSeconds(120))
@@ -85,6 +99,32 @@ final class GatewayProcess implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code config} with the ports of the banner a starting process printed into {@code log} after {@code logStart}. */
+  private static JsonObject boundPorts(
+      JsonObject config, Process process, Path log, long logStart) {
+    JsonObject bound = config.copy();
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      if (!process.isAlive()) {
+        throw new AssertionError(
+            "gateway process exited with " + process.exitValue() + "; see " + log);
+      }
+      String output;
+      try (var in = Files.newInputStream(log)) {
+        in.skipNBytes(logStart);
+        output = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      Matcher management = BANNER_MANAGEMENT.matcher(output);
+      if (!management.find()) {
+        return false;
+      }
+      Matcher api = BANNER_API.matcher(output);
+      bound.getJsonObject("management").put("port", Integer.parseInt(management.group(1)));
+      bound.getJsonObject("http").put("port", api.find() ? Integer.parseInt(api.group(1)) : null);
+      return true;
+    });
+    return bound;
   }
 
   /** {@code java -jar event-gateway.jar keys create --name NAME --admin}: the printed key. */
@@ -144,12 +184,14 @@ final class GatewayProcess implements AutoCloseable {
         .forEach(topic -> environment.put(
             "GATEWAY_KAFKA_TOPICS_" + topic.getKey().toUpperCase(), (String) topic.getValue()));
     environment.put("GATEWAY_ALERTS_TOPIC", config.getJsonObject("alerts").getString("topic"));
-    environment.put(
-        "GATEWAY_HTTP_PORT", String.valueOf(config.getJsonObject("http").getInteger("port")));
-    environment.put(
-        "GATEWAY_MANAGEMENT_PORT",
-        String.valueOf(config.getJsonObject("management").getInteger("port")));
+    environment.put("GATEWAY_HTTP_PORT", "0");
+    environment.put("GATEWAY_MANAGEMENT_PORT", "0");
     return environment;
+  }
+
+  /** The configuration it runs with, its ports those its servers bound. */
+  JsonObject config() {
+    return config;
   }
 
   String apiUrl() {

@@ -38,22 +38,14 @@ class HorizontalScaleIT {
       "events posted to both ingest nodes are stored exactly once; a killed processor's partitions move to the other")
   void twoIngestTwoProcessors() throws Exception {
     JsonObject config = GatewayInstance.isolated("scale");
-    try (GatewayProcess ingestA = GatewayProcess.start(
-            GatewayInstance.withFreePorts(config), "ingest", "scale-ingest-a", Map.of(), "256m");
-        GatewayProcess ingestB = GatewayProcess.start(
-            GatewayInstance.withFreePorts(config), "ingest", "scale-ingest-b", Map.of(), "256m");
-        GatewayProcess processorA = GatewayProcess.start(
-            GatewayInstance.withFreePorts(config),
-            "processor",
-            "scale-processor-a",
-            Map.of(),
-            "256m");
-        GatewayProcess processorB = GatewayProcess.start(
-            GatewayInstance.withFreePorts(config),
-            "processor",
-            "scale-processor-b",
-            Map.of(),
-            "256m")) {
+    try (GatewayProcess ingestA =
+            GatewayProcess.start(config, "ingest", "scale-ingest-a", Map.of(), "256m");
+        GatewayProcess ingestB =
+            GatewayProcess.start(config, "ingest", "scale-ingest-b", Map.of(), "256m");
+        GatewayProcess processorA =
+            GatewayProcess.start(config, "processor", "scale-processor-a", Map.of(), "256m");
+        GatewayProcess processorB =
+            GatewayProcess.start(config, "processor", "scale-processor-b", Map.of(), "256m")) {
       assertThat(ingestA.imageHealthcheck())
           .as("the image's HEALTHCHECK on a live node")
           .isZero();

@@ -89,7 +89,7 @@ class HostileInputIT {
     gateway = GatewayProcess.start(
         config, "ingest", "hostile", Map.of("GATEWAY_HTTP_REQUEST_TIMEOUT_MS", "3000"), "256m");
     key = GatewayProcess.createAdminKey(config, "hostile");
-    port = config.getJsonObject("http").getInteger("port");
+    port = gateway.config().getJsonObject("http").getInteger("port");
   }
 
   @AfterAll

@@ -1,6 +1,6 @@
 package io.eventgateway.it;
 
-import io.eventgateway.dev.FreePorts;
+import io.eventgateway.config.BoundPorts;
 import io.eventgateway.llm.sim.LlmSimulatorVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
@@ -17,9 +17,8 @@ final class LlmSimulator implements AutoCloseable {
   private final ApiClient http;
 
   LlmSimulator(JsonObject settings) {
-    int port = FreePorts.pick();
     JsonObject config = new JsonObject()
-        .put("llmSimulator", settings.copy().put("host", "127.0.0.1").put("port", port));
+        .put("llmSimulator", settings.copy().put("host", "127.0.0.1").put("port", 0));
     try {
       vertx
           .deployVerticle(new LlmSimulatorVerticle(), new DeploymentOptions().setConfig(config))
@@ -27,7 +26,7 @@ final class LlmSimulator implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("simulator did not start", e);
     }
-    baseUrl = "http://127.0.0.1:" + port;
+    baseUrl = "http://127.0.0.1:" + BoundPorts.of(vertx, BoundPorts.LLM_SIMULATOR);
     http = new ApiClient(baseUrl);
   }
 

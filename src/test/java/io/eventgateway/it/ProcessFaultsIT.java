@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +22,15 @@ class ProcessFaultsIT {
     JsonObject config = GatewayInstance.isolated("sigkill");
     GatewayProcess first = GatewayProcess.start(config, "all", "sigkill-1", Map.of());
     String key = GatewayProcess.createAdminKey(config, "fault-load");
-    try (FaultLoad load = new FaultLoad(first::apiUrl, key, 4, 20)) {
+    // the clients follow the gateway to the port its restart binds
+    AtomicReference<GatewayProcess> serving = new AtomicReference<>(first);
+    try (FaultLoad load = new FaultLoad(() -> serving.get().apiUrl(), key, 4, 20)) {
       load.start(Duration.ofSeconds(20), Duration.ofSeconds(90));
       await().atMost(Duration.ofSeconds(20)).until(() -> load.acknowledgedCount() > 500);
       first.kill();
       long acknowledgedAtKill = load.acknowledgedCount();
       try (GatewayProcess second = GatewayProcess.start(config, "all", "sigkill-2", Map.of())) {
+        serving.set(second);
         load.awaitClients();
         assertThat(load.acknowledgedCount()).isGreaterThan(acknowledgedAtKill);
         verify(load, "gateway SIGKILL", config);
@@ -48,7 +52,8 @@ class ProcessFaultsIT {
         "2000");
     GatewayProcess first = GatewayProcess.start(config, "all", "sigterm-1", shutdown);
     String key = GatewayProcess.createAdminKey(config, "fault-load");
-    try (FaultLoad load = new FaultLoad(first::apiUrl, key, 4, 20)) {
+    AtomicReference<GatewayProcess> serving = new AtomicReference<>(first);
+    try (FaultLoad load = new FaultLoad(() -> serving.get().apiUrl(), key, 4, 20)) {
       load.start(Duration.ofSeconds(20), Duration.ofSeconds(90));
       await().atMost(Duration.ofSeconds(20)).until(() -> load.acknowledgedCount() > 500);
       ApiClient management = new ApiClient(first.managementUrl());
@@ -71,6 +76,7 @@ class ProcessFaultsIT {
       System.out.println("SIGTERM: records left uncommitted for the next member: " + uncommitted);
 
       try (GatewayProcess second = GatewayProcess.start(config, "all", "sigterm-2", Map.of())) {
+        serving.set(second);
         load.awaitClients();
         verify(load, "gateway SIGTERM", config);
       }

@@ -33,7 +33,7 @@ class ProcessorRestartIT {
     try (GatewayInstance ingest = GatewayInstance.start(config, "ingest")) {
       ApiClient api = ingest.api();
       GatewayInstance processor =
-          GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor");
+          GatewayInstance.start(GatewayInstance.withOwnPorts(config), "processor");
       List<String> acknowledged = new ArrayList<>();
 
       CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
@@ -59,7 +59,7 @@ class ProcessorRestartIT {
       assertThat(storedWhileStopped).isLessThan(BATCHES * EVENTS_PER_BATCH);
 
       try (GatewayInstance restarted =
-          GatewayInstance.start(GatewayInstance.withFreePorts(config), "processor")) {
+          GatewayInstance.start(GatewayInstance.withOwnPorts(config), "processor")) {
         await()
             .atMost(Duration.ofSeconds(90))
             .until(() -> StoredEvents.count(ingest) == BATCHES * EVENTS_PER_BATCH);

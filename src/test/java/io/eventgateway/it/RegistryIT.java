@@ -215,7 +215,7 @@ class RegistryIT {
   @DisplayName("two gateway instances on the same store agree on every id")
   void twoInstancesAgree() {
     try (GatewayInstance second =
-        GatewayInstance.start(GatewayInstance.withFreePorts(gateway.config()), "all")) {
+        GatewayInstance.start(GatewayInstance.withOwnPorts(gateway.config()), "all")) {
       ApiClient other = second.api();
       assertThat(other.get("/v1/types").json()).isEqualTo(admin.get("/v1/types").json());
       JsonObject shared = schema("{\"name\":\"shared\",\"type\":\"long\"}");

@@ -42,7 +42,7 @@ class SlowUploadsIT {
         .put("maxInFlightBytesPerCaller", 1 << 20)
         .put("requestTimeoutMs", 4_000);
     gateway = GatewayInstance.start(config, "all");
-    port = config.getJsonObject("http").getInteger("port");
+    port = gateway.config().getJsonObject("http").getInteger("port");
   }
 
   @AfterAll

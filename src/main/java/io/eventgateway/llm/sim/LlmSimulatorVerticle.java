@@ -1,5 +1,6 @@
 package io.eventgateway.llm.sim;
 
+import io.eventgateway.config.BoundPorts;
 import io.eventgateway.llm.EnrichmentPrompt;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -72,10 +73,13 @@ public class LlmSimulatorVerticle extends VerticleBase {
     server = vertx.createHttpServer().requestHandler(router);
     return server
         .listen(settings.getInteger("port"), settings.getString("host"))
-        .onSuccess(listening -> LOG.info(
-            "LLM simulator listening on http://{}:{}/v1",
-            settings.getString("host"),
-            listening.actualPort()));
+        .onSuccess(listening -> {
+          BoundPorts.record(vertx, BoundPorts.LLM_SIMULATOR, listening.actualPort());
+          LOG.info(
+              "LLM simulator listening on http://{}:{}/v1",
+              settings.getString("host"),
+              listening.actualPort());
+        });
   }
 
   private void complete(RoutingContext ctx) {
