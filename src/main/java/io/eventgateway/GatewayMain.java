@@ -5,7 +5,7 @@ import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.config.RedactedUrl;
 import io.eventgateway.dev.DevStack;
 import io.eventgateway.llm.sim.LlmSimulatorVerticle;
-import io.eventgateway.ops.Tracing;
+import io.eventgateway.tracing.Tracing;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.eventgateway;
 
-import io.eventgateway.ops.Tracing;
+import io.eventgateway.tracing.Tracing;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,18 +1,20 @@
 package io.eventgateway.bus;
 
-import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;
 
-/** Registers the local codecs of every bus message type, once per Vert.x instance. */
+/**
+ * Registers the local codecs of every bus message type, once per Vert.x instance. A package that puts a type of its
+ * own on the bus (the schema catalog) registers it with {@link #registerLocal}, so that this package depends on
+ * none of them.
+ */
 public final class BusCodecs {
 
   private static final List<Class<?>> MESSAGE_TYPES = List.of(
       ProduceBatch.class,
       ProduceResult.class,
       PersistBatch.class,
-      EventCatalog.class,
       EnrichRequest.class,
       Enrichment.class,
       EnrichmentBatch.class,
@@ -28,6 +30,13 @@ public final class BusCodecs {
     }
     EventBus bus = vertx.eventBus();
     MESSAGE_TYPES.forEach(type -> registerDefault(bus, type));
+  }
+
+  /** Idempotent: a local (never copied) codec for {@code type}, unless one is registered already. */
+  public static synchronized void registerLocal(Vertx vertx, Class<?> type) {
+    if (vertx.sharedData().getLocalMap("gateway.bus").putIfAbsent(type.getName(), true) == null) {
+      registerDefault(vertx.eventBus(), type);
+    }
   }
 
   private static <T> void registerDefault(EventBus bus, Class<T> type) {

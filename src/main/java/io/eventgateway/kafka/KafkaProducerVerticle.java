@@ -4,7 +4,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
-import io.eventgateway.ops.Tracing;
+import io.eventgateway.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;

@@ -1,6 +1,7 @@
 package io.eventgateway.schema;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.BusCodecs;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
@@ -30,6 +31,7 @@ public class RegistryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BusCodecs.registerLocal(vertx, EventCatalog.class);
     JsonObject registry = config().getJsonObject("registry");
     boolean external = !registry.getString("url", "").isEmpty();
     RegistryCommands commands;

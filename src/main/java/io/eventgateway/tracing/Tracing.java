@@ -1,4 +1,4 @@
-package io.eventgateway.ops;
+package io.eventgateway.tracing;
 
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
