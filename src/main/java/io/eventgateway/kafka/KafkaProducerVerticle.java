@@ -8,20 +8,13 @@ import io.eventgateway.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,23 +66,39 @@ public class KafkaProducerVerticle extends VerticleBase {
   private final AtomicLong inFlightBytes =
       Metrics.gauge("gateway.kafka.inflight.bytes", new AtomicLong());
   private final Map<String, Long> lastAcknowledged = new ConcurrentHashMap<>();
+  private final ProducerFactory producers;
   private long maxInFlightBytes;
   private Producer<String, byte[]> producer;
-  private Tracer tracer;
-  private TextMapPropagator propagator;
+  private ProduceSpans spans;
+
+  /** Opens the producer from the {@code kafka} configuration section, on a worker thread. */
+  @FunctionalInterface
+  public interface ProducerFactory {
+    Producer<String, byte[]> open(JsonObject kafka) throws Exception;
+  }
+
+  /** Deployed by name: a real producer, after the topics are made sure of. */
+  public KafkaProducerVerticle() {
+    this(kafka -> {
+      KafkaTopics.ensure(kafka);
+      return new KafkaProducer<>(
+          KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
+    });
+  }
+
+  /** With the producer {@code producers} opens (a test's {@code MockProducer}). */
+  public KafkaProducerVerticle(ProducerFactory producers) {
+    this.producers = producers;
+  }
 
   @Override
   public Future<?> start() {
     JsonObject kafka = config().getJsonObject("kafka");
     maxInFlightBytes = kafka.getLong("maxInFlightBytes");
-    OpenTelemetry openTelemetry = Tracing.of(vertx);
-    tracer = openTelemetry.getTracer(KafkaProducerVerticle.class.getName());
-    propagator = openTelemetry.getPropagators().getTextMapPropagator();
+    spans = new ProduceSpans(Tracing.of(vertx));
     return vertx
         .executeBlocking(() -> {
-          KafkaTopics.ensure(kafka);
-          producer = new KafkaProducer<>(
-              KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
+          producer = producers.open(kafka);
           LOG.info("Kafka producer connected to {}", kafka.getString("bootstrap.servers"));
           return null;
         })
@@ -120,8 +129,8 @@ public class KafkaProducerVerticle extends VerticleBase {
     ProduceResult.Outcome[] outcomes = new ProduceResult.Outcome[records.size()];
     AtomicInteger pending = new AtomicInteger(records.size());
     Timer.Sample sample = Timer.start();
-    Span span = sendSpan(records);
-    Map<String, byte[]> traceHeaders = traceHeaders(span);
+    Span span = spans.start(records);
+    Map<String, byte[]> traceHeaders = spans.headers(span);
     // the reply is sent from Kafka's I/O thread: the event bus delivers it on the requester's own
     // event loop
     Runnable completeOne = () -> {
@@ -129,7 +138,7 @@ public class KafkaProducerVerticle extends VerticleBase {
         sample.stop(produceLatency);
         inFlightBytes.addAndGet(-bytes);
         noteAcknowledgedTopics(outcomes);
-        endSpan(span, outcomes);
+        ProduceSpans.end(span, outcomes);
         message.reply(new ProduceResult(Arrays.asList(outcomes)));
       }
     };
@@ -145,40 +154,6 @@ public class KafkaProducerVerticle extends VerticleBase {
           },
           false);
     }
-  }
-
-  /** One span for the batch, under the request's span (Vert.x made it current for this event-bus message). */
-  private Span sendSpan(List<ProduceBatch.Record> records) {
-    String topic = records.get(0).topic();
-    return tracer
-        .spanBuilder("send " + topic)
-        .setSpanKind(SpanKind.PRODUCER)
-        .setAttribute("messaging.system", "kafka")
-        .setAttribute("messaging.destination.name", topic)
-        .setAttribute("messaging.batch.message_count", records.size())
-        .startSpan();
-  }
-
-  /** The W3C {@code traceparent} (and {@code tracestate}) every record of the batch carries; none when not traced. */
-  private Map<String, byte[]> traceHeaders(Span span) {
-    if (!span.getSpanContext().isValid()) {
-      return Map.of();
-    }
-    Map<String, byte[]> headers = new HashMap<>();
-    propagator.inject(
-        Context.current().with(span),
-        headers,
-        (carrier, name, value) -> carrier.put(name, value.getBytes(StandardCharsets.UTF_8)));
-    return headers;
-  }
-
-  private static void endSpan(Span span, ProduceResult.Outcome[] outcomes) {
-    long refused =
-        Arrays.stream(outcomes).filter(outcome -> !outcome.succeeded()).count();
-    if (refused > 0) {
-      span.setStatus(StatusCode.ERROR, refused + " records not acknowledged");
-    }
-    span.end();
   }
 
   /**
