@@ -42,8 +42,8 @@ class KafkaProducerVerticleTest {
   void deploy(Vertx vertx, VertxTestContext test) {
     BusCodecs.register(vertx);
     kafka = new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer());
-    JsonObject config = new JsonObject()
-        .put("kafka", new JsonObject().put("maxInFlightBytes", 5 * RECORD_BYTES));
+    JsonObject config =
+        new JsonObject().put("kafka", new JsonObject().put("maxInFlightBytes", 5 * RECORD_BYTES));
     vertx
         .deployVerticle(
             new KafkaProducerVerticle(settings -> kafka), new DeploymentOptions().setConfig(config))
