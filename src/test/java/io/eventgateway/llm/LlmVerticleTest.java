@@ -1,0 +1,170 @@
+package io.eventgateway.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.BusCodecs;
+import io.eventgateway.bus.EnrichRequest;
+import io.eventgateway.bus.Enrichment;
+import io.eventgateway.bus.EventKey;
+import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.BoundPorts;
+import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.llm.sim.LlmSimulatorVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@link LlmVerticle} alone against the project's LLM simulator over real HTTP, behind a stub that answers chosen
+ * completions itself (a {@code 429} with {@code Retry-After}, a {@code 500}) and passes the rest through.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("LlmVerticle")
+class LlmVerticleTest {
+
+  private static final String CAFFEINE = "CN1C=NC2=C1C(=O)N(C(=O)N2C)C";
+
+  /** The answers the stub gives to chat completions in turn; {@code 0} passes the call to the simulator. */
+  private final List<Integer> scripted = new CopyOnWriteArrayList<>();
+
+  private final List<Long> completionsAt = new CopyOnWriteArrayList<>();
+  private int simulatorPort;
+  private JsonObject llm;
+
+  @BeforeEach
+  void start(Vertx vertx, VertxTestContext test) {
+    BusCodecs.register(vertx);
+    JsonObject simulator = ConfigLoader.load("test", Map.of())
+        .getJsonObject("llmSimulator")
+        .put("port", 0)
+        .put("latencyMs", 5)
+        .put("latencyJitterMs", 0);
+    llm = ConfigLoader.load("test", Map.of()).getJsonObject("llm");
+    HttpClient upstream = vertx.createHttpClient();
+    vertx
+        .deployVerticle(
+            new LlmSimulatorVerticle(),
+            new DeploymentOptions().setConfig(new JsonObject().put("llmSimulator", simulator)))
+        .compose(deployed -> {
+          simulatorPort = BoundPorts.of(vertx, BoundPorts.LLM_SIMULATOR);
+          return vertx
+              .createHttpServer()
+              .requestHandler(request -> stub(request, upstream))
+              .listen(0, "127.0.0.1");
+        })
+        .onComplete(test.succeeding(stub -> {
+          llm.put("baseUrl", "http://127.0.0.1:" + stub.actualPort() + "/v1");
+          test.completeNow();
+        }));
+  }
+
+  @Test
+  @DisplayName("a 429 is retried no sooner than its Retry-After, and the answer is the model's")
+  void retryAfter(Vertx vertx, VertxTestContext test) {
+    scripted.add(429);
+    deployLlm(vertx)
+        .compose(deployed -> enrich(vertx, CAFFEINE, false))
+        .onComplete(test.succeeding(enrichment -> test.verify(() -> {
+          assertThat(enrichment.source()).isEqualTo(Enrichment.LLM);
+          assertThat(completionsAt).hasSize(2);
+          assertThat(completionsAt.get(1) - completionsAt.get(0))
+              .as("ms between the 429 (Retry-After: 1) and the retry")
+              .isGreaterThanOrEqualTo(1_000);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "with retries spent it falls back to CDK; a backfill request (LLM only) fails as unavailable")
+  void fallbackAndUnavailable(Vertx vertx, VertxTestContext test) {
+    scripted.addAll(List.of(500, 500, 500, 500));
+    deployLlm(vertx)
+        .compose(deployed -> enrich(vertx, CAFFEINE, false))
+        .compose(fallback -> {
+          test.verify(() -> {
+            assertThat(fallback.source()).isEqualTo(Enrichment.FALLBACK);
+            assertThat(completionsAt)
+                .hasSize(1 + llm.getJsonObject("retry").getInteger("maxRetries"));
+          });
+          return enrich(vertx, "CCO", true);
+        })
+        .onComplete(test.failing(error -> test.verify(() -> {
+          assertThat(((ReplyException) error).failureCode()).isEqualTo(FailureCodes.UNAVAILABLE);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("an invalid SMILES is answered as an error, without calling the model")
+  void invalidSmiles(Vertx vertx, VertxTestContext test) {
+    deployLlm(vertx)
+        .compose(deployed -> enrich(vertx, "C1CC(", false))
+        .onComplete(test.succeeding(enrichment -> test.verify(() -> {
+          assertThat(enrichment.source()).isEqualTo(Enrichment.ERROR);
+          assertThat(completionsAt).isEmpty();
+          test.completeNow();
+        })));
+  }
+
+  private Future<String> deployLlm(Vertx vertx) {
+    return vertx.deployVerticle(
+        new LlmVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("llm", llm)));
+  }
+
+  private static Future<Enrichment> enrich(Vertx vertx, String smiles, boolean llmOnly) {
+    EnrichRequest request = new EnrichRequest(
+        new EventKey(EventKey.DEFAULT_TENANT, "/test", "m-" + smiles.hashCode()),
+        "candidate",
+        smiles,
+        null,
+        "Colourless liquid.",
+        "[]",
+        llmOnly);
+    return vertx
+        .eventBus()
+        .<Enrichment>request(Addresses.LLM_ENRICH, request)
+        .map(reply -> reply.body());
+  }
+
+  private void stub(HttpServerRequest request, HttpClient upstream) {
+    request.body().onSuccess(body -> {
+      if (request.path().endsWith("/chat/completions")) {
+        completionsAt.add(System.currentTimeMillis());
+        int status = scripted.isEmpty() ? 0 : scripted.remove(0);
+        if (status != 0) {
+          request.response().setStatusCode(status).putHeader("Retry-After", "1").end();
+          return;
+        }
+      }
+      upstream
+          .request(request.method(), simulatorPort, "127.0.0.1", request.uri())
+          .compose(call -> {
+            call.headers().addAll(request.headers()).remove("Host");
+            return call.send(body);
+          })
+          .compose(response -> response
+              .body()
+              .onSuccess(answer -> request
+                  .response()
+                  .setStatusCode(response.statusCode())
+                  .putHeader("Content-Type", response.getHeader("Content-Type"))
+                  .end(answer)))
+          .onFailure(error -> request.response().setStatusCode(502).end());
+    });
+  }
+}
