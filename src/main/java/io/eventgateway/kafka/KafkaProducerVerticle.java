@@ -13,19 +13,15 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -114,7 +110,7 @@ public class KafkaProducerVerticle extends VerticleBase {
       message.reply(new ProduceResult(List.of()));
       return;
     }
-    long bytes = records.stream().mapToLong(KafkaProducerVerticle::size).sum();
+    long bytes = records.stream().mapToLong(ProducerRecords::size).sum();
     // a batch larger than the whole budget still goes through alone, so that it cannot be refused
     // forever
     if (inFlightBytes.get() > 0 && inFlightBytes.get() + bytes > maxInFlightBytes) {
@@ -193,44 +189,17 @@ public class KafkaProducerVerticle extends VerticleBase {
       }
       try {
         java.util.concurrent.Future<RecordMetadata> sent =
-            producer.send(toProducerRecord(record, traceHeaders), (metadata, error) -> {
+            producer.send(ProducerRecords.of(record, traceHeaders), (metadata, error) -> {
               outcomes[index] = outcome(record.topic(), metadata, error);
               completeOne.run();
             });
-        refused = metadataTimeout(sent);
+        refused = ProducerRecords.metadataTimeout(sent);
       } catch (RuntimeException error) {
         refused = error;
         outcomes[index] = outcome(record.topic(), null, error);
         completeOne.run();
       }
     }
-  }
-
-  /**
-   * A send that failed before returning waited max.block.ms for metadata: Kafka is unreachable, and every
-   * further record of the batch would block as long again, so the rest of the batch fails at once.
-   */
-  private static Exception metadataTimeout(java.util.concurrent.Future<RecordMetadata> sent) {
-    if (!sent.isDone()) {
-      return null;
-    }
-    try {
-      sent.get();
-      return null;
-    } catch (ExecutionException e) {
-      return e.getCause() instanceof TimeoutException timeout ? timeout : null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return e;
-    }
-  }
-
-  private static long size(ProduceBatch.Record record) {
-    long size = record.value().length + (record.key() == null ? 0 : record.key().length());
-    for (var header : record.headers().entrySet()) {
-      size += header.getKey().length() + header.getValue().length();
-    }
-    return size;
   }
 
   private ProduceResult.Outcome outcome(String topic, RecordMetadata metadata, Exception error) {
@@ -242,18 +211,6 @@ public class KafkaProducerVerticle extends VerticleBase {
     }
     produced.increment();
     return ProduceResult.Outcome.stored(topic, metadata.partition(), metadata.offset());
-  }
-
-  private static ProducerRecord<String, byte[]> toProducerRecord(
-      ProduceBatch.Record record, Map<String, byte[]> traceHeaders) {
-    ProducerRecord<String, byte[]> producerRecord = new ProducerRecord<>(
-        record.topic(), null, record.timestamp(), record.key(), record.value());
-    record
-        .headers()
-        .forEach((name, value) ->
-            producerRecord.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
-    traceHeaders.forEach((name, value) -> producerRecord.headers().add(name, value));
-    return producerRecord;
   }
 
   @Override

@@ -7,11 +7,9 @@ import io.eventgateway.bus.EnrichRequest;
 import io.eventgateway.bus.Enrichment;
 import io.eventgateway.bus.FailureCodes;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.circuitbreaker.CircuitBreaker;
-import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.RetryPolicy;
 import io.vertx.core.Future;
@@ -66,22 +64,7 @@ public class LlmVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject llm = config().getJsonObject("llm");
     cdk = vertx.createSharedWorkerExecutor("gateway-cdk", llm.getInteger("cdkThreads"));
-    JsonObject breakerConfig = llm.getJsonObject("breaker");
-    breaker = CircuitBreaker.create(
-        "llm",
-        vertx,
-        new CircuitBreakerOptions()
-            .setMaxFailures(breakerConfig.getInteger("maxFailures"))
-            .setTimeout(breakerConfig.getLong("callTimeoutMs"))
-            .setResetTimeout(breakerConfig.getLong("resetTimeoutMs"))
-            .setNotificationAddress(null));
-    breaker
-        .openHandler(v -> circuitChanged("OPEN"))
-        .halfOpenHandler(v -> circuitChanged("HALF_OPEN"))
-        .closeHandler(v -> circuitChanged("CLOSED"));
-    Gauge.builder("gateway.llm.circuit.state", breaker, b -> circuitLevel(b.state()))
-        .description("LLM circuit: 0 closed, 1 half-open, 2 open")
-        .register(Metrics.globalRegistry);
+    breaker = LlmBreaker.create(vertx, llm.getJsonObject("breaker"), this::circuitChanged);
     JsonObject rate = llm.getJsonObject("rateLimit");
     limiter =
         new CallLimiter(vertx, rate.getDouble("requestsPerSecond"), rate.getInteger("maxInFlight"));
@@ -247,14 +230,6 @@ public class LlmVerticle extends VerticleBase {
   private void circuitChanged(String state) {
     LOG.warn("LLM circuit {}", state);
     vertx.eventBus().publish(Addresses.LLM_CIRCUIT, state);
-  }
-
-  private static int circuitLevel(CircuitBreakerState state) {
-    return switch (state) {
-      case CLOSED -> 0;
-      case HALF_OPEN -> 1;
-      case OPEN -> 2;
-    };
   }
 
   @Override

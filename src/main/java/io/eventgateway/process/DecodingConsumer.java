@@ -178,33 +178,7 @@ public final class DecodingConsumer {
           failure.error()));
       return Future.succeededFuture();
     }
-    Map<TopicPartition, Map<Long, KafkaConsumerRecord<String, byte[]>>> byPosition =
-        new HashMap<>();
-    for (KafkaConsumerRecord<String, byte[]> record : batch) {
-      byPosition
-          .computeIfAbsent(
-              new TopicPartition(record.topic(), record.partition()), partition -> new HashMap<>())
-          .put(record.offset(), record);
-    }
-    List<DeadLetterBatch.Letter> letters = new ArrayList<>(failures.size());
-    for (ProcessingFailure failure : failures) {
-      KafkaConsumerRecord<String, byte[]> record = byPosition
-          .get(new TopicPartition(failure.topic(), failure.partition()))
-          .get(failure.offset());
-      letters.add(new DeadLetterBatch.Letter(
-          record.topic(),
-          record.partition(),
-          record.offset(),
-          record.timestamp(),
-          record.key(),
-          record.value(),
-          List.of(record.record().headers().toArray()),
-          failure.stage(),
-          failure.error(),
-          failure.attempts(),
-          failure.firstFailureAt(),
-          failure.lastFailureAt()));
-    }
+    List<DeadLetterBatch.Letter> letters = DeadLetters.of(batch, failures);
     return vertx.eventBus().request(Addresses.DLQ_WRITE, new DeadLetterBatch(letters));
   }
 
