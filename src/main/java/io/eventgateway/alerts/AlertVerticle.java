@@ -1,25 +1,25 @@
 package io.eventgateway.alerts;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.ProduceBatch;
+import io.eventgateway.bus.ProduceResult;
 import io.eventgateway.kafka.GatewayHeaders;
-import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.KafkaTopics;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +75,6 @@ public class AlertVerticle extends VerticleBase {
       """;
 
   private Pool pool;
-  private KafkaProducer<String, String> producer;
   private String topic;
   private List<JsonObject> rules;
   private List<JsonObject> timedRules;
@@ -101,20 +100,16 @@ public class AlertVerticle extends VerticleBase {
           KafkaTopics.ensure(kafka, Set.of(topic));
           return null;
         })
-        .compose(created -> {
-          producer = KafkaProducer.create(
-              vertx, KafkaSettings.producer(kafka), new StringSerializer(), new StringSerializer());
-          return vertx
-              .eventBus()
-              .<JsonArray>consumer(
-                  Addresses.QUALITY_UPDATED,
-                  message -> message
-                      .body()
-                      .forEach(line -> evaluate(
-                          ((JsonObject) line).getString("tenant"),
-                          ((JsonObject) line).getString("line"))))
-              .completion();
-        })
+        .compose(created -> vertx
+            .eventBus()
+            .<JsonArray>consumer(
+                Addresses.QUALITY_UPDATED,
+                message -> message
+                    .body()
+                    .forEach(line -> evaluate(
+                        ((JsonObject) line).getString("tenant"),
+                        ((JsonObject) line).getString("line"))))
+            .completion())
         .onSuccess(ready ->
             LOG.info("Evaluating {} alert rules; alerts go to topic {}", rules.size(), topic));
   }
@@ -227,25 +222,29 @@ public class AlertVerticle extends VerticleBase {
         .put("time", OffsetDateTime.now().toInstant().toString())
         .put("datacontenttype", "application/json")
         .put("data", json);
-    KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(
-        topic, json.getString("rule") + "/" + json.getString("scope"), event.encode());
-    record.addHeader("content-type", "application/cloudevents+json");
-    record.addHeader(GatewayHeaders.TENANT, json.getString("tenant"));
-    producer
-        .send(record)
+    // produced like every event, through the producer verticle
+    ProduceBatch.Record record = new ProduceBatch.Record(
+        topic,
+        json.getString("rule") + "/" + json.getString("scope"),
+        Map.of(
+            "content-type",
+            "application/cloudevents+json",
+            GatewayHeaders.TENANT,
+            json.getString("tenant")),
+        event.encode().getBytes(StandardCharsets.UTF_8),
+        System.currentTimeMillis());
+    vertx
+        .eventBus()
+        .<ProduceResult>request(Addresses.EVENTS_PRODUCE, new ProduceBatch(List.of(record)))
+        .map(reply -> reply.body().outcomes().get(0))
+        .compose(outcome ->
+            outcome.succeeded() ? Future.succeededFuture() : Future.failedFuture(outcome.error()))
         .onFailure(error -> LOG.error(
             "Alert {} not produced to {}: {}", json.getLong("id"), topic, error.getMessage()));
   }
 
   @Override
   public Future<?> stop() {
-    List<Future<?>> closing = new ArrayList<>();
-    if (producer != null) {
-      closing.add(producer.close());
-    }
-    if (pool != null) {
-      closing.add(pool.close());
-    }
-    return Future.join(closing);
+    return pool == null ? Future.succeededFuture() : pool.close();
   }
 }
