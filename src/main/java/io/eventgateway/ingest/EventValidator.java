@@ -8,7 +8,9 @@ import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
 import io.eventgateway.schema.FieldError;
+import io.eventgateway.schema.JsonScalars;
 import io.eventgateway.schema.JsonToAvro;
+import io.eventgateway.schema.Rfc3339;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +73,7 @@ final class EventValidator {
     String time = optionalText(event, "time", errors);
     if (time != null) {
       try {
-        JsonToAvro.parseInstant(time);
+        Rfc3339.parseInstant(time);
       } catch (DateTimeParseException e) {
         errors.add(new FieldError("time", "must be an RFC 3339 timestamp, got \"" + time + "\""));
       }
@@ -227,7 +229,7 @@ final class EventValidator {
 
   /** Attributes become Kafka headers: text that has no faithful UTF-8 form is refused rather than mangled. */
   private static String wellFormed(String name, String text, List<FieldError> errors) {
-    String malformed = JsonToAvro.unicodeProblem(text);
+    String malformed = JsonScalars.unicodeProblem(text);
     if (malformed != null) {
       errors.add(new FieldError(name, malformed));
       return null;

@@ -8,7 +8,7 @@ import io.eventgateway.schema.AvroToJson;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
-import io.eventgateway.schema.JsonToAvro;
+import io.eventgateway.schema.Rfc3339;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -50,9 +50,7 @@ final class RecordDecoder {
         eventType == null ? "unknown" : eventType.family(),
         required(headers, CloudEventHeaders.SOURCE),
         header(headers, CloudEventHeaders.SUBJECT),
-        time == null
-            ? null
-            : OffsetDateTime.ofInstant(JsonToAvro.parseInstant(time), ZoneOffset.UTC),
+        time == null ? null : OffsetDateTime.ofInstant(Rfc3339.parseInstant(time), ZoneOffset.UTC),
         AvroToJson.toJson(data).encode(),
         ConfluentWireFormat.schemaId(record.value()),
         record.topic(),
