@@ -12,14 +12,11 @@ import io.eventgateway.schema.JsonScalars;
 import io.eventgateway.schema.JsonToAvro;
 import io.eventgateway.schema.Rfc3339;
 import io.vertx.core.json.JsonObject;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -43,10 +40,6 @@ final class EventValidator {
       "datacontenttype",
       "dataschema",
       "data");
-
-  private static final Pattern SCHEMA_ID_URI = Pattern.compile(".*/schemas/ids/(\\d{1,9})");
-  private static final Pattern SUBJECT_VERSION_URI =
-      Pattern.compile(".*/subjects/([^/]+)/versions/(\\d{1,9}|latest)");
 
   private final EventCatalog catalog;
 
@@ -109,7 +102,8 @@ final class EventValidator {
       errors.add(new FieldError("data", "required attribute is missing"));
       return EventError.invalid(index, id, errors);
     }
-    EventType.Version writer = writerVersion(event, type, errors);
+    EventType.Version writer =
+        DataSchemaReference.version(optionalText(event, "dataschema", errors), type, errors);
     if (!errors.isEmpty()) {
       return EventError.invalid(index, id, errors);
     }
@@ -144,48 +138,6 @@ final class EventValidator {
     byte[] value = ConfluentWireFormat.encode(schemaId, writerSchema, data);
     return new Accepted(
         index, id, new ProduceBatch.Record(type.topic(), key, headers, value, receivedAtMillis));
-  }
-
-  /**
-   * The registered version an event says it was written with: {@code dataschema} ending in
-   * {@code /schemas/ids/{id}} or {@code /subjects/{subject}/versions/{version|latest}} (the registry's own URLs);
-   * {@code null} without one, meaning the current schema.
-   */
-  private static EventType.Version writerVersion(
-      JsonObject event, EventType type, List<FieldError> errors) {
-    String dataschema = optionalText(event, "dataschema", errors);
-    if (dataschema == null) {
-      return null;
-    }
-    Matcher byId = SCHEMA_ID_URI.matcher(dataschema);
-    Matcher byVersion = SUBJECT_VERSION_URI.matcher(dataschema);
-    EventType.Version version = null;
-    if (byId.matches()) {
-      version = type.versionWithId(Integer.parseInt(byId.group(1)));
-    } else if (byVersion.matches()) {
-      if (!URLDecoder.decode(byVersion.group(1), StandardCharsets.UTF_8).equals(type.subject())) {
-        errors.add(new FieldError(
-            "dataschema",
-            "names subject " + byVersion.group(1) + ", but " + type.type() + " is registered under "
-                + type.subject()));
-        return null;
-      }
-      version = byVersion.group(2).equals("latest")
-          ? type.versions()
-              .get(type.versions().keySet().stream().max(Integer::compare).orElse(0))
-          : type.versions().get(Integer.parseInt(byVersion.group(2)));
-    } else {
-      errors.add(new FieldError(
-          "dataschema", "must end in /schemas/ids/{id} or /subjects/{subject}/versions/{version}"));
-      return null;
-    }
-    if (version == null) {
-      errors.add(new FieldError(
-          "dataschema",
-          "'" + dataschema + "' is not a registered version of subject " + type.subject() + " ("
-              + type.type() + ")"));
-    }
-    return version;
   }
 
   /** CloudEvents extension attributes travel as {@code ce_<name>} headers, as the Kafka binding says. */

@@ -4,8 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import org.apache.avro.Schema;
 
 /**
@@ -15,14 +13,12 @@ import org.apache.avro.Schema;
  */
 final class RegistryCommands {
 
-  private static final Set<String> MODES = Set.of("READWRITE", "READONLY", "IMPORT");
-  private static final String CONFIG = "registry_config";
-  private static final String MODE = "registry_mode";
-
   private final SchemaRegistryStore store;
+  private final RegistrySettings settings;
 
   RegistryCommands(SchemaRegistryStore store) {
     this.store = store;
+    this.settings = new RegistrySettings(store);
   }
 
   Future<Object> execute(JsonObject request) {
@@ -68,19 +64,11 @@ final class RegistryCommands {
               schema(request),
               request.getBoolean("verbose", false));
         case "getConfig" ->
-          getSetting(CONFIG, "compatibility", subject, request.getBoolean("defaultToGlobal", false))
-              .map(level -> new JsonObject().put("compatibilityLevel", level));
-        case "putConfig" -> putConfig(subject, request.getString("compatibility"));
-        case "deleteConfig" ->
-          store
-              .setting(CONFIG, "compatibility", orGlobal(subject))
-              .compose(previous -> store
-                  .deleteSetting(CONFIG, orGlobal(subject))
-                  .map(deleted -> new JsonObject().put("compatibilityLevel", previous)));
-        case "getMode" ->
-          getSetting(MODE, "mode", subject, request.getBoolean("defaultToGlobal", false))
-              .map(mode -> new JsonObject().put("mode", mode));
-        case "putMode" -> putMode(subject, request.getString("mode"));
+          settings.getConfig(subject, request.getBoolean("defaultToGlobal", false));
+        case "putConfig" -> settings.putConfig(subject, request.getString("compatibility"));
+        case "deleteConfig" -> settings.deleteConfig(subject);
+        case "getMode" -> settings.getMode(subject, request.getBoolean("defaultToGlobal", false));
+        case "putMode" -> settings.putMode(subject, request.getString("mode"));
         default ->
           Future.failedFuture(new IllegalArgumentException(
               "unknown registry operation " + request.getString("op")));
@@ -217,68 +205,15 @@ final class RegistryCommands {
       String subject, String spec, Schema schema, boolean verbose) {
     Future<List<SubjectRegistry.Version>> against =
         spec == null ? live(subject, false) : version(subject, spec, false).map(List::of);
-    return against.compose(versions -> store
-        .setting(CONFIG, "compatibility", subject)
-        .map(level -> {
-          List<String> problems = Compatibility.check(
-              CompatibilityLevel.parse(level),
-              schema,
-              versions.stream()
-                  .map(version -> SchemaRegistryStore.parse(version.schema()))
-                  .toList());
-          JsonObject answer = new JsonObject().put("is_compatible", problems.isEmpty());
-          return verbose ? answer.put("messages", new JsonArray(problems)) : answer;
-        }));
-  }
-
-  private Future<String> getSetting(
-      String table, String column, String subject, boolean defaultToGlobal) {
-    if (subject == null || defaultToGlobal) {
-      return store.setting(table, column, orGlobal(subject));
-    }
-    return store.ownSetting(table, column, subject).map(value -> {
-      if (value == null) {
-        throw table.equals(CONFIG)
-            ? new RegistryException(
-                404,
-                40408,
-                "Subject '" + subject + "' does not have subject-level compatibility configured")
-            : new RegistryException(
-                404,
-                40409,
-                "Subject '" + subject + "' does not have subject-level mode configured");
-      }
-      return value;
-    });
-  }
-
-  private Future<Object> putConfig(String subject, String compatibility) {
-    CompatibilityLevel level = CompatibilityLevel.parse(compatibility);
-    if (level == null) {
-      return Future.failedFuture(
-          new RegistryException(
-              422,
-              42203,
-              "Invalid compatibility level. Valid values are "
-                  + "none, backward, forward, full, backward_transitive, forward_transitive, and full_transitive"));
-    }
-    return store
-        .putSetting(CONFIG, "compatibility", orGlobal(subject), level.name())
-        .map(stored -> new JsonObject().put("compatibility", level.name()));
-  }
-
-  private Future<Object> putMode(String subject, String mode) {
-    String upper = mode == null ? "" : mode.toUpperCase(Locale.ROOT);
-    if (!MODES.contains(upper)) {
-      return Future.failedFuture(new RegistryException(
-          422, 42204, "Invalid mode. Valid values are READWRITE, " + "READONLY and IMPORT"));
-    }
-    return store
-        .putSetting(MODE, "mode", orGlobal(subject), upper)
-        .map(stored -> new JsonObject().put("mode", upper));
-  }
-
-  private static String orGlobal(String subject) {
-    return subject == null ? SchemaRegistryStore.GLOBAL : subject;
+    return against.compose(versions -> settings.compatibilityOf(subject).map(level -> {
+      List<String> problems = Compatibility.check(
+          CompatibilityLevel.parse(level),
+          schema,
+          versions.stream()
+              .map(version -> SchemaRegistryStore.parse(version.schema()))
+              .toList());
+      JsonObject answer = new JsonObject().put("is_compatible", problems.isEmpty());
+      return verbose ? answer.put("messages", new JsonArray(problems)) : answer;
+    }));
   }
 }
