@@ -1,6 +1,5 @@
 package io.eventgateway.analytics;
 
-import io.eventgateway.alerts.AlertJson;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.store.PgPools;
@@ -14,11 +13,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Owns the analytics read pool and answers {@link Addresses#ANALYTICS_QUERY}: a user's rollup, event counts per
@@ -26,16 +22,15 @@ import java.util.Map;
  */
 public class AnalyticsQueryVerticle extends VerticleBase {
 
-  private static final Map<String, String> QUALITY_COLUMNS =
-      Map.of("line", "line_id", "batch", "batch_id", "product", "product_id");
-
   private Pool pool;
+  private QualityReads quality;
 
   @Override
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
     pool = PgPools.shared(
         vertx, postgres, "gateway-pg-analytics", Math.max(2, postgres.getInteger("poolSize") / 2));
+    quality = new QualityReads(pool);
     return vertx
         .eventBus()
         .<JsonObject>consumer(Addresses.ANALYTICS_QUERY, this::query)
@@ -54,10 +49,10 @@ public class AnalyticsQueryVerticle extends VerticleBase {
       case "event-counts" -> eventCounts(request);
       case "top-events" -> topEvents(request);
       case "funnel" -> funnel(request);
-      case "quality" -> quality(request);
-      case "defects" -> defects(request);
-      case "equipment" -> equipment(tenant, request.getString("equipmentId"));
-      case "alerts" -> alerts(request);
+      case "quality" -> quality.figures(request);
+      case "defects" -> quality.defects(request);
+      case "equipment" -> quality.equipment(tenant, request.getString("equipmentId"));
+      case "alerts" -> quality.alerts(request);
       default ->
         Future.failedFuture(
             new IllegalArgumentException("unknown query " + request.getString("query")));
@@ -65,7 +60,9 @@ public class AnalyticsQueryVerticle extends VerticleBase {
     answer
         .onSuccess(message::reply)
         .onFailure(error -> message.fail(
-            error instanceof NotFound ? FailureCodes.NOT_FOUND : FailureCodes.UNAVAILABLE,
+            error instanceof AnalyticsRequests.NotFound
+                ? FailureCodes.NOT_FOUND
+                : FailureCodes.UNAVAILABLE,
             error.getMessage()));
   }
 
@@ -78,7 +75,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
         .compose(all -> {
           RowSet<Row> stats = all.resultAt(0);
           if (stats.size() == 0) {
-            return Future.failedFuture(new NotFound("no analytics events for user " + userId));
+            return Future.failedFuture(
+                new AnalyticsRequests.NotFound("no analytics events for user " + userId));
           }
           Row user = stats.iterator().next();
           JsonObject byType = new JsonObject();
@@ -102,8 +100,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
     Tuple parameters = Tuple.of(
         request.getString("tenant"),
         request.getString("bucket"),
-        time(request, "from"),
-        time(request, "to"),
+        AnalyticsRequests.time(request, "from"),
+        AnalyticsRequests.time(request, "to"),
         request.getString("type"));
     return pool.preparedQuery(AnalyticsQueries.EVENT_COUNTS).execute(parameters).map(rows -> {
       JsonArray series = new JsonArray();
@@ -111,7 +109,7 @@ public class AnalyticsQueryVerticle extends VerticleBase {
           .put("time", PgTimes.iso(row.getOffsetDateTime("time")))
           .put("type", row.getString("event_type"))
           .put("count", row.getLong("count"))));
-      return window(request)
+      return AnalyticsRequests.window(request)
           .put("bucket", request.getString("bucket"))
           .put("type", request.getString("type"))
           .put("series", series);
@@ -121,22 +119,24 @@ public class AnalyticsQueryVerticle extends VerticleBase {
   private Future<JsonObject> topEvents(JsonObject request) {
     Tuple parameters = Tuple.of(
         request.getString("tenant"),
-        time(request, "from"),
-        time(request, "to"),
+        AnalyticsRequests.time(request, "from"),
+        AnalyticsRequests.time(request, "to"),
         request.getInteger("limit"));
     return pool.preparedQuery(AnalyticsQueries.TOP_EVENTS).execute(parameters).map(rows -> {
       JsonArray top = new JsonArray();
       rows.forEach(row -> top.add(new JsonObject()
           .put("type", row.getString("event_type"))
           .put("count", row.getLong("count"))));
-      return window(request).put("events", top);
+      return AnalyticsRequests.window(request).put("events", top);
     });
   }
 
   private Future<JsonObject> funnel(JsonObject request) {
     JsonArray steps = request.getJsonArray("steps");
-    List<Object> parameters = new ArrayList<>(
-        List.of(request.getString("tenant"), time(request, "from"), time(request, "to")));
+    List<Object> parameters = new ArrayList<>(List.of(
+        request.getString("tenant"),
+        AnalyticsRequests.time(request, "from"),
+        AnalyticsRequests.time(request, "to")));
     steps.forEach(parameters::add);
     return pool.preparedQuery(AnalyticsQueries.funnel(steps.size()))
         .execute(Tuple.from(parameters))
@@ -147,103 +147,8 @@ public class AnalyticsQueryVerticle extends VerticleBase {
             result.add(
                 new JsonObject().put("step", steps.getString(i)).put("users", counts.getLong(i)));
           }
-          return window(request).put("steps", result);
+          return AnalyticsRequests.window(request).put("steps", result);
         });
-  }
-
-  private Future<JsonObject> quality(JsonObject request) {
-    String key = request.getString("key");
-    boolean windows = request.getBoolean("windows", false);
-    Future<RowSet<Row>> rows = windows
-        ? pool.preparedQuery(AnalyticsQueries.LINE_WINDOWS)
-            .execute(Tuple.of(
-                request.getString("tenant"), key, time(request, "from"), time(request, "to")))
-        : pool.preparedQuery(
-                AnalyticsQueries.quality(QUALITY_COLUMNS.get(request.getString("dimension"))))
-            .execute(Tuple.of(request.getString("tenant"), key));
-    return rows.compose(result -> {
-      if (key != null && !windows && result.size() == 0) {
-        return Future.failedFuture(
-            new NotFound("no inspections for " + request.getString("dimension") + " " + key));
-      }
-      JsonArray figures = new JsonArray();
-      result.forEach(row -> figures.add(QualityFigures.of(row, windows)));
-      JsonObject answer =
-          new JsonObject().put("dimension", request.getString("dimension")).put("items", figures);
-      return Future.succeededFuture(
-          windows ? answer.mergeIn(window(request)).put("line", key) : answer);
-    });
-  }
-
-  private Future<JsonObject> defects(JsonObject request) {
-    return pool.preparedQuery(AnalyticsQueries.DEFECTS)
-        .execute(Tuple.of(
-            request.getString("tenant"),
-            time(request, "from"),
-            time(request, "to"),
-            request.getString("line")))
-        .map(rows -> {
-          JsonArray defects = new JsonArray();
-          rows.forEach(row -> defects.add(new JsonObject()
-              .put("line", row.getString("line_id"))
-              .put("defectClass", row.getString("defect_class"))
-              .put("severity", row.getString("severity"))
-              .put("count", row.getLong("count"))));
-          return window(request).put("line", request.getString("line")).put("defects", defects);
-        });
-  }
-
-  private Future<JsonObject> equipment(String tenant, String equipmentId) {
-    return pool.preparedQuery(AnalyticsQueries.EQUIPMENT_TIMELINE)
-        .execute(Tuple.of(tenant, equipmentId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(
-                new NotFound("no status changes for equipment " + equipmentId));
-          }
-          JsonArray timeline = new JsonArray();
-          rows.forEach(row -> {
-            JsonObject data = row.getJsonObject("data");
-            timeline.add(new JsonObject()
-                .put("time", PgTimes.iso(row.getOffsetDateTime("at")))
-                .put("line", data.getString("line_id"))
-                .put("from", data.getString("previous_status"))
-                .put("to", data.getString("status"))
-                .put("reason", data.getString("reason")));
-          });
-          return Future.succeededFuture(
-              new JsonObject().put("equipmentId", equipmentId).put("timeline", timeline));
-        });
-  }
-
-  private Future<JsonObject> alerts(JsonObject request) {
-    return pool.preparedQuery(AnalyticsQueries.ALERTS)
-        .execute(Tuple.of(
-            request.getString("tenant"), request.getString("state"), request.getInteger("limit")))
-        .map(rows -> {
-          JsonArray alerts = new JsonArray();
-          rows.forEach(row -> alerts.add(AlertJson.of(row)));
-          return new JsonObject().put("state", request.getString("state")).put("alerts", alerts);
-        });
-  }
-
-  private static JsonObject window(JsonObject request) {
-    return new JsonObject()
-        .put("from", request.getString("from"))
-        .put("to", request.getString("to"));
-  }
-
-  private static OffsetDateTime time(JsonObject request, String key) {
-    return OffsetDateTime.parse(request.getString(key)).withOffsetSameInstant(ZoneOffset.UTC);
-  }
-
-  /** The requested thing does not exist: a 404, not an outage. */
-  private static final class NotFound extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    NotFound(String message) {
-      super(message, null, false, false);
-    }
   }
 
   @Override
