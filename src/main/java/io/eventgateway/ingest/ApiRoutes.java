@@ -1,11 +1,8 @@
 package io.eventgateway.ingest;
 
 import io.eventgateway.auth.Authenticator;
-import io.eventgateway.auth.Caller;
 import io.eventgateway.auth.RateLimits;
-import io.eventgateway.feeds.FeedSession;
 import io.eventgateway.schema.EventCatalog;
-import io.eventgateway.schema.EventType;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,16 +16,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Properties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The public API: every route of the API port, in one place, so that the OpenAPI document
- * ({@code openapi/openapi.json}, served at {@code /openapi.json}) can be checked against it.
+ * The public API's router: every route of the API port is mounted here (the WebSocket ones by {@link FeedRoutes},
+ * the fall-through answers by {@link ApiErrors}), so that the OpenAPI document ({@code openapi/openapi.json},
+ * served at {@code /openapi.json}) can be checked against it.
  */
 public final class ApiRoutes {
-
-  private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
 
   private static final long ADMIN_BODY_LIMIT = 1 << 20;
 
@@ -36,7 +30,7 @@ public final class ApiRoutes {
   private static final String ANALYTICS = "analytics";
 
   private static final String CHEMISTRY = "chemistry";
-  private static final String CHIP_QUALITY = "chip_quality";
+  static final String CHIP_QUALITY = "chip_quality";
 
   /** Swagger UI's files inside its webjar, whose folder is named after the webjar's version. */
   private static final String SWAGGER_UI =
@@ -68,68 +62,7 @@ public final class ApiRoutes {
             http.getLong("maxBodyBytes")))
         .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
         .handler(new IngestHandler(catalog, producer, http, rateLimits));
-    WebSocketOrigins origins = new WebSocketOrigins(http.getJsonArray("allowedOrigins"));
-    router
-        .get("/v1/stream")
-        .handler(origins)
-        .handler(authentication)
-        .handler(ctx -> ctx.request()
-            .toWebSocket()
-            .onSuccess(socket -> new StreamSession(
-                    vertx,
-                    socket,
-                    new CloudEventsReader(http.getInteger("maxBatchEvents")),
-                    new EventValidator(catalog),
-                    producer,
-                    http.getInteger("streamMaxPendingEvents"),
-                    Authentication.caller(ctx),
-                    rateLimits)
-                .start())
-            .onFailure(error -> failure(
-                ctx,
-                400,
-                "websocket-required",
-                "WebSocket required",
-                "/v1/stream takes a WebSocket upgrade: " + error.getMessage())));
-    router
-        .post("/v1/feeds/tickets")
-        .handler(authentication)
-        .handler(Authentication::requireAnyRead)
-        .handler(reads::ticket);
-    router
-        .get("/v1/feeds/alerts")
-        .handler(origins)
-        .handler(authentication)
-        .handler(Authentication.requireRead(CHIP_QUALITY))
-        .handler(ctx -> ctx.request()
-            .toWebSocket()
-            .onSuccess(socket -> FeedSession.alerts(vertx, socket, Authentication.tenant(ctx)))
-            .onFailure(error ->
-                failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
-    router.get("/v1/feeds/events").handler(origins).handler(authentication).handler(ctx -> {
-      String type = ctx.queryParams().get("type");
-      EventType known = type == null ? null : catalog.find(type);
-      // without a type the feed streams every family: that needs the grant for all of them
-      String family = known == null ? Caller.ALL : known.family();
-      if (type != null && known == null) {
-        Problem.send(
-            ctx.response(),
-            Problem.invalidField(
-                "unknown-type",
-                "Unknown event type",
-                "type",
-                "'" + type + "' is not a known event type (GET /v1/types)"));
-      } else if (!Authentication.caller(ctx).mayRead(family)) {
-        Authentication.forbiddenRead(ctx, family);
-      } else if (Authentication.readTenant(ctx)) {
-        ctx.request()
-            .toWebSocket()
-            .onSuccess(
-                socket -> FeedSession.events(vertx, socket, Authentication.tenant(ctx), type))
-            .onFailure(error ->
-                failure(ctx, 400, "websocket-required", "WebSocket required", error.getMessage()));
-      }
-    });
+    FeedRoutes.mount(router, vertx, http, catalog, producer, authentication, rateLimits, reads);
     router
         .get("/v1/events/:id")
         .handler(authentication)
@@ -196,45 +129,7 @@ public final class ApiRoutes {
     router.post("/v1/admin/keys").handler(admin::createKey);
     router.get("/v1/admin/keys").handler(admin::listKeys);
     router.delete("/v1/admin/keys/:id").handler(admin::revokeKey);
-    router
-        .route()
-        .last()
-        .handler(ctx -> Problem.send(
-            ctx.response(),
-            Problem.of(
-                404,
-                "not-found",
-                "Not found",
-                "No resource at " + ctx.request().method() + " " + ctx.request().path())));
-    router.errorHandler(
-        413,
-        ctx -> failure(
-            ctx,
-            413,
-            "body-too-large",
-            "Body too large",
-            "The body exceeds " + http.getLong("maxBodyBytes") + " bytes"));
-    router.errorHandler(
-        408,
-        ctx -> failure(
-            ctx,
-            408,
-            "request-timeout",
-            "Request timeout",
-            "The request was not completed within " + http.getLong("requestTimeoutMs") + " ms"));
-    router.errorHandler(
-        405,
-        ctx -> failure(
-            ctx,
-            405,
-            "method-not-allowed",
-            "Method not allowed",
-            ctx.request().method() + " is not allowed on " + ctx.request().path()));
-    router.errorHandler(500, ctx -> {
-      LOG.error(
-          "Unhandled error on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
-      failure(ctx, 500, "internal-error", "Internal error", "The request failed unexpectedly");
-    });
+    ApiErrors.install(router, http);
     return router;
   }
 
@@ -246,14 +141,6 @@ public final class ApiRoutes {
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader(SecurityHeaders.CONTENT_SECURITY_POLICY, policy)
         .end(html);
-  }
-
-  private static void failure(
-      RoutingContext ctx, int status, String slug, String title, String detail) {
-    if (!ctx.response().ended()) {
-      // a timed-out or oversized body is still arriving: the connection goes with the answer
-      Problem.refuseUnread(ctx, Problem.of(status, slug, title, detail));
-    }
   }
 
   private static String webjarVersion(String artifact) {

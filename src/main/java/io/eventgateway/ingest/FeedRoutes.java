@@ -1,0 +1,89 @@
+package io.eventgateway.ingest;
+
+import io.eventgateway.auth.Caller;
+import io.eventgateway.auth.RateLimits;
+import io.eventgateway.feeds.FeedSession;
+import io.eventgateway.schema.EventCatalog;
+import io.eventgateway.schema.EventType;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+
+/** The WebSocket routes: ingest over {@code /v1/stream}, and the live feeds of alerts and events with their tickets. */
+final class FeedRoutes {
+
+  private FeedRoutes() {}
+
+  static void mount(
+      Router router,
+      Vertx vertx,
+      JsonObject http,
+      EventCatalog catalog,
+      EventProducer producer,
+      Authentication authentication,
+      RateLimits rateLimits,
+      ReadHandlers reads) {
+    WebSocketOrigins origins = new WebSocketOrigins(http.getJsonArray("allowedOrigins"));
+    router
+        .get("/v1/stream")
+        .handler(origins)
+        .handler(authentication)
+        .handler(ctx -> ctx.request()
+            .toWebSocket()
+            .onSuccess(socket -> new StreamSession(
+                    vertx,
+                    socket,
+                    new CloudEventsReader(http.getInteger("maxBatchEvents")),
+                    new EventValidator(catalog),
+                    producer,
+                    http.getInteger("streamMaxPendingEvents"),
+                    Authentication.caller(ctx),
+                    rateLimits)
+                .start())
+            .onFailure(error -> ApiErrors.failure(
+                ctx,
+                400,
+                "websocket-required",
+                "WebSocket required",
+                "/v1/stream takes a WebSocket upgrade: " + error.getMessage())));
+    router
+        .post("/v1/feeds/tickets")
+        .handler(authentication)
+        .handler(Authentication::requireAnyRead)
+        .handler(reads::ticket);
+    router
+        .get("/v1/feeds/alerts")
+        .handler(origins)
+        .handler(authentication)
+        .handler(Authentication.requireRead(ApiRoutes.CHIP_QUALITY))
+        .handler(ctx -> ctx.request()
+            .toWebSocket()
+            .onSuccess(socket -> FeedSession.alerts(vertx, socket, Authentication.tenant(ctx)))
+            .onFailure(error -> ApiErrors.failure(
+                ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
+    router.get("/v1/feeds/events").handler(origins).handler(authentication).handler(ctx -> {
+      String type = ctx.queryParams().get("type");
+      EventType known = type == null ? null : catalog.find(type);
+      // without a type the feed streams every family: that needs the grant for all of them
+      String family = known == null ? Caller.ALL : known.family();
+      if (type != null && known == null) {
+        Problem.send(
+            ctx.response(),
+            Problem.invalidField(
+                "unknown-type",
+                "Unknown event type",
+                "type",
+                "'" + type + "' is not a known event type (GET /v1/types)"));
+      } else if (!Authentication.caller(ctx).mayRead(family)) {
+        Authentication.forbiddenRead(ctx, family);
+      } else if (Authentication.readTenant(ctx)) {
+        ctx.request()
+            .toWebSocket()
+            .onSuccess(
+                socket -> FeedSession.events(vertx, socket, Authentication.tenant(ctx), type))
+            .onFailure(error -> ApiErrors.failure(
+                ctx, 400, "websocket-required", "WebSocket required", error.getMessage()));
+      }
+    });
+  }
+}
