@@ -11,23 +11,17 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +42,6 @@ public class DeadLetterVerticle extends VerticleBase {
   public static final String SUFFIX = ".dlq";
 
   private static final int MAX_PAGE = 500;
-  private static final Duration READ_DEADLINE = Duration.ofSeconds(10);
 
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterVerticle.class);
 
@@ -60,7 +53,7 @@ public class DeadLetterVerticle extends VerticleBase {
       .register(Metrics.globalRegistry);
   private Set<String> familyTopics;
   private Producer<String, byte[]> producer;
-  private KafkaConsumer<String, byte[]> reader;
+  private DeadLetterReader reader;
 
   @Override
   public Future<?> start() {
@@ -72,10 +65,7 @@ public class DeadLetterVerticle extends VerticleBase {
               kafka, familyTopics.stream().map(topic -> topic + SUFFIX).toList(), 1);
           producer = new KafkaProducer<>(
               KafkaSettings.producer(kafka), new StringSerializer(), new ByteArraySerializer());
-          Properties readerSettings = KafkaSettings.admin(kafka);
-          readerSettings.put("enable.auto.commit", "false");
-          reader = new KafkaConsumer<>(
-              readerSettings, new StringDeserializer(), new ByteArrayDeserializer());
+          reader = new DeadLetterReader(kafka);
           return null;
         })
         .compose(ready -> Future.all(
@@ -130,13 +120,13 @@ public class DeadLetterVerticle extends VerticleBase {
   private JsonObject list(JsonObject request) {
     TopicPartition partition = deadLetterPartition(request.getString("topic"));
     int limit = Math.min(request.getInteger("limit", 100), MAX_PAGE);
-    long begin = reader.beginningOffsets(List.of(partition)).get(partition);
-    long end = reader.endOffsets(List.of(partition)).get(partition);
+    long begin = reader.begin(partition);
+    long end = reader.end(partition);
     long from = Math.max(request.getLong("offset", begin), begin);
     JsonArray items = new JsonArray();
     long to = Math.min(end, from + limit);
     List<ConsumerRecord<String, byte[]>> page =
-        read(partition, from, to, ofTenant(request.getString("tenant")));
+        reader.read(partition, from, to, ofTenant(request.getString("tenant")));
     page.forEach(record -> items.add(DeadLetterRecords.describe(record)));
     long next = to;
     return new JsonObject()
@@ -154,10 +144,10 @@ public class DeadLetterVerticle extends VerticleBase {
     TopicPartition partition = deadLetterPartition(request.getString("topic"));
     Set<Long> offsets = selection(request.getJsonArray("offsets"), Long.class);
     Set<String> ids = selection(request.getJsonArray("ids"), String.class);
-    long begin = reader.beginningOffsets(List.of(partition)).get(partition);
-    long end = reader.endOffsets(List.of(partition)).get(partition);
+    long begin = reader.begin(partition);
+    long end = reader.end(partition);
     Predicate<ConsumerRecord<String, byte[]>> tenant = ofTenant(request.getString("tenant"));
-    List<ConsumerRecord<String, byte[]>> chosen = read(
+    List<ConsumerRecord<String, byte[]>> chosen = reader.read(
         partition,
         begin,
         end,
@@ -205,35 +195,6 @@ public class DeadLetterVerticle extends VerticleBase {
       throw new UnknownTopic("'" + topic + "' is not an event topic; known: " + familyTopics);
     }
     return new TopicPartition(topic + SUFFIX, 0);
-  }
-
-  /** The records of {@code [from, to)} that {@code wanted} accepts, within a deadline. */
-  private List<ConsumerRecord<String, byte[]>> read(
-      TopicPartition partition,
-      long from,
-      long to,
-      Predicate<ConsumerRecord<String, byte[]>> wanted) {
-    List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-    if (from >= to) {
-      return found;
-    }
-    reader.assign(List.of(partition));
-    reader.seek(partition, from);
-    long position = from;
-    Instant deadline = Instant.now().plus(READ_DEADLINE);
-    while (position < to && Instant.now().isBefore(deadline)) {
-      for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(200))) {
-        position = record.offset() + 1;
-        if (record.offset() < to && wanted.test(record)) {
-          found.add(record);
-        }
-      }
-    }
-    if (position < to) {
-      throw new IllegalStateException(
-          "could not read " + partition + " up to offset " + to + " in time");
-    }
-    return found;
   }
 
   @Override
