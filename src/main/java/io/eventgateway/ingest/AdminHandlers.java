@@ -131,13 +131,7 @@ final class AdminHandlers {
   }
 
   private static void unavailable(RoutingContext ctx, Throwable error) {
-    Problem.send(
-        ctx.response(),
-        Problem.of(
-            Problem.statusOf(error),
-            "store-unavailable",
-            "Store unavailable",
-            "The store behind this request is unavailable"));
+    Problem.send(ctx.response(), Problem.storeUnavailable(error, "store behind this request"));
   }
 
   /** @return the body as an object (empty when there is none), or {@code null} after answering {@code 400} */

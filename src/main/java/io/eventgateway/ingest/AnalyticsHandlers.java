@@ -175,11 +175,7 @@ final class AnalyticsHandlers {
               ctx.response(),
               status == 404
                   ? Problem.of(404, "not-found", "Not found", error.getMessage())
-                  : Problem.of(
-                      status,
-                      "store-unavailable",
-                      "Store unavailable",
-                      "The analytics store is unavailable"));
+                  : Problem.storeUnavailable(error, "analytics store"));
         });
   }
 

@@ -130,14 +130,10 @@ final class Authentication implements AuthenticationHandler {
       return true;
     }
     if (!caller.admin()) {
-      Problem.send(
-          ctx.response(),
-          Problem.of(
-              403,
-              "forbidden",
-              "Forbidden",
-              "'" + caller.name() + "' reads tenant '" + caller.tenant()
-                  + "' only; naming another needs the admin grant"));
+      forbidden(
+          ctx,
+          "'" + caller.name() + "' reads tenant '" + caller.tenant()
+              + "' only; naming another needs the admin grant");
       return false;
     }
     if (!Caller.TENANT_NAME.matcher(named).matches()) {
@@ -154,15 +150,15 @@ final class Authentication implements AuthenticationHandler {
     return true;
   }
 
+  private static void forbidden(RoutingContext ctx, String detail) {
+    Problem.send(ctx.response(), Problem.of(403, "forbidden", "Forbidden", detail));
+  }
+
   static void forbiddenRead(RoutingContext ctx, String family) {
-    Problem.send(
-        ctx.response(),
-        Problem.of(
-            403,
-            "forbidden",
-            "Forbidden",
-            "'" + caller(ctx).name() + "' has no read grant"
-                + (family == null ? "" : " for family '" + family + "'")));
+    forbidden(
+        ctx,
+        "'" + caller(ctx).name() + "' has no read grant"
+            + (family == null ? "" : " for family '" + family + "'"));
   }
 
   private static boolean isWebSocketUpgrade(RoutingContext ctx) {

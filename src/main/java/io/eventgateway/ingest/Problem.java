@@ -34,6 +34,15 @@ final class Problem {
   }
 
   /** The HTTP status for a failed bus request: the replier's failure code, 504 on timeout, else 503. */
+  /** The store behind a read failed: its status comes from the failure (503 unavailable, 504 timeout). */
+  static JsonObject storeUnavailable(Throwable error, String store) {
+    return of(
+        statusOf(error),
+        "store-unavailable",
+        "Store unavailable",
+        "The " + store + " is unavailable");
+  }
+
   static int statusOf(Throwable error) {
     if (error instanceof ReplyException reply) {
       return switch (reply.failureType()) {

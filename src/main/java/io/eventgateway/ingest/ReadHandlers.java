@@ -76,13 +76,11 @@ final class ReadHandlers {
                 .end(events.get(0).encode());
           }
         })
-        .onFailure(error -> Problem.send(
-            ctx.response(),
-            Problem.of(
-                Problem.statusOf(error),
-                "store-unavailable",
-                "Store unavailable",
-                "The event store is unavailable")));
+        .onFailure(error -> storeUnavailable(ctx, error, "event"));
+  }
+
+  private static void storeUnavailable(RoutingContext ctx, Throwable error, String store) {
+    Problem.send(ctx.response(), Problem.storeUnavailable(error, store + " store"));
   }
 
   private static void notFound(RoutingContext ctx, String what, String id) {
@@ -148,13 +146,7 @@ final class ReadHandlers {
                 .put("openAlerts", alerts.result().getJsonArray("alerts"))
                 .put("lines", lines.result().getJsonArray("items"))
                 .encode()))
-        .onFailure(error -> Problem.send(
-            ctx.response(),
-            Problem.of(
-                Problem.statusOf(error),
-                "store-unavailable",
-                "Store unavailable",
-                "The analytics store is unavailable")));
+        .onFailure(error -> storeUnavailable(ctx, error, "analytics"));
   }
 
   /** {@code GET /v1/types}: every type with its family, topic, schema subject and id, and an example. */
