@@ -25,8 +25,12 @@ public final class ConfigLoader {
 
   public static JsonObject load(String env, Map<String, String> environment) {
     Path confDir = Path.of(environment.getOrDefault("GATEWAY_CONF_DIR", "conf"));
+    JsonObject defaults = read(null, "config.json", true);
     JsonObject config = read(confDir, "config.json", true);
-    config.mergeIn(read(confDir, env + ".json", false), true);
+    ConfigValidation.check(config, defaults, "config.json");
+    JsonObject overlay = read(confDir, env + ".json", false);
+    ConfigValidation.check(overlay, defaults, env + ".json");
+    config.mergeIn(overlay, true);
     EnvOverrides.apply(config, environment);
     String databaseUrl = environment.get("DATABASE_URL");
     if (databaseUrl != null && !databaseUrl.isBlank()) {
@@ -35,10 +39,11 @@ public final class ConfigLoader {
     return config;
   }
 
+  /** {@code name} from {@code dir} when it is there, else the copy in the jar (always the jar's for a null dir). */
   private static JsonObject read(Path dir, String name, boolean required) {
-    Path file = dir.resolve(name);
+    Path file = dir == null ? null : dir.resolve(name);
     try {
-      if (Files.isRegularFile(file)) {
+      if (file != null && Files.isRegularFile(file)) {
         LOG.info("Configuration {} read from {}", name, file.toAbsolutePath());
         return new JsonObject(Files.readString(file));
       }
@@ -49,11 +54,11 @@ public final class ConfigLoader {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read configuration " + file, e);
+      throw new UncheckedIOException("cannot read configuration " + name, e);
     }
     if (required) {
       throw new IllegalStateException(
-          "configuration " + name + " not found in " + dir.toAbsolutePath() + " nor in the jar");
+          "configuration " + name + " not found in " + dir + " nor in the jar");
     }
     return new JsonObject();
   }

@@ -70,6 +70,11 @@ public final class EnvOverrides {
     return false;
   }
 
+  /** The variable that sets the key at {@code path} (dot-separated), e.g. {@code GATEWAY_HTTP_PORT}. */
+  static String variableOf(String path) {
+    return PREFIX + normalize(path).toUpperCase(Locale.ROOT);
+  }
+
   private static String normalize(String key) {
     String snake = key.replaceAll("([a-z0-9])([A-Z])", "$1_$2");
     return String.join("_", Arrays.asList(snake.toLowerCase(Locale.ROOT).split("[._-]")));
