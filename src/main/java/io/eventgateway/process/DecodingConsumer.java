@@ -25,6 +25,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.avro.Schema;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -71,9 +72,19 @@ public final class DecodingConsumer {
       Duration pollTimeout,
       Function<List<PersistBatch.Event>, Future<List<ProcessingFailure>>> handler,
       boolean deadLetters) {
+    this(vertx, open(settings), catalog, pollTimeout, handler, deadLetters);
+  }
+
+  /** As above, over {@code kafkaConsumer} (a test's {@code MockConsumer}). */
+  public DecodingConsumer(
+      Vertx vertx,
+      Consumer<String, byte[]> kafkaConsumer,
+      EventCatalog catalog,
+      Duration pollTimeout,
+      Function<List<PersistBatch.Event>, Future<List<ProcessingFailure>>> handler,
+      boolean deadLetters) {
     this.vertx = vertx;
-    this.consumer = KafkaConsumer.create(
-        vertx, settings, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer = KafkaConsumer.create(vertx, kafkaConsumer);
     this.metrics = new KafkaClientMetrics(consumer.unwrap());
     this.metrics.bindTo(Metrics.globalRegistry);
     this.decoder = new RecordDecoder(catalog);
@@ -84,6 +95,12 @@ public final class DecodingConsumer {
       type.versions().values().forEach(version -> schemas.put(version.id(), version.schema()));
       schemas.put(type.schemaId(), type.subjectSchema());
     }
+  }
+
+  /** A consumer with the group's settings. */
+  public static Consumer<String, byte[]> open(Properties settings) {
+    return new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+        settings, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   public Future<Void> start(Set<String> topics) {

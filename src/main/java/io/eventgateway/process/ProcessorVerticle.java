@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.function.Function;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +30,22 @@ public class ProcessorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorVerticle.class);
 
+  private final Function<Properties, Consumer<String, byte[]>> consumers;
   private DecodingConsumer consumer;
   private PersistRetry store;
   private Backoff backoff;
   private int maxAttempts;
   private OpenTelemetry openTelemetry;
+
+  /** Deployed by name: Kafka consumers of the processing group. */
+  public ProcessorVerticle() {
+    this(DecodingConsumer::open);
+  }
+
+  /** Over the consumer {@code consumers} opens from the group's settings (a test's {@code MockConsumer}). */
+  public ProcessorVerticle(Function<Properties, Consumer<String, byte[]>> consumers) {
+    this.consumers = consumers;
+  }
 
   @Override
   public Future<?> start() {
@@ -46,7 +60,7 @@ public class ProcessorVerticle extends VerticleBase {
         .compose(reply -> {
           consumer = new DecodingConsumer(
               vertx,
-              KafkaSettings.consumer(kafka),
+              consumers.apply(KafkaSettings.consumer(kafka)),
               reply.body(),
               Duration.ofMillis(processor.getInteger("pollTimeoutMs")),
               this::persistTraced,
