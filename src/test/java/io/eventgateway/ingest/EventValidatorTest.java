@@ -3,10 +3,12 @@ package io.eventgateway.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventgateway.auth.Caller;
+import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.FieldError;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +56,13 @@ class EventValidatorTest {
     byte[] value = accepted.record().value();
     assertThat(value[0]).isZero();
     assertThat(new byte[] {value[1], value[2], value[3], value[4]}).containsExactly(0, 0, 0, 41);
-    assertThat(new String(value, StandardCharsets.ISO_8859_1)).contains("u");
+    // the value decodes, with the login's own schema, back to the data that was posted
+    Schema schema = CATALOG.find("analytics.login").subjectSchema();
+    GenericRecord data = ConfluentWireFormat.decode(
+        value, schema, CATALOG.find("analytics.login").schema());
+    assertThat(data.get("user_id")).hasToString("u");
+    assertThat(data.get("method")).hasToString("SSO");
+    assertThat(data.get("success")).isEqualTo(true);
   }
 
   @Test

@@ -117,6 +117,10 @@ class OverloadIT {
           HEAP);
 
       assertThat(gateway.alive()).as("the gateway survived").isTrue();
+      assertThat(peakLive.get())
+          .as("live data after GC (sampled from /metrics) stays below the %s heap", HEAP)
+          .isPositive()
+          .isLessThan(256L << 20);
       assertThat(byStatus).containsKey("429");
       assertThat(byStatus).doesNotContainKey("error").doesNotContainKey("500");
       assertThat(retryAfterMissing.get()).isZero();

@@ -36,27 +36,19 @@ class ProcessorRestartIT {
           GatewayInstance.start(GatewayInstance.withOwnPorts(config), "processor");
       List<String> acknowledged = new ArrayList<>();
 
-      CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
-        for (int batch = 0; batch < BATCHES; batch++) {
-          JsonArray events = new JsonArray();
-          IntStream.range(0, EVENTS_PER_BATCH)
-              .forEach(i -> events.add(ApiClient.pageView("restart")));
-          ApiClient.Response response =
-              api.post("/v1/events", "application/cloudevents-batch+json", events.encode());
-          assertThat(response.status()).isEqualTo(202);
-          synchronized (acknowledged) {
-            events.forEach(event -> acknowledged.add(((JsonObject) event).getString("id")));
-          }
-        }
-      });
-
+      // half the batches while the processor runs, stopped as soon as one batch is stored ...
+      CompletableFuture<Void> load =
+          CompletableFuture.runAsync(() -> post(api, BATCHES / 2, acknowledged));
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> StoredEvents.count(ingest) >= EVENTS_PER_BATCH);
       processor.close();
-      long storedWhileStopped = StoredEvents.count(ingest);
       load.get();
-      assertThat(storedWhileStopped).isLessThan(BATCHES * EVENTS_PER_BATCH);
+      long storedWhenStopped = StoredEvents.count(ingest);
+      // ... and the other half while it is stopped: acknowledged, and stored by nobody yet
+      post(api, BATCHES - BATCHES / 2, acknowledged);
+      assertThat(StoredEvents.count(ingest)).isEqualTo(storedWhenStopped);
+      assertThat(storedWhenStopped).isLessThan(BATCHES * EVENTS_PER_BATCH);
 
       try (GatewayInstance restarted =
           GatewayInstance.start(GatewayInstance.withOwnPorts(config), "processor")) {
@@ -66,6 +58,19 @@ class ProcessorRestartIT {
         assertThat(StoredEvents.countOf(ingest, acknowledged))
             .isEqualTo(BATCHES * EVENTS_PER_BATCH);
         await().atMost(Duration.ofSeconds(30)).until(() -> lag(config) == 0);
+      }
+    }
+  }
+
+  private static void post(ApiClient api, int batches, List<String> acknowledged) {
+    for (int batch = 0; batch < batches; batch++) {
+      JsonArray events = new JsonArray();
+      IntStream.range(0, EVENTS_PER_BATCH).forEach(i -> events.add(ApiClient.pageView("restart")));
+      ApiClient.Response response =
+          api.post("/v1/events", "application/cloudevents-batch+json", events.encode());
+      assertThat(response.status()).isEqualTo(202);
+      synchronized (acknowledged) {
+        events.forEach(event -> acknowledged.add(((JsonObject) event).getString("id")));
       }
     }
   }
