@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -51,7 +52,7 @@ public class KafkaProducerVerticle extends VerticleBase {
       .publishPercentiles(0.5, 0.95, 0.99)
       .register(Metrics.globalRegistry);
   private final Counter produced = Counter.builder("gateway.kafka.produced")
-      .description("Records acknowledged by Kafka")
+      .description("Events (records of the family topics, not alerts) acknowledged by Kafka")
       .register(Metrics.globalRegistry);
   private final Counter failed = Counter.builder("gateway.kafka.failed")
       .description("Records Kafka did not acknowledge")
@@ -64,6 +65,7 @@ public class KafkaProducerVerticle extends VerticleBase {
   private final Map<String, Long> lastAcknowledged = new ConcurrentHashMap<>();
   private final ProducerFactory producers;
   private long maxInFlightBytes;
+  private Set<String> eventTopics;
   private Producer<String, byte[]> producer;
   private ProduceSpans spans;
 
@@ -91,6 +93,7 @@ public class KafkaProducerVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject kafka = config().getJsonObject("kafka");
     maxInFlightBytes = kafka.getLong("maxInFlightBytes");
+    eventTopics = KafkaSettings.topics(kafka);
     spans = new ProduceSpans(Tracing.of(vertx));
     return vertx
         .executeBlocking(() -> {
@@ -209,7 +212,9 @@ public class KafkaProducerVerticle extends VerticleBase {
       return ProduceResult.Outcome.failed(
           topic, error.getClass().getSimpleName() + ": " + error.getMessage());
     }
-    produced.increment();
+    if (eventTopics.contains(topic)) {
+      produced.increment();
+    }
     return ProduceResult.Outcome.stored(topic, metadata.partition(), metadata.offset());
   }
 

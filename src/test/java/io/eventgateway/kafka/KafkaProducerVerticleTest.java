@@ -42,8 +42,12 @@ class KafkaProducerVerticleTest {
   void deploy(Vertx vertx, VertxTestContext test) {
     BusCodecs.register(vertx);
     kafka = new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer());
-    JsonObject config =
-        new JsonObject().put("kafka", new JsonObject().put("maxInFlightBytes", 5 * RECORD_BYTES));
+    JsonObject config = new JsonObject()
+        .put(
+            "kafka",
+            new JsonObject()
+                .put("maxInFlightBytes", 5 * RECORD_BYTES)
+                .put("topics", new JsonObject().put("analytics", TOPIC)));
     vertx
         .deployVerticle(
             new KafkaProducerVerticle(settings -> kafka), new DeploymentOptions().setConfig(config))
