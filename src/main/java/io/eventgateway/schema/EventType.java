@@ -42,7 +42,8 @@ public record EventType(
   /** The custom schema property that names the CloudEvents type of a record. */
   public static final String CE_TYPE_PROPERTY = "ceType";
 
-  EventType registered(int id, Map<Integer, Version> registeredVersions) {
+  /** This type as registered: its subject's schema id, and every registered version of the subject. */
+  public EventType registered(int id, Map<Integer, Version> registeredVersions) {
     return new EventType(
         type, family, topic, schema, subject, subjectSchema, id, Map.copyOf(registeredVersions));
   }

@@ -1,4 +1,4 @@
-package io.eventgateway.schema;
+package io.eventgateway.registry;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

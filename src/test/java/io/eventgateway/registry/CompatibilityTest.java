@@ -1,4 +1,4 @@
-package io.eventgateway.schema;
+package io.eventgateway.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

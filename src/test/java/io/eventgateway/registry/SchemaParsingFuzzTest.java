@@ -1,8 +1,9 @@
-package io.eventgateway.schema;
+package io.eventgateway.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.eventgateway.schema;
+package io.eventgateway.registry;
 
 /**
  * A registry request that cannot be served, with the HTTP status and the Confluent {@code error_code} (40401

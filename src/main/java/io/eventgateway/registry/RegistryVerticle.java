@@ -1,8 +1,11 @@
-package io.eventgateway.schema;
+package io.eventgateway.registry;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.BusCodecs;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.schema.EventCatalog;
+import io.eventgateway.schema.EventType;
+import io.eventgateway.schema.SubjectNameStrategy;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,4 +1,4 @@
-package io.eventgateway.schema;
+package io.eventgateway.registry;
 
 import java.util.Locale;
 
