@@ -2,10 +2,10 @@ package io.eventgateway.feeds;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.kafka.KafkaSettings;
-import io.eventgateway.process.DecodingConsumer;
-import io.eventgateway.process.ProcessingFailure;
+import io.eventgateway.kafka.ProcessingFailure;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -11,6 +11,9 @@ public final class CloudEventHeaders {
   public static final String SOURCE = "ce_source";
   public static final String TYPE = "ce_type";
   public static final String TIME = "ce_time";
+  /** The W3C trace context of the request that produced the record (not a CloudEvents attribute). */
+  public static final String TRACE_PARENT = "traceparent";
+
   public static final String SUBJECT = "ce_subject";
   public static final String DATA_SCHEMA = "ce_dataschema";
   public static final String CONTENT_TYPE = "content-type";

@@ -1,6 +1,7 @@
 package io.eventgateway.process;
 
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.kafka.CloudEventHeaders;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -24,17 +25,15 @@ import java.util.Set;
  */
 final class ProcessingSpans {
 
-  static final String TRACE_PARENT = "traceparent";
-
   private static final TextMapGetter<String> TRACE_PARENT_GETTER = new TextMapGetter<>() {
     @Override
     public Iterable<String> keys(String traceParent) {
-      return Set.of(TRACE_PARENT);
+      return Set.of(CloudEventHeaders.TRACE_PARENT);
     }
 
     @Override
     public String get(String traceParent, String key) {
-      return TRACE_PARENT.equals(key) ? traceParent : null;
+      return CloudEventHeaders.TRACE_PARENT.equals(key) ? traceParent : null;
     }
   };
 

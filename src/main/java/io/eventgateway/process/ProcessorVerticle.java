@@ -2,7 +2,9 @@ package io.eventgateway.process;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.KafkaSettings;
+import io.eventgateway.kafka.ProcessingFailure;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.tracing.Tracing;
 import io.opentelemetry.api.OpenTelemetry;

@@ -1,4 +1,4 @@
-package io.eventgateway.process;
+package io.eventgateway.kafka;
 
 import java.time.Instant;
 

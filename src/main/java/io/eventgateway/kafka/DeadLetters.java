@@ -1,4 +1,4 @@
-package io.eventgateway.process;
+package io.eventgateway.kafka;
 
 import io.eventgateway.bus.DeadLetterBatch;
 import io.vertx.kafka.client.common.TopicPartition;

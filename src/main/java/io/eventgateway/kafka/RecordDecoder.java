@@ -1,9 +1,7 @@
-package io.eventgateway.process;
+package io.eventgateway.kafka;
 
 import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.PersistBatch;
-import io.eventgateway.kafka.CloudEventHeaders;
-import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.schema.AvroToJson;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
@@ -57,7 +55,7 @@ final class RecordDecoder {
         record.partition(),
         record.offset(),
         OffsetDateTime.ofInstant(Instant.ofEpochMilli(record.timestamp()), ZoneOffset.UTC),
-        header(headers, ProcessingSpans.TRACE_PARENT));
+        header(headers, CloudEventHeaders.TRACE_PARENT));
   }
 
   private static String required(Headers headers, String name) {

@@ -1,4 +1,4 @@
-package io.eventgateway.process;
+package io.eventgateway.kafka;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.DeadLetterBatch;
