@@ -97,13 +97,10 @@ final class AdminHandlers {
 
   /** {@code GET /v1/admin/keys}: every unrevoked key, without secrets. */
   void listKeys(RoutingContext ctx) {
-    vertx
-        .eventBus()
-        .<JsonObject>request(Addresses.AUTH_KEYS_LIST, null)
-        .onSuccess(reply -> ctx.response()
-            .putHeader("Content-Type", "application/json")
-            .end(reply.body().encode()))
-        .onFailure(error -> unavailable(ctx, error));
+    BusAnswers.json(
+        ctx,
+        vertx.eventBus().request(Addresses.AUTH_KEYS_LIST, null),
+        error -> Problem.storeUnavailable(error, "store behind this request"));
   }
 
   /** {@code DELETE /v1/admin/keys/:id}: {@code 204}; the key stops working at once on this node. */
@@ -208,21 +205,17 @@ final class AdminHandlers {
   }
 
   private void forward(RoutingContext ctx, String address, JsonObject request) {
-    vertx
-        .eventBus()
-        .<JsonObject>request(address, request)
-        .onSuccess(reply -> ctx.response()
-            .putHeader("Content-Type", "application/json")
-            .end(reply.body().encode()))
-        .onFailure(error -> {
-          int status = Problem.statusOf(error);
-          Problem.send(
-              ctx.response(),
-              status == 404
-                  ? Problem.of(404, "unknown-topic", "Unknown topic", error.getMessage())
-                  : Problem.of(
-                      status, "kafka-unavailable", "Kafka unavailable", error.getMessage()));
-        });
+    BusAnswers.json(
+        ctx,
+        vertx.eventBus().request(address, request),
+        BusAnswers.notFoundOr(
+            "unknown-topic",
+            "Unknown topic",
+            error -> Problem.of(
+                Problem.statusOf(error),
+                "kafka-unavailable",
+                "Kafka unavailable",
+                error.getMessage())));
   }
 
   private static void invalid(RoutingContext ctx, String field, String reason) {

@@ -162,21 +162,13 @@ final class AnalyticsHandlers {
   }
 
   private void forward(RoutingContext ctx, JsonObject query) {
-    vertx
-        .eventBus()
-        .<JsonObject>request(
-            Addresses.ANALYTICS_QUERY, query.put("tenant", Authentication.tenant(ctx)))
-        .onSuccess(reply -> ctx.response()
-            .putHeader("Content-Type", "application/json")
-            .end(reply.body().encode()))
-        .onFailure(error -> {
-          int status = Problem.statusOf(error);
-          Problem.send(
-              ctx.response(),
-              status == 404
-                  ? Problem.of(404, "not-found", "Not found", error.getMessage())
-                  : Problem.storeUnavailable(error, "analytics store"));
-        });
+    BusAnswers.json(
+        ctx,
+        vertx
+            .eventBus()
+            .request(Addresses.ANALYTICS_QUERY, query.put("tenant", Authentication.tenant(ctx))),
+        BusAnswers.notFoundOr(
+            "not-found", "Not found", error -> Problem.storeUnavailable(error, "analytics store")));
   }
 
   private static Instant time(RoutingContext ctx, String name, Instant fallback) {
