@@ -94,7 +94,7 @@ public class AlertVerticle extends VerticleBase {
         .toList();
     vertx.setPeriodic(
         alerts.getLong("evaluationIntervalMs"), timer -> timedRules.forEach(this::evaluateTimed));
-    pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-pg-alerts", 2);
+    pool = PgPools.node(vertx, config().getJsonObject("postgres"));
     return vertx
         .executeBlocking(() -> {
           KafkaTopics.ensure(kafka, Set.of(topic));

@@ -28,8 +28,7 @@ public class AnalyticsQueryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
-    pool = PgPools.shared(
-        vertx, postgres, "gateway-pg-analytics", Math.max(2, postgres.getInteger("poolSize") / 2));
+    pool = PgPools.node(vertx, postgres);
     quality = new QualityReads(pool);
     return vertx
         .eventBus()

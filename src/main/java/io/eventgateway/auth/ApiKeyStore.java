@@ -28,13 +28,13 @@ public final class ApiKeyStore {
     this.pool = pool;
   }
 
-  /** Runs {@code action} on a store of its own (own Vert.x, one connection) and waits: for commands, not verticles. */
+  /** Runs {@code action} on a store of its own (own Vert.x and pool) and waits: for commands, not verticles. */
   public static <T> T runBlocking(JsonObject postgres, Function<ApiKeyStore, Future<T>> action)
       throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
       return action
-          .apply(new ApiKeyStore(PgPools.shared(vertx, postgres, "gateway-keys", 1)))
+          .apply(new ApiKeyStore(PgPools.node(vertx, postgres)))
           .await(30, TimeUnit.SECONDS);
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);

@@ -25,7 +25,7 @@ public class AuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-auth", 2);
+    pool = PgPools.node(vertx, config().getJsonObject("postgres"));
     keys = new ApiKeyStore(pool);
     FeedTickets tickets = new FeedTickets(pool);
     var bus = vertx.eventBus();

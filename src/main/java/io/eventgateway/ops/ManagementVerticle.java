@@ -42,7 +42,7 @@ public class ManagementVerticle extends VerticleBase {
     JsonObject management = config().getJsonObject("management");
     kafkaAdmin =
         KafkaAdminClient.create(vertx, KafkaSettings.admin(config().getJsonObject("kafka")));
-    pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-health", 1);
+    pool = PgPools.node(vertx, config().getJsonObject("postgres"));
 
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("lifecycle", promise -> {

@@ -42,7 +42,7 @@ public class RegistryVerticle extends VerticleBase {
       store = new ConfluentRegistryClient(vertx, registry);
       commands = null;
     } else {
-      pool = PgPools.shared(vertx, config().getJsonObject("postgres"), "gateway-registry", 2);
+      pool = PgPools.node(vertx, config().getJsonObject("postgres"));
       SchemaRegistryStore embedded = new SchemaRegistryStore(pool);
       store = embedded;
       commands = new RegistryCommands(embedded);

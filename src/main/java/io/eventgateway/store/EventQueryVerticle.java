@@ -26,8 +26,7 @@ public class EventQueryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
-    pool = PgPools.shared(
-        vertx, postgres, "gateway-pg-reader", Math.max(2, postgres.getInteger("poolSize") / 2));
+    pool = PgPools.node(vertx, postgres);
     vertx.eventBus().<JsonObject>consumer(Addresses.MOLECULES_GET, this::molecule);
     return vertx
         .eventBus()

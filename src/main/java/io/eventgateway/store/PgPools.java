@@ -15,21 +15,20 @@ public final class PgPools {
   private PgPools() {}
 
   /**
-   * A pool shared by every verticle instance that asks for the same {@code name}, so instance counts in
-   * {@code verticles/*.json} do not multiply connections.
+   * The node's one pool, {@code postgres.poolSize} connections shared by every verticle that reads or writes (the
+   * writer, the reads, auth, the registry, alerts, health): a node's connections are what the database is sized
+   * for, and pipelining lets the reads and writes share them.
    */
-  public static Pool shared(Vertx vertx, JsonObject postgres, String name, int maxSize) {
-    PgConnectOptions connect = connectOptions(postgres);
-    PoolOptions pool = new PoolOptions().setMaxSize(maxSize).setShared(true).setName(name);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
-  }
-
-  /**
-   * The processing side's pool, which the writer and the partition maintenance share: {@code postgres.poolSize}
-   * connections per node.
-   */
-  public static Pool writer(Vertx vertx, JsonObject postgres) {
-    return shared(vertx, postgres, "gateway-pg-writer", postgres.getInteger("poolSize"));
+  public static Pool node(Vertx vertx, JsonObject postgres) {
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(postgres.getInteger("poolSize"))
+        .setShared(true)
+        .setName("gateway-pg");
+    return PgBuilder.pool()
+        .with(pool)
+        .connectingTo(connectOptions(postgres))
+        .using(vertx)
+        .build();
   }
 
   /**

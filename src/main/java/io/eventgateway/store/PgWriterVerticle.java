@@ -57,7 +57,7 @@ public class PgWriterVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject postgres = config().getJsonObject("postgres");
-    pool = PgPools.writer(vertx, postgres);
+    pool = PgPools.node(vertx, postgres);
     partitions = new EventPartitions(pool);
     qualityWindowSeconds = config().getJsonObject("quality").getInteger("windowSeconds");
     sessionGapSeconds = config().getJsonObject("analytics").getInteger("sessionGapSeconds");

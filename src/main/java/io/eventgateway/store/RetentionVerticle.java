@@ -27,7 +27,7 @@ public class RetentionVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject storage = config().getJsonObject("storage");
     retentionDays = storage.getInteger("retentionDays");
-    partitions = new EventPartitions(PgPools.writer(vertx, config().getJsonObject("postgres")));
+    partitions = new EventPartitions(PgPools.node(vertx, config().getJsonObject("postgres")));
     vertx.setPeriodic(
         storage.getLong("maintenanceIntervalSeconds") * 1000,
         tick -> maintain()
