@@ -22,11 +22,11 @@ import java.util.Locale;
  * <p>Returns one item per event: a {@link JsonObject} to validate, or an {@link EventError} when that event
  * could not even be parsed. Throws {@link RequestRejected} when the request as a whole is unacceptable.
  */
-final class CloudEventsReader {
+public final class CloudEventsReader {
 
   static final String STRUCTURED = "application/cloudevents+json";
   static final String BATCH = "application/cloudevents-batch+json";
-  static final String NDJSON = "application/x-ndjson";
+  public static final String NDJSON = "application/x-ndjson";
   static final String JSON = "application/json";
   private static final List<String> SUPPORTED = List.of(STRUCTURED, BATCH, NDJSON, JSON);
   private static final List<String> BINARY_MODE_ATTRIBUTES =
@@ -34,11 +34,11 @@ final class CloudEventsReader {
 
   private final int maxBatchEvents;
 
-  CloudEventsReader(int maxBatchEvents) {
+  public CloudEventsReader(int maxBatchEvents) {
     this.maxBatchEvents = maxBatchEvents;
   }
 
-  List<Object> read(String contentType, MultiMap headers, Buffer body) {
+  public List<Object> read(String contentType, MultiMap headers, Buffer body) {
     String mediaType = mediaType(contentType);
     if (!SUPPORTED.contains(mediaType)) {
       throw new RequestRejected(Problem.of(

@@ -12,17 +12,17 @@ import java.util.List;
  * @param id the event's id when it had one, else {@code null}
  * @param status the HTTP status this event alone would get
  */
-record EventError(int index, String id, int status, String title, List<FieldError> errors) {
+public record EventError(int index, String id, int status, String title, List<FieldError> errors) {
 
-  static EventError invalid(int index, String id, List<FieldError> errors) {
+  public static EventError invalid(int index, String id, List<FieldError> errors) {
     return new EventError(index, id, 400, "Invalid event", List.copyOf(errors));
   }
 
-  static EventError invalid(int index, String id, String field, String reason) {
+  public static EventError invalid(int index, String id, String field, String reason) {
     return invalid(index, id, List.of(new FieldError(field, reason)));
   }
 
-  JsonObject toJson() {
+  public JsonObject toJson() {
     JsonArray fields = new JsonArray();
     errors.forEach(error ->
         fields.add(new JsonObject().put("field", error.field()).put("reason", error.reason())));

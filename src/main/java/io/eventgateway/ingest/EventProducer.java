@@ -16,12 +16,12 @@ import java.util.List;
  * outcome for each into its result: a {@code 202} record of where it was stored, or an {@link EventError}
  * {@code 503}. Shared by the HTTP and the WebSocket ingest.
  */
-final class EventProducer {
+public final class EventProducer {
 
   private final Vertx vertx;
   private final DeliveryOptions options;
 
-  EventProducer(Vertx vertx, long timeoutMs) {
+  public EventProducer(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
@@ -30,7 +30,7 @@ final class EventProducer {
    * @return one result per event, in order: a {@link JsonObject} or an {@link EventError}; fails as a whole when
    *     the producer could not be reached or did not answer in time
    */
-  Future<List<Object>> produce(List<EventValidator.Accepted> events) {
+  public Future<List<Object>> produce(List<EventValidator.Accepted> events) {
     ProduceBatch batch =
         new ProduceBatch(events.stream().map(EventValidator.Accepted::record).toList());
     return vertx

@@ -26,7 +26,7 @@ import org.apache.avro.generic.GenericRecord;
  * {@code type} selects (or the registered version its {@code dataschema} names), and serializes the accepted event into the Kafka record that carries it.
  * Plain logic, no Vert.x: unit-tested on its own.
  */
-final class EventValidator {
+public final class EventValidator {
 
   private static final String SPEC_VERSION = "1.0";
   private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
@@ -43,15 +43,15 @@ final class EventValidator {
 
   private final EventCatalog catalog;
 
-  EventValidator(EventCatalog catalog) {
+  public EventValidator(EventCatalog catalog) {
     this.catalog = catalog;
   }
 
   /** An event that passed validation, with the record to produce. */
-  record Accepted(int index, String id, ProduceBatch.Record record) {}
+  public record Accepted(int index, String id, ProduceBatch.Record record) {}
 
   /** @return an {@link Accepted} or an {@link EventError}; {@code 403} when {@code caller} may not publish the type */
-  Object validate(int index, JsonObject event, long receivedAtMillis, Caller caller) {
+  public Object validate(int index, JsonObject event, long receivedAtMillis, Caller caller) {
     String id = event.getValue("id") instanceof String text ? text : null;
     List<FieldError> errors = new ArrayList<>();
     Object specVersion = event.getValue("specversion");

@@ -12,7 +12,7 @@ import java.io.IOException;
  * length (Jackson's {@link StreamReadConstraints}), into the same {@code JsonObject}/{@code JsonArray} values
  * Vert.x would produce. The body size itself is bounded by the body handler.
  */
-final class JsonLimits {
+public final class JsonLimits {
 
   /** Deeper than any event schema nests, shallow enough that recursion can never exhaust a stack. */
   static final int MAX_DEPTH = 32;
@@ -32,7 +32,7 @@ final class JsonLimits {
   private JsonLimits() {}
 
   /** @throws DecodeException when the text is not JSON or breaks a limit; the message says which */
-  static Object parse(String text) {
+  public static Object parse(String text) {
     try {
       JsonParser parser = FACTORY.createParser(text);
       return JacksonCodec.fromParser(parser, Object.class);

@@ -10,14 +10,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /** RFC 9457 problem details ({@code application/problem+json}), the shape of every error the API returns. */
-final class Problem {
+public final class Problem {
 
   static final String MEDIA_TYPE = "application/problem+json";
 
   private Problem() {}
 
   /** A problem body; {@code slug} names the problem type, resolved relative to the API as {@code /problems/<slug>}. */
-  static JsonObject of(int status, String slug, String title, String detail) {
+  public static JsonObject of(int status, String slug, String title, String detail) {
     return new JsonObject()
         .put("type", "/problems/" + slug)
         .put("title", title)
@@ -26,16 +26,15 @@ final class Problem {
   }
 
   /** A {@code 400} naming the one field at fault, in the same {@code errors} shape as event errors. */
-  static JsonObject invalidField(String slug, String title, String field, String reason) {
+  public static JsonObject invalidField(String slug, String title, String field, String reason) {
     return of(400, slug, title, field + ": " + reason)
         .put(
             "errors",
             new JsonArray().add(new JsonObject().put("field", field).put("reason", reason)));
   }
 
-  /** The HTTP status for a failed bus request: the replier's failure code, 504 on timeout, else 503. */
   /** The store behind a read failed: its status comes from the failure (503 unavailable, 504 timeout). */
-  static JsonObject storeUnavailable(Throwable error, String store) {
+  public static JsonObject storeUnavailable(Throwable error, String store) {
     return of(
         statusOf(error),
         "store-unavailable",
@@ -43,7 +42,8 @@ final class Problem {
         "The " + store + " is unavailable");
   }
 
-  static int statusOf(Throwable error) {
+  /** The HTTP status for a failed bus request: the replier's failure code, 504 on timeout, else 503. */
+  public static int statusOf(Throwable error) {
     if (error instanceof ReplyException reply) {
       return switch (reply.failureType()) {
         case RECIPIENT_FAILURE -> reply.failureCode();
@@ -58,7 +58,7 @@ final class Problem {
    * Answers a request refused before its body was read, and closes the connection once the answer is out: the
    * client cannot keep the connection (and the body it holds back) open, and no unread body is left to skip.
    */
-  static void refuseUnread(RoutingContext ctx, JsonObject problem) {
+  public static void refuseUnread(RoutingContext ctx, JsonObject problem) {
     if (ctx.request().isEnded()) {
       send(ctx.response(), problem);
       return;
@@ -67,7 +67,7 @@ final class Problem {
         .onComplete(sent -> ctx.request().connection().close());
   }
 
-  static Future<Void> send(HttpServerResponse response, JsonObject problem) {
+  public static Future<Void> send(HttpServerResponse response, JsonObject problem) {
     return response
         .setStatusCode(problem.getInteger("status"))
         .putHeader("Content-Type", MEDIA_TYPE)

@@ -3,7 +3,7 @@ package io.eventgateway.ingest;
 import io.vertx.core.json.JsonObject;
 
 /** The whole request is refused (media type, malformed body, limits); carries the problem to answer with. */
-final class RequestRejected extends RuntimeException {
+public final class RequestRejected extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
@@ -14,7 +14,7 @@ final class RequestRejected extends RuntimeException {
     this.problem = problem;
   }
 
-  JsonObject problem() {
+  public JsonObject problem() {
     return problem;
   }
 }

@@ -3,7 +3,7 @@ package io.eventgateway.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventgateway.config.ConfigLoader;
-import io.eventgateway.ingest.ApiRoutes;
+import io.eventgateway.http.ApiRoutes;
 import io.eventgateway.ops.ManagementVerticle;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
+import io.eventgateway.ingest.Problem;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;

@@ -1,7 +1,8 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.eventgateway.auth.Caller;
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.ingest.Problem;
 import io.eventgateway.ops.DashboardStats;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.ExampleData;

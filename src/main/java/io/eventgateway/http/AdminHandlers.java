@@ -1,7 +1,9 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.eventgateway.auth.Caller;
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.ingest.JsonLimits;
+import io.eventgateway.ingest.Problem;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
 import io.vertx.core.Vertx;

@@ -1,5 +1,6 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
+import io.eventgateway.ingest.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;

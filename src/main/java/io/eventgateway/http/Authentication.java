@@ -1,7 +1,8 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.eventgateway.auth.Authenticator;
 import io.eventgateway.auth.Caller;
+import io.eventgateway.ingest.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;

@@ -1,4 +1,4 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Vertx;

@@ -1,7 +1,8 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.eventgateway.auth.Authenticator;
 import io.eventgateway.auth.RateLimits;
+import io.eventgateway.ingest.EventProducer;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,8 +1,12 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.eventgateway.auth.Caller;
 import io.eventgateway.auth.RateLimits;
 import io.eventgateway.feeds.FeedSession;
+import io.eventgateway.ingest.CloudEventsReader;
+import io.eventgateway.ingest.EventProducer;
+import io.eventgateway.ingest.EventValidator;
+import io.eventgateway.ingest.Problem;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
 import io.vertx.core.Vertx;

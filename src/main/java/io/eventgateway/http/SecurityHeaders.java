@@ -1,4 +1,4 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;

@@ -1,8 +1,14 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.eventgateway.auth.Caller;
 import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.ingest.CloudEventsReader;
+import io.eventgateway.ingest.EventError;
+import io.eventgateway.ingest.EventProducer;
+import io.eventgateway.ingest.EventValidator;
+import io.eventgateway.ingest.Problem;
+import io.eventgateway.ingest.RequestRejected;
 import io.eventgateway.schema.FieldError;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Context;

@@ -1,8 +1,14 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.eventgateway.auth.Caller;
 import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.ingest.CloudEventsReader;
+import io.eventgateway.ingest.EventError;
+import io.eventgateway.ingest.EventProducer;
+import io.eventgateway.ingest.EventValidator;
+import io.eventgateway.ingest.Problem;
+import io.eventgateway.ingest.RequestRejected;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;

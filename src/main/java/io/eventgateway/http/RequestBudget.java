@@ -1,5 +1,6 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
+import io.eventgateway.ingest.Problem;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.shareddata.Shareable;

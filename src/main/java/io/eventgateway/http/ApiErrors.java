@@ -1,5 +1,6 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
+import io.eventgateway.ingest.Problem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -1,7 +1,8 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.config.BoundPorts;
+import io.eventgateway.ingest.Problem;
 import io.eventgateway.schema.EventCatalog;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;

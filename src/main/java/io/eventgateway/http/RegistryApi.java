@@ -1,6 +1,7 @@
-package io.eventgateway.ingest;
+package io.eventgateway.http;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.ingest.JsonLimits;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
