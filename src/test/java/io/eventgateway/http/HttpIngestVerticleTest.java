@@ -1,0 +1,146 @@
+package io.eventgateway.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.BusCodecs;
+import io.eventgateway.bus.ProduceBatch;
+import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.config.BoundPorts;
+import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.schema.EventCatalog;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * {@link HttpIngestVerticle} alone, its producer played by the test on {@link Addresses#EVENTS_PRODUCE}: the
+ * WebSocket stream acknowledges in the order the events came, whatever order Kafka answers in.
+ */
+@ExtendWith(VertxExtension.class)
+@DisplayName("HttpIngestVerticle: /v1/stream")
+class HttpIngestVerticleTest {
+
+  private final List<Message<ProduceBatch>> produceRequests = new CopyOnWriteArrayList<>();
+  private final List<JsonObject> acks = new CopyOnWriteArrayList<>();
+  private int port;
+
+  @BeforeEach
+  void deploy(Vertx vertx, VertxTestContext test) {
+    BusCodecs.register(vertx);
+    BusCodecs.registerLocal(vertx, EventCatalog.class);
+    JsonObject config = ConfigLoader.load("test", Map.of());
+    config.getJsonObject("auth").put("enabled", false);
+    config.getJsonObject("http").put("port", 0).put("host", "127.0.0.1");
+    AtomicInteger ids = new AtomicInteger();
+    EventCatalog catalog = EventCatalog.load(config.getJsonObject("kafka").getJsonObject("topics"))
+        .withSchemaIds(type -> ids.incrementAndGet());
+    vertx.eventBus().consumer(Addresses.REGISTRY_CATALOG, message -> message.reply(catalog));
+    vertx.eventBus().<ProduceBatch>consumer(Addresses.EVENTS_PRODUCE, produceRequests::add);
+    vertx
+        .deployVerticle(new HttpIngestVerticle(), new DeploymentOptions().setConfig(config))
+        .onComplete(test.succeeding(deployed -> {
+          port = BoundPorts.of(vertx, BoundPorts.HTTP);
+          test.completeNow();
+        }));
+  }
+
+  @Test
+  @DisplayName(
+      "when Kafka answers the second batch first, the acks still come in the order of the events")
+  void acksInOrder(Vertx vertx, VertxTestContext test) {
+    connect(vertx)
+        .compose(socket -> socket
+            .writeTextMessage(pageView("first").encode())
+            .compose(sent -> until(vertx, () -> produceRequests.size() == 1))
+            .compose(first -> socket.writeTextMessage(pageView("second").encode()))
+            .compose(sent -> until(vertx, () -> produceRequests.size() == 2)))
+        .compose(bothProduced -> {
+          acknowledge(produceRequests.get(1), 7);
+          return vertx.timer(200);
+        })
+        .compose(waited -> {
+          test.verify(
+              () -> assertThat(acks).as("no ack before the first event's").isEmpty());
+          acknowledge(produceRequests.get(0), 6);
+          return until(vertx, () -> acks.size() == 2);
+        })
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(acks).extracting(ack -> ack.getLong("seq")).containsExactly(0L, 1L);
+          assertThat(acks)
+              .extracting(ack -> ack.getString("id"))
+              .containsExactly("first", "second");
+          assertThat(acks).extracting(ack -> ack.getLong("offset")).containsExactly(6L, 7L);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a refused event gets its error ack in its place, between the stored ones")
+  void refusedInPlace(Vertx vertx, VertxTestContext test) {
+    JsonObject invalid = pageView("bad");
+    invalid.getJsonObject("data").remove("url");
+    String ndjson =
+        pageView("a").encode() + "\n" + invalid.encode() + "\n" + pageView("c").encode();
+    connect(vertx)
+        .compose(socket -> socket.writeTextMessage(ndjson))
+        .compose(sent -> until(vertx, () -> produceRequests.size() == 1))
+        .compose(produced -> {
+          test.verify(() -> assertThat(produceRequests.get(0).body().records()).hasSize(2));
+          acknowledge(produceRequests.get(0), 0);
+          return until(vertx, () -> acks.size() == 3);
+        })
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(acks).extracting(ack -> ack.getString("id")).containsExactly("a", "bad", "c");
+          assertThat(acks)
+              .extracting(ack -> ack.getInteger("status"))
+              .containsExactly(202, 400, 202);
+          assertThat(acks.get(1).getJsonArray("errors").getJsonObject(0).getString("field"))
+              .isEqualTo("data.url");
+          test.completeNow();
+        })));
+  }
+
+  private Future<WebSocket> connect(Vertx vertx) {
+    return vertx
+        .createWebSocketClient()
+        .connect(port, "127.0.0.1", "/v1/stream")
+        .onSuccess(socket -> socket.textMessageHandler(text -> acks.add(new JsonObject(text))));
+  }
+
+  /** Kafka's answer to a produce request: every record stored in partition 0 from {@code firstOffset} on. */
+  private static void acknowledge(Message<ProduceBatch> request, long firstOffset) {
+    List<ProduceBatch.Record> records = request.body().records();
+    request.reply(new ProduceResult(java.util.stream.IntStream.range(0, records.size())
+        .mapToObj(i -> ProduceResult.Outcome.stored(records.get(i).topic(), 0, firstOffset + i))
+        .toList()));
+  }
+
+  private static JsonObject pageView(String id) {
+    return new JsonObject()
+        .put("specversion", "1.0")
+        .put("id", id)
+        .put("source", "/test")
+        .put("type", "analytics.page_view")
+        .put("data", new JsonObject().put("user_id", "u-1").put("url", "https://shop.example/"));
+  }
+
+  private static Future<Void> until(Vertx vertx, java.util.function.BooleanSupplier condition) {
+    return condition.getAsBoolean()
+        ? Future.succeededFuture()
+        : vertx.timer(10).compose(waited -> until(vertx, condition));
+  }
+}
