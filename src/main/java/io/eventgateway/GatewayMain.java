@@ -1,6 +1,7 @@
 package io.eventgateway;
 
 import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.config.ConfigurationException;
 import io.eventgateway.dev.DevStack;
 import io.eventgateway.llm.sim.LlmSimulatorVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -35,7 +36,16 @@ import picocli.CommandLine.Parameters;
 public final class GatewayMain {
 
   public static void main(String[] args) {
-    CommandLine commandLine = new CommandLine(new GatewayMain());
+    CommandLine commandLine = new CommandLine(new GatewayMain())
+        // a configuration mistake is the operator's to fix: its message says where, a stack trace
+        // would not help
+        .setExecutionExceptionHandler((error, command, parsed) -> {
+          if (error instanceof ConfigurationException mistake) {
+            command.getErr().println("Configuration error: " + mistake.getMessage());
+            return 2;
+          }
+          throw error;
+        });
     int exitCode = commandLine.execute(args.length == 0 ? new String[] {"run"} : args);
     if (exitCode != 0) {
       System.exit(exitCode);

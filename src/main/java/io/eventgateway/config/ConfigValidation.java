@@ -18,13 +18,13 @@ final class ConfigValidation {
 
   private ConfigValidation() {}
 
-  /** @throws IllegalArgumentException listing every unknown or ill-typed key of {@code file} */
+  /** @throws ConfigurationException listing every unknown or ill-typed key of {@code file} */
   static void check(JsonObject file, JsonObject defaults, String source) {
     List<String> problems = new ArrayList<>();
     check(file, defaults, "", problems);
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(
-          "configuration " + source + ": " + String.join("; ", problems));
+      throw new ConfigurationException(
+          "configuration " + source + ": " + String.join("; ", problems), null);
     }
   }
 

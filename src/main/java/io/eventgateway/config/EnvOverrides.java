@@ -41,7 +41,7 @@ public final class EnvOverrides {
         try {
           matched = override(config, wanted, value);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
+          throw new ConfigurationException(
               "environment variable " + name + ": " + e.getMessage(), e);
         }
         if (!matched) {
@@ -81,14 +81,19 @@ public final class EnvOverrides {
   }
 
   private static Object convert(Object current, String value) {
-    if (current instanceof Integer) {
-      return Integer.valueOf(value.trim());
-    }
-    if (current instanceof Long) {
-      return Long.valueOf(value.trim());
-    }
-    if (current instanceof Double) {
-      return Double.valueOf(value.trim());
+    try {
+      if (current instanceof Integer) {
+        return Integer.valueOf(value.trim());
+      }
+      if (current instanceof Long) {
+        return Long.valueOf(value.trim());
+      }
+      if (current instanceof Double) {
+        return Double.valueOf(value.trim());
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "'" + value + "' is not " + (current instanceof Double ? "a number" : "an integer"), e);
     }
     if (current instanceof Boolean) {
       // strictly: Boolean.valueOf would read "ture" or "yes" as false, silently switching a

@@ -26,6 +26,7 @@ class ConfigValidationTest {
   void unknownKey() {
     JsonObject file = new JsonObject().put("http", new JsonObject().put("prot", 9000));
     assertThatThrownBy(() -> ConfigValidation.check(file, DEFAULTS, "prod.json"))
+        .isInstanceOf(ConfigurationException.class)
         .hasMessage("configuration prod.json: unknown key http.prot (GATEWAY_HTTP_PROT)");
   }
 
