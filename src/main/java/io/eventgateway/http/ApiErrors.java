@@ -1,7 +1,7 @@
 package io.eventgateway.http;
 
+import io.eventgateway.config.HttpConfig;
 import io.eventgateway.ingest.Problem;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -14,7 +14,7 @@ final class ApiErrors {
 
   private ApiErrors() {}
 
-  static void install(Router router, JsonObject http) {
+  static void install(Router router, HttpConfig http) {
     router
         .route()
         .last()
@@ -32,7 +32,7 @@ final class ApiErrors {
             413,
             "body-too-large",
             "Body too large",
-            "The body exceeds " + http.getLong("maxBodyBytes") + " bytes"));
+            "The body exceeds " + http.maxBodyBytes() + " bytes"));
     router.errorHandler(
         408,
         ctx -> failure(
@@ -40,7 +40,7 @@ final class ApiErrors {
             408,
             "request-timeout",
             "Request timeout",
-            "The request was not completed within " + http.getLong("requestTimeoutMs") + " ms"));
+            "The request was not completed within " + http.requestTimeoutMs() + " ms"));
     router.errorHandler(
         405,
         ctx -> failure(

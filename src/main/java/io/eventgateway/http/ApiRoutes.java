@@ -2,6 +2,7 @@ package io.eventgateway.http;
 
 import io.eventgateway.auth.Authenticator;
 import io.eventgateway.auth.RateLimits;
+import io.eventgateway.config.HttpConfig;
 import io.eventgateway.ingest.EventProducer;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
@@ -41,27 +42,24 @@ public final class ApiRoutes {
 
   /** The public API's routes; {@code config} is the gateway's whole configuration. */
   public static Router router(Vertx vertx, JsonObject config, EventCatalog catalog) {
-    JsonObject http = config.getJsonObject("http");
+    HttpConfig http = HttpConfig.of(config.getJsonObject("http"));
     Router router = Router.router(vertx);
     router.route().handler(SecurityHeaders::apply);
     ReadHandlers reads = new ReadHandlers(vertx, catalog);
-    EventProducer producer = new EventProducer(vertx, http.getLong("produceTimeoutMs"));
+    EventProducer producer = new EventProducer(vertx, http.produceTimeoutMs());
     Authentication authentication =
         new Authentication(new Authenticator(vertx, config.getJsonObject("auth")));
     RateLimits rateLimits = RateLimits.of(vertx);
     // a body that trickles in (or a Kafka that never answers) cannot hold a request forever
-    TimeoutHandler requestTimeout = TimeoutHandler.create(http.getLong("requestTimeoutMs"), 408);
+    TimeoutHandler requestTimeout = TimeoutHandler.create(http.requestTimeoutMs(), 408);
     // two routes per body-taking path: the credential is checked on the first, before any byte of
     // the body is read
     router.post("/v1/events").handler(requestTimeout).handler(authentication);
     router
         .post("/v1/events")
         .handler(RequestBudget.of(
-            vertx,
-            http.getLong("maxInFlightBytes"),
-            http.getLong("maxInFlightBytesPerCaller"),
-            http.getLong("maxBodyBytes")))
-        .handler(BodyHandler.create(false).setBodyLimit(http.getLong("maxBodyBytes")))
+            vertx, http.maxInFlightBytes(), http.maxInFlightBytesPerCaller(), http.maxBodyBytes()))
+        .handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
         .handler(new IngestHandler(catalog, producer, http, rateLimits));
     FeedRoutes.mount(router, vertx, http, catalog, producer, authentication, rateLimits, reads);
     router

@@ -2,6 +2,7 @@ package io.eventgateway.http;
 
 import io.eventgateway.auth.Caller;
 import io.eventgateway.auth.RateLimits;
+import io.eventgateway.config.HttpConfig;
 import io.eventgateway.feeds.FeedSession;
 import io.eventgateway.ingest.CloudEventsReader;
 import io.eventgateway.ingest.EventProducer;
@@ -10,7 +11,6 @@ import io.eventgateway.ingest.Problem;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 
 /** The WebSocket routes: ingest over {@code /v1/stream}, and the live feeds of alerts and events with their tickets. */
@@ -21,13 +21,13 @@ final class FeedRoutes {
   static void mount(
       Router router,
       Vertx vertx,
-      JsonObject http,
+      HttpConfig http,
       EventCatalog catalog,
       EventProducer producer,
       Authentication authentication,
       RateLimits rateLimits,
       ReadHandlers reads) {
-    WebSocketOrigins origins = new WebSocketOrigins(http.getJsonArray("allowedOrigins"));
+    WebSocketOrigins origins = new WebSocketOrigins(http.allowedOrigins());
     router
         .get("/v1/stream")
         .handler(origins)
@@ -37,10 +37,10 @@ final class FeedRoutes {
             .onSuccess(socket -> new StreamSession(
                     vertx,
                     socket,
-                    new CloudEventsReader(http.getInteger("maxBatchEvents")),
+                    new CloudEventsReader(http.maxBatchEvents()),
                     new EventValidator(catalog),
                     producer,
-                    http.getInteger("streamMaxPendingEvents"),
+                    http.streamMaxPendingEvents(),
                     Authentication.caller(ctx),
                     rateLimits)
                 .start())

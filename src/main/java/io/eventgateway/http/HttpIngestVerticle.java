@@ -2,6 +2,7 @@ package io.eventgateway.http;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.config.BoundPorts;
+import io.eventgateway.config.HttpConfig;
 import io.eventgateway.ingest.Problem;
 import io.eventgateway.schema.EventCatalog;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -30,14 +31,14 @@ public class HttpIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject http = config().getJsonObject("http");
+    HttpConfig http = HttpConfig.of(config().getJsonObject("http"));
     return vertx
         .eventBus()
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
           Router router = ApiRoutes.router(vertx, config(), reply.body());
-          ConnectionGuard connections = ConnectionGuard.of(
-              vertx, http.getInteger("maxConnections"), http.getLong("firstRequestTimeoutMs"));
+          ConnectionGuard connections =
+              ConnectionGuard.of(vertx, http.maxConnections(), http.firstRequestTimeoutMs());
           server =
               vertx.createHttpServer(serverOptions(http)).connectionHandler(connections::opened);
           return server
@@ -46,11 +47,11 @@ public class HttpIngestVerticle extends VerticleBase {
                 router.handle(request);
               })
               .invalidRequestHandler(HttpIngestVerticle::invalidRequest)
-              .listen(BoundPorts.sharedListenPort(http.getInteger("port")), http.getString("host"));
+              .listen(BoundPorts.sharedListenPort(http.port()), http.host());
         })
         .onSuccess(listening -> {
           BoundPorts.record(vertx, BoundPorts.HTTP, listening.actualPort());
-          LOG.debug("API listening on {}:{}", http.getString("host"), listening.actualPort());
+          LOG.debug("API listening on {}:{}", http.host(), listening.actualPort());
         });
   }
 
@@ -78,21 +79,20 @@ public class HttpIngestVerticle extends VerticleBase {
   }
 
   /** TLS from PEM files when {@code http.tls.enabled}; the key file should be readable by the gateway only. */
-  private static HttpServerOptions serverOptions(JsonObject http) {
-    JsonObject tls = http.getJsonObject("tls");
+  private static HttpServerOptions serverOptions(HttpConfig http) {
+    HttpConfig.Tls tls = http.tls();
     // no h2c sniffing: it waits for a socket's first bytes before the connection exists for the
     // guard (and for us)
     HttpServerOptions options = new HttpServerOptions()
         .setCompressionSupported(true)
         .setHttp2ClearTextEnabled(false)
-        .setIdleTimeout(http.getInteger("idleTimeoutSeconds"))
+        .setIdleTimeout(http.idleTimeoutSeconds())
         .setIdleTimeoutUnit(TimeUnit.SECONDS);
-    if (tls != null && tls.getBoolean("enabled", false)) {
+    if (tls.enabled()) {
       options
           .setSsl(true)
-          .setKeyCertOptions(new PemKeyCertOptions()
-              .setCertPath(tls.getString("certFile"))
-              .setKeyPath(tls.getString("keyFile")));
+          .setKeyCertOptions(
+              new PemKeyCertOptions().setCertPath(tls.certFile()).setKeyPath(tls.keyFile()));
     }
     return options;
   }

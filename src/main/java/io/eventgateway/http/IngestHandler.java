@@ -3,6 +3,7 @@ package io.eventgateway.http;
 import io.eventgateway.auth.Caller;
 import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.HttpConfig;
 import io.eventgateway.ingest.CloudEventsReader;
 import io.eventgateway.ingest.EventError;
 import io.eventgateway.ingest.EventProducer;
@@ -36,10 +37,10 @@ final class IngestHandler implements Handler<RoutingContext> {
   private final RateLimits rateLimits;
 
   IngestHandler(
-      EventCatalog catalog, EventProducer producer, JsonObject http, RateLimits rateLimits) {
+      EventCatalog catalog, EventProducer producer, HttpConfig http, RateLimits rateLimits) {
     this.rateLimits = rateLimits;
     this.catalog = catalog;
-    this.reader = new CloudEventsReader(http.getInteger("maxBatchEvents"));
+    this.reader = new CloudEventsReader(http.maxBatchEvents());
     this.validator = new EventValidator(catalog);
     this.producer = producer;
   }

@@ -2,9 +2,9 @@ package io.eventgateway.http;
 
 import io.eventgateway.ingest.Problem;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonArray;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -18,10 +18,9 @@ final class WebSocketOrigins implements SecurityPolicyHandler {
 
   private final Set<String> allowed;
 
-  WebSocketOrigins(JsonArray allowedOrigins) {
-    this.allowed = allowedOrigins.stream()
-        .map(origin -> String.valueOf(origin).toLowerCase())
-        .collect(Collectors.toUnmodifiableSet());
+  WebSocketOrigins(List<String> allowedOrigins) {
+    this.allowed =
+        allowedOrigins.stream().map(String::toLowerCase).collect(Collectors.toUnmodifiableSet());
   }
 
   @Override

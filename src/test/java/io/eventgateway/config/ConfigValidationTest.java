@@ -58,7 +58,9 @@ class ConfigValidationTest {
       "every shipped environment loads, and a typo in a mounted conf/ folder stops the start")
   void shippedFilesAndMountedFolder(@TempDir Path conf) throws Exception {
     for (String env : new String[] {"prod", "dev", "test", "docker"}) {
-      assertThat(ConfigLoader.load(env, Map.of()).getJsonObject("http")).isNotNull();
+      HttpConfig http = HttpConfig.of(ConfigLoader.load(env, Map.of()).getJsonObject("http"));
+      assertThat(http.maxBodyBytes()).as(env).isPositive();
+      assertThat(http.tls().enabled()).as(env).isFalse();
     }
     Files.writeString(conf.resolve("prod.json"), "{\"storage\": {\"retentionDay\": 7}}");
     assertThatThrownBy(() -> ConfigLoader.load("prod", Map.of("GATEWAY_CONF_DIR", conf.toString())))
