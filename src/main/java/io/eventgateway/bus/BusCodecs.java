@@ -24,12 +24,8 @@ public final class BusCodecs {
   private BusCodecs() {}
 
   /** Idempotent: a second call on the same Vert.x instance does nothing. */
-  public static synchronized void register(Vertx vertx) {
-    if (vertx.sharedData().getLocalMap("gateway.bus").putIfAbsent("codecs", true) != null) {
-      return;
-    }
-    EventBus bus = vertx.eventBus();
-    MESSAGE_TYPES.forEach(type -> registerDefault(bus, type));
+  public static void register(Vertx vertx) {
+    MESSAGE_TYPES.forEach(type -> registerLocal(vertx, type));
   }
 
   /** Idempotent: a local (never copied) codec for {@code type}, unless one is registered already. */

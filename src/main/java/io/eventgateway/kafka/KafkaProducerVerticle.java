@@ -93,7 +93,8 @@ public class KafkaProducerVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject kafka = config().getJsonObject("kafka");
     maxInFlightBytes = kafka.getLong("maxInFlightBytes");
-    eventTopics = KafkaSettings.topics(kafka);
+    // a hash set: looked up once per acknowledged record
+    eventTopics = Set.copyOf(KafkaSettings.topics(kafka));
     spans = new ProduceSpans(Tracing.of(vertx));
     return vertx
         .executeBlocking(() -> {

@@ -9,6 +9,7 @@ import io.eventgateway.bus.ProduceResult;
 import io.eventgateway.config.BoundPorts;
 import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.schema.EventCatalog;
+import io.eventgateway.testing.Eventually;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -65,9 +66,9 @@ class HttpIngestVerticleTest {
     connect(vertx)
         .compose(socket -> socket
             .writeTextMessage(pageView("first").encode())
-            .compose(sent -> until(vertx, () -> produceRequests.size() == 1))
+            .compose(sent -> Eventually.until(vertx, () -> produceRequests.size() == 1))
             .compose(first -> socket.writeTextMessage(pageView("second").encode()))
-            .compose(sent -> until(vertx, () -> produceRequests.size() == 2)))
+            .compose(sent -> Eventually.until(vertx, () -> produceRequests.size() == 2)))
         .compose(bothProduced -> {
           acknowledge(produceRequests.get(1), 7);
           return vertx.timer(200);
@@ -76,7 +77,7 @@ class HttpIngestVerticleTest {
           test.verify(
               () -> assertThat(acks).as("no ack before the first event's").isEmpty());
           acknowledge(produceRequests.get(0), 6);
-          return until(vertx, () -> acks.size() == 2);
+          return Eventually.until(vertx, () -> acks.size() == 2);
         })
         .onComplete(test.succeeding(done -> test.verify(() -> {
           assertThat(acks).extracting(ack -> ack.getLong("seq")).containsExactly(0L, 1L);
@@ -97,11 +98,11 @@ class HttpIngestVerticleTest {
         pageView("a").encode() + "\n" + invalid.encode() + "\n" + pageView("c").encode();
     connect(vertx)
         .compose(socket -> socket.writeTextMessage(ndjson))
-        .compose(sent -> until(vertx, () -> produceRequests.size() == 1))
+        .compose(sent -> Eventually.until(vertx, () -> produceRequests.size() == 1))
         .compose(produced -> {
           test.verify(() -> assertThat(produceRequests.get(0).body().records()).hasSize(2));
           acknowledge(produceRequests.get(0), 0);
-          return until(vertx, () -> acks.size() == 3);
+          return Eventually.until(vertx, () -> acks.size() == 3);
         })
         .onComplete(test.succeeding(done -> test.verify(() -> {
           assertThat(acks).extracting(ack -> ack.getString("id")).containsExactly("a", "bad", "c");
@@ -136,11 +137,5 @@ class HttpIngestVerticleTest {
         .put("source", "/test")
         .put("type", "analytics.page_view")
         .put("data", new JsonObject().put("user_id", "u-1").put("url", "https://shop.example/"));
-  }
-
-  private static Future<Void> until(Vertx vertx, java.util.function.BooleanSupplier condition) {
-    return condition.getAsBoolean()
-        ? Future.succeededFuture()
-        : vertx.timer(10).compose(waited -> until(vertx, condition));
   }
 }

@@ -7,6 +7,7 @@ import io.eventgateway.bus.BusCodecs;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.testing.Eventually;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -143,8 +144,6 @@ class KafkaProducerVerticleTest {
 
   /** Until the producer holds {@code count} records (the first batch of a topic is handed over on a worker). */
   private Future<Void> awaitSent(Vertx vertx, int count) {
-    return kafka.history().size() >= count
-        ? Future.succeededFuture()
-        : vertx.timer(10).compose(waited -> awaitSent(vertx, count));
+    return Eventually.until(vertx, () -> kafka.history().size() >= count);
   }
 }

@@ -13,6 +13,7 @@ import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
 import io.eventgateway.schema.FieldError;
 import io.eventgateway.schema.JsonToAvro;
+import io.eventgateway.testing.Eventually;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -91,7 +92,7 @@ class ProcessorVerticleTest {
       }
     });
     deploy(vertx)
-        .compose(deployed -> until(vertx, () -> committed().orElse(0L) == 3))
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 3))
         .onComplete(test.succeeding(done -> test.verify(() -> {
           assertThat(committedWhileDown).hasSize(2).containsOnly(-1L);
           assertThat(persistRequests)
@@ -122,7 +123,7 @@ class ProcessorVerticleTest {
       kafka.addRecord(new ConsumerRecord<>(partition.topic(), 0, 1, "k", "not avro".getBytes()));
     });
     deploy(vertx)
-        .compose(deployed -> until(vertx, () -> committed().orElse(0L) == 2))
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 2))
         .onComplete(test.succeeding(done -> test.verify(() -> {
           assertThat(committedAtDeadLetter).containsExactly(-1L);
           test.completeNow();
@@ -173,11 +174,5 @@ class ProcessorVerticleTest {
         ConfluentWireFormat.encode(type.schemaId(), type.subjectSchema(), data),
         recordHeaders,
         Optional.empty());
-  }
-
-  private static Future<Void> until(Vertx vertx, java.util.function.BooleanSupplier condition) {
-    return condition.getAsBoolean()
-        ? Future.succeededFuture()
-        : vertx.timer(20).compose(waited -> until(vertx, condition));
   }
 }
