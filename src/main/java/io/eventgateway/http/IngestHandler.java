@@ -6,10 +6,13 @@ import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.config.HttpConfig;
 import io.eventgateway.ingest.CloudEventsReader;
 import io.eventgateway.ingest.EventError;
+import io.eventgateway.ingest.EventInput;
 import io.eventgateway.ingest.EventProducer;
+import io.eventgateway.ingest.EventResult;
 import io.eventgateway.ingest.EventValidator;
 import io.eventgateway.ingest.Problem;
 import io.eventgateway.ingest.RequestRejected;
+import io.eventgateway.ingest.Validated;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
@@ -48,7 +51,7 @@ final class IngestHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     long receivedAt = System.currentTimeMillis();
-    List<Object> items;
+    List<EventInput> items;
     try {
       items = reader.read(
           ctx.request().getHeader("Content-Type"),
@@ -83,15 +86,14 @@ final class IngestHandler implements Handler<RoutingContext> {
                   + " events per second"));
       return;
     }
-    Object[] results = new Object[items.size()];
+    EventResult[] results = new EventResult[items.size()];
     List<EventValidator.Accepted> accepted = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
-      Object item = items.get(i);
-      results[i] = item instanceof JsonObject event
-          ? validator.validate(i, event, receivedAt, caller)
-          : item;
-      if (results[i] instanceof EventValidator.Accepted ok) {
+      Validated validated = validator.validate(i, items.get(i), receivedAt, caller);
+      if (validated instanceof EventValidator.Accepted ok) {
         accepted.add(ok);
+      } else {
+        results[i] = (EventError) validated;
       }
     }
     if (accepted.isEmpty()) {
@@ -131,13 +133,13 @@ final class IngestHandler implements Handler<RoutingContext> {
             "No event of this request was acknowledged: " + error.getMessage()));
   }
 
-  private void respond(RoutingContext ctx, Object[] results) {
+  private void respond(RoutingContext ctx, EventResult[] results) {
     JsonArray list = new JsonArray(new ArrayList<>(results.length));
     JsonArray errors = new JsonArray();
     int acceptedCount = 0;
     Integer commonStatus = null;
     boolean mixedStatuses = false;
-    for (Object result : results) {
+    for (EventResult result : results) {
       if (result instanceof EventError error) {
         list.add(error.toJson());
         error
@@ -150,7 +152,7 @@ final class IngestHandler implements Handler<RoutingContext> {
         mixedStatuses |= commonStatus != null && commonStatus != error.status();
         commonStatus = error.status();
       } else {
-        list.add(result);
+        list.add(result.toJson());
         acceptedCount++;
       }
     }

@@ -5,10 +5,13 @@ import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.ingest.CloudEventsReader;
 import io.eventgateway.ingest.EventError;
+import io.eventgateway.ingest.EventInput;
 import io.eventgateway.ingest.EventProducer;
+import io.eventgateway.ingest.EventResult;
 import io.eventgateway.ingest.EventValidator;
 import io.eventgateway.ingest.Problem;
 import io.eventgateway.ingest.RequestRejected;
+import io.eventgateway.ingest.Validated;
 import io.eventgateway.schema.FieldError;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Context;
@@ -99,7 +102,7 @@ final class StreamSession {
 
   private void frame(String text) {
     long receivedAt = System.currentTimeMillis();
-    List<Object> items;
+    List<EventInput> items;
     try {
       items = reader.read(CloudEventsReader.NDJSON, NO_HEADERS, Buffer.buffer(text));
     } catch (RequestRejected rejected) {
@@ -126,11 +129,9 @@ final class StreamSession {
       });
       return;
     }
-    for (Object item : items) {
+    for (EventInput item : items) {
       Slot slot = enqueue();
-      Object result = item instanceof JsonObject event
-          ? validator.validate(0, event, receivedAt, caller)
-          : item;
+      Validated result = validator.validate(0, item, receivedAt, caller);
       if (result instanceof EventValidator.Accepted accepted) {
         if (batch.isEmpty()) {
           context.runOnContext(endOfTurn -> flush());
@@ -138,7 +139,7 @@ final class StreamSession {
         batch.add(accepted);
         batchSlots.add(slot);
       } else {
-        slot.ack = ack(slot, result);
+        slot.ack = ack(slot, (EventError) result);
       }
     }
     writeReadyAcks();
@@ -228,9 +229,8 @@ final class StreamSession {
     }
   }
 
-  private static JsonObject ack(Slot slot, Object result) {
-    JsonObject ack =
-        result instanceof EventError error ? error.toJson() : ((JsonObject) result).copy();
+  private static JsonObject ack(Slot slot, EventResult result) {
+    JsonObject ack = result.toJson();
     ack.remove("index");
     return ack.put("seq", slot.seq);
   }

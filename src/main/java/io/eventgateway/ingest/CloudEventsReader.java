@@ -38,7 +38,7 @@ public final class CloudEventsReader {
     this.maxBatchEvents = maxBatchEvents;
   }
 
-  public List<Object> read(String contentType, MultiMap headers, Buffer body) {
+  public List<EventInput> read(String contentType, MultiMap headers, Buffer body) {
     String mediaType = mediaType(contentType);
     if (!SUPPORTED.contains(mediaType)) {
       throw new RequestRejected(Problem.of(
@@ -71,7 +71,7 @@ public final class CloudEventsReader {
     };
   }
 
-  private List<Object> plainJson(MultiMap headers, Object json) {
+  private List<EventInput> plainJson(MultiMap headers, Object json) {
     if (headers.contains("ce-specversion")) {
       JsonObject event = new JsonObject();
       for (String attribute : BINARY_MODE_ATTRIBUTES) {
@@ -80,19 +80,19 @@ public final class CloudEventsReader {
           event.put(attribute, value);
         }
       }
-      return List.of(event.put("data", json));
+      return List.of(new EventInput.Json(event.put("data", json)));
     }
     return json instanceof JsonArray ? array(json) : List.of(object(json));
   }
 
-  private static Object object(Object json) {
-    if (!(json instanceof JsonObject)) {
+  private static EventInput object(Object json) {
+    if (!(json instanceof JsonObject event)) {
       throw invalidBody("Expected one event as a JSON object");
     }
-    return json;
+    return new EventInput.Json(event);
   }
 
-  private List<Object> array(Object json) {
+  private List<EventInput> array(Object json) {
     if (!(json instanceof JsonArray array)) {
       throw invalidBody("Expected a JSON array of events");
     }
@@ -100,20 +100,20 @@ public final class CloudEventsReader {
       throw invalidBody("The batch holds no events");
     }
     checkBatchSize(array.size());
-    List<Object> items = new ArrayList<>(array.size());
+    List<EventInput> items = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       Object item = array.getValue(i);
       items.add(
-          item instanceof JsonObject
-              ? item
+          item instanceof JsonObject event
+              ? new EventInput.Json(event)
               : EventError.invalid(i, null, "", "an event must be a JSON object"));
     }
     return items;
   }
 
   /** Splits on {@code \n} (and a {@code \r} before it) by hand: a regex split cost more than parsing the lines. */
-  private List<Object> lines(String body) {
-    List<Object> items = new ArrayList<>();
+  private List<EventInput> lines(String body) {
+    List<EventInput> items = new ArrayList<>();
     for (int start = 0, end; start < body.length(); start = end + 1) {
       end = body.indexOf('\n', start);
       if (end < 0) {
@@ -129,8 +129,8 @@ public final class CloudEventsReader {
       try {
         Object json = JsonLimits.parse(line);
         items.add(
-            json instanceof JsonObject
-                ? json
+            json instanceof JsonObject event
+                ? new EventInput.Json(event)
                 : EventError.invalid(index, null, "", "an event must be a JSON object"));
       } catch (DecodeException e) {
         items.add(EventError.invalid(index, null, "", "malformed JSON: " + e.getMessage()));

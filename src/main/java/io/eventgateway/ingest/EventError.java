@@ -12,7 +12,8 @@ import java.util.List;
  * @param id the event's id when it had one, else {@code null}
  * @param status the HTTP status this event alone would get
  */
-public record EventError(int index, String id, int status, String title, List<FieldError> errors) {
+public record EventError(int index, String id, int status, String title, List<FieldError> errors)
+    implements EventInput, Validated, EventResult {
 
   public static EventError invalid(int index, String id, List<FieldError> errors) {
     return new EventError(index, id, 400, "Invalid event", List.copyOf(errors));
@@ -22,6 +23,7 @@ public record EventError(int index, String id, int status, String title, List<Fi
     return invalid(index, id, List.of(new FieldError(field, reason)));
   }
 
+  @Override
   public JsonObject toJson() {
     JsonArray fields = new JsonArray();
     errors.forEach(error ->

@@ -7,7 +7,6 @@ import io.eventgateway.schema.FieldError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,10 +26,10 @@ public final class EventProducer {
   }
 
   /**
-   * @return one result per event, in order: a {@link JsonObject} or an {@link EventError}; fails as a whole when
+   * @return one result per event, in order; fails as a whole when
    *     the producer could not be reached or did not answer in time
    */
-  public Future<List<Object>> produce(List<EventValidator.Accepted> events) {
+  public Future<List<EventResult>> produce(List<EventValidator.Accepted> events) {
     ProduceBatch batch =
         new ProduceBatch(events.stream().map(EventValidator.Accepted::record).toList());
     return vertx
@@ -38,19 +37,18 @@ public final class EventProducer {
         .<ProduceResult>request(Addresses.EVENTS_PRODUCE, batch, options)
         .map(reply -> {
           List<ProduceResult.Outcome> outcomes = reply.body().outcomes();
-          List<Object> results = new ArrayList<>(events.size());
+          List<EventResult> results = new ArrayList<>(events.size());
           for (int i = 0; i < events.size(); i++) {
             EventValidator.Accepted event = events.get(i);
             ProduceResult.Outcome outcome = outcomes.get(i);
             results.add(
                 outcome.succeeded()
-                    ? new JsonObject()
-                        .put("index", event.index())
-                        .put("id", event.id())
-                        .put("status", 202)
-                        .put("topic", outcome.topic())
-                        .put("partition", outcome.partition())
-                        .put("offset", outcome.offset())
+                    ? new EventResult.Acknowledged(
+                        event.index(),
+                        event.id(),
+                        outcome.topic(),
+                        outcome.partition(),
+                        outcome.offset())
                     : new EventError(
                         event.index(),
                         event.id(),

@@ -48,10 +48,17 @@ public final class EventValidator {
   }
 
   /** An event that passed validation, with the record to produce. */
-  public record Accepted(int index, String id, ProduceBatch.Record record) {}
+  public record Accepted(int index, String id, ProduceBatch.Record record) implements Validated {}
+
+  /** An item that was no event at all stays the error it already is; a JSON object is validated. */
+  public Validated validate(int index, EventInput input, long receivedAtMillis, Caller caller) {
+    return input instanceof EventInput.Json json
+        ? validate(index, json.event(), receivedAtMillis, caller)
+        : (EventError) input;
+  }
 
   /** @return an {@link Accepted} or an {@link EventError}; {@code 403} when {@code caller} may not publish the type */
-  public Object validate(int index, JsonObject event, long receivedAtMillis, Caller caller) {
+  public Validated validate(int index, JsonObject event, long receivedAtMillis, Caller caller) {
     String id = event.getValue("id") instanceof String text ? text : null;
     List<FieldError> errors = new ArrayList<>();
     Object specVersion = event.getValue("specversion");

@@ -20,12 +20,12 @@ class CloudEventsReaderTest {
   @DisplayName(
       "NDJSON: one event per line, blank lines skipped, a bad line is an error for that event only")
   void ndjson() {
-    List<Object> items = reader.read(
+    List<EventInput> items = reader.read(
         "application/x-ndjson; charset=utf-8",
         noHeaders,
         Buffer.buffer("{\"id\":\"a\"}\n\n{oops\n[1]\r\n"));
     assertThat(items).hasSize(3);
-    assertThat(items.get(0)).isInstanceOf(JsonObject.class);
+    assertThat(items.get(0)).isInstanceOf(EventInput.Json.class);
     assertThat(((EventError) items.get(1)).index()).isEqualTo(1);
     assertThat(((EventError) items.get(2)).errors().get(0).reason()).contains("JSON object");
   }
@@ -38,8 +38,8 @@ class CloudEventsReaderTest {
         .add("ce-id", "x")
         .add("ce-type", "t")
         .add("ce-source", "/s");
-    List<Object> items = reader.read("application/json", headers, Buffer.buffer("{\"k\":1}"));
-    assertThat((JsonObject) items.get(0))
+    List<EventInput> items = reader.read("application/json", headers, Buffer.buffer("{\"k\":1}"));
+    assertThat(((EventInput.Json) items.get(0)).event())
         .isEqualTo(new JsonObject()
             .put("specversion", "1.0")
             .put("id", "x")
@@ -72,18 +72,18 @@ class CloudEventsReaderTest {
     assertThat(tooDeep.problem().getString("detail")).containsIgnoringCase("nesting depth");
     String longNumber = "{\"data\":{\"n\":" + "9".repeat(JsonLimits.MAX_NUMBER_LENGTH + 1) + "}}";
     assertThat(status("application/cloudevents+json", longNumber)).isEqualTo(400);
-    List<Object> lines = reader.read(
+    List<EventInput> lines = reader.read(
         "application/x-ndjson",
         noHeaders,
         Buffer.buffer(deep.replace('[', '{').replace("]", "}") + "\n{\"id\":\"ok\"}"));
     assertThat(lines.get(0)).isInstanceOf(EventError.class);
-    assertThat(lines.get(1)).isInstanceOf(JsonObject.class);
+    assertThat(lines.get(1)).isInstanceOf(EventInput.Json.class);
     String nested = "{\"data\":" + "{\"a\":".repeat(JsonLimits.MAX_DEPTH - 2) + "1"
         + "}".repeat(JsonLimits.MAX_DEPTH - 1);
     assertThat(reader
             .read("application/cloudevents+json", noHeaders, Buffer.buffer(nested))
             .get(0))
-        .isInstanceOf(JsonObject.class);
+        .isInstanceOf(EventInput.Json.class);
   }
 
   private int status(String contentType, String body) {

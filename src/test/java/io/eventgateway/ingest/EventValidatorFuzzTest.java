@@ -58,7 +58,7 @@ class EventValidatorFuzzTest {
     } catch (DecodeException notJson) {
       return;
     }
-    Object result = validator.validate(0, fuzzed, 0, Caller.UNAUTHENTICATED);
+    Validated result = validator.validate(0, fuzzed, 0, Caller.UNAUTHENTICATED);
     if (result instanceof EventError error) {
       assertThat(error.status()).isBetween(400, 499);
       assertThat(error.errors())

@@ -39,7 +39,7 @@ class EventValidatorTest {
   @DisplayName(
       "an accepted event becomes a Kafka record: subject as key, ce_* headers, Confluent framing")
   void acceptedEventBecomesRecord() {
-    Object result = validator.validate(3, event(), 1_000L, Caller.UNAUTHENTICATED);
+    Validated result = validator.validate(3, event(), 1_000L, Caller.UNAUTHENTICATED);
 
     assertThat(result).isInstanceOf(EventValidator.Accepted.class);
     EventValidator.Accepted accepted = (EventValidator.Accepted) result;
