@@ -2,6 +2,7 @@ package io.eventgateway;
 
 import io.eventgateway.auth.ApiKeyStore;
 import io.eventgateway.auth.Caller;
+import io.eventgateway.config.PostgresConfig;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -22,7 +23,7 @@ final class DevApiKey {
     Path file = dataDir.resolve("dev-api-key");
     String kept = Files.isRegularFile(file) ? Files.readString(file).trim() : null;
     return ApiKeyStore.runBlocking(
-        config.getJsonObject("postgres"),
+        PostgresConfig.in(config),
         store -> (kept == null ? Future.succeededFuture(false) : store.isValid(kept))
             .compose(valid -> valid
                 ? Future.succeededFuture(kept)

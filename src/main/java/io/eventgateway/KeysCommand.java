@@ -3,6 +3,7 @@ package io.eventgateway;
 import io.eventgateway.auth.ApiKeyStore;
 import io.eventgateway.auth.Caller;
 import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.store.Migrations;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,7 @@ final class KeysCommand {
   <T> T withStore(Function<ApiKeyStore, Future<T>> action) throws Exception {
     JsonObject config = ConfigLoader.load(
         env != null ? env : System.getenv().getOrDefault("GATEWAY_ENV", "prod"), System.getenv());
-    JsonObject postgres = config.getJsonObject("postgres");
+    PostgresConfig postgres = PostgresConfig.in(config);
     Migrations.migrate(postgres);
     return ApiKeyStore.runBlocking(postgres, action);
   }

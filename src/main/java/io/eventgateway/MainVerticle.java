@@ -1,6 +1,8 @@
 package io.eventgateway;
 
 import io.eventgateway.bus.BusCodecs;
+import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.ops.Lifecycle;
 import io.eventgateway.store.Migrations;
 import io.vertx.core.DeploymentOptions;
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Deploys one role: applies the database migrations, then the verticles that {@code verticles/<role>.json}
  * lists, in order, each waiting for the previous (the registry first, the HTTP server last, so nothing is
- * served before its dependencies are ready). Config: the whole gateway configuration plus {@code role}.
+ * served before its dependencies are ready), each with the configuration sections it declares. Config: the whole
+ * gateway configuration plus {@code role}.
  */
 public class MainVerticle extends VerticleBase {
 
@@ -40,7 +43,7 @@ public class MainVerticle extends VerticleBase {
     String role = config().getString("role", "all");
     JsonObject descriptor = descriptor(role);
     Future<?> chain = vertx.executeBlocking(() -> {
-      Migrations.migrate(config().getJsonObject("postgres"));
+      Migrations.migrate(PostgresConfig.in(config()));
       return null;
     });
     for (Object entry : descriptor.getJsonArray("verticles", new JsonArray())) {
@@ -64,8 +67,9 @@ public class MainVerticle extends VerticleBase {
     if (PER_EVENT_LOOP.equals(options.getValue("instances"))) {
       options.put("instances", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
     }
-    DeploymentOptions deployment = new DeploymentOptions(options).setConfig(config());
     String main = verticle.getString("main");
+    DeploymentOptions deployment =
+        new DeploymentOptions(options).setConfig(sectionsOf(main, config()));
     return vertx.deployVerticle(main, deployment).onSuccess(id -> {
       deployed.push(id);
       LOG.debug("Deployed {} x{}", main, deployment.getInstances());
@@ -91,6 +95,28 @@ public class MainVerticle extends VerticleBase {
       chain = chain.compose(previous -> vertx.undeploy(id));
     }
     return chain;
+  }
+
+  /** The sections of {@code config} that the verticle class {@code main} declares with {@link ConfigSections}. */
+  static JsonObject sectionsOf(String main, JsonObject config) {
+    ConfigSections declared;
+    try {
+      declared = Class.forName(main).getAnnotation(ConfigSections.class);
+    } catch (ClassNotFoundException e) {
+      throw new IllegalArgumentException("no verticle class " + main, e);
+    }
+    if (declared == null) {
+      throw new IllegalStateException(main + " declares no @ConfigSections");
+    }
+    JsonObject sections = new JsonObject();
+    for (String name : declared.value()) {
+      if (!config.containsKey(name)) {
+        throw new IllegalStateException(
+            main + " reads the configuration section '" + name + "', which does not exist");
+      }
+      sections.put(name, config.getValue(name));
+    }
+    return sections;
   }
 
   /** Reads {@code verticles/<role>.json} from the working directory when present, else from the jar. */

@@ -1,6 +1,7 @@
 package io.eventgateway;
 
 import io.eventgateway.config.BoundPorts;
+import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.config.RedactedUrl;
 import io.eventgateway.llm.sim.LlmSimulatorVerticle;
 import io.eventgateway.tracing.Tracing;
@@ -59,7 +60,7 @@ final class NodeLauncher {
     System.out.println(
         "  Kafka:       " + config.getJsonObject("kafka").getString("bootstrap.servers"));
     System.out.println(
-        "  PostgreSQL:  " + RedactedUrl.of(config.getJsonObject("postgres").getString("url")));
+        "  PostgreSQL:  " + RedactedUrl.of(PostgresConfig.in(config).url()));
     System.out.println("Press Ctrl-C to stop.");
   }
 

@@ -82,6 +82,23 @@ class ArchitectureTest {
     });
   }
 
+  @Test
+  @DisplayName(
+      "Kafka clients are created and driven in `kafka` only (and by dev mode's embedded broker)")
+  void kafkaClientsInKafka() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(ROOT + ".kafka..", ROOT + ".dev..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.vertx.kafka..",
+            "org.apache.kafka.clients.admin..",
+            "org.apache.kafka.clients.producer..")
+        .because("docs/architecture.md: every Kafka client lives in `kafka`")
+        .check(classes);
+  }
+
   /** Package → the packages it may import, from the table's first and last columns. */
   static Map<String, Set<String>> allowedImports(String page) {
     Map<String, Set<String>> table = new LinkedHashMap<>();

@@ -3,6 +3,8 @@ package io.eventgateway.alerts;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.kafka.KafkaTopics;
 import io.eventgateway.store.PgPools;
@@ -32,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * tenant, rule and scope); recovery resolves it. Both
  * are stored and produced to the alerts topic as CloudEvents.
  */
+@ConfigSections({"alerts", "kafka", "postgres"})
 public class AlertVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AlertVerticle.class);
@@ -94,7 +97,7 @@ public class AlertVerticle extends VerticleBase {
         .toList();
     vertx.setPeriodic(
         alerts.getLong("evaluationIntervalMs"), timer -> timedRules.forEach(this::evaluateTimed));
-    pool = PgPools.node(vertx, config().getJsonObject("postgres"));
+    pool = PgPools.node(vertx, PostgresConfig.in(config()));
     return vertx
         .executeBlocking(() -> {
           KafkaTopics.ensure(kafka, Set.of(topic));

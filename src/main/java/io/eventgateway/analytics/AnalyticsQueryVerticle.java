@@ -2,6 +2,8 @@ package io.eventgateway.analytics;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.store.PgPools;
 import io.eventgateway.store.PgTimes;
 import io.vertx.core.Future;
@@ -20,6 +22,7 @@ import java.util.List;
  * Owns the analytics read pool and answers {@link Addresses#ANALYTICS_QUERY}: a user's rollup, event counts per
  * minute or hour, the top event types, funnels, chip-quality figures, defects, equipment timelines and alerts. Requests arrive validated by the HTTP layer.
  */
+@ConfigSections("postgres")
 public class AnalyticsQueryVerticle extends VerticleBase {
 
   private Pool pool;
@@ -27,8 +30,7 @@ public class AnalyticsQueryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject postgres = config().getJsonObject("postgres");
-    pool = PgPools.node(vertx, postgres);
+    pool = PgPools.node(vertx, PostgresConfig.in(config()));
     quality = new QualityReads(pool);
     return vertx
         .eventBus()

@@ -1,5 +1,6 @@
 package io.eventgateway.auth;
 
+import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,7 +30,7 @@ public final class ApiKeyStore {
   }
 
   /** Runs {@code action} on a store of its own (own Vert.x and pool) and waits: for commands, not verticles. */
-  public static <T> T runBlocking(JsonObject postgres, Function<ApiKeyStore, Future<T>> action)
+  public static <T> T runBlocking(PostgresConfig postgres, Function<ApiKeyStore, Future<T>> action)
       throws Exception {
     Vertx vertx = Vertx.vertx();
     try {

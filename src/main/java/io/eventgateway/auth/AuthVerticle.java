@@ -2,6 +2,8 @@ package io.eventgateway.auth;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
  * revokes keys for the admin API, and issues and redeems feed tickets. Revocations are published so that this
  * process's caches drop the key at once.
  */
+@ConfigSections("postgres")
 public class AuthVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthVerticle.class);
@@ -25,7 +28,7 @@ public class AuthVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgPools.node(vertx, config().getJsonObject("postgres"));
+    pool = PgPools.node(vertx, PostgresConfig.in(config()));
     keys = new ApiKeyStore(pool);
     FeedTickets tickets = new FeedTickets(pool);
     var bus = vertx.eventBus();

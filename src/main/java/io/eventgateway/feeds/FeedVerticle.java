@@ -2,31 +2,30 @@ package io.eventgateway.feeds;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.config.ConfigSections;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.ProcessingFailure;
+import io.eventgateway.kafka.TopicFollower;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.client.consumer.KafkaConsumer;
-import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Feeds the live WebSocket feeds of this node from Kafka, so that every gateway instance sees every alert and
  * event whichever instance produced it: each feed is a consumer with a group of its own, starting at the latest
  * offset and committing nothing. Alerts are always relayed (few); events only while someone watches.
  */
+@ConfigSections({"kafka", "alerts"})
 public class FeedVerticle extends VerticleBase {
 
-  private KafkaConsumer<String, String> alerts;
+  private TopicFollower alerts;
   private DecodingConsumer events;
   private int watchers;
 
@@ -34,17 +33,7 @@ public class FeedVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject kafka = config().getJsonObject("kafka");
     String node = UUID.randomUUID().toString().substring(0, 8);
-    alerts = KafkaConsumer.create(
-        vertx,
-        feedSettings(kafka, "feed-alerts-" + node),
-        new StringDeserializer(),
-        new StringDeserializer());
-    alerts.handler(record -> vertx
-        .eventBus()
-        .publish(
-            Addresses.FEED_ALERTS,
-            record.value(),
-            new DeliveryOptions().addHeader(GatewayHeaders.TENANT, tenantOf(record))));
+    alerts = new TopicFollower(vertx, kafka, "feed-alerts-" + node);
     vertx
         .eventBus()
         .<Integer>consumer(Addresses.FEED_EVENTS_WATCHERS, change -> watch(change.body()));
@@ -54,14 +43,22 @@ public class FeedVerticle extends VerticleBase {
         .compose(catalog -> {
           events = new DecodingConsumer(
               vertx,
-              feedSettings(kafka, "feed-events-" + node),
+              TopicFollower.fromLatest(kafka, "feed-events-" + node),
               catalog.body(),
               Duration.ofMillis(200),
               this::relay,
               false);
           events.pause();
           return Future.all(
-              alerts.subscribe(config().getJsonObject("alerts").getString("topic")),
+              alerts.follow(
+                  config().getJsonObject("alerts").getString("topic"),
+                  GatewayHeaders.TENANT,
+                  (alert, tenant) -> vertx
+                      .eventBus()
+                      .publish(
+                          Addresses.FEED_ALERTS,
+                          alert,
+                          new DeliveryOptions().addHeader(GatewayHeaders.TENANT, tenant))),
               events.start(KafkaSettings.topics(kafka)));
         });
   }
@@ -89,15 +86,6 @@ public class FeedVerticle extends VerticleBase {
     return Future.succeededFuture(List.of());
   }
 
-  /** The alert's tenant, from the header the alert verticle wrote. */
-  private static String tenantOf(KafkaConsumerRecord<String, String> record) {
-    return record.headers().stream()
-        .filter(header -> GatewayHeaders.TENANT.equals(header.key()))
-        .map(header -> header.value().toString())
-        .reduce((first, last) -> last)
-        .orElse("");
-  }
-
   private void watch(int change) {
     watchers += change;
     if (watchers == 1 && change > 0) {
@@ -105,13 +93,6 @@ public class FeedVerticle extends VerticleBase {
     } else if (watchers == 0) {
       events.pause();
     }
-  }
-
-  private static Properties feedSettings(JsonObject kafka, String group) {
-    Properties settings = KafkaSettings.consumer(kafka);
-    settings.put("group.id", group);
-    settings.put("auto.offset.reset", "latest");
-    return settings;
   }
 
   @Override

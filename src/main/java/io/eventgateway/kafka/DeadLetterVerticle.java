@@ -4,6 +4,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.DeadLetterBatch;
 import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.ConfigSections;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Kafka's clients block, so every call runs on this verticle's ordered worker queue, which also keeps the
  * single reader consumer on one thread at a time.
  */
+@ConfigSections("kafka")
 public class DeadLetterVerticle extends VerticleBase {
 
   /** Suffix of a family topic's dead-letter topic. */

@@ -4,6 +4,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.config.ConfigSections;
 import io.eventgateway.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * full buffer); a batch that does not fit is refused at once with {@code 429}, and ingestion tells its client to
  * retry later instead of queueing without bound.
  */
+@ConfigSections("kafka")
 public class KafkaProducerVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaProducerVerticle.class);

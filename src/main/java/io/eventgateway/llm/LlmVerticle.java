@@ -6,6 +6,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.EnrichRequest;
 import io.eventgateway.bus.Enrichment;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.ConfigSections;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After}, other failures after an exponential delay with jitter. Answers are cached by canonical
  * SMILES, and concurrent requests for one molecule share one call. One instance: the limits are per process.
  */
+@ConfigSections("llm")
 public class LlmVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LlmVerticle.class);

@@ -2,7 +2,9 @@ package io.eventgateway.ops;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.config.BoundPorts;
-import io.eventgateway.kafka.KafkaSettings;
+import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.PostgresConfig;
+import io.eventgateway.kafka.ClusterProbe;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,7 +17,6 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
@@ -28,21 +29,21 @@ import org.slf4j.LoggerFactory;
  * and scrapes never queue behind ingest traffic. Deployed early and undeployed last, so that probes see a
  * draining gateway as unready rather than gone.
  */
+@ConfigSections({"management", "kafka", "postgres"})
 public class ManagementVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
   private static final long CHECK_TIMEOUT_MS = 3_000;
 
   private HttpServer server;
-  private KafkaAdminClient kafkaAdmin;
+  private ClusterProbe kafka;
   private Pool pool;
 
   @Override
   public Future<?> start() {
     JsonObject management = config().getJsonObject("management");
-    kafkaAdmin =
-        KafkaAdminClient.create(vertx, KafkaSettings.admin(config().getJsonObject("kafka")));
-    pool = PgPools.node(vertx, config().getJsonObject("postgres"));
+    kafka = new ClusterProbe(vertx, config().getJsonObject("kafka"));
+    pool = PgPools.node(vertx, PostgresConfig.in(config()));
 
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("lifecycle", promise -> {
@@ -54,12 +55,7 @@ public class ManagementVerticle extends VerticleBase {
         .register(
             "kafka",
             CHECK_TIMEOUT_MS * 2,
-            promise -> reachable(kafkaAdmin
-                    .describeCluster()
-                    .map(cluster -> Status.OK(new JsonObject()
-                        .put("brokers", cluster.getNodes().size())
-                        .put("clusterId", cluster.getClusterId()))))
-                .onComplete(promise))
+            promise -> reachable(kafka.describe().map(Status::OK)).onComplete(promise))
         .register(
             "postgres",
             CHECK_TIMEOUT_MS * 2,
@@ -114,6 +110,6 @@ public class ManagementVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return Future.join(server.close(), kafkaAdmin.close(), pool.close());
+    return Future.join(server.close(), kafka.close(), pool.close());
   }
 }

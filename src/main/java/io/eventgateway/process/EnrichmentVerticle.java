@@ -6,6 +6,7 @@ import io.eventgateway.bus.EnrichRequestBatch;
 import io.eventgateway.bus.Enrichment;
 import io.eventgateway.bus.EnrichmentBatch;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.config.ConfigSections;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.ProcessingFailure;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * fallback) and stored before its offsets are committed. A bounded backfill re-enriches fallback rows with the
  * LLM whenever the circuit closes, and periodically.
  */
+@ConfigSections({"enrichment", "kafka", "processor"})
 public class EnrichmentVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(EnrichmentVerticle.class);

@@ -2,6 +2,7 @@ package io.eventgateway.process;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.config.ConfigSections;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.ProcessingFailure;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * commit redelivers the batch, which the writer stores once (keyed by event id). An event the database refuses
  * on every one of {@code processor.maxAttempts} attempts is dead-lettered; an unavailable database is waited for.
  */
+@ConfigSections({"kafka", "processor"})
 public class ProcessorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessorVerticle.class);

@@ -3,6 +3,8 @@ package io.eventgateway.registry;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.BusCodecs;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
 import io.eventgateway.schema.SubjectNameStrategy;
@@ -24,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * ({@link Addresses#REGISTRY_SCHEMA_BY_ID}) and serves the Confluent-compatible API's operations
  * ({@link Addresses#REGISTRY_COMMAND}). Deploy it before the verticles that ask for the catalog.
  */
+@ConfigSections({"registry", "kafka", "postgres"})
 public class RegistryVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryVerticle.class);
@@ -42,7 +45,7 @@ public class RegistryVerticle extends VerticleBase {
       store = new ConfluentRegistryClient(vertx, registry);
       commands = null;
     } else {
-      pool = PgPools.node(vertx, config().getJsonObject("postgres"));
+      pool = PgPools.node(vertx, PostgresConfig.in(config()));
       SchemaRegistryStore embedded = new SchemaRegistryStore(pool);
       store = embedded;
       commands = new RegistryCommands(embedded);

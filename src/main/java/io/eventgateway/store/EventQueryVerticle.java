@@ -2,6 +2,8 @@ package io.eventgateway.store;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.PostgresConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -16,6 +18,7 @@ import java.util.function.Function;
  * Owns the read pool: a tenant's stored events by id ({@link Addresses#EVENTS_GET}), molecule events with their
  * enrichment ({@link Addresses#MOLECULES_GET}).
  */
+@ConfigSections("postgres")
 public class EventQueryVerticle extends VerticleBase {
 
   /** How many sources' events with one id a read returns at most: enough to list them, bounded all the same. */
@@ -25,8 +28,7 @@ public class EventQueryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject postgres = config().getJsonObject("postgres");
-    pool = PgPools.node(vertx, postgres);
+    pool = PgPools.node(vertx, PostgresConfig.in(config()));
     vertx.eventBus().<JsonObject>consumer(Addresses.MOLECULES_GET, this::molecule);
     return vertx
         .eventBus()

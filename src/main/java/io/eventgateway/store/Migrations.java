@@ -1,6 +1,6 @@
 package io.eventgateway.store;
 
-import io.vertx.core.json.JsonObject;
+import io.eventgateway.config.PostgresConfig;
 import io.vertx.pgclient.PgConnectOptions;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -18,7 +18,7 @@ public final class Migrations {
 
   private Migrations() {}
 
-  public static void migrate(JsonObject postgres) {
+  public static void migrate(PostgresConfig postgres) {
     PgConnectOptions options = PgPools.connectOptions(postgres);
     String jdbcUrl = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/"
         + options.getDatabase();

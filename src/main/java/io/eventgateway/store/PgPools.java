@@ -1,7 +1,7 @@
 package io.eventgateway.store;
 
+import io.eventgateway.config.PostgresConfig;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -19,11 +19,9 @@ public final class PgPools {
    * writer, the reads, auth, the registry, alerts, health): a node's connections are what the database is sized
    * for, and pipelining lets the reads and writes share them.
    */
-  public static Pool node(Vertx vertx, JsonObject postgres) {
-    PoolOptions pool = new PoolOptions()
-        .setMaxSize(postgres.getInteger("poolSize"))
-        .setShared(true)
-        .setName("gateway-pg");
+  public static Pool node(Vertx vertx, PostgresConfig postgres) {
+    PoolOptions pool =
+        new PoolOptions().setMaxSize(postgres.poolSize()).setShared(true).setName("gateway-pg");
     return PgBuilder.pool()
         .with(pool)
         .connectingTo(connectOptions(postgres))
@@ -36,9 +34,9 @@ public final class PgPools {
    * statements under 2,048 characters, and the batch insert with its rollups is longer, so PostgreSQL parsed and
    * planned it again for every batch.
    */
-  public static PgConnectOptions connectOptions(JsonObject postgres) {
-    return PgConnectOptions.fromUri(postgres.getString("url"))
-        .setPipeliningLimit(postgres.getInteger("pipeliningLimit", 16))
+  public static PgConnectOptions connectOptions(PostgresConfig postgres) {
+    return PgConnectOptions.fromUri(postgres.url())
+        .setPipeliningLimit(postgres.pipeliningLimit())
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheSqlLimit(PREPARED_STATEMENT_MAX_CHARS);
   }

@@ -8,6 +8,8 @@ import io.eventgateway.bus.EnrichmentBatch;
 import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.PostgresConfig;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -37,6 +39,7 @@ import org.slf4j.LoggerFactory;
  * lists those awaiting the backfill ({@link Addresses#ENRICHMENTS_PENDING}) and finds stored
  * answers by molecule ({@link Addresses#ENRICHMENTS_BY_SMILES}).
  */
+@ConfigSections({"postgres", "quality", "analytics"})
 public class PgWriterVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(PgWriterVerticle.class);
@@ -56,8 +59,7 @@ public class PgWriterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject postgres = config().getJsonObject("postgres");
-    pool = PgPools.node(vertx, postgres);
+    pool = PgPools.node(vertx, PostgresConfig.in(config()));
     partitions = new EventPartitions(pool);
     qualityWindowSeconds = config().getJsonObject("quality").getInteger("windowSeconds");
     sessionGapSeconds = config().getJsonObject("analytics").getInteger("sessionGapSeconds");

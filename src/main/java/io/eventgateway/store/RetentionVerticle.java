@@ -1,5 +1,7 @@
 package io.eventgateway.store;
 
+import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.PostgresConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code storage.retentionDays} is above 0 drops the days before today minus that many. Every processor node runs
  * it; the database lets one at a time change partitions. The rollups keep counting what retention dropped.
  */
+@ConfigSections({"storage", "postgres"})
 public class RetentionVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(RetentionVerticle.class);
@@ -27,7 +30,7 @@ public class RetentionVerticle extends VerticleBase {
   public Future<?> start() {
     JsonObject storage = config().getJsonObject("storage");
     retentionDays = storage.getInteger("retentionDays");
-    partitions = new EventPartitions(PgPools.node(vertx, config().getJsonObject("postgres")));
+    partitions = new EventPartitions(PgPools.node(vertx, PostgresConfig.in(config())));
     vertx.setPeriodic(
         storage.getLong("maintenanceIntervalSeconds") * 1000,
         tick -> maintain()

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.store.Migrations;
@@ -116,7 +117,7 @@ class EvolutionIT {
    * (the union of the family's records), before any gateway ran on the database.
    */
   private static int preRegister(JsonObject config, String pageView) throws Exception {
-    JsonObject postgres = config.getJsonObject("postgres");
+    PostgresConfig postgres = PostgresConfig.in(config);
     Migrations.migrate(postgres);
     Schema current = EventCatalog.load(config.getJsonObject("kafka").getJsonObject("topics"))
         .find("analytics.page_view")
@@ -130,8 +131,7 @@ class EvolutionIT {
     String fingerprint = HexFormat.of()
         .formatHex(MessageDigest.getInstance("SHA-256")
             .digest(canonical.getBytes(StandardCharsets.UTF_8)));
-    try (Connection connection =
-            DriverManager.getConnection(TestInfra.jdbcUrl(postgres.getString("url")));
+    try (Connection connection = DriverManager.getConnection(TestInfra.jdbcUrl(postgres.url()));
         PreparedStatement schema = connection.prepareStatement(
             "INSERT INTO registry_schemas (schema_text, fingerprint) VALUES (?, ?) RETURNING id");
         PreparedStatement version = connection.prepareStatement(

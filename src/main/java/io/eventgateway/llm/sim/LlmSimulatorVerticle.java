@@ -1,6 +1,7 @@
 package io.eventgateway.llm.sim;
 
 import io.eventgateway.config.BoundPorts;
+import io.eventgateway.config.ConfigSections;
 import io.eventgateway.llm.EnrichmentPrompt;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * most requests received within any one second and the retries of a molecule that came before the
  * {@code Retry-After} it was given, so tests can check the gateway's limits.
  */
+@ConfigSections("llmSimulator")
 public class LlmSimulatorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(LlmSimulatorVerticle.class);
