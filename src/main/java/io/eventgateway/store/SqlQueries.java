@@ -1,6 +1,9 @@
 package io.eventgateway.store;
 
-/** The SQL the gateway runs, in one place. */
+/**
+ * The SQL of this package's writer and reads. Every other package keeps its SQL beside the code that runs it (API
+ * keys and tickets in {@code auth}, schemas in {@code registry}, rules in {@code alerts}, figures in {@code analytics}).
+ */
 final class SqlQueries {
 
   /**
