@@ -4,6 +4,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
 import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.kafka.KafkaTopics;
@@ -85,7 +86,7 @@ public class AlertVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject alerts = config().getJsonObject("alerts");
-    JsonObject kafka = config().getJsonObject("kafka");
+    KafkaConfig kafka = KafkaConfig.of(config().getJsonObject("kafka"));
     topic = alerts.getString("topic");
     List<JsonObject> all =
         alerts.getJsonArray("rules").stream().map(JsonObject.class::cast).toList();

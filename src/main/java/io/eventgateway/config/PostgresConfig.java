@@ -19,6 +19,13 @@ public record PostgresConfig(String url, int poolSize, int pipeliningLimit) {
         postgres.getInteger("pipeliningLimit"));
   }
 
+  /** The password in {@code url} never reaches a log line through this record. */
+  @Override
+  public String toString() {
+    return "PostgresConfig[url=" + RedactedUrl.of(url) + ", poolSize=" + poolSize
+        + ", pipeliningLimit=" + pipeliningLimit + "]";
+  }
+
   /** The section of a whole gateway configuration. */
   public static PostgresConfig in(JsonObject config) {
     return of(config.getJsonObject("postgres"));

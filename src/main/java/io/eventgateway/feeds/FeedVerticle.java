@@ -3,9 +3,9 @@ package io.eventgateway.feeds;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.GatewayHeaders;
-import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.ProcessingFailure;
 import io.eventgateway.kafka.TopicFollower;
 import io.eventgateway.schema.EventCatalog;
@@ -31,7 +31,7 @@ public class FeedVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject kafka = config().getJsonObject("kafka");
+    KafkaConfig kafka = KafkaConfig.of(config().getJsonObject("kafka"));
     String node = UUID.randomUUID().toString().substring(0, 8);
     alerts = new TopicFollower(vertx, kafka, "feed-alerts-" + node);
     vertx
@@ -59,7 +59,7 @@ public class FeedVerticle extends VerticleBase {
                           Addresses.FEED_ALERTS,
                           alert,
                           new DeliveryOptions().addHeader(GatewayHeaders.TENANT, tenant))),
-              events.start(KafkaSettings.topics(kafka)));
+              events.start(kafka.familyTopics()));
         });
   }
 

@@ -1,5 +1,6 @@
 package io.eventgateway.kafka;
 
+import io.eventgateway.config.KafkaConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,7 @@ public final class ClusterProbe {
   private final Vertx vertx;
   private final Admin admin;
 
-  public ClusterProbe(Vertx vertx, JsonObject kafka) {
+  public ClusterProbe(Vertx vertx, KafkaConfig kafka) {
     this.vertx = vertx;
     this.admin = Admin.create(KafkaSettings.admin(kafka));
   }

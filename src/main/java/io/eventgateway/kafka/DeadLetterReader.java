@@ -1,6 +1,6 @@
 package io.eventgateway.kafka;
 
-import io.vertx.core.json.JsonObject;
+import io.eventgateway.config.KafkaConfig;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +20,7 @@ final class DeadLetterReader implements AutoCloseable {
 
   private final KafkaConsumer<String, byte[]> reader;
 
-  DeadLetterReader(JsonObject kafka) {
+  DeadLetterReader(KafkaConfig kafka) {
     Properties settings = KafkaSettings.admin(kafka);
     settings.put("enable.auto.commit", "false");
     reader = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());

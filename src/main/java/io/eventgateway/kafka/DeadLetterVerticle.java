@@ -5,6 +5,7 @@ import io.eventgateway.bus.DeadLetterBatch;
 import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.KafkaConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
@@ -59,8 +60,8 @@ public class DeadLetterVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject kafka = config().getJsonObject("kafka");
-    familyTopics = KafkaSettings.topics(kafka);
+    KafkaConfig kafka = KafkaConfig.of(config().getJsonObject("kafka"));
+    familyTopics = kafka.familyTopics();
     return vertx
         .executeBlocking(() -> {
           KafkaTopics.ensure(

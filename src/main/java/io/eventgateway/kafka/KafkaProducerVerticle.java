@@ -5,6 +5,7 @@ import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
 import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
@@ -13,7 +14,6 @@ import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +74,7 @@ public class KafkaProducerVerticle extends VerticleBase {
   /** Opens the producer from the {@code kafka} configuration section, on a worker thread. */
   @FunctionalInterface
   public interface ProducerFactory {
-    Producer<String, byte[]> open(JsonObject kafka) throws Exception;
+    Producer<String, byte[]> open(KafkaConfig kafka) throws Exception;
   }
 
   /** Deployed by name: a real producer, after the topics are made sure of. */
@@ -93,15 +93,15 @@ public class KafkaProducerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject kafka = config().getJsonObject("kafka");
-    maxInFlightBytes = kafka.getLong("maxInFlightBytes");
+    KafkaConfig kafka = KafkaConfig.of(config().getJsonObject("kafka"));
+    maxInFlightBytes = kafka.maxInFlightBytes();
     // a hash set: looked up once per acknowledged record
-    eventTopics = Set.copyOf(KafkaSettings.topics(kafka));
+    eventTopics = Set.copyOf(kafka.familyTopics());
     spans = new ProduceSpans(Tracing.of(vertx));
     return vertx
         .executeBlocking(() -> {
           producer = producers.open(kafka);
-          LOG.info("Kafka producer connected to {}", kafka.getString("bootstrap.servers"));
+          LOG.info("Kafka producer connected to {}", kafka.bootstrapServers());
           return null;
         })
         .compose(ready -> vertx

@@ -1,59 +1,48 @@
 package io.eventgateway.kafka;
 
-import io.vertx.core.json.JsonObject;
+import io.eventgateway.config.KafkaConfig;
+import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
- * Reads the {@code kafka} configuration section: client settings pass through verbatim from
- * {@code kafka.producer.*} and {@code kafka.consumer.*}, with {@code bootstrap.servers} and {@code kafka.common.*}
- * (security: {@code security.protocol}, SASL, TLS; empty values left out) given to every client the gateway
- * creates, admin clients included.
+ * The properties of each kind of client: {@code kafka.producer.*} and {@code kafka.consumer.*} pass through
+ * verbatim, with {@code bootstrap.servers} and {@code kafka.common.*} (security: {@code security.protocol}, SASL,
+ * TLS; empty values left out) given to every client the gateway creates, admin clients included.
  */
 public final class KafkaSettings {
 
   private KafkaSettings() {}
 
-  public static Properties producer(JsonObject kafka) {
-    return clientProperties(kafka, "producer");
+  public static Properties producer(KafkaConfig kafka) {
+    return clientProperties(kafka, kafka.producer());
   }
 
-  public static Properties consumer(JsonObject kafka) {
-    return clientProperties(kafka, "consumer");
+  public static Properties consumer(KafkaConfig kafka) {
+    return clientProperties(kafka, kafka.consumer());
   }
 
-  public static Properties admin(JsonObject kafka) {
+  public static Properties admin(KafkaConfig kafka) {
     Properties properties = common(kafka);
     properties.put("request.timeout.ms", "10000");
     properties.put("default.api.timeout.ms", "15000");
     return properties;
   }
 
-  /** Every family topic. */
-  public static Set<String> topics(JsonObject kafka) {
-    Set<String> topics = new TreeSet<>();
-    kafka.getJsonObject("topics").forEach(entry -> topics.add((String) entry.getValue()));
-    return topics;
-  }
-
-  private static Properties clientProperties(JsonObject kafka, String section) {
+  private static Properties clientProperties(KafkaConfig kafka, Map<String, String> section) {
     Properties properties = common(kafka);
-    kafka
-        .getJsonObject(section)
-        .forEach(entry -> properties.put(entry.getKey(), String.valueOf(entry.getValue())));
+    properties.putAll(section);
     return properties;
   }
 
   /** What every client gets: where the cluster is and how to reach it securely. */
-  private static Properties common(JsonObject kafka) {
+  private static Properties common(KafkaConfig kafka) {
     Properties properties = new Properties();
-    kafka.getJsonObject("common", new JsonObject()).forEach(entry -> {
-      if (entry.getValue() != null && !String.valueOf(entry.getValue()).isEmpty()) {
-        properties.put(entry.getKey(), String.valueOf(entry.getValue()));
+    kafka.common().forEach((key, value) -> {
+      if (!value.isEmpty()) {
+        properties.put(key, value);
       }
     });
-    properties.put("bootstrap.servers", kafka.getString("bootstrap.servers"));
+    properties.put("bootstrap.servers", kafka.bootstrapServers());
     return properties;
   }
 }

@@ -1,6 +1,6 @@
 package io.eventgateway.kafka;
 
-import io.vertx.core.json.JsonObject;
+import io.eventgateway.config.KafkaConfig;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -22,20 +22,20 @@ public final class KafkaTopics {
 
   private KafkaTopics() {}
 
-  static void ensure(JsonObject kafka) throws InterruptedException, TimeoutException {
-    ensure(kafka, KafkaSettings.topics(kafka));
+  static void ensure(KafkaConfig kafka) throws InterruptedException, TimeoutException {
+    ensure(kafka, kafka.familyTopics());
   }
 
   /** Creates {@code names} with the configured partition count unless they exist. */
-  public static void ensure(JsonObject kafka, Collection<String> names)
+  public static void ensure(KafkaConfig kafka, Collection<String> names)
       throws InterruptedException, TimeoutException {
-    ensure(kafka, names, kafka.getInteger("topicPartitions"));
+    ensure(kafka, names, kafka.topicPartitions());
   }
 
   /** Creates {@code names} with {@code partitions} partitions unless they exist. */
-  public static void ensure(JsonObject kafka, Collection<String> names, int partitions)
+  public static void ensure(KafkaConfig kafka, Collection<String> names, int partitions)
       throws InterruptedException, TimeoutException {
-    short replication = kafka.getInteger("topicReplicationFactor").shortValue();
+    short replication = kafka.topicReplicationFactor();
     List<NewTopic> topics =
         names.stream().map(name -> new NewTopic(name, partitions, replication)).toList();
     try (Admin admin = Admin.create(KafkaSettings.admin(kafka))) {

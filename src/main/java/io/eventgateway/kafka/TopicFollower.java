@@ -1,8 +1,8 @@
 package io.eventgateway.kafka;
 
+import io.eventgateway.config.KafkaConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.util.Properties;
@@ -18,13 +18,13 @@ public final class TopicFollower {
 
   private final KafkaConsumer<String, String> consumer;
 
-  public TopicFollower(Vertx vertx, JsonObject kafka, String group) {
+  public TopicFollower(Vertx vertx, KafkaConfig kafka, String group) {
     consumer = KafkaConsumer.create(
         vertx, fromLatest(kafka, group), new StringDeserializer(), new StringDeserializer());
   }
 
   /** Consumer settings of a group that starts at the end of its topics. */
-  public static Properties fromLatest(JsonObject kafka, String group) {
+  public static Properties fromLatest(KafkaConfig kafka, String group) {
     Properties settings = KafkaSettings.consumer(kafka);
     settings.put("group.id", group);
     settings.put("auto.offset.reset", "latest");

@@ -1,12 +1,12 @@
 package io.eventgateway.llm;
 
+import io.eventgateway.config.LlmConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.function.Consumer;
 
 /** The LLM's circuit breaker from the {@code llm.breaker} section, its state as a gauge and a callback. */
@@ -14,14 +14,15 @@ final class LlmBreaker {
 
   private LlmBreaker() {}
 
-  static CircuitBreaker create(Vertx vertx, JsonObject settings, Consumer<String> stateChanged) {
+  static CircuitBreaker create(
+      Vertx vertx, LlmConfig.Breaker settings, Consumer<String> stateChanged) {
     CircuitBreaker breaker = CircuitBreaker.create(
         "llm",
         vertx,
         new CircuitBreakerOptions()
-            .setMaxFailures(settings.getInteger("maxFailures"))
-            .setTimeout(settings.getLong("callTimeoutMs"))
-            .setResetTimeout(settings.getLong("resetTimeoutMs"))
+            .setMaxFailures(settings.maxFailures())
+            .setTimeout(settings.callTimeoutMs())
+            .setResetTimeout(settings.resetTimeoutMs())
             .setNotificationAddress(null));
     breaker
         .openHandler(v -> stateChanged.accept("OPEN"))

@@ -1,6 +1,7 @@
 package io.eventgateway.llm;
 
 import io.eventgateway.bus.EnrichRequest;
+import io.eventgateway.config.LlmConfig;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -29,14 +30,14 @@ final class LlmClient {
   private final String apiKey;
   private final long timeoutMs;
 
-  LlmClient(WebClient client, JsonObject llm) {
+  LlmClient(WebClient client, LlmConfig llm) {
     this.client = client;
-    String baseUrl = llm.getString("baseUrl").replaceAll("/+$", "");
+    String baseUrl = llm.baseUrl().replaceAll("/+$", "");
     this.url = baseUrl + "/chat/completions";
     this.modelsUrl = baseUrl + "/models";
-    this.model = llm.getString("model");
-    this.apiKey = llm.getString("apiKey", "");
-    this.timeoutMs = llm.getLong("requestTimeoutMs");
+    this.model = llm.model();
+    this.apiKey = llm.apiKey();
+    this.timeoutMs = llm.requestTimeoutMs();
   }
 
   String model() {

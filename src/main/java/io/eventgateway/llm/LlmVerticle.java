@@ -7,6 +7,7 @@ import io.eventgateway.bus.EnrichRequest;
 import io.eventgateway.bus.Enrichment;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.LlmConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
@@ -64,28 +65,24 @@ public class LlmVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject llm = config().getJsonObject("llm");
-    cdk = vertx.createSharedWorkerExecutor("gateway-cdk", llm.getInteger("cdkThreads"));
-    breaker = LlmBreaker.create(vertx, llm.getJsonObject("breaker"), this::circuitChanged);
-    JsonObject rate = llm.getJsonObject("rateLimit");
-    limiter =
-        new CallLimiter(vertx, rate.getDouble("requestsPerSecond"), rate.getInteger("maxInFlight"));
-    JsonObject retry = llm.getJsonObject("retry");
-    maxRetries = retry.getInteger("maxRetries");
+    LlmConfig llm = LlmConfig.of(config().getJsonObject("llm"));
+    cdk = vertx.createSharedWorkerExecutor("gateway-cdk", llm.cdkThreads());
+    breaker = LlmBreaker.create(vertx, llm.breaker(), this::circuitChanged);
+    LlmConfig.RateLimit rate = llm.rateLimit();
+    limiter = new CallLimiter(vertx, rate.requestsPerSecond(), rate.maxInFlight());
+    maxRetries = llm.retry().maxRetries();
     backoff = RetryPolicy.exponentialDelayWithJitter(
-        retry.getLong("initialBackoffMs"), retry.getLong("maxBackoffMs"));
+        llm.retry().initialBackoffMs(), llm.retry().maxBackoffMs());
     answers = Caffeine.newBuilder()
-        .maximumSize(llm.getLong("cacheSize"))
-        .expireAfterWrite(llm.getLong("cacheTtlMinutes"), TimeUnit.MINUTES)
+        .maximumSize(llm.cacheSize())
+        .expireAfterWrite(llm.cacheTtlMinutes(), TimeUnit.MINUTES)
         .build();
-    weightTolerance = llm.getDouble("molecularWeightTolerance");
-    logpTolerance = llm.getDouble("logpTolerance");
+    weightTolerance = llm.molecularWeightTolerance();
+    logpTolerance = llm.logpTolerance();
     // one pooled connection per permitted call: calls never queue in the pool and leave in bursts
     WebClientOptions http = new WebClientOptions().setKeepAlive(true);
     client = new LlmClient(
-        WebClient.create(
-            vertx, http, new PoolOptions().setHttp1MaxSize(rate.getInteger("maxInFlight"))),
-        llm);
+        WebClient.create(vertx, http, new PoolOptions().setHttp1MaxSize(rate.maxInFlight())), llm);
     vertx
         .eventBus()
         .consumer(
@@ -97,12 +94,12 @@ public class LlmVerticle extends VerticleBase {
         .probe()
         .onSuccess(status -> LOG.info(
             "LLM enrichment via {} (model {}): endpoint answered {}",
-            llm.getString("baseUrl"),
+            llm.baseUrl(),
             client.model(),
             status))
         .onFailure(error -> LOG.warn(
             "LLM endpoint {} unreachable ({}); molecules fall back until it answers",
-            llm.getString("baseUrl"),
+            llm.baseUrl(),
             error.getMessage()))
         .<Void>mapEmpty()
         .otherwiseEmpty();

@@ -3,6 +3,7 @@ package io.eventgateway.ops;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.config.BoundPorts;
 import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.config.PostgresConfig;
 import io.eventgateway.kafka.ClusterProbe;
 import io.eventgateway.store.PgPools;
@@ -42,7 +43,7 @@ public class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject management = config().getJsonObject("management");
-    kafka = new ClusterProbe(vertx, config().getJsonObject("kafka"));
+    kafka = new ClusterProbe(vertx, KafkaConfig.of(config().getJsonObject("kafka")));
     pool = PgPools.node(vertx, PostgresConfig.in(config()));
 
     HealthChecks readiness = HealthChecks.create(vertx)

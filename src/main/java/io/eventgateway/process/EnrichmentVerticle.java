@@ -7,6 +7,7 @@ import io.eventgateway.bus.Enrichment;
 import io.eventgateway.bus.EnrichmentBatch;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.ProcessingFailure;
@@ -44,13 +45,12 @@ public class EnrichmentVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject enrichment = config().getJsonObject("enrichment");
-    JsonObject kafka = config().getJsonObject("kafka");
+    KafkaConfig kafka = KafkaConfig.of(config().getJsonObject("kafka"));
     Properties settings = KafkaSettings.consumer(kafka);
-    String group =
-        kafka.getJsonObject("consumer").getString("group.id") + enrichment.getString("groupSuffix");
+    String group = kafka.groupId() + enrichment.getString("groupSuffix");
     settings.put("group.id", group);
     settings.put("max.poll.records", String.valueOf(enrichment.getInteger("maxPollRecords")));
-    String topic = kafka.getJsonObject("topics").getString("chemistry");
+    String topic = kafka.topics().get("chemistry");
     enrichOptions = new DeliveryOptions().setSendTimeout(enrichment.getLong("requestTimeoutMs"));
     backfillBatchSize = enrichment.getInteger("backfillBatchSize");
     return vertx

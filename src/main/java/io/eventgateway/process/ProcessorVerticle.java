@@ -3,6 +3,7 @@ package io.eventgateway.process;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.ProcessingFailure;
@@ -54,7 +55,7 @@ public class ProcessorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject processor = config().getJsonObject("processor");
-    JsonObject kafka = config().getJsonObject("kafka");
+    KafkaConfig kafka = KafkaConfig.of(config().getJsonObject("kafka"));
     backoff = PersistRetry.backoff(processor);
     maxAttempts = processor.getInteger("maxAttempts");
     openTelemetry = Tracing.of(vertx);
@@ -70,12 +71,10 @@ public class ProcessorVerticle extends VerticleBase {
               this::persistTraced,
               true);
           store = new PersistRetry(vertx, processor, consumer::stopping);
-          return consumer.start(KafkaSettings.topics(kafka));
+          return consumer.start(kafka.familyTopics());
         })
-        .onSuccess(started -> LOG.info(
-            "Processing {} as group {}",
-            KafkaSettings.topics(kafka),
-            kafka.getJsonObject("consumer").getString("group.id")));
+        .onSuccess(started ->
+            LOG.info("Processing {} as group {}", kafka.familyTopics(), kafka.groupId()));
   }
 
   private Future<List<ProcessingFailure>> persistTraced(List<PersistBatch.Event> events) {

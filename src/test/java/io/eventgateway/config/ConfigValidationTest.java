@@ -54,13 +54,38 @@ class ConfigValidationTest {
   }
 
   @Test
+  @DisplayName("the typed sections never print a secret")
+  void secretsStayOutOfToString() {
+    JsonObject config = ConfigLoader.load(
+        "prod",
+        Map.of(
+            "DATABASE_URL", "postgresql://gw:pg-secret@db:5432/gw",
+            "GATEWAY_LLM_API_KEY", "sk-llm-secret",
+            "GATEWAY_KAFKA_COMMON_SASL_JAAS_CONFIG", "password=\"kafka-secret\";"));
+    String printed = PostgresConfig.in(config) + " "
+        + LlmConfig.of(config.getJsonObject("llm")) + " "
+        + KafkaConfig.of(config.getJsonObject("kafka"));
+    assertThat(printed)
+        .contains("db:5432")
+        .doesNotContain("pg-secret", "sk-llm-secret", "kafka-secret");
+  }
+
+  @Test
   @DisplayName(
       "every shipped environment loads, and a typo in a mounted conf/ folder stops the start")
   void shippedFilesAndMountedFolder(@TempDir Path conf) throws Exception {
     for (String env : new String[] {"prod", "dev", "test", "docker"}) {
-      HttpConfig http = HttpConfig.of(ConfigLoader.load(env, Map.of()).getJsonObject("http"));
+      JsonObject config = ConfigLoader.load(env, Map.of());
+      HttpConfig http = HttpConfig.of(config.getJsonObject("http"));
       assertThat(http.maxBodyBytes()).as(env).isPositive();
       assertThat(http.tls().enabled()).as(env).isFalse();
+      KafkaConfig kafka = KafkaConfig.of(config.getJsonObject("kafka"));
+      assertThat(kafka.familyTopics()).as(env).hasSize(3);
+      assertThat(kafka.groupId()).as(env).isNotBlank();
+      assertThat(PostgresConfig.in(config).poolSize()).as(env).isPositive();
+      assertThat(LlmConfig.of(config.getJsonObject("llm")).rateLimit().maxInFlight())
+          .as(env)
+          .isPositive();
     }
     Files.writeString(conf.resolve("prod.json"), "{\"storage\": {\"retentionDay\": 7}}");
     assertThatThrownBy(() -> ConfigLoader.load("prod", Map.of("GATEWAY_CONF_DIR", conf.toString())))

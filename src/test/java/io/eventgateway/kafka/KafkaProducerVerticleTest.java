@@ -7,6 +7,7 @@ import io.eventgateway.bus.BusCodecs;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.testing.Eventually;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -43,12 +44,11 @@ class KafkaProducerVerticleTest {
   void deploy(Vertx vertx, VertxTestContext test) {
     BusCodecs.register(vertx);
     kafka = new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer());
-    JsonObject config = new JsonObject()
-        .put(
-            "kafka",
-            new JsonObject()
-                .put("maxInFlightBytes", 5 * RECORD_BYTES)
-                .put("topics", new JsonObject().put("analytics", TOPIC)));
+    JsonObject config = ConfigLoader.load("test", Map.of());
+    config
+        .getJsonObject("kafka")
+        .put("maxInFlightBytes", 5 * RECORD_BYTES)
+        .put("topics", new JsonObject().put("analytics", TOPIC));
     vertx
         .deployVerticle(
             new KafkaProducerVerticle(settings -> kafka), new DeploymentOptions().setConfig(config))
