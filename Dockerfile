@@ -28,8 +28,10 @@ ENV GATEWAY_ROLE=all \
     GATEWAY_ENV=docker \
     GATEWAY_LOG_FORMAT=json
 EXPOSE 8080 9090
+# curl (the JRE image has it) answers in milliseconds where a probe JVM took about half a CPU-second every 10 s;
+# the shell form follows GATEWAY_MANAGEMENT_PORT
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
-    CMD ["java", "-XX:TieredStopAtLevel=1", "-Xmx32m", "-jar", "/app/event-gateway.jar", "health", "--url", "http://127.0.0.1:9090/health/live"]
+    CMD curl -fsS --max-time 4 -o /dev/null "http://127.0.0.1:${GATEWAY_MANAGEMENT_PORT:-9090}/health/live" || exit 1
 # SIGTERM drains: readiness off, in-flight requests answered, producer flushed, processed offsets committed
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/event-gateway.jar", "run"]

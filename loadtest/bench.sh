@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ -f target/event-gateway.jar ] || mvn -B -q package -DskipTests
+[ -f target/event-gateway-dev.jar ] || mvn -B -q package -DskipTests
 LOGS=$(mktemp -d)
 PIDS=()
 stop() { # the last started first: the gateways drain into a broker that is still there
@@ -48,12 +48,12 @@ wait_for() { # file, text
 METRICS=http://127.0.0.1:9090/metrics,http://127.0.0.1:9091/metrics
 SETUP="the Kafka broker, PostgreSQL (embedded, fsync off, 128 MB shared_buffers), the gateway's ingest role (dev mode) and its processor role, each in its own process"
 # the broker in a process of its own, so that its CPU is counted apart from the gateway's
-java -jar target/event-gateway.jar kafka --dir target/dev/kafka --port 19092 --controller-port 19093 \
+java -jar target/event-gateway-dev.jar kafka --dir target/dev/kafka --port 19092 --controller-port 19093 \
   > "$LOGS/kafka.log" 2>&1 &
 BROKER_PID=$!
 PIDS+=($BROKER_PID)
 wait_for "$LOGS/kafka.log" '^kafka broker listening'
-GATEWAY_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 java -jar target/event-gateway.jar dev --external-kafka --role ingest \
+GATEWAY_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 java -jar target/event-gateway-dev.jar dev --external-kafka --role ingest \
   > "$LOGS/dev.log" 2>&1 &
 INGEST_PID=$!
 PIDS+=($INGEST_PID)

@@ -52,6 +52,25 @@ public final class GatewayMain {
     }
   }
 
+  /**
+   * Dev mode's Kafka broker and PostgreSQL binaries are in {@code event-gateway-dev.jar} only: the runtime jar that
+   * images and deployments run leaves them out. Says so instead of failing on a missing class.
+   */
+  static boolean devStackPresent(String command) {
+    try {
+      ClassLoader loader = GatewayMain.class.getClassLoader();
+      Class.forName("kafka.server.KafkaRaftServer", false, loader);
+      Class.forName("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", false, loader);
+      return true;
+    } catch (ClassNotFoundException runtimeJar) {
+      System.err.println(
+          "'" + command + "' needs dev mode's Kafka broker and PostgreSQL, which this runtime jar"
+              + " leaves out: run it from the dev jar, java -jar target/event-gateway-dev.jar "
+              + command);
+      return false;
+    }
+  }
+
   /** Runs one role against the Kafka and PostgreSQL the configuration names. */
   @Command(
       name = "run",
@@ -106,6 +125,9 @@ public final class GatewayMain {
 
     @Override
     public Integer call() throws Exception {
+      if (!devStackPresent("dev")) {
+        return 2;
+      }
       Map<String, String> environment = System.getenv();
       JsonObject config = ConfigLoader.load("dev", environment);
       boolean externalDatabase = environment.containsKey("DATABASE_URL");
@@ -158,6 +180,9 @@ public final class GatewayMain {
 
     @Override
     public Integer call() throws Exception {
+      if (!devStackPresent("kafka")) {
+        return 2;
+      }
       io.eventgateway.dev.EmbeddedKafka broker =
           io.eventgateway.dev.EmbeddedKafka.start(dir, port, controllerPort);
       Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "kafka-shutdown"));

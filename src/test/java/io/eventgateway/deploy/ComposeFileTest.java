@@ -70,12 +70,19 @@ class ComposeFileTest {
   }
 
   @Test
-  @DisplayName("checks the gateway containers with the image's own HEALTHCHECK command")
+  @DisplayName(
+      "checks the gateway containers with the image's own HEALTHCHECK command, at compose's port")
   void gatewayHealthCheck() {
-    List<String> imageHealthcheck = Dockerfile.read(Path.of("Dockerfile")).healthcheck();
+    String imageHealthcheck = Dockerfile.read(Path.of("Dockerfile"))
+        .healthcheck()
+        .get(2)
+        .replace("\"", "")
+        .replace("${GATEWAY_MANAGEMENT_PORT:-9090}", "9090")
+        .replace(" || exit 1", "");
     for (String role : List.of("ingest", "processor")) {
       List<Object> test = list(map(service(role).get("healthcheck")).get("test"));
-      assertThat(test.subList(1, test.size())).as(role).containsExactlyElementsOf(imageHealthcheck);
+      assertThat(test.subList(1, test.size())).as(role).containsExactly((Object[])
+          imageHealthcheck.split(" "));
       assertThat(service(role).get("build")).as(role).isEqualTo(".");
     }
   }

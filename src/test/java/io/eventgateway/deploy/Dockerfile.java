@@ -83,12 +83,13 @@ public record Dockerfile(List<Instruction> instructions) {
         .execForm();
   }
 
-  /** The HEALTHCHECK's command, exec form, without its options. */
+  /** The HEALTHCHECK's command without its options: exec form as is, shell form as {@code /bin/sh -c TEXT}. */
   public List<String> healthcheck() {
     String arguments = effective("HEALTHCHECK")
         .orElseThrow(() -> new IllegalStateException("no HEALTHCHECK"))
         .arguments();
-    return execForm(arguments.substring(arguments.indexOf("CMD ") + 4).strip());
+    String command = arguments.substring(arguments.indexOf("CMD ") + 4).strip();
+    return command.startsWith("[") ? execForm(command) : List.of("/bin/sh", "-c", command);
   }
 
   private static List<String> execForm(String text) {

@@ -101,7 +101,7 @@ class DockerfileTest {
 
   @Test
   @DisplayName(
-      "checks liveness on the management port with the jar's own probe, and exposes the configured ports")
+      "checks liveness on the configured management port with curl, and exposes the configured ports")
   void healthAndPorts() {
     String healthcheck = dockerfile.effective("HEALTHCHECK").orElseThrow().arguments();
     assertThat(healthcheck)
@@ -110,10 +110,11 @@ class DockerfileTest {
         .contains("--start-period=");
     JsonObject config = ConfigLoader.load("docker", Map.of());
     int management = config.getJsonObject("management").getInteger("port");
-    assertThat(dockerfile.healthcheck())
-        .startsWith("java")
-        .contains(Dockerfile.IMAGE_JAR, "health")
-        .contains("http://127.0.0.1:" + management + "/health/live");
+    assertThat(dockerfile.healthcheck()).startsWith("/bin/sh", "-c");
+    assertThat(dockerfile.healthcheck().get(2))
+        .startsWith("curl -fsS --max-time 4 ")
+        .contains("http://127.0.0.1:${GATEWAY_MANAGEMENT_PORT:-" + management + "}/health/live")
+        .endsWith("|| exit 1");
     assertThat(dockerfile.effective("EXPOSE").orElseThrow().arguments().split(" "))
         .containsExactlyInAnyOrder(
             String.valueOf(config.getJsonObject("http").getInteger("port")),

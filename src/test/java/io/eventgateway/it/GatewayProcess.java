@@ -153,10 +153,14 @@ final class GatewayProcess implements AutoCloseable {
    * @return its exit code: 0 healthy
    */
   int imageHealthcheck() throws Exception {
-    List<String> command = Dockerfile.onThisMachine(IMAGE.healthcheck(), JAVA, JAR).stream()
-        .map(word -> word.replace("http://127.0.0.1:9090", managementUrl()))
-        .toList();
-    Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
+    List<String> command = Dockerfile.onThisMachine(IMAGE.healthcheck(), JAVA, JAR);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder
+        .environment()
+        .put(
+            "GATEWAY_MANAGEMENT_PORT",
+            managementUrl().substring(managementUrl().lastIndexOf(':') + 1));
+    Process probe = builder.start();
     probe.getInputStream().transferTo(OutputStream.nullOutputStream());
     if (!probe.waitFor(60, TimeUnit.SECONDS)) {
       probe.destroyForcibly();
@@ -172,7 +176,8 @@ final class GatewayProcess implements AutoCloseable {
     return command;
   }
 
-  private static Map<String, String> environment(JsonObject config) {
+  /** What a gateway process or container needs to run against {@code config}'s Kafka, database, topics and group. */
+  static Map<String, String> environment(JsonObject config) {
     JsonObject kafka = config.getJsonObject("kafka");
     Map<String, String> environment = new HashMap<>();
     environment.put("DATABASE_URL", config.getJsonObject("postgres").getString("url"));

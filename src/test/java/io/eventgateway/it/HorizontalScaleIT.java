@@ -65,9 +65,9 @@ class HorizontalScaleIT {
         // both processors are writing before one of them dies
         await()
             .atMost(Duration.ofSeconds(30))
-            .until(() ->
-                metric(processorA, ROWS_STORED) > 1_000 && metric(processorB, ROWS_STORED) > 1_000);
-        long storedByKilled = (long) metric(processorA, ROWS_STORED);
+            .until(() -> PrometheusText.sum(processorA.managementUrl(), ROWS_STORED) > 1_000
+                && PrometheusText.sum(processorB.managementUrl(), ROWS_STORED) > 1_000);
+        long storedByKilled = (long) PrometheusText.sum(processorA.managementUrl(), ROWS_STORED);
         long killedAt = System.nanoTime();
         processorA.kill();
         assertThat(processorA.imageHealthcheck())
@@ -90,23 +90,23 @@ class HorizontalScaleIT {
           System.out.printf(
               "SCALE acknowledged by ingest A=%.0f B=%.0f; rows stored by processor A before its kill=%d,"
                   + " by processor B=%.0f; consumers %d -> %d, all %d partitions reassigned %d ms after the kill; %s%n",
-              metric(ingestA, PRODUCED),
-              metric(ingestB, PRODUCED),
+              PrometheusText.sum(ingestA.managementUrl(), PRODUCED),
+              PrometheusText.sum(ingestB.managementUrl(), PRODUCED),
               storedByKilled,
-              metric(processorB, ROWS_STORED),
+              PrometheusText.sum(processorB.managementUrl(), ROWS_STORED),
               membersBefore,
               group(config).members().size(),
               partitions,
               rebalancedAfterMs,
               counts);
-          assertThat(metric(ingestA, PRODUCED)).isPositive();
-          assertThat(metric(ingestB, PRODUCED)).isPositive();
+          assertThat(PrometheusText.sum(ingestA.managementUrl(), PRODUCED)).isPositive();
+          assertThat(PrometheusText.sum(ingestB.managementUrl(), PRODUCED)).isPositive();
           assertThat(counts.stored()).isEqualTo(counts.acknowledged());
         }
       }
 
-      Set<String> exposed = new HashSet<>(metricNames(ingestA));
-      exposed.addAll(metricNames(processorB));
+      Set<String> exposed = new HashSet<>(PrometheusText.names(ingestA.managementUrl()));
+      exposed.addAll(PrometheusText.names(processorB.managementUrl()));
       assertThat(exposed)
           .as("metrics the Grafana dashboard reads")
           .containsAll(GrafanaDashboard.metricNames(GrafanaDashboard.read()));
@@ -149,27 +149,5 @@ class HorizontalScaleIT {
     properties.put(
         "bootstrap.servers", config.getJsonObject("kafka").getString("bootstrap.servers"));
     return Admin.create(properties);
-  }
-
-  /** The sum of a metric's series on a node's {@code /metrics}. */
-  private static double metric(GatewayProcess node, String name) {
-    return new ApiClient(node.managementUrl())
-        .get("/metrics")
-        .body()
-        .lines()
-        .filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
-        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
-        .sum();
-  }
-
-  private static Set<String> metricNames(GatewayProcess node) {
-    Set<String> names = new HashSet<>();
-    new ApiClient(node.managementUrl())
-        .get("/metrics")
-        .body()
-        .lines()
-        .filter(line -> !line.startsWith("#"))
-        .forEach(line -> names.add(line.split("[{ ]", 2)[0]));
-    return names;
   }
 }
