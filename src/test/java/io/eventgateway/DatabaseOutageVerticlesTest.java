@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -44,8 +45,8 @@ class DatabaseOutageVerticlesTest {
             failureCode(vertx, Addresses.ENRICHMENTS_PENDING, 10),
             failureCode(
                 vertx,
-                Addresses.ENRICHMENTS_BY_SMILES,
-                new JsonObject().put("smiles", "CCO").put("inputHash", "00"))))
+                Addresses.ENRICHMENTS_STORED,
+                new JsonArray().add(new JsonObject().put("smiles", "CCO").put("inputHash", "00")))))
         .onComplete(test.succeeding(codes -> test.verify(() -> {
           assertThat(codes.<Integer>list()).containsOnly(FailureCodes.UNAVAILABLE);
           test.completeNow();

@@ -73,13 +73,14 @@ public final class Addresses {
   public static final String ENRICHMENTS_PENDING = "gateway.enrichments.pending";
 
   /**
-   * A stored LLM answer for a molecule submitted with the same notes and measurements, so that a submission answered
-   * before (by another node, or before a restart) is not sent to the LLM again. Body
-   * {@link io.vertx.core.json.JsonObject} {@code {"smiles": canonical SMILES, "inputHash"}}; reply
-   * {@link io.vertx.core.json.JsonObject}
-   * {@code {"properties", "rawAnswer", "model"}}. Fails {@code 404} when none is stored.
+   * The LLM answers stored for molecules submitted with the same notes and measurements, so that a submission answered
+   * before (by another node, or before a restart) is not sent to the LLM again; asked by the enrichment consumer
+   * for a whole batch before the LLM is. Body {@link io.vertx.core.json.JsonArray} of
+   * {@code {"smiles": as the event wrote it, "inputHash"}}; reply {@link io.vertx.core.json.JsonArray} of
+   * {@code {"smiles", "inputHash", "answer": {"properties", "rawAnswer", "model"}}} for those with one (matched by the
+   * SMILES as written or by its canonical form). Fails {@code 503} when the database is down.
    */
-  public static final String ENRICHMENTS_BY_SMILES = "gateway.enrichments.by-smiles";
+  public static final String ENRICHMENTS_STORED = "gateway.enrichments.stored";
 
   /** As {@link #EVENTS_GET}, for molecule events, each with its enrichment. */
   public static final String MOLECULES_GET = "gateway.molecules.get";

@@ -11,6 +11,7 @@ package io.eventgateway.bus;
  * @param error why the molecule could not be enriched, or why the LLM was not used
  * @param inputHash SHA-256 of the notes and measurements the answer was made from: an answer is reused only for the
  *     same molecule with the same inputs
+ * @param inputSmiles the SMILES as the event wrote it, by which a stored answer is found again
  */
 public record Enrichment(
     EventKey event,
@@ -24,7 +25,8 @@ public record Enrichment(
     boolean llmMismatch,
     String mismatchDetail,
     String error,
-    String inputHash) {
+    String inputHash,
+    String inputSmiles) {
 
   public static final String LLM = "llm";
   public static final String CACHE = "cache";

@@ -31,7 +31,8 @@ final class EnrichmentResults {
         !disagreements.isEmpty(),
         disagreements.isEmpty() ? null : String.join("; ", disagreements),
         null,
-        key.inputHash());
+        key.inputHash(),
+        request.smiles());
   }
 
   static Enrichment fallback(
@@ -50,7 +51,8 @@ final class EnrichmentResults {
         false,
         null,
         "LLM unavailable: " + reason,
-        key.inputHash());
+        key.inputHash(),
+        request.smiles());
   }
 
   static Enrichment invalid(EnrichRequest request, String reason) {
@@ -67,7 +69,8 @@ final class EnrichmentResults {
         false,
         null,
         reason,
-        null);
+        null,
+        request.smiles());
   }
 
   private static void count(String source) {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * a molecule, cross-checked against CDK, or, when the circuit is open or retries are spent, with what CDK computes
  * ({@code fallback}). Calls are paced by a {@link CallLimiter}; a {@code 429} is retried after its
  * {@code Retry-After}, other failures after an exponential delay with jitter. Answers are cached by canonical
- * SMILES, and concurrent requests for one molecule share one call. One instance: the limits are per process.
+ * SMILES, and concurrent requests for one molecule share one call; an answer stored earlier comes with the request
+ * (the enrichment consumer looks it up) and is reused. One instance: the limits are per process.
  */
 @ConfigSections("llm")
 public class LlmVerticle extends VerticleBase {
@@ -147,26 +148,19 @@ public class LlmVerticle extends VerticleBase {
         });
   }
 
+  /** The answer stored earlier that the request brings (before a restart, or by another node), else the model's. */
   private Future<LlmAnswer> call(EnrichRequest request, AnswerKey key) {
-    Future<LlmAnswer> call = storedAnswer(key)
-        .recover(notStored -> attempt(request, 0))
+    JsonObject stored = request.storedAnswer();
+    Future<LlmAnswer> call = (stored != null
+            ? Future.succeededFuture(new LlmAnswer(
+                stored.getJsonObject("properties"),
+                stored.getString("rawAnswer"),
+                stored.getString("model"),
+                true))
+            : attempt(request, 0))
         .onSuccess(answer -> answers.put(key, answer));
     callsInFlight.put(key, call);
     return call.onComplete(done -> callsInFlight.remove(key));
-  }
-
-  /** An answer stored earlier for the same submission (before a restart, or by another node). */
-  private Future<LlmAnswer> storedAnswer(AnswerKey key) {
-    return vertx
-        .eventBus()
-        .<JsonObject>request(
-            Addresses.ENRICHMENTS_BY_SMILES,
-            new JsonObject().put("smiles", key.canonicalSmiles()).put("inputHash", key.inputHash()))
-        .map(reply -> new LlmAnswer(
-            reply.body().getJsonObject("properties"),
-            reply.body().getString("rawAnswer"),
-            reply.body().getString("model"),
-            true));
   }
 
   /** One paced attempt through the breaker; retried while retries remain and the circuit is not open. */

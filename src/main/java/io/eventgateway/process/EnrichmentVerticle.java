@@ -15,10 +15,13 @@ import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -77,24 +80,65 @@ public class EnrichmentVerticle extends VerticleBase {
   }
 
   private Future<List<ProcessingFailure>> enrich(List<PersistBatch.Event> events) {
-    List<Future<Enrichment>> enrichments = new ArrayList<>(events.size());
+    List<EnrichRequest> molecules = new ArrayList<>(events.size());
     for (PersistBatch.Event event : events) {
       if (MOLECULE_TYPE.equals(event.eventType())) {
-        EnrichRequest request =
-            EnrichRequest.ofMolecule(event.key(), new JsonObject(event.dataJson()), false);
-        enrichments.add(vertx
-            .eventBus()
-            .<Enrichment>request(Addresses.LLM_ENRICH, request, enrichOptions)
-            .map(reply -> reply.body()));
+        molecules.add(
+            EnrichRequest.ofMolecule(event.key(), new JsonObject(event.dataJson()), false));
       }
     }
-    if (enrichments.isEmpty()) {
+    if (molecules.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return Future.all(enrichments)
+    return withStoredAnswers(molecules)
+        .compose(requests -> Future.all(requests.stream().map(this::askLlm).toList()))
         .compose(
             all -> store.request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(all.list())))
         .map(stored -> List.of());
+  }
+
+  private Future<Enrichment> askLlm(EnrichRequest request) {
+    return vertx
+        .eventBus()
+        .<Enrichment>request(Addresses.LLM_ENRICH, request, enrichOptions)
+        .map(reply -> reply.body());
+  }
+
+  /**
+   * The requests, each with the LLM answer stored earlier for its SMILES and inputs when there is one (answered
+   * before a restart, or by another node), found with one query for the batch. Without the database the LLM is
+   * simply asked: a stored answer saves a call, it is not needed for one.
+   */
+  private Future<List<EnrichRequest>> withStoredAnswers(List<EnrichRequest> requests) {
+    JsonArray keys = new JsonArray();
+    requests.forEach(request -> keys.add(key(request.smiles(), request.inputHash())));
+    return vertx
+        .eventBus()
+        .<JsonArray>request(Addresses.ENRICHMENTS_STORED, keys)
+        .map(reply -> {
+          Map<JsonObject, JsonObject> stored = new HashMap<>();
+          reply.body().forEach(entry -> {
+            JsonObject found = (JsonObject) entry;
+            stored.put(
+                key(found.getString("smiles"), found.getString("inputHash")),
+                found.getJsonObject("answer"));
+          });
+          return requests.stream()
+              .map(request -> {
+                JsonObject answer = stored.get(key(request.smiles(), request.inputHash()));
+                return answer == null ? request : request.withStoredAnswer(answer);
+              })
+              .toList();
+        })
+        .otherwise(unavailable -> {
+          LOG.warn(
+              "Stored LLM answers not looked up, the LLM is asked: {}", unavailable.getMessage());
+          return requests;
+        });
+  }
+
+  private static JsonObject key(String smiles, String inputHash) {
+    return new JsonObject().put("smiles", smiles).put("inputHash", inputHash);
   }
 
   /** One bounded round at a time: up to a batch of fallback rows, asked of the LLM only. */
@@ -120,12 +164,11 @@ public class EnrichmentVerticle extends VerticleBase {
     if (pending.isEmpty()) {
       return Future.succeededFuture(false);
     }
-    List<Future<Enrichment>> answers = pending.stream()
-        .map(request -> vertx
-            .eventBus()
-            .<Enrichment>request(Addresses.LLM_ENRICH, request, enrichOptions)
-            .map(reply -> reply.body()))
-        .toList();
+    return withStoredAnswers(pending).compose(this::askAgainAndStore);
+  }
+
+  private Future<Boolean> askAgainAndStore(List<EnrichRequest> pending) {
+    List<Future<Enrichment>> answers = pending.stream().map(this::askLlm).toList();
     return Future.join(answers).transform(done -> {
       List<Enrichment> enriched =
           answers.stream().filter(Future::succeeded).map(Future::result).toList();

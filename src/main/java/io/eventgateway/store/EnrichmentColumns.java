@@ -13,6 +13,7 @@ final class EnrichmentColumns {
     int n = enrichments.size();
     String[] tenants = new String[n];
     String[] inputHashes = new String[n];
+    String[] inputSmiles = new String[n];
     String[] eventSources = new String[n];
     String[] ids = new String[n];
     String[] sources = new String[n];
@@ -29,6 +30,7 @@ final class EnrichmentColumns {
     for (Enrichment e : enrichments) {
       tenants[i] = e.event().tenant();
       inputHashes[i] = e.inputHash();
+      inputSmiles[i] = e.inputSmiles();
       eventSources[i] = e.event().source();
       ids[i] = e.event().id();
       sources[i] = e.source();
@@ -57,6 +59,7 @@ final class EnrichmentColumns {
         errors,
         tenants,
         eventSources,
-        inputHashes);
+        inputHashes,
+        inputSmiles);
   }
 }

@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the processing side's pool: stores each {@link PersistBatch} with one multi-row insert and replies with the
  * number of new rows ({@link Addresses#EVENTS_PERSIST}); stores enrichments ({@link Addresses#ENRICHMENTS_PERSIST})
- * lists those awaiting the backfill ({@link Addresses#ENRICHMENTS_PENDING}) and finds stored
- * answers by molecule ({@link Addresses#ENRICHMENTS_BY_SMILES}).
+ * lists those awaiting the backfill ({@link Addresses#ENRICHMENTS_PENDING}) and finds
+ * the LLM answers stored for a batch of molecules ({@link Addresses#ENRICHMENTS_STORED}).
  */
 @ConfigSections({"postgres", "quality", "analytics"})
 public class PgWriterVerticle extends VerticleBase {
@@ -67,7 +67,7 @@ public class PgWriterVerticle extends VerticleBase {
         .eventBus()
         .<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
     vertx.eventBus().<Integer>consumer(Addresses.ENRICHMENTS_PENDING, this::pendingEnrichments);
-    vertx.eventBus().<JsonObject>consumer(Addresses.ENRICHMENTS_BY_SMILES, this::answerBySmiles);
+    vertx.eventBus().<JsonArray>consumer(Addresses.ENRICHMENTS_STORED, this::storedAnswers);
     return vertx
         .eventBus()
         .<PersistBatch>consumer(Addresses.EVENTS_PERSIST, this::persist)
@@ -139,20 +139,28 @@ public class PgWriterVerticle extends VerticleBase {
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
   }
 
-  private void answerBySmiles(Message<JsonObject> message) {
-    pool.preparedQuery(SqlQueries.SELECT_ANSWER_BY_SMILES)
-        .execute(
-            Tuple.of(message.body().getString("smiles"), message.body().getString("inputHash")))
+  private void storedAnswers(Message<JsonArray> message) {
+    JsonArray keys = message.body();
+    String[] smiles = new String[keys.size()];
+    String[] inputHashes = new String[keys.size()];
+    for (int i = 0; i < keys.size(); i++) {
+      smiles[i] = keys.getJsonObject(i).getString("smiles");
+      inputHashes[i] = keys.getJsonObject(i).getString("inputHash");
+    }
+    pool.preparedQuery(SqlQueries.SELECT_STORED_ANSWERS)
+        .execute(Tuple.tuple().addArrayOfString(smiles).addArrayOfString(inputHashes))
         .onSuccess(rows -> {
-          if (rows.size() == 0) {
-            message.fail(FailureCodes.NOT_FOUND, "no stored answer");
-          } else {
-            Row row = rows.iterator().next();
-            message.reply(new JsonObject()
-                .put("properties", row.getJsonObject("properties"))
-                .put("rawAnswer", row.getString("raw_answer"))
-                .put("model", row.getString("model")));
-          }
+          JsonArray answers = new JsonArray();
+          rows.forEach(row -> answers.add(new JsonObject()
+              .put("smiles", row.getString("smiles"))
+              .put("inputHash", row.getString("input_hash"))
+              .put(
+                  "answer",
+                  new JsonObject()
+                      .put("properties", row.getJsonObject("properties"))
+                      .put("rawAnswer", row.getString("raw_answer"))
+                      .put("model", row.getString("model")))));
+          message.reply(answers);
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
   }

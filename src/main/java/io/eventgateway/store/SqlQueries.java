@@ -122,18 +122,19 @@ final class SqlQueries {
   static final String UPSERT_ENRICHMENTS = """
       INSERT INTO molecule_enrichments (tenant, event_source, event_id, source, model, latency_ms, canonical_smiles,
                                         properties, computed, raw_answer, llm_mismatch, mismatch_detail, error,
-                                        input_hash)
+                                        input_hash, input_smiles)
       SELECT tenant, event_source, id, source, model, latency, smiles, properties::jsonb, computed::jsonb, raw,
-             mismatch, detail, error, input_hash
+             mismatch, detail, error, input_hash, input_smiles
       FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
-                  $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+                  $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
            AS t(id, source, model, latency, smiles, properties, computed, raw, mismatch, detail, error, tenant,
-                event_source, input_hash)
+                event_source, input_hash, input_smiles)
       ON CONFLICT (tenant, event_source, event_id) DO UPDATE SET
           source = EXCLUDED.source, model = EXCLUDED.model, latency_ms = EXCLUDED.latency_ms,
           canonical_smiles = EXCLUDED.canonical_smiles, properties = EXCLUDED.properties,
           computed = EXCLUDED.computed, raw_answer = EXCLUDED.raw_answer, llm_mismatch = EXCLUDED.llm_mismatch,
           mismatch_detail = EXCLUDED.mismatch_detail, error = EXCLUDED.error, input_hash = EXCLUDED.input_hash,
+          input_smiles = EXCLUDED.input_smiles,
           attempts = molecule_enrichments.attempts + 1, enriched_at = clock_timestamp()
       WHERE molecule_enrichments.source = 'fallback' AND EXCLUDED.source IN ('llm', 'cache')
       """;
@@ -145,10 +146,17 @@ final class SqlQueries {
       WHERE m.source = 'fallback' ORDER BY m.enriched_at LIMIT $1
       """;
 
-  /** An LLM answer for molecule $1 made from the same notes and measurements ($2, their hash). */
-  static final String SELECT_ANSWER_BY_SMILES = """
-      SELECT properties, raw_answer, model FROM molecule_enrichments
-      WHERE canonical_smiles = $1 AND input_hash = $2 AND source = 'llm' AND NOT llm_mismatch LIMIT 1
+  /**
+   * For each (SMILES, inputs' hash) pair of $1 and $2, one LLM answer made from the same notes and measurements for
+   * that SMILES, as an event wrote it or in its canonical form.
+   */
+  static final String SELECT_STORED_ANSWERS = """
+      SELECT DISTINCT ON (k.smiles, k.input_hash) k.smiles, k.input_hash, m.properties, m.raw_answer, m.model
+      FROM UNNEST($1::text[], $2::text[]) AS k(smiles, input_hash)
+      JOIN molecule_enrichments m ON m.input_hash = k.input_hash
+       AND (m.input_smiles = k.smiles OR m.canonical_smiles = k.smiles)
+       AND m.source = 'llm' AND NOT m.llm_mismatch
+      ORDER BY k.smiles, k.input_hash, m.enriched_at
       """;
 
   /** As {@link #SELECT_EVENT}, for molecule events, with their enrichment. */

@@ -23,6 +23,7 @@ import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -121,12 +122,45 @@ class LlmVerticleTest {
         })));
   }
 
+  @Test
+  @DisplayName(
+      "an answer stored earlier, which the request brings, is reused without calling the model")
+  void storedAnswer(Vertx vertx, VertxTestContext test) {
+    AtomicReference<Enrichment> asked = new AtomicReference<>();
+    deployLlm(vertx)
+        .compose(deployed -> enrich(vertx, CAFFEINE, false)
+            .onSuccess(asked::set)
+            // a new instance: nothing in its memory, as after a restart or on another node
+            .compose(first -> vertx.undeploy(deployed)))
+        .compose(undeployed -> deployLlm(vertx))
+        .compose(again -> enrich(
+            vertx,
+            CAFFEINE,
+            false,
+            new JsonObject()
+                .put("properties", new JsonObject(asked.get().propertiesJson()))
+                .put("rawAnswer", asked.get().rawAnswer())
+                .put("model", asked.get().model())))
+        .onComplete(test.succeeding(reused -> test.verify(() -> {
+          assertThat(asked.get().source()).isEqualTo(Enrichment.LLM);
+          assertThat(reused.source()).isEqualTo(Enrichment.CACHE);
+          assertThat(reused.propertiesJson()).isEqualTo(asked.get().propertiesJson());
+          assertThat(completionsAt).as("calls to the model").hasSize(1);
+          test.completeNow();
+        })));
+  }
+
   private Future<String> deployLlm(Vertx vertx) {
     return vertx.deployVerticle(
         new LlmVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("llm", llm)));
   }
 
   private static Future<Enrichment> enrich(Vertx vertx, String smiles, boolean llmOnly) {
+    return enrich(vertx, smiles, llmOnly, null);
+  }
+
+  private static Future<Enrichment> enrich(
+      Vertx vertx, String smiles, boolean llmOnly, JsonObject storedAnswer) {
     EnrichRequest request = new EnrichRequest(
         new EventKey(EventKey.DEFAULT_TENANT, "/test", "m-" + smiles.hashCode()),
         "candidate",
@@ -134,7 +168,8 @@ class LlmVerticleTest {
         null,
         "Colourless liquid.",
         "[]",
-        llmOnly);
+        llmOnly,
+        storedAnswer);
     return vertx
         .eventBus()
         .<Enrichment>request(Addresses.LLM_ENRICH, request)
