@@ -7,7 +7,9 @@ import io.eventgateway.bus.Enrichment;
 import io.eventgateway.bus.EnrichmentBatch;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.config.ConfigSections;
+import io.eventgateway.config.EnrichmentConfig;
 import io.eventgateway.config.KafkaConfig;
+import io.eventgateway.config.ProcessorConfig;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.ProcessingFailure;
@@ -47,15 +49,16 @@ public class EnrichmentVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject enrichment = config().getJsonObject("enrichment");
+    EnrichmentConfig enrichment = EnrichmentConfig.of(config().getJsonObject("enrichment"));
+    ProcessorConfig processor = ProcessorConfig.of(config().getJsonObject("processor"));
     KafkaConfig kafka = KafkaConfig.of(config().getJsonObject("kafka"));
     Properties settings = KafkaSettings.consumer(kafka);
-    String group = kafka.groupId() + enrichment.getString("groupSuffix");
+    String group = kafka.groupId() + enrichment.groupSuffix();
     settings.put("group.id", group);
-    settings.put("max.poll.records", String.valueOf(enrichment.getInteger("maxPollRecords")));
+    settings.put("max.poll.records", String.valueOf(enrichment.maxPollRecords()));
     String topic = kafka.topics().get("chemistry");
-    enrichOptions = new DeliveryOptions().setSendTimeout(enrichment.getLong("requestTimeoutMs"));
-    backfillBatchSize = enrichment.getInteger("backfillBatchSize");
+    enrichOptions = new DeliveryOptions().setSendTimeout(enrichment.requestTimeoutMs());
+    backfillBatchSize = enrichment.backfillBatchSize();
     return vertx
         .eventBus()
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
@@ -64,16 +67,16 @@ public class EnrichmentVerticle extends VerticleBase {
               vertx,
               settings,
               reply.body(),
-              Duration.ofMillis(config().getJsonObject("processor").getInteger("pollTimeoutMs")),
+              Duration.ofMillis(processor.pollTimeoutMs()),
               this::enrich,
               false);
-          store = new PersistRetry(vertx, config().getJsonObject("processor"), consumer::stopping);
+          store = new PersistRetry(vertx, processor, consumer::stopping);
           vertx.eventBus().<String>consumer(Addresses.LLM_CIRCUIT, state -> {
             if ("CLOSED".equals(state.body())) {
               backfill();
             }
           });
-          vertx.setPeriodic(enrichment.getLong("backfillIntervalMs"), timer -> backfill());
+          vertx.setPeriodic(enrichment.backfillIntervalMs(), timer -> backfill());
           return consumer.start(Set.of(topic));
         })
         .onSuccess(started -> LOG.info("Enriching {} as group {}", topic, group));

@@ -1,12 +1,12 @@
 package io.eventgateway.process;
 
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.ProcessorConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonObject;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,16 +25,15 @@ final class PersistRetry {
   private final Backoff backoff;
   private final BooleanSupplier stopping;
 
-  PersistRetry(Vertx vertx, JsonObject processor, BooleanSupplier stopping) {
+  PersistRetry(Vertx vertx, ProcessorConfig processor, BooleanSupplier stopping) {
     this.vertx = vertx;
-    this.options = new DeliveryOptions().setSendTimeout(processor.getInteger("persistTimeoutMs"));
+    this.options = new DeliveryOptions().setSendTimeout(processor.persistTimeoutMs());
     this.backoff = backoff(processor);
     this.stopping = stopping;
   }
 
-  static Backoff backoff(JsonObject processor) {
-    return new Backoff(
-        processor.getInteger("retryInitialBackoffMs"), processor.getInteger("retryMaxBackoffMs"));
+  static Backoff backoff(ProcessorConfig processor) {
+    return new Backoff(processor.retryInitialBackoffMs(), processor.retryMaxBackoffMs());
   }
 
   static boolean isInvalid(Throwable error) {

@@ -4,6 +4,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.config.ConfigSections;
 import io.eventgateway.config.KafkaConfig;
+import io.eventgateway.config.ProcessorConfig;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.KafkaSettings;
 import io.eventgateway.kafka.ProcessingFailure;
@@ -13,7 +14,6 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,10 +54,10 @@ public class ProcessorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject processor = config().getJsonObject("processor");
+    ProcessorConfig processor = ProcessorConfig.of(config().getJsonObject("processor"));
     KafkaConfig kafka = KafkaConfig.of(config().getJsonObject("kafka"));
     backoff = PersistRetry.backoff(processor);
-    maxAttempts = processor.getInteger("maxAttempts");
+    maxAttempts = processor.maxAttempts();
     openTelemetry = Tracing.of(vertx);
     return vertx
         .eventBus()
@@ -67,7 +67,7 @@ public class ProcessorVerticle extends VerticleBase {
               vertx,
               consumers.apply(KafkaSettings.consumer(kafka)),
               reply.body(),
-              Duration.ofMillis(processor.getInteger("pollTimeoutMs")),
+              Duration.ofMillis(processor.pollTimeoutMs()),
               this::persistTraced,
               true);
           store = new PersistRetry(vertx, processor, consumer::stopping);

@@ -86,6 +86,12 @@ class ConfigValidationTest {
       assertThat(LlmConfig.of(config.getJsonObject("llm")).rateLimit().maxInFlight())
           .as(env)
           .isPositive();
+      assertThat(ProcessorConfig.of(config.getJsonObject("processor")).maxAttempts())
+          .as(env)
+          .isPositive();
+      assertThat(EnrichmentConfig.of(config.getJsonObject("enrichment")).groupSuffix())
+          .as(env)
+          .isNotBlank();
     }
     Files.writeString(conf.resolve("prod.json"), "{\"storage\": {\"retentionDay\": 7}}");
     assertThatThrownBy(() -> ConfigLoader.load("prod", Map.of("GATEWAY_CONF_DIR", conf.toString())))
