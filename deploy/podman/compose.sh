@@ -84,30 +84,27 @@ ENTRYPOINT ["/opt/kafka/bin/kafka-entrypoint.sh"]
 CONTAINERFILE
 fi
 
-if ! podman image exists "$POSTGRES"; then
-  echo "stand-in $POSTGRES"
-  podman build --format docker --quiet -t "$POSTGRES" -f - "$context" > /dev/null <<CONTAINERFILE
-FROM $BASE
-RUN apt-get update -q \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends postgresql-15 postgresql-client-15 \
-    && rm -rf /var/lib/apt/lists/*
-COPY postgres-entrypoint.sh /usr/local/bin/postgres-entrypoint.sh
-ENV PATH=/usr/lib/postgresql/15/bin:\$PATH
-VOLUME /var/lib/postgresql/data
-ENTRYPOINT ["/usr/local/bin/postgres-entrypoint.sh"]
-CONTAINERFILE
-fi
+# a stand-in made of Debian packages: $1 the tag, $2 the packages, then the Containerfile's remaining lines
+debian_stand_in() {
+  local tag=$1 packages=$2
+  shift 2
+  podman image exists "$tag" && return 0
+  echo "stand-in $tag"
+  {
+    echo "FROM $BASE"
+    echo "RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \\"
+    echo "    $packages && rm -rf /var/lib/apt/lists/*"
+    printf '%s\n' "$@"
+  } | podman build --format docker --quiet -t "$tag" -f - "$context" > /dev/null
+}
 
-if ! podman image exists "$PROMETHEUS"; then
-  echo "stand-in $PROMETHEUS"
-  podman build --format docker --quiet -t "$PROMETHEUS" -f - "$context" > /dev/null <<CONTAINERFILE
-FROM $BASE
-RUN apt-get update -q \
-    && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus wget \
-    && rm -rf /var/lib/apt/lists/*
-WORKDIR /prometheus
-ENTRYPOINT ["/usr/bin/prometheus"]
-CONTAINERFILE
-fi
+debian_stand_in "$POSTGRES" "postgresql-15 postgresql-client-15" \
+  "COPY postgres-entrypoint.sh /usr/local/bin/postgres-entrypoint.sh" \
+  'ENV PATH=/usr/lib/postgresql/15/bin:$PATH' \
+  "VOLUME /var/lib/postgresql/data" \
+  'ENTRYPOINT ["/usr/local/bin/postgres-entrypoint.sh"]'
+debian_stand_in "$PROMETHEUS" "prometheus wget" \
+  "WORKDIR /prometheus" \
+  'ENTRYPOINT ["/usr/bin/prometheus"]'
 
 podman-compose -p event-gateway -f "$COMPOSE" up -d
