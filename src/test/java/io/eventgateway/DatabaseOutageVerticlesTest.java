@@ -8,6 +8,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.BusCodecs;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.dev.FreePorts;
 import io.eventgateway.store.EventQueryVerticle;
 import io.eventgateway.store.PgWriterVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -19,8 +20,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
@@ -39,7 +38,7 @@ class DatabaseOutageVerticlesTest {
   @Test
   @DisplayName(
       "the writer: persisting enrichments, the backfill's pending rows and stored answers are UNAVAILABLE")
-  void writer(Vertx vertx, VertxTestContext test) throws IOException {
+  void writer(Vertx vertx, VertxTestContext test) {
     deploy(vertx, PgWriterVerticle::new)
         .compose(deployed -> Future.all(
             failureCode(vertx, Addresses.ENRICHMENTS_PENDING, 10),
@@ -55,7 +54,7 @@ class DatabaseOutageVerticlesTest {
 
   @Test
   @DisplayName("the event reads: an event and a molecule by id are UNAVAILABLE")
-  void eventReads(Vertx vertx, VertxTestContext test) throws IOException {
+  void eventReads(Vertx vertx, VertxTestContext test) {
     JsonObject byId = new JsonObject().put("tenant", "t1").put("id", "e1");
     deploy(vertx, EventQueryVerticle::new)
         .compose(deployed -> Future.all(
@@ -70,7 +69,7 @@ class DatabaseOutageVerticlesTest {
   @Test
   @DisplayName(
       "analytics: a query is UNAVAILABLE; one that names no tenant is INTERNAL, not asked of the database")
-  void analytics(Vertx vertx, VertxTestContext test) throws IOException {
+  void analytics(Vertx vertx, VertxTestContext test) {
     JsonObject user = new JsonObject().put("query", "user").put("tenant", "t1").put("userId", "u1");
     deploy(vertx, AnalyticsQueryVerticle::new)
         .compose(deployed -> Future.all(
@@ -86,7 +85,7 @@ class DatabaseOutageVerticlesTest {
   @Test
   @DisplayName(
       "auth: an API key lookup and a feed ticket's redemption are UNAVAILABLE, not 'unknown key'")
-  void auth(Vertx vertx, VertxTestContext test) throws IOException {
+  void auth(Vertx vertx, VertxTestContext test) {
     deploy(vertx, AuthVerticle::new)
         .compose(deployed -> Future.all(
             failureCode(vertx, Addresses.AUTH_KEY_FIND, "key-1"),
@@ -101,20 +100,13 @@ class DatabaseOutageVerticlesTest {
   }
 
   /** Deploys one verticle with the gateway's configuration, its database a port nothing listens on. */
-  private static Future<String> deploy(Vertx vertx, Supplier<VerticleBase> verticle)
-      throws IOException {
+  private static Future<String> deploy(Vertx vertx, Supplier<VerticleBase> verticle) {
     BusCodecs.register(vertx);
     JsonObject config = ConfigLoader.load("test", Map.of());
     config
         .getJsonObject("postgres")
-        .put("url", "postgresql://gateway@127.0.0.1:" + closedPort() + "/gateway");
+        .put("url", "postgresql://gateway@127.0.0.1:" + FreePorts.pick() + "/gateway");
     return vertx.deployVerticle(verticle, new DeploymentOptions().setConfig(config));
-  }
-
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   /** The failure code of the answer; fails if the request was answered with a reply. */

@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -38,6 +39,7 @@ class HttpIngestVerticleTest {
   private final List<Message<ProduceBatch>> produceRequests = new CopyOnWriteArrayList<>();
   private final List<JsonObject> acks = new CopyOnWriteArrayList<>();
   private int port;
+  private WebSocketClient client;
 
   @BeforeEach
   void deploy(Vertx vertx, VertxTestContext test) {
@@ -46,6 +48,9 @@ class HttpIngestVerticleTest {
     JsonObject config = ConfigLoader.load("test", Map.of());
     config.getJsonObject("auth").put("enabled", false);
     config.getJsonObject("http").put("port", 0).put("host", "127.0.0.1");
+    // the open WebSocket is drained on undeploy: a short grace keeps that inside VertxExtension's
+    // close timeout
+    config.getJsonObject("shutdown").put("gracePeriodMs", 1_000);
     AtomicInteger ids = new AtomicInteger();
     EventCatalog catalog = EventCatalog.load(config.getJsonObject("kafka").getJsonObject("topics"))
         .withSchemaIds(type -> ids.incrementAndGet());
@@ -116,8 +121,10 @@ class HttpIngestVerticleTest {
   }
 
   private Future<WebSocket> connect(Vertx vertx) {
-    return vertx
-        .createWebSocketClient()
+    // held in a field: Vert.x closes a client nothing refers to any more, a GC in the middle of the
+    // handshake
+    client = vertx.createWebSocketClient();
+    return client
         .connect(port, "127.0.0.1", "/v1/stream")
         .onSuccess(socket -> socket.textMessageHandler(text -> acks.add(new JsonObject(text))));
   }

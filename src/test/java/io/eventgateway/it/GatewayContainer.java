@@ -2,10 +2,10 @@ package io.eventgateway.it;
 
 import static org.awaitility.Awaitility.await;
 
+import io.eventgateway.dev.FreePorts;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ final class GatewayContainer implements AutoCloseable {
   static GatewayContainer start(
       String image, JsonObject config, String role, String name, String memory) {
     podman(Duration.ofSeconds(30), "rm", "-f", name);
-    int[] ports = freePorts(2);
+    int[] ports = FreePorts.pick(2);
     List<String> command = new ArrayList<>(List.of(
         "run", "--detach", "--name", name, "--network", "host", "--read-only", "--memory", memory));
     Map<String, String> environment = GatewayProcess.environment(config);
@@ -164,27 +164,6 @@ final class GatewayContainer implements AutoCloseable {
   private static void expectSuccess(Result result) {
     if (result.exitCode() != 0) {
       throw new AssertionError("podman failed: " + result.output());
-    }
-  }
-
-  /** Ports free now, all held open together while they are chosen, so that no two are the same. */
-  private static int[] freePorts(int count) {
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      for (int i = 0; i < count; i++) {
-        sockets.add(new ServerSocket(0));
-      }
-      return sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      for (ServerSocket socket : sockets) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // a port we only looked at
-        }
-      }
     }
   }
 }

@@ -159,7 +159,7 @@ final class GatewayProcess implements AutoCloseable {
         .environment()
         .put(
             "GATEWAY_MANAGEMENT_PORT",
-            managementUrl().substring(managementUrl().lastIndexOf(':') + 1));
+            String.valueOf(config.getJsonObject("management").getInteger("port")));
     Process probe = builder.start();
     probe.getInputStream().transferTo(OutputStream.nullOutputStream());
     if (!probe.waitFor(60, TimeUnit.SECONDS)) {

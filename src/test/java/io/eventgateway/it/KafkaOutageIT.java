@@ -21,8 +21,9 @@ class KafkaOutageIT {
       "every acknowledged event is stored exactly once; readiness is false while the broker is away")
   void brokerRestart() throws Exception {
     Path dir = Path.of("target", "fault-kafka-" + UUID.randomUUID().toString().substring(0, 8));
-    int port = FreePorts.pick();
-    int controllerPort = FreePorts.pick();
+    int[] ports = FreePorts.pick(2);
+    int port = ports[0];
+    int controllerPort = ports[1];
     EmbeddedKafka broker = EmbeddedKafka.start(dir, port, controllerPort);
     JsonObject config = GatewayInstance.isolated("kafkaout");
     config.getJsonObject("kafka").put("bootstrap.servers", broker.bootstrapServers());
@@ -60,8 +61,9 @@ class KafkaOutageIT {
       "Kafka unreachable past the producer's timeout: 503 with Retry-After; the same id later is stored once")
   void brokerGoneTooLong() throws Exception {
     Path dir = Path.of("target", "fault-kafka-" + UUID.randomUUID().toString().substring(0, 8));
-    int port = FreePorts.pick();
-    int controllerPort = FreePorts.pick();
+    int[] ports = FreePorts.pick(2);
+    int port = ports[0];
+    int controllerPort = ports[1];
     EmbeddedKafka broker = EmbeddedKafka.start(dir, port, controllerPort);
     JsonObject config = GatewayInstance.isolated("kafkagone");
     JsonObject kafka =
