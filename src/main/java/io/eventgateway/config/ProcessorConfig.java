@@ -6,15 +6,18 @@ import io.vertx.core.json.JsonObject;
  * The {@code processor} section, typed: how the consumers poll, and how a batch the writer could not store is tried
  * again (docs/configuration.md). Read by the processing and the enrichment consumers.
  *
- * @param maxAttempts attempts of a batch whose rows the database refuses, before its records are dead-lettered
+ * @param maxAttempts attempts of a write that failed for an unknown cause, before its records count as at fault
+ *     (narrowed down, the refused ones dead-lettered)
  * @param persistTimeoutMs how long one attempt waits for the writer
+ * @param stalledAfterMs how long a partition's batch may stay in hand before readiness reports processing degraded
  */
 public record ProcessorConfig(
     int pollTimeoutMs,
     int maxAttempts,
     int retryInitialBackoffMs,
     int retryMaxBackoffMs,
-    int persistTimeoutMs) {
+    int persistTimeoutMs,
+    long stalledAfterMs) {
 
   public static ProcessorConfig of(JsonObject processor) {
     return new ProcessorConfig(
@@ -22,6 +25,7 @@ public record ProcessorConfig(
         processor.getInteger("maxAttempts"),
         processor.getInteger("retryInitialBackoffMs"),
         processor.getInteger("retryMaxBackoffMs"),
-        processor.getInteger("persistTimeoutMs"));
+        processor.getInteger("persistTimeoutMs"),
+        processor.getLong("stalledAfterMs"));
   }
 }

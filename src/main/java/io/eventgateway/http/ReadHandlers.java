@@ -4,6 +4,7 @@ import io.eventgateway.auth.Caller;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.ingest.Problem;
 import io.eventgateway.ops.DashboardStats;
+import io.eventgateway.schema.ByteLimits;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.ExampleData;
 import io.vertx.core.Future;
@@ -13,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.List;
+import org.apache.avro.Schema;
 
 /**
  * The read side of the API: stored events, the type catalog and schemas by id. Each forwards to the verticle
@@ -150,9 +152,18 @@ final class ReadHandlers {
         .onFailure(error -> storeUnavailable(ctx, error, "analytics"));
   }
 
-  /** {@code GET /v1/types}: every type with its family, topic, schema subject and id, and an example. */
+  /**
+   * {@code GET /v1/types}: every type with its family, topic, schema subject and id, the UTF-8 byte bounds of its
+   * key fields ({@code maxBytes}, by path) and of every attribute ({@code attributeMaxBytes}), and an example.
+   */
   void types(RoutingContext ctx) {
     ctx.response().putHeader("Content-Type", "application/json").end(typesJson);
+  }
+
+  private static JsonObject keyBounds(Schema schema) {
+    JsonObject bounds = new JsonObject();
+    ByteLimits.ofRecord(schema, "data").forEach(bounds::put);
+    return bounds;
   }
 
   private static JsonObject describe(EventCatalog catalog) {
@@ -170,7 +181,11 @@ final class ReadHandlers {
                     .put("subject", type.subject())
                     .put("id", type.schemaId())
                     .put("url", "/registry/schemas/ids/" + type.schemaId()))
+            .put("maxBytes", keyBounds(type.schema()))
             .put("example", ExampleData.forRecord(type.schema()))));
-    return new JsonObject().put("count", types.size()).put("types", types);
+    return new JsonObject()
+        .put("count", types.size())
+        .put("attributeMaxBytes", ByteLimits.ATTRIBUTE_MAX_BYTES)
+        .put("types", types);
   }
 }

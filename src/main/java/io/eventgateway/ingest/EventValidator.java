@@ -4,6 +4,7 @@ import io.eventgateway.auth.Caller;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.kafka.CloudEventHeaders;
 import io.eventgateway.kafka.GatewayHeaders;
+import io.eventgateway.schema.ByteLimits;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
@@ -186,9 +187,16 @@ public final class EventValidator {
     return wellFormed(name, text, errors);
   }
 
-  /** Attributes become Kafka headers: text that has no faithful UTF-8 form is refused rather than mangled. */
+  /**
+   * Attributes become Kafka headers, and the identifying ones keys in PostgreSQL: text that has no faithful UTF-8
+   * form is refused rather than mangled, and text over {@link ByteLimits#ATTRIBUTE_MAX_BYTES} rather than
+   * acknowledged and then refused by the store.
+   */
   private static String wellFormed(String name, String text, List<FieldError> errors) {
     String malformed = JsonScalars.unicodeProblem(text);
+    if (malformed == null) {
+      malformed = ByteLimits.exceeded(text, ByteLimits.ATTRIBUTE_MAX_BYTES);
+    }
     if (malformed != null) {
       errors.add(new FieldError(name, malformed));
       return null;

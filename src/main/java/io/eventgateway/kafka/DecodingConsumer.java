@@ -55,9 +55,12 @@ public final class DecodingConsumer {
   private final Counter skipped = Counter.builder("gateway.consumer.skipped")
       .description("Records a consumer without dead-lettering could not handle and skipped")
       .register(Metrics.globalRegistry);
+  private final ConsumerProgress progress;
+  private final String group;
   private boolean stopping;
   private boolean paused;
   private Future<Void> inFlight = Future.succeededFuture();
+  private List<KafkaConsumerRecord<String, byte[]>> inHand = List.of();
 
   /**
    * @param handler handles a batch; its future lists the events it gave up on, and fails when the whole batch must
@@ -91,6 +94,8 @@ public final class DecodingConsumer {
     this.pollTimeout = pollTimeout;
     this.handler = handler;
     this.deadLetters = deadLetters;
+    this.progress = ConsumerProgress.of(vertx);
+    this.group = kafkaConsumer.groupMetadata().groupId();
     for (EventType type : catalog.types()) {
       type.versions().values().forEach(version -> schemas.put(version.id(), version.schema()));
       schemas.put(type.schemaId(), type.subjectSchema());
@@ -105,6 +110,8 @@ public final class DecodingConsumer {
 
   public Future<Void> start(Set<String> topics) {
     consumer.partitionsAssignedHandler(this::pauseIfStillPaused);
+    consumer.partitionsRevokedHandler(revoked -> revoked.forEach(
+        partition -> progress.revoked(group, partition.getTopic(), partition.getPartition())));
     return consumer
         .subscribe(topics)
         .onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
@@ -126,6 +133,8 @@ public final class DecodingConsumer {
     for (int i = 0; i < records.size(); i++) {
       batch.add(records.recordAt(i));
     }
+    inHand = batch;
+    progress.handedOver(group, batch);
     List<ProcessingFailure> failures = new ArrayList<>();
     return resolveSchemas(batch)
         .compose(resolved -> handler.apply(decode(batch, failures)))
@@ -134,11 +143,9 @@ public final class DecodingConsumer {
           return deadLetter(batch, failures);
         })
         .compose(handled -> consumer.commit())
+        .onSuccess(committed -> progress.committed(group, batch))
         .recover(error -> {
-          LOG.error(
-              "A batch of {} records was not handled ({}); it will be processed again",
-              batch.size(),
-              error.getMessage());
+          progress.retrying(group, batch, error.getMessage());
           return rewind(batch);
         });
   }
@@ -192,7 +199,7 @@ public final class DecodingConsumer {
           failure.partition(),
           failure.offset(),
           failure.stage(),
-          failure.error()));
+          ConsumerProgress.masked(failure.error())));
       return Future.succeededFuture();
     }
     List<DeadLetterBatch.Letter> letters = DeadLetters.of(batch, failures);
@@ -253,5 +260,13 @@ public final class DecodingConsumer {
 
   public boolean stopping() {
     return stopping;
+  }
+
+  /**
+   * The handler tries the batch in hand again after {@code error}: counted per partition, and logged on the
+   * batch's first retry (by position, never by value).
+   */
+  public void retrying(Throwable error) {
+    progress.retrying(group, inHand, error.getMessage());
   }
 }

@@ -5,13 +5,16 @@ import io.eventgateway.config.BoundPorts;
 import io.eventgateway.config.ConfigSections;
 import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.config.PostgresConfig;
+import io.eventgateway.config.ProcessorConfig;
 import io.eventgateway.kafka.ClusterProbe;
+import io.eventgateway.kafka.ConsumerProgress;
 import io.eventgateway.store.PgPools;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -20,17 +23,19 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.sqlclient.Pool;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Owns the management port: {@code /health/live} (the process answers), {@code /health/ready} (serving, not
- * starting or draining; Kafka and PostgreSQL reachable; the LLM circuit state as detail) and {@code /metrics} (Prometheus text format). Kept off the API port so that probes
+ * starting or draining; Kafka and PostgreSQL reachable; no partition's batch held back longer than {@code
+ * processor.stalledAfterMs}; the LLM circuit state as detail) and {@code /metrics} (Prometheus text format). Kept off the API port so that probes
  * and scrapes never queue behind ingest traffic. Deployed early and undeployed last, so that probes see a
  * draining gateway as unready rather than gone.
  */
-@ConfigSections({"management", "kafka", "postgres"})
+@ConfigSections({"management", "kafka", "postgres", "processor"})
 public class ManagementVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(ManagementVerticle.class);
@@ -45,6 +50,9 @@ public class ManagementVerticle extends VerticleBase {
     JsonObject management = config().getJsonObject("management");
     kafka = new ClusterProbe(vertx, KafkaConfig.of(config().getJsonObject("kafka")));
     pool = PgPools.node(vertx, PostgresConfig.in(config()));
+    ConsumerProgress progress = ConsumerProgress.of(vertx);
+    long stalledAfterMs =
+        ProcessorConfig.of(config().getJsonObject("processor")).stalledAfterMs();
 
     HealthChecks readiness = HealthChecks.create(vertx)
         .register("lifecycle", promise -> {
@@ -72,7 +80,17 @@ public class ManagementVerticle extends VerticleBase {
                 .map(reply -> Status.OK(reply.body()))
                 .otherwise(notDeployed ->
                     Status.OK(new JsonObject().put("circuit", "not deployed in this role")))
-                .onComplete(promise));
+                .onComplete(promise))
+        // a partition whose batch is in hand too long: a record or the database holds it back
+        .register("processing", promise -> {
+          List<JsonObject> stalled = progress.stalled(stalledAfterMs);
+          promise.complete(
+              stalled.isEmpty()
+                  ? Status.OK()
+                  : Status.KO(new JsonObject()
+                      .put("status", "degraded")
+                      .put("stalledPartitions", new JsonArray(stalled))));
+        });
 
     // answering at all proves the event loop is not stuck; the check gives probes a 200 with a body
     HealthChecks liveness =

@@ -5,6 +5,7 @@ import io.eventgateway.bus.EnrichRequest;
 import io.eventgateway.bus.EnrichRequestBatch;
 import io.eventgateway.bus.Enrichment;
 import io.eventgateway.bus.EnrichmentBatch;
+import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.config.ConfigSections;
 import io.eventgateway.config.EnrichmentConfig;
@@ -20,6 +21,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -43,8 +45,10 @@ public class EnrichmentVerticle extends VerticleBase {
 
   private DecodingConsumer consumer;
   private PersistRetry store;
+  private PersistRetry backfillStore;
   private DeliveryOptions enrichOptions;
   private int backfillBatchSize;
+  private int maxAttempts;
   private boolean backfillRunning;
 
   @Override
@@ -59,6 +63,7 @@ public class EnrichmentVerticle extends VerticleBase {
     String topic = kafka.topics().get("chemistry");
     enrichOptions = new DeliveryOptions().setSendTimeout(enrichment.requestTimeoutMs());
     backfillBatchSize = enrichment.backfillBatchSize();
+    maxAttempts = processor.maxAttempts();
     return vertx
         .eventBus()
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
@@ -70,7 +75,8 @@ public class EnrichmentVerticle extends VerticleBase {
               Duration.ofMillis(processor.pollTimeoutMs()),
               this::enrich,
               false);
-          store = new PersistRetry(vertx, processor, consumer::stopping);
+          store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);
+          backfillStore = new PersistRetry(vertx, processor, consumer::stopping, retry -> {});
           vertx.eventBus().<String>consumer(Addresses.LLM_CIRCUIT, state -> {
             if ("CLOSED".equals(state.body())) {
               backfill();
@@ -82,22 +88,41 @@ public class EnrichmentVerticle extends VerticleBase {
         .onSuccess(started -> LOG.info("Enriching {} as group {}", topic, group));
   }
 
+  /**
+   * Enriches and stores the batch's molecules; enrichments the store refuses for their own fault are narrowed
+   * down, skipped and logged (this group does not dead-letter: the processing group does, for the same records).
+   */
   private Future<List<ProcessingFailure>> enrich(List<PersistBatch.Event> events) {
-    List<EnrichRequest> molecules = new ArrayList<>(events.size());
+    Map<EventKey, PersistBatch.Event> molecules = new HashMap<>();
+    List<EnrichRequest> requests = new ArrayList<>(events.size());
     for (PersistBatch.Event event : events) {
       if (MOLECULE_TYPE.equals(event.eventType())) {
-        molecules.add(
+        molecules.put(event.key(), event);
+        requests.add(
             EnrichRequest.ofMolecule(event.key(), new JsonObject(event.dataJson()), false));
       }
     }
-    if (molecules.isEmpty()) {
+    if (requests.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return withStoredAnswers(molecules)
-        .compose(requests -> Future.all(requests.stream().map(this::askLlm).toList()))
-        .compose(
-            all -> store.request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(all.list())))
-        .map(stored -> List.of());
+    Instant started = Instant.now();
+    return withStoredAnswers(requests)
+        .compose(asked -> Future.all(asked.stream().map(this::askLlm).toList()))
+        .compose(all -> storeNarrowed(store, all.list()))
+        .map(refused -> refused.stream()
+            .map(alone -> ProcessingFailure.refused(
+                molecules.get(alone.item().event()),
+                alone.error().getMessage(),
+                PersistRetry.attemptsOf(alone.error(), maxAttempts),
+                started))
+            .toList());
+  }
+
+  private static Future<List<Narrowing.Refused<Enrichment>>> storeNarrowed(
+      PersistRetry store, List<Enrichment> enrichments) {
+    return Narrowing.store(
+        enrichments,
+        batch -> store.request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(batch)));
   }
 
   private Future<Enrichment> askLlm(EnrichRequest request) {
@@ -182,9 +207,12 @@ public class EnrichmentVerticle extends VerticleBase {
       if (enriched.isEmpty()) {
         return Future.succeededFuture(false);
       }
-      return store
-          .<Integer>request(Addresses.ENRICHMENTS_PERSIST, new EnrichmentBatch(enriched))
-          .map(stored -> enriched.size() == pending.size() && pending.size() == backfillBatchSize);
+      return storeNarrowed(backfillStore, enriched).map(refused -> {
+        if (!refused.isEmpty()) {
+          LOG.warn("Backfill: the store refused {} enrichments, left as they were", refused.size());
+        }
+        return enriched.size() == pending.size() && pending.size() == backfillBatchSize;
+      });
     });
   }
 

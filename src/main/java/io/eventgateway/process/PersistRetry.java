@@ -8,13 +8,16 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends a write request to the store until it succeeds, backing off exponentially with jitter while the database
- * is unavailable (the offsets stay uncommitted meanwhile). Gives up only when the store refuses the data as invalid
- * ({@code 400}, which waiting for the database cannot fix) or when the caller is stopping.
+ * Sends a write request to the store until it succeeds, backing off exponentially with jitter, by whose fault it
+ * failed (the store decides: {@code store.WriteFaults}): while the database is unavailable, for as long as it takes
+ * (the offsets stay uncommitted meanwhile); for an error of unknown cause ({@code 500}), {@code
+ * processor.maxAttempts} attempts in all; for the records' fault ({@code 400}), never, since it would fail again.
+ * Gives up at once when the caller is stopping.
  */
 final class PersistRetry {
 
@@ -23,21 +26,43 @@ final class PersistRetry {
   private final Vertx vertx;
   private final DeliveryOptions options;
   private final Backoff backoff;
+  private final int maxAttempts;
   private final BooleanSupplier stopping;
+  private final Consumer<Throwable> retrying;
 
-  PersistRetry(Vertx vertx, ProcessorConfig processor, BooleanSupplier stopping) {
+  /**
+   * @param retrying told of every retry (the consumer counts them per partition and logs the first)
+   */
+  PersistRetry(
+      Vertx vertx,
+      ProcessorConfig processor,
+      BooleanSupplier stopping,
+      Consumer<Throwable> retrying) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(processor.persistTimeoutMs());
-    this.backoff = backoff(processor);
+    this.backoff = new Backoff(processor.retryInitialBackoffMs(), processor.retryMaxBackoffMs());
+    this.maxAttempts = processor.maxAttempts();
     this.stopping = stopping;
+    this.retrying = retrying;
   }
 
-  static Backoff backoff(ProcessorConfig processor) {
-    return new Backoff(processor.retryInitialBackoffMs(), processor.retryMaxBackoffMs());
+  /**
+   * Whether a failed request's records are to blame: refused as invalid, or failed for an unknown cause on every
+   * attempt. Such a batch is narrowed down to the records that fail alone.
+   */
+  static boolean isRecordFault(Throwable error) {
+    return error instanceof ReplyException reply
+        && (reply.failureCode() == FailureCodes.INVALID
+            || reply.failureCode() == FailureCodes.INTERNAL);
   }
 
-  static boolean isInvalid(Throwable error) {
-    return error instanceof ReplyException reply && reply.failureCode() == FailureCodes.INVALID;
+  /** How often a request that failed with {@code error} was attempted before it was given up. */
+  static int attemptsOf(Throwable error, int maxAttempts) {
+    return isUnknown(error) ? maxAttempts : 1;
+  }
+
+  private static boolean isUnknown(Throwable error) {
+    return error instanceof ReplyException reply && reply.failureCode() == FailureCodes.INTERNAL;
   }
 
   <T> Future<T> request(String address, Object body) {
@@ -50,12 +75,13 @@ final class PersistRetry {
         .<T>request(address, body, options)
         .map(reply -> reply.body())
         .recover(error -> {
-          if (isInvalid(error) || stopping.getAsBoolean()) {
+          boolean givenUp = isUnknown(error) ? attempt >= maxAttempts : isRecordFault(error);
+          if (givenUp || stopping.getAsBoolean()) {
             return Future.failedFuture(error);
           }
+          retrying.accept(error);
           long delay = backoff.delayMs(attempt);
-          LOG.warn(
-              "{} failed ({}); retry {} in {} ms", address, error.getMessage(), attempt, delay);
+          LOG.debug("{} failed; retry {} in {} ms", address, attempt, delay);
           Promise<T> retried = Promise.promise();
           vertx.setTimer(
               delay, timer -> this.<T>attempt(address, body, attempt + 1).onComplete(retried));

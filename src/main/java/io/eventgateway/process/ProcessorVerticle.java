@@ -12,11 +12,9 @@ import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.tracing.Tracing;
 import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Function;
@@ -27,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A member of the processing consumer group over every family topic: each batch is stored by
  * {@link io.eventgateway.store.PgWriterVerticle} before its offsets are committed. A crash between write and
- * commit redelivers the batch, which the writer stores once (keyed by event id). An event the database refuses
- * on every one of {@code processor.maxAttempts} attempts is dead-lettered; an unavailable database is waited for.
+ * commit redelivers the batch, which the writer stores once (keyed by event id). A batch refused for its records'
+ * fault is narrowed down to them ({@link Narrowing}): they are dead-lettered, the rest is stored; an unavailable
+ * database is waited for ({@link PersistRetry}).
  */
 @ConfigSections({"kafka", "processor"})
 public class ProcessorVerticle extends VerticleBase {
@@ -38,7 +37,6 @@ public class ProcessorVerticle extends VerticleBase {
   private final Function<Properties, Consumer<String, byte[]>> consumers;
   private DecodingConsumer consumer;
   private PersistRetry store;
-  private Backoff backoff;
   private int maxAttempts;
   private OpenTelemetry openTelemetry;
 
@@ -56,7 +54,6 @@ public class ProcessorVerticle extends VerticleBase {
   public Future<?> start() {
     ProcessorConfig processor = ProcessorConfig.of(config().getJsonObject("processor"));
     KafkaConfig kafka = KafkaConfig.of(config().getJsonObject("kafka"));
-    backoff = PersistRetry.backoff(processor);
     maxAttempts = processor.maxAttempts();
     openTelemetry = Tracing.of(vertx);
     return vertx
@@ -70,7 +67,7 @@ public class ProcessorVerticle extends VerticleBase {
               Duration.ofMillis(processor.pollTimeoutMs()),
               this::persistTraced,
               true);
-          store = new PersistRetry(vertx, processor, consumer::stopping);
+          store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);
           return consumer.start(kafka.familyTopics());
         })
         .onSuccess(started ->
@@ -82,60 +79,21 @@ public class ProcessorVerticle extends VerticleBase {
     return persist(events).onComplete(spans::end);
   }
 
-  /** A batch refused as invalid is stored event by event, so that one bad row cannot hold back the others. */
+  /**
+   * Stores the batch, narrowed down when records are at fault: those refused alone are given up on (and
+   * dead-lettered by the consumer before it commits), the rest is stored.
+   */
   private Future<List<ProcessingFailure>> persist(List<PersistBatch.Event> events) {
-    if (events.isEmpty()) {
-      return Future.succeededFuture(List.of());
-    }
-    return store
-        .<Integer>request(Addresses.EVENTS_PERSIST, new PersistBatch(events))
-        .<List<ProcessingFailure>>map(stored -> List.of())
-        .recover(error -> {
-          if (!PersistRetry.isInvalid(error)) {
-            return Future.failedFuture(error);
-          }
-          return events.size() > 1
-              ? persistOneByOne(events)
-              : retryRefused(events.get(0), 1, Instant.now(), error);
-        });
-  }
-
-  private Future<List<ProcessingFailure>> persistOneByOne(List<PersistBatch.Event> events) {
-    Future<List<ProcessingFailure>> chain = Future.succeededFuture(new ArrayList<>());
-    for (PersistBatch.Event event : events) {
-      chain = chain.compose(failures -> persist(List.of(event)).map(failed -> {
-        failures.addAll(failed);
-        return failures;
-      }));
-    }
-    return chain;
-  }
-
-  /** Tries a refused event again after a backoff, up to {@code maxAttempts} in all, then gives up on it. */
-  private Future<List<ProcessingFailure>> retryRefused(
-      PersistBatch.Event event, int attempt, Instant firstFailure, Throwable error) {
-    if (attempt >= maxAttempts || consumer.stopping()) {
-      return Future.succeededFuture(List.of(new ProcessingFailure(
-          event.topic(),
-          event.partition(),
-          event.offset(),
-          "persist",
-          error.getMessage(),
-          attempt,
-          firstFailure,
-          Instant.now())));
-    }
-    Promise<List<ProcessingFailure>> retried = Promise.promise();
-    vertx.setTimer(
-        backoff.delayMs(attempt),
-        timer -> store
-            .<Integer>request(Addresses.EVENTS_PERSIST, new PersistBatch(List.of(event)))
-            .<List<ProcessingFailure>>map(stored -> List.of())
-            .recover(again -> PersistRetry.isInvalid(again)
-                ? retryRefused(event, attempt + 1, firstFailure, again)
-                : Future.failedFuture(again))
-            .onComplete(retried));
-    return retried.future();
+    Instant started = Instant.now();
+    return Narrowing.store(
+            events, batch -> store.request(Addresses.EVENTS_PERSIST, new PersistBatch(batch)))
+        .map(refused -> refused.stream()
+            .map(alone -> ProcessingFailure.refused(
+                alone.item(),
+                alone.error().getMessage(),
+                PersistRetry.attemptsOf(alone.error(), maxAttempts),
+                started))
+            .toList());
   }
 
   @Override

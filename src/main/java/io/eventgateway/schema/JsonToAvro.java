@@ -71,8 +71,9 @@ public final class JsonToAvro {
     for (Schema.Field field : schema.getFields()) {
       String fieldPath = path + "." + field.name();
       if (object.containsKey(field.name())) {
-        record.put(
-            field.pos(), convert(field.schema(), object.getValue(field.name()), fieldPath, errors));
+        Object value = convert(field.schema(), object.getValue(field.name()), fieldPath, errors);
+        ByteLimits.check(field, value, fieldPath, errors);
+        record.put(field.pos(), value);
       } else if (field.hasDefaultValue()) {
         record.put(field.pos(), GenericData.get().getDefaultValue(field));
       } else {

@@ -18,7 +18,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -30,8 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Owns the processing side's pool: stores each {@link PersistBatch} with one multi-row insert and replies with the
@@ -41,8 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 @ConfigSections({"postgres", "quality", "analytics"})
 public class PgWriterVerticle extends VerticleBase {
-
-  private static final Logger LOG = LoggerFactory.getLogger(PgWriterVerticle.class);
 
   private final DistributionSummary batchSizes = DistributionSummary.builder(
           "gateway.pg.batch.size")
@@ -95,10 +90,12 @@ public class PgWriterVerticle extends VerticleBase {
           message.reply(result.getInteger("inserted"));
         })
         .onFailure(error -> {
-          LOG.warn("Writing a batch of {} events failed: {}", events.size(), error.getMessage());
-          boolean invalid = !partitions.forgetIfMissing(error) && isDataError(error);
+          // logged, masked, by the consumer that decides what follows
           message.fail(
-              invalid ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE, error.getMessage());
+              partitions.forgetIfMissing(error)
+                  ? FailureCodes.UNAVAILABLE
+                  : WriteFaults.failureCode(error),
+              WriteFaults.describe(error));
         });
   }
 
@@ -115,10 +112,7 @@ public class PgWriterVerticle extends VerticleBase {
         .execute(EnrichmentColumns.of(best.values()))
         .onSuccess(rows -> message.reply(rows.rowCount()))
         .onFailure(error -> {
-          LOG.warn("Writing {} enrichments failed: {}", best.size(), error.getMessage());
-          message.fail(
-              isDataError(error) ? FailureCodes.INVALID : FailureCodes.UNAVAILABLE,
-              error.getMessage());
+          message.fail(WriteFaults.failureCode(error), WriteFaults.describe(error));
         });
   }
 
@@ -163,13 +157,6 @@ public class PgWriterVerticle extends VerticleBase {
           message.reply(answers);
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
-  }
-
-  /** Data exceptions (class 22) and constraint violations (class 23): the rows, not the database, are at fault. */
-  private static boolean isDataError(Throwable error) {
-    return error instanceof PgException pg
-        && pg.getSqlState() != null
-        && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
   }
 
   private static Tuple toColumns(List<PersistBatch.Event> events) {

@@ -3,6 +3,7 @@ package io.eventgateway.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventgateway.auth.Caller;
+import io.eventgateway.schema.ByteLimits;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.FieldError;
@@ -89,6 +90,78 @@ class EventValidatorTest {
     assertThat(error.errors())
         .extracting(FieldError::field)
         .containsExactlyInAnyOrder("specversion", "id", "source", "time", "BadName");
+  }
+
+  @Test
+  @DisplayName(
+      "every attribute and every key field is bounded in UTF-8 bytes: the field, its length and the limit are named")
+  void boundsKeysInUtf8Bytes() {
+    String fits = "x".repeat(ByteLimits.ATTRIBUTE_MAX_BYTES);
+    assertThat(validator.validate(
+            0,
+            event().put("id", fits).put("source", fits).put("subject", fits).put("traceid", fits),
+            0,
+            Caller.UNAUTHENTICATED))
+        .isInstanceOf(EventValidator.Accepted.class);
+
+    String over = "x".repeat(ByteLimits.ATTRIBUTE_MAX_BYTES + 1);
+    // 171 three-byte characters: 513 bytes, though only 171 characters
+    String overInBytes = "€".repeat(171);
+    JsonObject event = event()
+        .put("id", over)
+        .put("source", overInBytes)
+        .put("subject", over)
+        .put("traceid", over)
+        .put("dataschema", over);
+    EventError error = (EventError) validator.validate(0, event, 0, Caller.UNAUTHENTICATED);
+    assertThat(error.status()).isEqualTo(400);
+    assertThat(error.errors())
+        .extracting(FieldError::field)
+        .containsExactlyInAnyOrder("id", "source", "subject", "traceid", "dataschema");
+    assertThat(error.errors())
+        .contains(
+            new FieldError("id", "is 513 bytes long in UTF-8; the limit is 512"),
+            new FieldError("source", "is 513 bytes long in UTF-8; the limit is 512"));
+
+    JsonObject longUser = event();
+    longUser.getJsonObject("data").put("user_id", "u".repeat(257));
+    assertThat(((EventError) validator.validate(0, longUser, 0, Caller.UNAUTHENTICATED)).errors())
+        .containsExactly(
+            new FieldError("data.user_id", "is 257 bytes long in UTF-8; the limit is 256"));
+
+    EventError type = (EventError)
+        validator.validate(0, event().put("type", "t".repeat(6000)), 0, Caller.UNAUTHENTICATED);
+    assertThat(type.status()).isEqualTo(400);
+    assertThat(type.errors())
+        .containsExactly(new FieldError("type", "is 6000 bytes long in UTF-8; the limit is 512"));
+  }
+
+  @Test
+  @DisplayName("the key fields of every family are bounded, in unions too, and SMILES more loosely")
+  void keyFieldsOfEveryFamily() {
+    assertThat(ByteLimits.ofRecord(CATALOG.find("analytics.page_view").schema(), "data"))
+        .containsEntry("data.user_id", 256)
+        .containsEntry("data.session_id", 256);
+    assertThat(ByteLimits.ofRecord(CATALOG.find("chip.inspection.completed").schema(), "data"))
+        .containsKeys("data.line_id", "data.batch_id", "data.product_id");
+    assertThat(ByteLimits.ofRecord(CATALOG.find("chip.equipment.status_changed").schema(), "data"))
+        .containsKeys("data.equipment_id", "data.line_id");
+    assertThat(ByteLimits.ofRecord(CATALOG.find("chip.system.error").schema(), "data"))
+        .containsKey("data.service");
+    assertThat(ByteLimits.ofRecord(CATALOG.find("chemistry.molecule_submitted").schema(), "data"))
+        .containsEntry("data.smiles", 1024);
+
+    JsonObject optionalKey = event().put("type", "analytics.page_view");
+    optionalKey.put(
+        "data",
+        new JsonObject()
+            .put("user_id", "u")
+            .put("url", "https://shop.example/")
+            .put("session_id", "s".repeat(300)));
+    EventError error = (EventError) validator.validate(0, optionalKey, 0, Caller.UNAUTHENTICATED);
+    assertThat(error.errors())
+        .containsExactly(
+            new FieldError("data.session_id", "is 300 bytes long in UTF-8; the limit is 256"));
   }
 
   @Test

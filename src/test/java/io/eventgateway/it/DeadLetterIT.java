@@ -93,11 +93,12 @@ class DeadLetterIT {
         .extracting(item -> item.getString("id"))
         .containsExactlyInAnyOrderElementsOf(poison);
     for (JsonObject item : refused) {
-      assertThat(item.getInteger("attempts")).isEqualTo(3);
-      assertThat(item.getString("error")).contains("no_poison");
+      // a constraint refuses the same row however often it is written: dead-lettered on the first refusal
+      assertThat(item.getInteger("attempts")).isEqualTo(1);
+      assertThat(item.getString("error")).contains("23514").contains("no_poison");
       assertThat(Instant.parse(item.getString("firstFailureAt")))
           .isAfterOrEqualTo(posted.minusSeconds(1))
-          .isBefore(Instant.parse(item.getString("lastFailureAt")));
+          .isBeforeOrEqualTo(Instant.parse(item.getString("lastFailureAt")));
       assertThat(item.getJsonObject("source").getString("topic")).isEqualTo(topic);
       assertThat(item.getJsonObject("headers").getString("ce_type"))
           .isEqualTo("analytics.page_view");

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.BusCodecs;
+import io.eventgateway.bus.DeadLetterBatch;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.kafka.CloudEventHeaders;
+import io.eventgateway.kafka.ConsumerProgress;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
@@ -27,11 +29,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -49,8 +53,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("ProcessorVerticle")
 class ProcessorVerticleTest {
 
+  private final AtomicInteger commits = new AtomicInteger();
   private final MockConsumer<String, byte[]> kafka =
-      new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+      new MockConsumer<>(OffsetResetStrategy.EARLIEST) {
+        @Override
+        public synchronized void commitSync() {
+          commits.incrementAndGet();
+          super.commitSync();
+        }
+
+        @Override
+        public synchronized void commitAsync(OffsetCommitCallback callback) {
+          commits.incrementAndGet();
+          super.commitAsync(callback);
+        }
+      };
   private final List<List<String>> persistRequests = new CopyOnWriteArrayList<>();
   private JsonObject config;
   private EventCatalog catalog;
@@ -79,7 +96,7 @@ class ProcessorVerticleTest {
           message.body().events().stream().map(PersistBatch.Event::eventId).toList());
       if (unavailable.getAndDecrement() > 0) {
         committedWhileDown.add(committed().orElse(-1L));
-        message.fail(FailureCodes.UNAVAILABLE, "PostgreSQL is down");
+        message.fail(FailureCodes.UNAVAILABLE, "connection to \"db-host\" refused");
       } else {
         message.reply(message.body().events().size());
       }
@@ -91,10 +108,26 @@ class ProcessorVerticleTest {
         kafka.addRecord(pageView(offset));
       }
     });
+    List<JsonObject> inHandWhileDown = new CopyOnWriteArrayList<>();
     deploy(vertx)
-        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 3))
+        .compose(deployed -> Eventually.until(vertx, () -> {
+          inHandWhileDown.addAll(ConsumerProgress.of(vertx).stalled(0));
+          return committed().orElse(0L) == 3;
+        }))
         .onComplete(test.succeeding(done -> test.verify(() -> {
           assertThat(committedWhileDown).hasSize(2).containsOnly(-1L);
+          // seen from outside: the batch in hand, where it starts, its retries and the error
+          // without what it quotes
+          assertThat(inHandWhileDown)
+              .anySatisfy(stalled -> assertThat(stalled.getInteger("retries")).isPositive())
+              .allSatisfy(stalled -> {
+                assertThat(stalled.getString("topic")).isEqualTo(partition.topic());
+                assertThat(stalled.getLong("offset")).isZero();
+                if (stalled.getInteger("retries") > 0) {
+                  assertThat(stalled.getString("error")).isEqualTo("connection to \"…\" refused");
+                }
+              });
+          assertThat(ConsumerProgress.of(vertx).stalled(0)).isEmpty();
           assertThat(persistRequests)
               .hasSize(3)
               .allMatch(ids -> ids.equals(List.of("e-0", "e-1", "e-2")));
@@ -126,6 +159,106 @@ class ProcessorVerticleTest {
         .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 2))
         .onComplete(test.succeeding(done -> test.verify(() -> {
           assertThat(committedAtDeadLetter).containsExactly(-1L);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "a batch refused for one record's fault is halved down to it: one dead letter, every other event stored once,"
+          + " one commit after both")
+  void narrowsARefusedBatchDownToTheRecordAtFault(Vertx vertx, VertxTestContext test) {
+    int size = 64;
+    String guilty = "e-37";
+    Map<String, Integer> stored = new ConcurrentHashMap<>();
+    AtomicInteger requests = new AtomicInteger();
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      requests.incrementAndGet();
+      List<String> ids =
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList();
+      if (ids.contains(guilty)) {
+        // the whole statement fails, as PostgreSQL's does: nothing of the batch is stored
+        message.fail(FailureCodes.INVALID, "SQLSTATE 54000: index row size exceeds maximum");
+      } else {
+        ids.forEach(id -> stored.merge(id, 1, Integer::sum));
+        message.reply(ids.size());
+      }
+    });
+    List<DeadLetterBatch.Letter> letters = new CopyOnWriteArrayList<>();
+    List<Long> committedAtDeadLetter = new CopyOnWriteArrayList<>();
+    List<Integer> storedAtDeadLetter = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<DeadLetterBatch>consumer(Addresses.DLQ_WRITE, message -> {
+      committedAtDeadLetter.add(committed().orElse(-1L));
+      storedAtDeadLetter.add(stored.size());
+      letters.addAll(message.body().letters());
+      // answered late: the commit must wait for the dead letter, not only follow its request
+      vertx.setTimer(200, timer -> message.reply(message.body().letters().size()));
+    });
+    kafka.schedulePollTask(() -> {
+      kafka.rebalance(List.of(partition));
+      kafka.updateBeginningOffsets(Map.of(partition, 0L));
+      for (int offset = 0; offset < size; offset++) {
+        kafka.addRecord(pageView(offset));
+      }
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == size))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(letter.offset()).isEqualTo(37);
+            assertThat(letter.stage()).isEqualTo("persist");
+            assertThat(letter.error()).contains("54000");
+            assertThat(letter.attempts()).isEqualTo(1);
+          });
+          assertThat(stored).hasSize(size - 1).doesNotContainKey(guilty);
+          assertThat(stored.values()).containsOnly(1);
+          assertThat(committedAtDeadLetter).containsExactly(-1L);
+          assertThat(storedAtDeadLetter).containsExactly(size - 1);
+          assertThat(commits).hasValue(1);
+          // halves, not one request per event: the whole, then two halves per level down to the
+          // record
+          assertThat(requests.get()).isLessThanOrEqualTo(1 + 2 * 6);
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "a write that fails for an unknown cause is tried processor.maxAttempts times, then its record counts as at fault")
+  void unknownFailuresAreRetriedABoundedNumberOfTimes(Vertx vertx, VertxTestContext test) {
+    config.getJsonObject("processor").put("maxAttempts", 3).put("retryInitialBackoffMs", 10);
+    Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      List<String> ids =
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList();
+      attempts.merge(String.join(",", ids), 1, Integer::sum);
+      if (ids.contains("e-1")) {
+        message.fail(FailureCodes.INTERNAL, "SQLSTATE XX000: something unexpected");
+      } else {
+        message.reply(ids.size());
+      }
+    });
+    List<DeadLetterBatch.Letter> letters = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<DeadLetterBatch>consumer(Addresses.DLQ_WRITE, message -> {
+      letters.addAll(message.body().letters());
+      message.reply(message.body().letters().size());
+    });
+    kafka.schedulePollTask(() -> {
+      kafka.rebalance(List.of(partition));
+      kafka.updateBeginningOffsets(Map.of(partition, 0L));
+      for (int offset = 0; offset < 2; offset++) {
+        kafka.addRecord(pageView(offset));
+      }
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 2))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(attempts).containsEntry("e-0,e-1", 3).containsEntry("e-1", 3);
+          assertThat(attempts).containsEntry("e-0", 1);
+          assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(letter.offset()).isEqualTo(1);
+            assertThat(letter.attempts()).isEqualTo(3);
+          });
           test.completeNow();
         })));
   }
