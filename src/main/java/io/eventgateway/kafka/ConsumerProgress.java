@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class ConsumerProgress implements Shareable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsumerProgress.class);
-
-  /** Quoted text in an error message, which may be a record's value (PostgreSQL quotes the value it refused). */
-  private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"|'[^']*'");
 
   private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
 
@@ -100,7 +96,7 @@ public final class ConsumerProgress implements Shareable {
     for (Partition entry : partitionsOf(group, batch)) {
       first |= entry.retries == 0;
       entry.retries++;
-      entry.error = masked(error);
+      entry.error = LoggedErrors.masked(error);
       positions.add(entry.position());
     }
     if (first) {
@@ -108,7 +104,7 @@ public final class ConsumerProgress implements Shareable {
           "A batch of {} records is not stored yet, retrying until it is ({}): {}",
           batch.size(),
           String.join(", ", positions),
-          masked(error));
+          LoggedErrors.masked(error));
     }
   }
 
@@ -180,10 +176,5 @@ public final class ConsumerProgress implements Shareable {
 
   private static String key(String group, String topic, int partition) {
     return group + "/" + topic + "-" + partition;
-  }
-
-  /** {@code error} without what it quotes, which may be a record's value: for logs and health. */
-  static String masked(String error) {
-    return error == null ? null : QUOTED.matcher(error).replaceAll("\"…\"");
   }
 }

@@ -111,7 +111,7 @@ public class DeadLetterVerticle extends VerticleBase {
           letter.offset(),
           letter.attempts(),
           letter.stage(),
-          letter.error());
+          LoggedErrors.masked(letter.error()));
     }
     for (java.util.concurrent.Future<?> acknowledged : sent) {
       acknowledged.get();

@@ -199,7 +199,7 @@ public final class DecodingConsumer {
           failure.partition(),
           failure.offset(),
           failure.stage(),
-          ConsumerProgress.masked(failure.error())));
+          LoggedErrors.masked(failure.error())));
       return Future.succeededFuture();
     }
     List<DeadLetterBatch.Letter> letters = DeadLetters.of(batch, failures);

@@ -3,6 +3,7 @@ package io.eventgateway.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eventgateway.config.ConfigLoader;
+import io.eventgateway.schema.ByteLimits;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
 import io.eventgateway.schema.ExampleData;
@@ -43,16 +44,23 @@ class EventCatalogPageTest {
     List<EventType> types = catalog.types().stream()
         .sorted(Comparator.comparing(EventType::family).thenComparing(EventType::type))
         .toList();
-    StringBuilder page = new StringBuilder("""
+    StringBuilder page = new StringBuilder(
+        """
         # Event catalog
 
         Generated from `schemas/` by `EventCatalogPageTest`; do not edit by hand. Every CloudEvents `type` the gateway
         accepts, the topic it goes to and the fields of its `data` (Avro record). `GET /v1/types` serves the same, with
         the registered schema ids.
 
+        Values that become keys in PostgreSQL are bounded in UTF-8 bytes (for ASCII, characters), so that an event
+        the gateway acknowledges can always be stored: every CloudEvents attribute (`id`, `source`, `subject`,
+        `type`, `dataschema`, extensions) at most ATTRIBUTE_MAX_BYTES bytes, and each `data` field with a *max bytes*
+        below (the schema's `maxBytes` property; `GET /v1/types` lists them as `maxBytes` by path). A longer value is
+        refused with `400`, naming the field, its length and the limit.
+
         | family | types | topic |
         | --- | --- | --- |
-        """);
+        """.replace("ATTRIBUTE_MAX_BYTES", String.valueOf(ByteLimits.ATTRIBUTE_MAX_BYTES)));
     types.stream()
         .collect(Collectors.groupingBy(EventType::family, TreeMap::new, Collectors.toList()))
         .forEach((family, ofFamily) -> page.append("| `")
@@ -80,7 +88,8 @@ class EventCatalogPageTest {
           .append("`, subject `")
           .append(type.subject())
           .append("`.\n\n");
-      page.append("| field | type | required | description |\n| --- | --- | --- | --- |\n");
+      page.append(
+          "| field | type | required | max bytes | description |\n| --- | --- | --- | --- | --- |\n");
       for (Schema.Field field : record.getFields()) {
         page.append("| `")
             .append(field.name())
@@ -88,6 +97,11 @@ class EventCatalogPageTest {
             .append(typeName(field.schema()))
             .append(" | ")
             .append(field.hasDefaultValue() ? "no" : "yes")
+            .append(" | ")
+            .append(
+                field.getObjectProp(ByteLimits.PROPERTY) == null
+                    ? ""
+                    : field.getObjectProp(ByteLimits.PROPERTY).toString())
             .append(" | ")
             .append(
                 field.doc() == null

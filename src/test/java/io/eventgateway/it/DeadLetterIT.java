@@ -93,7 +93,8 @@ class DeadLetterIT {
         .extracting(item -> item.getString("id"))
         .containsExactlyInAnyOrderElementsOf(poison);
     for (JsonObject item : refused) {
-      // a constraint refuses the same row however often it is written: dead-lettered on the first refusal
+      // a constraint refuses the same row however often it is written: dead-lettered on the first
+      // refusal
       assertThat(item.getInteger("attempts")).isEqualTo(1);
       assertThat(item.getString("error")).contains("23514").contains("no_poison");
       assertThat(Instant.parse(item.getString("firstFailureAt")))
