@@ -13,13 +13,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -181,15 +177,8 @@ class DeadLetterIT {
 
   /** A record from a foreign producer that is not a gateway event at all. */
   private void produceGarbage() throws Exception {
-    Properties properties = new Properties();
-    properties.put("bootstrap.servers", TestInfra.get().kafkaBootstrap());
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
-      producer
-          .send(new ProducerRecord<>(
-              topic, "garbage", "not an event".getBytes(StandardCharsets.UTF_8)))
-          .get();
-    }
+    KafkaRecords.produce(
+        new ProducerRecord<>(topic, "garbage", "not an event".getBytes(StandardCharsets.UTF_8)));
   }
 
   private void sql(String statement) throws SQLException {

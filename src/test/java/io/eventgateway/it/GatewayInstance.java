@@ -107,6 +107,23 @@ final class GatewayInstance implements AutoCloseable {
     return new ApiClient(apiUrl(), adminKey);
   }
 
+  /** A client with a new key of {@code tenant}, which may read every family. */
+  ApiClient keyOf(String name, String tenant) {
+    ApiClient.Response created = api()
+        .post(
+            "/v1/admin/keys",
+            "application/json",
+            new JsonObject()
+                .put("name", name)
+                .put("tenant", tenant)
+                .put("read", "*")
+                .encode());
+    if (created.status() != 201 || !tenant.equals(created.json().getString("tenant"))) {
+      throw new AssertionError("creating a key of " + tenant + ": " + created.body());
+    }
+    return new ApiClient(apiUrl(), created.json().getString("key"));
+  }
+
   /** The configuration it runs with, its ports those its servers bound ({@code null} for a server it lacks). */
   JsonObject config() {
     return config;

@@ -8,11 +8,18 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
-/** Reads the test broker with a plain Kafka consumer, as any downstream consumer would. */
+/**
+ * Reads the test broker with a plain Kafka consumer, as any downstream consumer would, and writes to it with a plain
+ * producer, as a foreign producer (or a replay of an old record) would, past the gateway's checks.
+ */
 final class KafkaRecords {
 
   private KafkaRecords() {}
@@ -43,6 +50,16 @@ final class KafkaRecords {
           .collect(Collectors.toSet());
       Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(10));
       return ends.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** Produces {@code record} and waits for the broker's acknowledgement. */
+  static void produce(ProducerRecord<String, byte[]> record) throws Exception {
+    Properties properties = new Properties();
+    properties.put("bootstrap.servers", TestInfra.get().kafkaBootstrap());
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
+      producer.send(record).get();
     }
   }
 

@@ -39,7 +39,7 @@ class ManagementIT {
     assertThat(body.getString("outcome")).isEqualTo("UP");
     assertThat(
             body.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")))
-        .containsExactlyInAnyOrder("lifecycle", "kafka", "postgres", "llm");
+        .containsExactlyInAnyOrder("lifecycle", "kafka", "postgres", "llm", "processing");
   }
 
   @Test

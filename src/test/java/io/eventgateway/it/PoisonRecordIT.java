@@ -26,15 +26,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -72,8 +68,8 @@ class PoisonRecordIT {
         .put("retryMaxBackoffMs", 500)
         .put("stalledAfterMs", 1000);
     gateway = GatewayInstance.start(config, "all");
-    shop = client("poison-shop", "shop");
-    fab = client("poison-fab", "fab");
+    shop = gateway.keyOf("poison-shop", "shop");
+    fab = gateway.keyOf("poison-fab", "fab");
     topic = gateway.topic("analytics");
   }
 
@@ -279,19 +275,12 @@ class PoisonRecordIT {
             GatewayHeaders.TENANT,
             "shop")
         .forEach((name, value) -> headers.add(name, value.getBytes(StandardCharsets.UTF_8)));
-    Properties properties = new Properties();
-    properties.put("bootstrap.servers", TestInfra.get().kafkaBootstrap());
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(properties, new StringSerializer(), new ByteArraySerializer())) {
-      producer
-          .send(new ProducerRecord<>(
-              topic,
-              null,
-              "poison",
-              ConfluentWireFormat.encode(schemaId, type.subjectSchema(), data),
-              headers))
-          .get();
-    }
+    KafkaRecords.produce(new ProducerRecord<>(
+        topic,
+        null,
+        "poison",
+        ConfluentWireFormat.encode(schemaId, type.subjectSchema(), data),
+        headers));
     return id;
   }
 
@@ -336,21 +325,6 @@ class PoisonRecordIT {
         .filter(check -> id.equals(check.getString("id")))
         .findFirst()
         .orElseThrow();
-  }
-
-  private ApiClient client(String name, String tenant) {
-    ApiClient.Response created = gateway
-        .api()
-        .post(
-            "/v1/admin/keys",
-            "application/json",
-            new JsonObject()
-                .put("name", name)
-                .put("tenant", tenant)
-                .put("read", "*")
-                .encode());
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    return new ApiClient(gateway.apiUrl(), created.json().getString("key"));
   }
 
   private void sql(String statement) throws SQLException {

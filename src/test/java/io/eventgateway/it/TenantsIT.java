@@ -37,9 +37,9 @@ class TenantsIT {
   @BeforeAll
   void start() {
     gateway = GatewayInstance.start(GatewayInstance.isolated("tenants"), "all");
-    shop = client("shop-web", "shop");
-    shopPartner = client("shop-partner", "shop");
-    fab = client("fab-line", "fab");
+    shop = gateway.keyOf("shop-web", "shop");
+    shopPartner = gateway.keyOf("shop-partner", "shop");
+    fab = gateway.keyOf("fab-line", "fab");
   }
 
   @AfterAll
@@ -181,21 +181,5 @@ class TenantsIT {
       }
     }
     return rows;
-  }
-
-  private ApiClient client(String name, String tenant) {
-    ApiClient.Response created = gateway
-        .api()
-        .post(
-            "/v1/admin/keys",
-            "application/json",
-            new JsonObject()
-                .put("name", name)
-                .put("tenant", tenant)
-                .put("read", "*")
-                .encode());
-    assertThat(created.status()).as(created.body()).isEqualTo(201);
-    assertThat(created.json().getString("tenant")).isEqualTo(tenant);
-    return new ApiClient(gateway.apiUrl(), created.json().getString("key"));
   }
 }
