@@ -375,8 +375,7 @@ class AuthIT {
     secrets.add(created.getString("key"));
     // egk_<12 hex digits>_<secret>; the secret is base64url, so it may itself contain '_'
     String secretPart = created.getString("key").substring("egk_".length() + 12 + 1);
-    List<String> lines =
-        logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    List<String> lines = logs.list.stream().map(LoggedText::of).toList();
     assertThat(lines).isNotEmpty();
     for (String line : lines) {
       assertThat(line).doesNotContain(secretPart);

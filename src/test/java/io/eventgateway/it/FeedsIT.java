@@ -58,6 +58,11 @@ class FeedsIT {
           recordsConsumed(management.get("/metrics").body(), "consumer-feed-events-");
       postAndAwaitStored(quiet, 200, 220);
       String metrics = management.get("/metrics").body();
+      // a renamed metric would read as 0 fetched: the feed consumer's series must be there
+      assertThat(metrics.lines())
+          .as("kafka_consumer_fetch_manager_records_consumed_total of the feed consumer")
+          .anyMatch(line -> line.startsWith("kafka_consumer_fetch_manager_records_consumed_total{")
+              && line.contains("client_id=\"consumer-feed-events-"));
       assertThat(recordsConsumed(metrics, "consumer-processor-"))
           .as("the processor read them")
           .isGreaterThanOrEqualTo(220);

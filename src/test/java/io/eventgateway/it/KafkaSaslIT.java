@@ -1,7 +1,7 @@
 package io.eventgateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Logger;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -72,15 +73,28 @@ class KafkaSaslIT {
           .put("security.protocol", "SASL_PLAINTEXT")
           .put("sasl.mechanism", "PLAIN")
           .put("sasl.jaas.config", jaas("not-the-password"));
-      assertThatThrownBy(() -> GatewayInstance.start(wrong, "ingest").close())
+      Throwable refused =
+          catchThrowable(() -> GatewayInstance.start(wrong, "ingest").close());
+      assertThat(refused)
           .as("topics cannot even be checked with a wrong password")
           .isInstanceOf(IllegalStateException.class);
+      // refused for the password, not for anything else that can stop a start
+      assertThat(causes(refused)).anyMatch(SaslAuthenticationException.class::isInstance);
     } finally {
       root.detachAppender(logs);
     }
-    List<String> lines =
-        logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    List<String> lines = logs.list.stream().map(LoggedText::of).toList();
     assertThat(lines).isNotEmpty().noneMatch(line -> line.contains(PASSWORD));
+  }
+
+  private static List<Throwable> causes(Throwable error) {
+    List<Throwable> chain = new java.util.ArrayList<>();
+    for (Throwable cause = error;
+        cause != null && !chain.contains(cause);
+        cause = cause.getCause()) {
+      chain.add(cause);
+    }
+    return chain;
   }
 
   private static String jaas(String password) {

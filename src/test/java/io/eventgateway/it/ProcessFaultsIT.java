@@ -78,6 +78,11 @@ class ProcessFaultsIT {
       try (GatewayProcess second = GatewayProcess.start(config, "all", "sigterm-2", Map.of())) {
         serving.set(second);
         load.awaitClients();
+        Map<String, Long> inFlight = load.outcomesInFlightAt(terminatedAt);
+        System.out.println("SIGTERM: requests in flight at the signal got " + inFlight);
+        assertThat(inFlight.keySet())
+            .as("every request in flight at SIGTERM gets an HTTP answer, none a cut connection")
+            .allMatch(outcome -> outcome.matches("\\d{3}"));
         verify(load, "gateway SIGTERM", config);
       }
     } finally {

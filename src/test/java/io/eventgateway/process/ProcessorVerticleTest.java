@@ -145,10 +145,16 @@ class ProcessorVerticleTest {
         .<PersistBatch>consumer(
             Addresses.EVENTS_PERSIST,
             message -> message.reply(message.body().events().size()));
-    vertx.eventBus().consumer(Addresses.DLQ_WRITE, message -> {
-      committedAtDeadLetter.add(committed().orElse(-1L));
-      message.reply(1);
-    });
+    // answered late: nothing may be committed until the dead letter is written, not merely
+    // requested
+    vertx
+        .eventBus()
+        .consumer(
+            Addresses.DLQ_WRITE,
+            message -> vertx.setTimer(300, timer -> {
+              committedAtDeadLetter.add(committed().orElse(-1L));
+              message.reply(1);
+            }));
     kafka.schedulePollTask(() -> {
       kafka.rebalance(List.of(partition));
       kafka.updateBeginningOffsets(Map.of(partition, 0L));
