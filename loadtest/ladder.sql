@@ -7,7 +7,7 @@
 --
 --   psql postgresql://postgres@127.0.0.1:15432/postgres -f loadtest/ladder.sql
 --
--- Prints one row per step: the median of 7 repetitions of the statement's execution time per event, its WAL bytes
+-- Prints one row per step: the median of 25 repetitions of the statement's execution time per event, its WAL bytes
 -- and buffers per event. COPY is timed by the clock (EXPLAIN cannot run it). Nothing is left behind but the
 -- ladder schema (dropped at the start of the next run).
 \set ON_ERROR_STOP on
@@ -115,8 +115,37 @@ $q$);
 \set insert_events `sed -n '/static final String INSERT_EVENTS = """/,/""";/p' src/main/java/io/eventgateway/store/SqlQueries.java | sed '1d;$d'`
 INSERT INTO ladder.steps VALUES (5, '+ rollups (the writer''s statement)', :'insert_events');
 
+-- COLLATE "C" on the key columns: two copies of a million rows of today's partition with the same indexes, one in
+-- the database's collation and one with "C" keys (byte order: memcmp instead of strcoll), each written to by rung 2
+CREATE TABLE ladder.day_as_is (LIKE events INCLUDING DEFAULTS);
+CREATE TABLE ladder.day_c (LIKE events INCLUDING DEFAULTS);
+ALTER TABLE ladder.day_c ALTER tenant TYPE text COLLATE "C", ALTER event_id TYPE text COLLATE "C",
+  ALTER source TYPE text COLLATE "C", ALTER event_type TYPE text COLLATE "C";
+\set today_partition `date -u +events_%Y%m%d`
+INSERT INTO ladder.day_as_is SELECT * FROM :"today_partition" LIMIT 1000000;
+INSERT INTO ladder.day_c SELECT * FROM ladder.day_as_is;
+ALTER TABLE ladder.day_as_is ADD PRIMARY KEY (tenant, event_id, source, ingest_day);
+ALTER TABLE ladder.day_c ADD PRIMARY KEY (tenant, event_id, source, ingest_day);
+CREATE INDEX ON ladder.day_as_is (tenant, event_type, event_time);
+CREATE INDEX ON ladder.day_c (tenant, event_type, event_time);
+CREATE INDEX ON ladder.day_as_is (tenant, event_type, (data ->> 'user_id'), event_time)
+  WHERE family = 'analytics';
+CREATE INDEX ON ladder.day_c (tenant, event_type, (data ->> 'user_id') COLLATE "C", event_time)
+  WHERE family = 'analytics';
+CREATE INDEX ON ladder.day_as_is (tenant, (data ->> 'equipment_id'), event_time) WHERE family = 'chip_quality';
+CREATE INDEX ON ladder.day_c (tenant, (data ->> 'equipment_id') COLLATE "C", event_time)
+  WHERE family = 'chip_quality';
+ANALYZE ladder.day_as_is;
+ANALYZE ladder.day_c;
+INSERT INTO ladder.steps
+SELECT 6, 'rung 2 into a copy of the day, database collation', replace(statement, 'INTO events', 'INTO ladder.day_as_is')
+FROM ladder.steps WHERE position = 2
+UNION ALL
+SELECT 7, 'rung 2 into the same copy, COLLATE "C" keys', replace(statement, 'INTO events', 'INTO ladder.day_c')
+FROM ladder.steps WHERE position = 2;
+
 CREATE FUNCTION ladder.measure(reps int) RETURNS TABLE (
-    position int, step text, us_per_event numeric, wal_bytes_per_event numeric, buffers_per_event numeric)
+    rung int, what text, us_per_event numeric, wal_bytes_per_event numeric, buffers_per_event numeric)
 LANGUAGE plpgsql AS $f$
 DECLARE
   s record;
@@ -150,7 +179,7 @@ BEGIN
     EXCEPTION WHEN raise_exception THEN NULL;
     END;
   END LOOP;
-  position := 0; step := 'COPY into the day partition (clock)';
+  rung := 0; what := 'COPY into the day partition (clock)';
   us_per_event := (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(times) v);
   wal_bytes_per_event := (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(wal) v);
   buffers_per_event := NULL;
@@ -171,7 +200,7 @@ BEGIN
       EXCEPTION WHEN raise_exception THEN NULL;
       END;
     END LOOP;
-    position := s.position; step := s.step;
+    rung := s.position; what := s.step;
     us_per_event := (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(times) v);
     wal_bytes_per_event := (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(wal) v);
     buffers_per_event := (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY v) FROM unnest(buffers) v);
@@ -185,6 +214,6 @@ COPY (SELECT tenant, id, source, (received AT TIME ZONE 'UTC')::date, type, fami
 SELECT datcollate AS "database collation" FROM pg_database WHERE datname = current_database();
 SELECT (SELECT count(*) FROM events) AS "rows in events",
        (SELECT count(*) FROM ladder.sample) AS "rows per step";
-SELECT position, step, round(us_per_event, 1) AS "µs per event", round(wal_bytes_per_event) AS "WAL bytes per event",
+SELECT rung, what, round(us_per_event, 1) AS "µs per event", round(wal_bytes_per_event) AS "WAL bytes per event",
        round(buffers_per_event, 1) AS "buffers per event"
-FROM ladder.measure(7) ORDER BY position;
+FROM ladder.measure(25) ORDER BY rung;
