@@ -111,9 +111,93 @@ RETURNING tenant, event_type, family, COALESCE(event_time, received_at) AS at, d
 SELECT count(*), count(data ->> 'user_id') FROM inserted
 $q$);
 
--- step 5: the writer's whole statement, rollups included (src/main/java/io/eventgateway/store/SqlQueries.java)
-\set insert_events `sed -n '/static final String INSERT_EVENTS = """/,/""";/p' src/main/java/io/eventgateway/store/SqlQueries.java | sed '1d;$d'`
-INSERT INTO ladder.steps VALUES (5, '+ rollups (the writer''s statement)', :'insert_events');
+-- step 5: the writer's whole statement before issue 26, rollups included (SqlQueries.INSERT_EVENTS until then)
+INSERT INTO ladder.steps VALUES (5, '+ rollups (the writer''s statement)', $q$
+WITH inserted AS (
+  INSERT INTO events (tenant, event_id, source, ingest_day, event_type, family, subject, event_time, data,
+                      schema_id, topic, kafka_partition, kafka_offset, received_at)
+  SELECT tenant, id, source, day, type, family, subject, time, data::jsonb, schema_id, topic, part, off, received
+  FROM (SELECT t.*, (received AT TIME ZONE 'UTC')::date AS day,
+               min(received) OVER (PARTITION BY tenant, source, id) AS first_in_batch
+        FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
+                    $8::int[], $9::text[], $10::int[], $11::bigint[], $12::timestamptz[], $13::text[])
+             AS t(id, type, family, source, subject, time, data, schema_id, topic, part, off, received, tenant)
+       ) t
+  WHERE NOT (extract(hour FROM received AT TIME ZONE 'UTC') = 0
+             AND ((first_in_batch AT TIME ZONE 'UTC')::date = day - 1
+                  OR EXISTS (SELECT 1 FROM events p WHERE p.tenant = t.tenant AND p.event_id = t.id
+                             AND p.source = t.source AND p.ingest_day = t.day - 1)))
+  ON CONFLICT (tenant, event_id, source, ingest_day) DO NOTHING
+  RETURNING tenant, event_type, family, COALESCE(event_time, received_at) AS at, data
+), analytics AS (
+  SELECT tenant, data ->> 'user_id' AS user_id, data ->> 'session_id' AS session_id, event_type, at,
+         CASE WHEN event_type = 'analytics.purchase' THEN (data ->> 'total')::numeric END AS revenue
+  FROM inserted WHERE family = 'analytics' AND data ->> 'user_id' IS NOT NULL
+), implicit AS (
+  -- events without a session id: a session starts where the gap to the user's previous such event
+  -- (in this batch, else as stored) exceeds $15 seconds
+  SELECT a.tenant, a.user_id, a.at,
+         COALESCE(lag(a.at) OVER (PARTITION BY a.tenant, a.user_id ORDER BY a.at), s.last_implicit_at)
+           AS previous
+  FROM analytics a LEFT JOIN user_stats s ON s.tenant = a.tenant AND s.user_id = a.user_id
+  WHERE a.session_id IS NULL
+), implicit_per_user AS (
+  SELECT tenant, user_id, max(at) AS last_at,
+         count(*) FILTER (WHERE previous IS NULL OR at - previous > make_interval(secs => $15)) AS started
+  FROM implicit GROUP BY tenant, user_id
+), per_user AS (
+  INSERT INTO user_stats AS s (tenant, user_id, first_seen, last_seen, events, purchases, revenue,
+                               implicit_sessions, last_implicit_at)
+  SELECT a.tenant, a.user_id, min(a.at), max(a.at), count(*), count(a.revenue), COALESCE(sum(a.revenue), 0),
+         COALESCE(max(i.started), 0), max(i.last_at)
+  FROM analytics a LEFT JOIN implicit_per_user i USING (tenant, user_id)
+  GROUP BY a.tenant, a.user_id ORDER BY a.tenant, a.user_id
+  ON CONFLICT (tenant, user_id) DO UPDATE SET
+      first_seen = LEAST(s.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen),
+      events = s.events + EXCLUDED.events, purchases = s.purchases + EXCLUDED.purchases,
+      revenue = s.revenue + EXCLUDED.revenue, implicit_sessions = s.implicit_sessions + EXCLUDED.implicit_sessions,
+      last_implicit_at = GREATEST(s.last_implicit_at, EXCLUDED.last_implicit_at)
+), per_type AS (
+  INSERT INTO user_event_counts AS c (tenant, user_id, event_type, count)
+  SELECT tenant, user_id, event_type, count(*) FROM analytics GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (tenant, user_id, event_type) DO UPDATE SET count = c.count + EXCLUDED.count
+), per_minute AS (
+  INSERT INTO event_counts_minute AS m (tenant, bucket, event_type, count)
+  SELECT tenant, date_trunc('minute', at), event_type, count(*) FROM analytics GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (tenant, bucket, event_type) DO UPDATE SET count = m.count + EXCLUDED.count
+), per_session AS (
+  INSERT INTO user_sessions AS u (tenant, session_id, user_id, started_at, last_at, ended_at, events)
+  SELECT tenant, session_id, min(user_id), min(at), max(at),
+         max(at) FILTER (WHERE event_type = 'analytics.session_end'), count(*)
+  FROM analytics WHERE session_id IS NOT NULL GROUP BY tenant, session_id ORDER BY tenant, session_id
+  ON CONFLICT (tenant, session_id) DO UPDATE SET
+      started_at = LEAST(u.started_at, EXCLUDED.started_at), last_at = GREATEST(u.last_at, EXCLUDED.last_at),
+      ended_at = COALESCE(EXCLUDED.ended_at, u.ended_at), events = u.events + EXCLUDED.events
+), chip AS (
+  SELECT tenant, event_type, data,
+         to_timestamp(floor(extract(epoch FROM at) / $14) * $14) AS window_start
+  FROM inserted WHERE family = 'chip_quality'
+), inspections AS (
+  INSERT INTO quality_windows AS q (tenant, window_start, line_id, batch_id, product_id, inspections, failed,
+                                    defects, dies_inspected)
+  SELECT tenant, window_start, data ->> 'line_id', data ->> 'batch_id', data ->> 'product_id', count(*),
+         count(*) FILTER (WHERE data ->> 'result' = 'FAIL'), sum((data ->> 'defect_count')::bigint),
+         sum((data ->> 'dies_inspected')::bigint)
+  FROM chip WHERE event_type = 'chip.inspection.completed' GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (tenant, window_start, line_id, batch_id, product_id) DO UPDATE SET
+      inspections = q.inspections + EXCLUDED.inspections, failed = q.failed + EXCLUDED.failed,
+      defects = q.defects + EXCLUDED.defects, dies_inspected = q.dies_inspected + EXCLUDED.dies_inspected
+), defects AS (
+  INSERT INTO defect_counts AS d (tenant, window_start, line_id, defect_class, severity, count)
+  SELECT tenant, window_start, data ->> 'line_id', data ->> 'defect_class', data ->> 'severity', count(*)
+  FROM chip WHERE event_type = 'chip.inspection.defect_detected' GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (tenant, window_start, line_id, defect_class, severity) DO UPDATE SET count = d.count + EXCLUDED.count
+)
+SELECT (SELECT count(*) FROM inserted) AS inserted,
+       (SELECT json_agg(DISTINCT jsonb_build_object('tenant', tenant, 'line', data ->> 'line_id')) FROM chip
+        WHERE event_type = 'chip.inspection.completed') AS inspected_lines
+
+$q$);
 
 -- COLLATE "C" on the key columns: two copies of a million rows of today's partition with the same indexes, one in
 -- the database's collation and one with "C" keys (byte order: memcmp instead of strcoll), each written to by rung 2

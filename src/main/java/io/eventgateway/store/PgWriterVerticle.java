@@ -20,6 +20,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -31,8 +32,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Owns the processing side's pool: stores each {@link PersistBatch} with one multi-row insert and replies with the
- * number of new rows ({@link Addresses#EVENTS_PERSIST}); stores enrichments ({@link Addresses#ENRICHMENTS_PERSIST})
+ * Owns the processing side's pool: stores each {@link PersistBatch} in one transaction, a multi-row insert and the
+ * rollups of each family ({@link Rollups}) from the rows it newly inserted, and replies with the number of new rows ({@link Addresses#EVENTS_PERSIST}); stores enrichments ({@link Addresses#ENRICHMENTS_PERSIST})
  * lists those awaiting the backfill ({@link Addresses#ENRICHMENTS_PENDING}) and finds
  * the LLM answers stored for a batch of molecules ({@link Addresses#ENRICHMENTS_STORED}).
  */
@@ -49,15 +50,15 @@ public class PgWriterVerticle extends VerticleBase {
       .register(Metrics.globalRegistry);
   private Pool pool;
   private EventPartitions partitions;
-  private int qualityWindowSeconds;
-  private int sessionGapSeconds;
+  private List<Rollups> rollups;
 
   @Override
   public Future<?> start() {
     pool = PgPools.node(vertx, PostgresConfig.in(config()));
     partitions = new EventPartitions(pool);
-    qualityWindowSeconds = config().getJsonObject("quality").getInteger("windowSeconds");
-    sessionGapSeconds = config().getJsonObject("analytics").getInteger("sessionGapSeconds");
+    rollups = List.of(
+        new AnalyticsRollups(config().getJsonObject("analytics").getInteger("sessionGapSeconds")),
+        new QualityRollups(config().getJsonObject("quality").getInteger("windowSeconds")));
     vertx
         .eventBus()
         .<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
@@ -76,18 +77,25 @@ public class PgWriterVerticle extends VerticleBase {
     events.forEach(event -> days.add(EventPartitions.ingestDay(event.receivedAt())));
     partitions
         .ensure(days)
-        .compose(ready -> pool.preparedQuery(SqlQueries.INSERT_EVENTS)
-            .execute(
-                toColumns(events).addInteger(qualityWindowSeconds).addInteger(sessionGapSeconds)))
-        .onSuccess(rows -> {
+        .compose(ready -> pool.withTransaction(transaction -> transaction
+            .preparedQuery(SqlQueries.INSERT_EVENTS)
+            .execute(toColumns(events))
+            .compose(inserted -> {
+              List<PersistBatch.Event> stored = newlyStored(events, inserted);
+              Future<Void> written = Future.succeededFuture();
+              for (Rollups family : rollups) {
+                written = written.compose(previous -> family.write(transaction, stored));
+              }
+              return written.map(stored);
+            })))
+        .onSuccess(stored -> {
           sample.stop(writeLatency);
           batchSizes.record(events.size());
-          Row result = rows.iterator().next();
-          JsonArray inspectedLines = result.getJsonArray("inspected_lines");
-          if (inspectedLines != null && !inspectedLines.isEmpty()) {
+          JsonArray inspectedLines = QualityRollups.inspectedLines(stored);
+          if (!inspectedLines.isEmpty()) {
             vertx.eventBus().publish(Addresses.QUALITY_UPDATED, inspectedLines);
           }
-          message.reply(result.getInteger("inserted"));
+          message.reply(stored.size());
         })
         .onFailure(error -> {
           // logged, masked, by the consumer that decides what follows
@@ -157,6 +165,21 @@ public class PgWriterVerticle extends VerticleBase {
           message.reply(answers);
         })
         .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
+  }
+
+  /** The events of the batch whose rows the insert returned (by Kafka position): each newly stored one, once. */
+  private static List<PersistBatch.Event> newlyStored(
+      List<PersistBatch.Event> events, RowSet<Row> inserted) {
+    Set<String> positions = new HashSet<>();
+    inserted.forEach(row -> positions.add(row.getString("topic") + "-"
+        + row.getInteger("kafka_partition") + "@" + row.getLong("kafka_offset")));
+    List<PersistBatch.Event> stored = new ArrayList<>(positions.size());
+    for (PersistBatch.Event event : events) {
+      if (positions.remove(event.topic() + "-" + event.partition() + "@" + event.offset())) {
+        stored.add(event);
+      }
+    }
+    return stored;
   }
 
   private static Tuple toColumns(List<PersistBatch.Event> events) {
