@@ -35,16 +35,17 @@ final class AnalyticsRollups implements Rollups {
         INSERT INTO user_stats AS s (tenant, user_id, first_seen, last_seen, events, purchases, revenue,
                                      implicit_sessions, last_implicit_at)
         SELECT u.tenant, u.user_id, u.first_seen, u.last_seen, u.events, u.purchases, u.revenue,
-               u.starts + CASE WHEN u.first_implicit IS NOT NULL
-                                AND (p.last_implicit_at IS NULL
-                                     OR u.first_implicit - p.last_implicit_at > make_interval(secs => $26))
+               -- the stored user is looked up only for users with implicit events, as before
+               u.starts + CASE WHEN u.first_implicit IS NULL THEN 0
+                               WHEN COALESCE(u.first_implicit - (SELECT p.last_implicit_at FROM user_stats p
+                                                                 WHERE p.tenant = u.tenant AND p.user_id = u.user_id)
+                                             > make_interval(secs => $26), true)
                                THEN 1 ELSE 0 END,
                u.last_implicit
         FROM UNNEST($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bigint[], $6::bigint[],
                     $7::numeric[], $8::bigint[], $9::timestamptz[], $10::timestamptz[])
              AS u(tenant, user_id, first_seen, last_seen, events, purchases, revenue, starts, first_implicit,
                   last_implicit)
-        LEFT JOIN user_stats p ON p.tenant = u.tenant AND p.user_id = u.user_id
         ORDER BY u.tenant, u.user_id
         ON CONFLICT (tenant, user_id) DO UPDATE SET
             first_seen = LEAST(s.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen),

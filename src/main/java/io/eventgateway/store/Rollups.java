@@ -3,6 +3,9 @@ package io.eventgateway.store;
 import io.eventgateway.bus.PersistBatch;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -18,11 +21,11 @@ interface Rollups {
   Future<Void> write(SqlConnection transaction, List<PersistBatch.Event> stored);
 
   /** When the event happened: its own time, or when the gateway received it. */
-  static java.time.Instant at(PersistBatch.Event event) {
+  static Instant at(PersistBatch.Event event) {
     return (event.eventTime() != null ? event.eventTime() : event.receivedAt()).toInstant();
   }
 
-  static java.time.OffsetDateTime utc(java.time.Instant instant) {
-    return instant.atOffset(java.time.ZoneOffset.UTC);
+  static OffsetDateTime utc(Instant instant) {
+    return instant.atOffset(ZoneOffset.UTC);
   }
 }
