@@ -74,16 +74,22 @@ public final class ConsumerProgress implements Shareable {
    * offset is the same batch come again (rewound after a failure): it keeps its time and retries.
    */
   void handedOver(String group, List<KafkaConsumerRecord<String, byte[]>> batch) {
-    Map<String, Partition> seen = new TreeMap<>();
     long now = System.currentTimeMillis();
+    Partition entry = null;
+    // a poll returns each partition's records together and in offset order: one lookup per run of a
+    // partition
     for (KafkaConsumerRecord<String, byte[]> record : batch) {
-      Partition entry = partition(group, record.topic(), record.partition());
-      if (seen.putIfAbsent(entry.topic + "-" + entry.partition, entry) == null
-          && entry.firstOffset != record.offset()) {
-        entry.clear();
-        entry.firstOffset = record.offset();
-        entry.oldestTimestamp = record.timestamp();
-        entry.handedAt = now;
+      if (entry == null
+          || entry.partition != record.partition()
+          || !entry.topic.equals(record.topic())) {
+        entry = partition(group, record.topic(), record.partition());
+        if (entry.firstOffset != record.offset()
+            && !(entry.inHand() && entry.firstOffset < record.offset())) {
+          entry.clear();
+          entry.firstOffset = record.offset();
+          entry.oldestTimestamp = record.timestamp();
+          entry.handedAt = now;
+        }
       }
       entry.oldestTimestamp = Math.min(entry.oldestTimestamp, record.timestamp());
     }
