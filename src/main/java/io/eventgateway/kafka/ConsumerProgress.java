@@ -10,7 +10,6 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,7 @@ public final class ConsumerProgress implements Shareable {
   }
 
   /** One partition of one group: its batch in hand, if any. */
-  private static final class Partition {
+  static final class Partition {
     private final String group;
     private final String topic;
     private final int partition;
@@ -70,11 +69,13 @@ public final class ConsumerProgress implements Shareable {
   }
 
   /**
-   * {@code batch} is handed over by {@code group}'s consumer. A partition whose batch in hand starts at the same
+   * {@code batch} is handed over by {@code group}'s consumer; returns its partitions, which the consumer passes back
+   * on commit or retry, so that neither walks the records again. A partition whose batch in hand starts at the same
    * offset is the same batch come again (rewound after a failure): it keeps its time and retries.
    */
-  void handedOver(String group, List<KafkaConsumerRecord<String, byte[]>> batch) {
+  List<Partition> handedOver(String group, List<KafkaConsumerRecord<String, byte[]>> batch) {
     long now = System.currentTimeMillis();
+    List<Partition> inHand = new ArrayList<>();
     Partition entry = null;
     // a poll returns each partition's records together and in offset order: one lookup per run of a
     // partition
@@ -83,6 +84,9 @@ public final class ConsumerProgress implements Shareable {
           || entry.partition != record.partition()
           || !entry.topic.equals(record.topic())) {
         entry = partition(group, record.topic(), record.partition());
+        if (!inHand.contains(entry)) {
+          inHand.add(entry);
+        }
         if (entry.firstOffset != record.offset()
             && !(entry.inHand() && entry.firstOffset < record.offset())) {
           entry.clear();
@@ -93,13 +97,17 @@ public final class ConsumerProgress implements Shareable {
       }
       entry.oldestTimestamp = Math.min(entry.oldestTimestamp, record.timestamp());
     }
+    return inHand;
   }
 
-  /** The batch in hand is tried again after {@code error}; the first retry of a batch is logged. */
-  void retrying(String group, List<KafkaConsumerRecord<String, byte[]>> batch, String error) {
+  /**
+   * The batch of {@code records} in {@code inHand}'s partitions is tried again after {@code error}; the first retry
+   * of a batch is logged.
+   */
+  void retrying(List<Partition> inHand, int records, String error) {
     List<String> positions = new ArrayList<>();
     boolean first = false;
-    for (Partition entry : partitionsOf(group, batch)) {
+    for (Partition entry : inHand) {
       first |= entry.retries == 0;
       entry.retries++;
       entry.error = LoggedErrors.masked(error);
@@ -108,15 +116,15 @@ public final class ConsumerProgress implements Shareable {
     if (first) {
       LOG.warn(
           "A batch of {} records is not stored yet, retrying until it is ({}): {}",
-          batch.size(),
+          records,
           String.join(", ", positions),
           LoggedErrors.masked(error));
     }
   }
 
   /** The batch's offsets are committed: its partitions moved on. */
-  void committed(String group, List<KafkaConsumerRecord<String, byte[]>> batch) {
-    partitionsOf(group, batch).forEach(Partition::clear);
+  void committed(List<Partition> inHand) {
+    inHand.forEach(Partition::clear);
   }
 
   /** {@code group} no longer holds {@code topic}'s {@code partition} here: whatever was in hand is another's now. */
@@ -148,15 +156,6 @@ public final class ConsumerProgress implements Shareable {
       }
     }
     return stalled;
-  }
-
-  private List<Partition> partitionsOf(
-      String group, List<KafkaConsumerRecord<String, byte[]>> batch) {
-    Map<String, Partition> distinct = new TreeMap<>();
-    batch.forEach(record -> distinct.computeIfAbsent(
-        key(group, record.topic(), record.partition()),
-        key -> partition(group, record.topic(), record.partition())));
-    return new ArrayList<>(distinct.values());
   }
 
   private Partition partition(String group, String topic, int partition) {

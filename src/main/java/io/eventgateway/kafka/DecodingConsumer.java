@@ -60,7 +60,8 @@ public final class DecodingConsumer {
   private boolean stopping;
   private boolean paused;
   private Future<Void> inFlight = Future.succeededFuture();
-  private List<KafkaConsumerRecord<String, byte[]>> inHand = List.of();
+  private List<ConsumerProgress.Partition> inHand = List.of();
+  private int inHandRecords;
 
   /**
    * @param handler handles a batch; its future lists the events it gave up on, and fails when the whole batch must
@@ -133,8 +134,9 @@ public final class DecodingConsumer {
     for (int i = 0; i < records.size(); i++) {
       batch.add(records.recordAt(i));
     }
-    inHand = batch;
-    progress.handedOver(group, batch);
+    List<ConsumerProgress.Partition> partitions = progress.handedOver(group, batch);
+    inHand = partitions;
+    inHandRecords = batch.size();
     List<ProcessingFailure> failures = new ArrayList<>();
     return resolveSchemas(batch)
         .compose(resolved -> handler.apply(decode(batch, failures)))
@@ -143,9 +145,9 @@ public final class DecodingConsumer {
           return deadLetter(batch, failures);
         })
         .compose(handled -> consumer.commit())
-        .onSuccess(committed -> progress.committed(group, batch))
+        .onSuccess(committed -> progress.committed(partitions))
         .recover(error -> {
-          progress.retrying(group, batch, error.getMessage());
+          progress.retrying(partitions, batch.size(), error.getMessage());
           return rewind(batch);
         });
   }
@@ -267,6 +269,6 @@ public final class DecodingConsumer {
    * batch's first retry (by position, never by value).
    */
   public void retrying(Throwable error) {
-    progress.retrying(group, inHand, error.getMessage());
+    progress.retrying(inHand, inHandRecords, error.getMessage());
   }
 }
