@@ -3,7 +3,9 @@ package io.eventgateway.ingest;
 import io.eventgateway.bus.FailureCodes;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +15,9 @@ import io.vertx.ext.web.RoutingContext;
 public final class Problem {
 
   static final String MEDIA_TYPE = "application/problem+json";
+
+  /** How long a refused request's body is read and dropped before its connection is closed anyway. */
+  static final long LINGER_MS = 2_000;
 
   private Problem() {}
 
@@ -56,15 +61,27 @@ public final class Problem {
 
   /**
    * Answers a request refused before its body was read, and closes the connection once the answer is out: the
-   * client cannot keep the connection (and the body it holds back) open, and no unread body is left to skip.
+   * client cannot keep the connection (and the body it holds back) open. Until then the rest of the body is read
+   * and dropped, for at most {@link #LINGER_MS}: closing with unread bytes makes TCP reset the connection, and a
+   * client still sending would lose the answer (a lingering close, as Apache and nginx do).
    */
   public static void refuseUnread(RoutingContext ctx, JsonObject problem) {
-    if (ctx.request().isEnded()) {
+    HttpServerRequest request = ctx.request();
+    if (request.isEnded()) {
       send(ctx.response(), problem);
       return;
     }
-    send(ctx.response().putHeader(HttpHeaders.CONNECTION, "close"), problem)
-        .onComplete(sent -> ctx.request().connection().close());
+    HttpConnection connection = request.connection();
+    Future<Void> answered =
+        send(ctx.response().putHeader(HttpHeaders.CONNECTION, "close"), problem);
+    long linger = ctx.vertx().setTimer(LINGER_MS, late -> connection.close());
+    request
+        .handler(dropped -> {})
+        .endHandler(end -> {
+          ctx.vertx().cancelTimer(linger);
+          answered.onComplete(sent -> connection.close());
+        })
+        .resume();
   }
 
   public static Future<Void> send(HttpServerResponse response, JsonObject problem) {

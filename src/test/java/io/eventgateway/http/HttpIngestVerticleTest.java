@@ -19,6 +19,10 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -30,10 +34,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@link HttpIngestVerticle} alone, its producer played by the test on {@link Addresses#EVENTS_PRODUCE}: the
- * WebSocket stream acknowledges in the order the events came, whatever order Kafka answers in.
+ * WebSocket stream acknowledges in the order the events came, whatever order Kafka answers in, and a refused
+ * upload's answer reaches a client still sending it.
  */
 @ExtendWith(VertxExtension.class)
-@DisplayName("HttpIngestVerticle: /v1/stream")
+@DisplayName("HttpIngestVerticle: /v1/stream and refused uploads")
 class HttpIngestVerticleTest {
 
   private final List<Message<ProduceBatch>> produceRequests = new CopyOnWriteArrayList<>();
@@ -118,6 +123,28 @@ class HttpIngestVerticleTest {
               .isEqualTo("data.url");
           test.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName(
+      "a body over the limit is answered 413 to a client still sending it, never a reset connection")
+  void oversizeAnsweredWhileSending() throws Exception {
+    // the JDK client reads the answer only once it has sent: a server that closes on an unread
+    // body resets the connection, and the answer is lost (it was, in most of these attempts)
+    HttpClient http =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String oversize = "{\"pad\":\"" + "x".repeat(5 * 1024 * 1024 + 1) + "\"}";
+    for (int attempt = 0; attempt < 20; attempt++) {
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+              .header("Content-Type", "application/cloudevents+json")
+              .POST(HttpRequest.BodyPublishers.ofString(oversize))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("attempt " + attempt).isEqualTo(413);
+      assertThat(new JsonObject(response.body()).getString("type"))
+          .isEqualTo("/problems/body-too-large");
+    }
   }
 
   private Future<WebSocket> connect(Vertx vertx) {
