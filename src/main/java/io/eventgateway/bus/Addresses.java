@@ -17,9 +17,17 @@ public final class Addresses {
 
   /**
    * Store a batch of decoded events in PostgreSQL. Body {@link PersistBatch}; reply {@code Integer},
-   * the number of rows newly inserted (replays insert nothing). Fails {@code 503} when the database is unreachable.
+   * the number of rows newly inserted (replays insert nothing). Fails {@code 503} when the database is unreachable,
+   * {@code 400} for the rows' fault, {@code 409} when the batch's positions moved on (another consumer stored it).
    */
   public static final String EVENTS_PERSIST = "gateway.events.persist";
+
+  /**
+   * The positions a consumer group stored in PostgreSQL for partitions it was just assigned. Body {@link
+   * PartitionPositions} with the positions Kafka knows, recorded for partitions PostgreSQL has none of yet; reply
+   * {@link PartitionPositions}, those stored. Fails {@code 503} when the database is unreachable.
+   */
+  public static final String POSITIONS_CLAIM = "gateway.positions.claim";
 
   /**
    * A tenant's stored events with one id, one per source that used it. Body {@link io.vertx.core.json.JsonObject}

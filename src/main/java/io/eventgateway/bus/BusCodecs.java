@@ -15,6 +15,7 @@ public final class BusCodecs {
       ProduceBatch.class,
       ProduceResult.class,
       PersistBatch.class,
+      PartitionPositions.class,
       EnrichRequest.class,
       Enrichment.class,
       EnrichmentBatch.class,

@@ -6,6 +6,8 @@ public final class FailureCodes {
   public static final int INVALID = 400;
   /** The requested thing does not exist. */
   public static final int NOT_FOUND = 404;
+  /** The request was overtaken: another member of the group stored what it holds (its partitions moved). */
+  public static final int CONFLICT = 409;
   /** Back-pressure: the receiver is full, retry later. */
   public static final int OVERLOADED = 429;
   /** A bug. */

@@ -3,11 +3,21 @@ package io.eventgateway.bus;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** A batch of decoded events for {@link Addresses#EVENTS_PERSIST}: one bus message for the whole poll. */
-public record PersistBatch(List<Event> events) {
+/**
+ * A batch of decoded events for {@link Addresses#EVENTS_PERSIST}: one bus message for the whole poll, with the
+ * consumer positions to advance in the same transaction ({@code advance}), or {@code null} to store the rows alone
+ * (part of a batch being narrowed down, or a group that keeps its offsets in Kafka). No events and an advance:
+ * the positions alone, once a batch's refused records are dead-lettered.
+ */
+public record PersistBatch(List<Event> events, PositionAdvance advance) {
 
   public PersistBatch {
     events = List.copyOf(events);
+  }
+
+  /** The rows alone, advancing no position. */
+  public PersistBatch(List<Event> events) {
+    this(events, null);
   }
 
   /**

@@ -46,8 +46,8 @@ public class FeedVerticle extends VerticleBase {
               TopicFollower.fromLatest(kafka, "feed-events-" + node),
               catalog.body(),
               Duration.ofMillis(200),
-              this::relay,
-              false);
+              (batch, advance) -> relay(batch),
+              DecodingConsumer.Role.FOLLOWING);
           events.pause();
           return Future.all(
               alerts.follow(

@@ -3,6 +3,7 @@ package io.eventgateway.kafka;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.DeadLetterBatch;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.bus.PositionAdvance;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
@@ -23,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A consumer-group member that polls a batch, decodes it, hands it to a handler, and commits the offsets only
- * after the handler's future succeeded. When the handler fails, the partitions are rewound to the start of the
+ * after the handler's future succeeded (the processing group's positions in PostgreSQL, with the rows: {@link
+ * StoredPositions}). When the handler fails, the partitions are rewound to the start of the
  * batch, so the same records come again: nothing is committed past an event that was not handled.
  *
  * <p>Records it cannot decode, and those the handler gives up on, are dead-lettered (when this consumer's group
@@ -50,8 +51,9 @@ public final class DecodingConsumer {
   private final Map<Integer, Schema> schemas = new HashMap<>();
   private final RecordDecoder decoder;
   private final Duration pollTimeout;
-  private final Function<List<PersistBatch.Event>, Future<List<ProcessingFailure>>> handler;
+  private final BatchHandler handler;
   private final boolean deadLetters;
+  private final StoredPositions positions;
   private final Counter skipped = Counter.builder("gateway.consumer.skipped")
       .description("Records a consumer without dead-lettering could not handle and skipped")
       .register(Metrics.globalRegistry);
@@ -63,20 +65,26 @@ public final class DecodingConsumer {
   private List<ConsumerProgress.Partition> inHand = List.of();
   private int inHandRecords;
 
-  /**
-   * @param handler handles a batch; its future lists the events it gave up on, and fails when the whole batch must
-   *     be processed again
-   * @param deadLetters dead-letter what cannot be handled; otherwise log and skip it (the processing group
-   *     dead-letters, the other groups read the same records)
-   */
+  /** What the group does with what it cannot handle, and where it keeps its offsets. */
+  public enum Role {
+    /**
+     * The processing group: dead-letters what cannot be stored, and keeps its positions in PostgreSQL, advanced
+     * with the rows ({@link StoredPositions}).
+     */
+    STORING,
+    /** A group reading the same records for another purpose: logs and skips; its offsets in Kafka alone. */
+    FOLLOWING
+  }
+
+  /** @param handler handles each batch */
   public DecodingConsumer(
       Vertx vertx,
       Properties settings,
       EventCatalog catalog,
       Duration pollTimeout,
-      Function<List<PersistBatch.Event>, Future<List<ProcessingFailure>>> handler,
-      boolean deadLetters) {
-    this(vertx, open(settings), catalog, pollTimeout, handler, deadLetters);
+      BatchHandler handler,
+      Role role) {
+    this(vertx, open(settings), catalog, pollTimeout, handler, role);
   }
 
   /** As above, over {@code kafkaConsumer} (a test's {@code MockConsumer}). */
@@ -85,8 +93,8 @@ public final class DecodingConsumer {
       Consumer<String, byte[]> kafkaConsumer,
       EventCatalog catalog,
       Duration pollTimeout,
-      Function<List<PersistBatch.Event>, Future<List<ProcessingFailure>>> handler,
-      boolean deadLetters) {
+      BatchHandler handler,
+      Role role) {
     this.vertx = vertx;
     this.consumer = KafkaConsumer.create(vertx, kafkaConsumer);
     this.metrics = new KafkaClientMetrics(consumer.unwrap());
@@ -94,9 +102,10 @@ public final class DecodingConsumer {
     this.decoder = new RecordDecoder(catalog);
     this.pollTimeout = pollTimeout;
     this.handler = handler;
-    this.deadLetters = deadLetters;
+    this.deadLetters = role == Role.STORING;
     this.progress = ConsumerProgress.of(vertx);
     this.group = kafkaConsumer.groupMetadata().groupId();
+    this.positions = role == Role.STORING ? new StoredPositions(vertx, consumer, group) : null;
     for (EventType type : catalog.types()) {
       type.versions().values().forEach(version -> schemas.put(version.id(), version.schema()));
       schemas.put(type.schemaId(), type.subjectSchema());
@@ -110,9 +119,19 @@ public final class DecodingConsumer {
   }
 
   public Future<Void> start(Set<String> topics) {
-    consumer.partitionsAssignedHandler(this::pauseIfStillPaused);
-    consumer.partitionsRevokedHandler(revoked -> revoked.forEach(
-        partition -> progress.revoked(group, partition.getTopic(), partition.getPartition())));
+    consumer.partitionsAssignedHandler(assigned -> {
+      if (positions != null) {
+        positions.assigned(assigned);
+      }
+      pauseIfStillPaused(assigned);
+    });
+    consumer.partitionsRevokedHandler(revoked -> {
+      if (positions != null) {
+        positions.revoked(revoked);
+      }
+      revoked.forEach(
+          partition -> progress.revoked(group, partition.getTopic(), partition.getPartition()));
+    });
     return consumer
         .subscribe(topics)
         .onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
@@ -130,23 +149,45 @@ public final class DecodingConsumer {
     if (records.isEmpty() || paused) {
       return Future.succeededFuture();
     }
-    List<KafkaConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.size());
+    List<KafkaConsumerRecord<String, byte[]>> polled = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
-      batch.add(records.recordAt(i));
+      polled.add(records.recordAt(i));
+    }
+    List<KafkaConsumerRecord<String, byte[]>> batch =
+        positions == null ? polled : positions.unstored(polled);
+    if (batch.isEmpty()) {
+      return Future.succeededFuture();
     }
     List<ConsumerProgress.Partition> partitions = progress.handedOver(group, batch);
     inHand = partitions;
     inHandRecords = batch.size();
     List<ProcessingFailure> failures = new ArrayList<>();
+    PositionAdvance advance = positions == null ? null : positions.advance(batch);
     return resolveSchemas(batch)
-        .compose(resolved -> handler.apply(decode(batch, failures)))
+        .compose(resolved -> {
+          List<PersistBatch.Event> events = decode(batch, failures);
+          // an undecodable record is dead-lettered before the positions pass it
+          return handler.handle(events, failures.isEmpty() ? advance : null);
+        })
         .compose(givenUp -> {
           failures.addAll(givenUp);
           return deadLetter(batch, failures);
         })
+        .compose(handled -> advance == null || failures.isEmpty()
+            ? Future.succeededFuture()
+            : positions.store(advance))
+        .onSuccess(stored -> {
+          if (advance != null) {
+            positions.advanced(advance);
+          }
+        })
         .compose(handled -> consumer.commit())
         .onSuccess(committed -> progress.committed(partitions))
         .recover(error -> {
+          if (positions != null && StoredPositions.moved(error)) {
+            progress.committed(partitions);
+            return positions.reclaim();
+          }
           progress.retrying(partitions, batch.size(), error.getMessage());
           return rewind(batch);
         });

@@ -73,8 +73,8 @@ public class EnrichmentVerticle extends VerticleBase {
               settings,
               reply.body(),
               Duration.ofMillis(processor.pollTimeoutMs()),
-              this::enrich,
-              false);
+              (batch, advance) -> enrich(batch),
+              DecodingConsumer.Role.FOLLOWING);
           store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);
           backfillStore = new PersistRetry(vertx, processor, consumer::stopping, retry -> {});
           vertx.eventBus().<String>consumer(Addresses.LLM_CIRCUIT, state -> {

@@ -25,20 +25,27 @@ final class Narrowing {
     if (items.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return store.apply(items).<List<Refused<T>>>map(stored -> List.of()).recover(error -> {
-      if (!PersistRetry.isRecordFault(error)) {
-        return Future.failedFuture(error);
-      }
-      if (items.size() == 1) {
-        return Future.succeededFuture(List.of(new Refused<>(items.get(0), error)));
-      }
-      int half = items.size() / 2;
-      return store(items.subList(0, half), store)
-          .compose(first -> store(items.subList(half, items.size()), store).map(second -> {
-            List<Refused<T>> refused = new ArrayList<>(first);
-            refused.addAll(second);
-            return refused;
-          }));
-    });
+    return store
+        .apply(items)
+        .<List<Refused<T>>>map(stored -> List.of())
+        .recover(error -> narrow(items, error, store));
+  }
+
+  /** As {@link #store}, for {@code items} already refused as a whole with {@code error}. */
+  static <T> Future<List<Refused<T>>> narrow(
+      List<T> items, Throwable error, Function<List<T>, Future<?>> store) {
+    if (!PersistRetry.isRecordFault(error)) {
+      return Future.failedFuture(error);
+    }
+    if (items.size() == 1) {
+      return Future.succeededFuture(List.of(new Refused<>(items.get(0), error)));
+    }
+    int half = items.size() / 2;
+    return store(items.subList(0, half), store)
+        .compose(first -> store(items.subList(half, items.size()), store).map(second -> {
+          List<Refused<T>> refused = new ArrayList<>(first);
+          refused.addAll(second);
+          return refused;
+        }));
   }
 }

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * Sends a write request to the store until it succeeds, backing off exponentially with jitter, by whose fault it
  * failed (the store decides: {@code store.WriteFaults}): while the database is unavailable, for as long as it takes
  * (the offsets stay uncommitted meanwhile); for an error of unknown cause ({@code 500}), {@code
- * processor.maxAttempts} attempts in all; for the records' fault ({@code 400}), never, since it would fail again.
+ * processor.maxAttempts} attempts in all; for the records' fault ({@code 400}) or positions another member moved
+ * on ({@code 409}), never, since it would fail again.
  * Gives up at once when the caller is stopping.
  */
 final class PersistRetry {
@@ -61,6 +62,11 @@ final class PersistRetry {
     return isUnknown(error) ? maxAttempts : 1;
   }
 
+  /** Another member stored the batch's partitions on: trying again cannot succeed. */
+  private static boolean isMoved(Throwable error) {
+    return error instanceof ReplyException reply && reply.failureCode() == FailureCodes.CONFLICT;
+  }
+
   private static boolean isUnknown(Throwable error) {
     return error instanceof ReplyException reply && reply.failureCode() == FailureCodes.INTERNAL;
   }
@@ -75,7 +81,8 @@ final class PersistRetry {
         .<T>request(address, body, options)
         .map(reply -> reply.body())
         .recover(error -> {
-          boolean givenUp = isUnknown(error) ? attempt >= maxAttempts : isRecordFault(error);
+          boolean givenUp =
+              isUnknown(error) ? attempt >= maxAttempts : isRecordFault(error) || isMoved(error);
           if (givenUp || stopping.getAsBoolean()) {
             return Future.failedFuture(error);
           }

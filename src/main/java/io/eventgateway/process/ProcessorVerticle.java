@@ -2,6 +2,7 @@ package io.eventgateway.process;
 
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.bus.PositionAdvance;
 import io.eventgateway.config.ConfigSections;
 import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.config.ProcessorConfig;
@@ -24,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A member of the processing consumer group over every family topic: each batch is stored by
- * {@link io.eventgateway.store.PgWriterVerticle} before its offsets are committed. A crash between write and
- * commit redelivers the batch, which the writer stores once (keyed by event id). A batch refused for its records'
+ * {@link io.eventgateway.store.PgWriterVerticle} with the group's positions in the same transaction, so a crash,
+ * a redelivery or a rebalance resumes past what is stored; Kafka's commit follows. A batch refused for its records'
  * fault is narrowed down to them ({@link Narrowing}): they are dead-lettered, the rest is stored; an unavailable
  * database is waited for ({@link PersistRetry}).
  */
@@ -66,7 +67,7 @@ public class ProcessorVerticle extends VerticleBase {
               reply.body(),
               Duration.ofMillis(processor.pollTimeoutMs()),
               this::persistTraced,
-              true);
+              DecodingConsumer.Role.STORING);
           store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);
           return consumer.start(kafka.familyTopics());
         })
@@ -74,19 +75,36 @@ public class ProcessorVerticle extends VerticleBase {
             LOG.info("Processing {} as group {}", kafka.familyTopics(), kafka.groupId()));
   }
 
-  private Future<List<ProcessingFailure>> persistTraced(List<PersistBatch.Event> events) {
+  private Future<List<ProcessingFailure>> persistTraced(
+      List<PersistBatch.Event> events, PositionAdvance advance) {
     ProcessingSpans spans = ProcessingSpans.start(openTelemetry, events);
-    return persist(events).onComplete(spans::end);
+    return persist(events, advance).onComplete(spans::end);
   }
 
   /**
-   * Stores the batch, narrowed down when records are at fault: those refused alone are given up on (and
-   * dead-lettered by the consumer before it commits), the rest is stored.
+   * Stores the batch with the group's positions. A batch refused for its records' fault is narrowed down to them,
+   * its parts stored without the positions: those refused alone are given up on (dead-lettered by the consumer,
+   * which then moves the positions past them), the rest is stored; when none is refused after all, the positions
+   * move here.
    */
-  private Future<List<ProcessingFailure>> persist(List<PersistBatch.Event> events) {
+  private Future<List<ProcessingFailure>> persist(
+      List<PersistBatch.Event> events, PositionAdvance advance) {
+    if (events.isEmpty() && advance == null) {
+      return Future.succeededFuture(List.of());
+    }
     Instant started = Instant.now();
-    return Narrowing.store(
-            events, batch -> store.request(Addresses.EVENTS_PERSIST, new PersistBatch(batch)))
+    return store
+        .request(Addresses.EVENTS_PERSIST, new PersistBatch(events, advance))
+        .<List<Narrowing.Refused<PersistBatch.Event>>>map(stored -> List.of())
+        .recover(error -> Narrowing.narrow(
+                events,
+                error,
+                part -> store.request(Addresses.EVENTS_PERSIST, new PersistBatch(part)))
+            .compose(refused -> refused.isEmpty() && advance != null
+                ? store
+                    .request(Addresses.EVENTS_PERSIST, new PersistBatch(List.of(), advance))
+                    .map(moved -> refused)
+                : Future.succeededFuture(refused)))
         .map(refused -> refused.stream()
             .map(alone -> ProcessingFailure.refused(
                 alone.item(),

@@ -7,6 +7,7 @@ import io.eventgateway.bus.Enrichment;
 import io.eventgateway.bus.EnrichmentBatch;
 import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.bus.PartitionPositions;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.config.ConfigSections;
 import io.eventgateway.config.PostgresConfig;
@@ -18,12 +19,15 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,8 +36,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Owns the processing side's pool: stores each {@link PersistBatch} in one transaction, a multi-row insert and the
- * rollups of each family ({@link Rollups}) from the rows it newly inserted, and replies with the number of new rows ({@link Addresses#EVENTS_PERSIST}); stores enrichments ({@link Addresses#ENRICHMENTS_PERSIST})
+ * Owns the processing side's pool: stores each {@link PersistBatch} in one transaction, the consumer's positions
+ * ({@link ConsumerPositions}), a multi-row insert and the rollups of each family ({@link Rollups}) from the rows it
+ * newly inserted, and replies with the number of new rows ({@link Addresses#EVENTS_PERSIST}); answers the positions
+ * of newly assigned partitions ({@link Addresses#POSITIONS_CLAIM}); stores enrichments ({@link
+ * Addresses#ENRICHMENTS_PERSIST})
  * lists those awaiting the backfill ({@link Addresses#ENRICHMENTS_PENDING}) and finds
  * the LLM answers stored for a batch of molecules ({@link Addresses#ENRICHMENTS_STORED}).
  */
@@ -64,6 +71,14 @@ public class PgWriterVerticle extends VerticleBase {
         .<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);
     vertx.eventBus().<Integer>consumer(Addresses.ENRICHMENTS_PENDING, this::pendingEnrichments);
     vertx.eventBus().<JsonArray>consumer(Addresses.ENRICHMENTS_STORED, this::storedAnswers);
+    vertx
+        .eventBus()
+        .<PartitionPositions>consumer(
+            Addresses.POSITIONS_CLAIM,
+            message -> ConsumerPositions.claim(pool, message.body())
+                .onSuccess(message::reply)
+                .onFailure(error ->
+                    message.fail(WriteFaults.failureCode(error), WriteFaults.describe(error))));
     return vertx
         .eventBus()
         .<PersistBatch>consumer(Addresses.EVENTS_PERSIST, this::persist)
@@ -71,23 +86,17 @@ public class PgWriterVerticle extends VerticleBase {
   }
 
   private void persist(Message<PersistBatch> message) {
-    List<PersistBatch.Event> events = message.body().events();
+    PersistBatch batch = message.body();
+    List<PersistBatch.Event> events = batch.events();
     Timer.Sample sample = Timer.start();
     Set<LocalDate> days = new HashSet<>();
     events.forEach(event -> days.add(EventPartitions.ingestDay(event.receivedAt())));
+    boolean allNew = batch.advance() != null && noneInFirstHour(events);
     partitions
         .ensure(days)
-        .compose(ready -> pool.withTransaction(transaction -> transaction
-            .preparedQuery(SqlQueries.INSERT_EVENTS)
-            .execute(toColumns(events))
-            .compose(inserted -> {
-              List<PersistBatch.Event> stored = newlyStored(events, inserted);
-              Future<Void> written = Future.succeededFuture();
-              for (Rollups family : rollups) {
-                written = written.compose(previous -> family.write(transaction, stored));
-              }
-              return written.map(stored);
-            })))
+        .compose(ready -> store(batch, allNew)
+            .recover(error ->
+                allNew && isDuplicateKey(error) ? store(batch, false) : Future.failedFuture(error)))
         .onSuccess(stored -> {
           sample.stop(writeLatency);
           batchSizes.record(events.size());
@@ -100,11 +109,61 @@ public class PgWriterVerticle extends VerticleBase {
         .onFailure(error -> {
           // logged, masked, by the consumer that decides what follows
           message.fail(
-              partitions.forgetIfMissing(error)
-                  ? FailureCodes.UNAVAILABLE
-                  : WriteFaults.failureCode(error),
+              error instanceof ConsumerPositions.Moved
+                  ? FailureCodes.CONFLICT
+                  : partitions.forgetIfMissing(error)
+                      ? FailureCodes.UNAVAILABLE
+                      : WriteFaults.failureCode(error),
               WriteFaults.describe(error));
         });
+  }
+
+  /**
+   * One transaction: the consumer's positions first, then the rows ({@code allNew}: a plain insert, which a
+   * duplicate key fails; otherwise the deduplicating one), then each family's rollups of the rows newly stored.
+   */
+  private Future<List<PersistBatch.Event>> store(PersistBatch batch, boolean allNew) {
+    return pool.withTransaction(transaction -> ConsumerPositions.advance(
+            transaction, batch.advance())
+        .compose(advanced -> insert(transaction, batch.events(), allNew))
+        .compose(stored -> {
+          Future<Void> written = Future.succeededFuture();
+          for (Rollups family : rollups) {
+            written = written.compose(previous -> family.write(transaction, stored));
+          }
+          return written.map(stored);
+        }));
+  }
+
+  private static Future<List<PersistBatch.Event>> insert(
+      SqlConnection transaction, List<PersistBatch.Event> events, boolean allNew) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    if (allNew) {
+      return transaction
+          .preparedQuery(SqlQueries.INSERT_NEW_EVENTS)
+          .execute(toColumns(events))
+          .map(inserted -> events);
+    }
+    return transaction
+        .preparedQuery(SqlQueries.INSERT_EVENTS)
+        .execute(toColumns(events))
+        .map(inserted -> newlyStored(events, inserted));
+  }
+
+  /** Whether no event arrived in the first hour of a UTC day, whose resends only the deduplicating insert catches. */
+  private static boolean noneInFirstHour(List<PersistBatch.Event> events) {
+    for (PersistBatch.Event event : events) {
+      if (event.receivedAt().withOffsetSameInstant(ZoneOffset.UTC).getHour() == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isDuplicateKey(Throwable error) {
+    return error instanceof PgException pg && "23505".equals(pg.getSqlState());
   }
 
   private void persistEnrichments(Message<EnrichmentBatch> message) {

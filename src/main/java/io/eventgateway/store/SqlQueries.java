@@ -34,6 +34,23 @@ final class SqlQueries {
       """;
 
   /**
+   * The rows of a batch whose consumer positions advance in the same transaction, so that no record of it was
+   * stored before (a redelivery or rebalance resumes past what is stored), and none of which arrived in the first
+   * hour of a UTC day (whose resends of the day before only {@link #INSERT_EVENTS} catches): every row is new
+   * unless a client resent a stored event or one batch holds an event twice, and then the primary key refuses the
+   * whole ({@code 23505}) and the batch is stored again with {@link #INSERT_EVENTS}. The same parameters.
+   */
+  static final String INSERT_NEW_EVENTS = """
+      INSERT INTO events (tenant, event_id, source, ingest_day, event_type, family, subject, event_time, data,
+                          schema_id, topic, kafka_partition, kafka_offset, received_at)
+      SELECT tenant, id, source, (received AT TIME ZONE 'UTC')::date, type, family, subject, time, data::jsonb,
+             schema_id, topic, part, off, received
+      FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::text[],
+                  $8::int[], $9::text[], $10::int[], $11::bigint[], $12::timestamptz[], $13::text[])
+           AS t(id, type, family, source, subject, time, data, schema_id, topic, part, off, received, tenant)
+      """;
+
+  /**
    * The events of tenant $1 with id $2, one per source that used it (the first stored, should a resend days later
    * have been stored again), $3 at most.
    */

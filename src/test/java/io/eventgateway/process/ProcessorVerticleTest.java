@@ -6,7 +6,9 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.BusCodecs;
 import io.eventgateway.bus.DeadLetterBatch;
 import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.bus.PartitionPositions;
 import io.eventgateway.bus.PersistBatch;
+import io.eventgateway.bus.PositionAdvance;
 import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.kafka.CloudEventHeaders;
 import io.eventgateway.kafka.ConsumerProgress;
@@ -67,7 +69,24 @@ class ProcessorVerticleTest {
           commits.incrementAndGet();
           super.commitAsync(callback);
         }
+
+        @Override
+        public synchronized void seek(TopicPartition sought, long offset) {
+          super.seek(sought, offset);
+          // the mock seeks by itself to reset a position: only the seek after a claim counts
+          if (seeks.size() < claims.get()) {
+            seeks.add(offset);
+          }
+        }
       };
+  /** Where the consumer was sought to, in order: each claim of the stored positions ends in one. */
+  private final List<Long> seeks = new CopyOnWriteArrayList<>();
+
+  private final AtomicInteger claims = new AtomicInteger();
+  /** The positions the store keeps, by partition ("topic-partition"), played by the test. */
+  private final Map<String, Long> storedPositions = new ConcurrentHashMap<>();
+
+  private final List<PositionAdvance> advances = new CopyOnWriteArrayList<>();
   private final List<List<String>> persistRequests = new CopyOnWriteArrayList<>();
   private JsonObject config;
   private EventCatalog catalog;
@@ -83,6 +102,17 @@ class ProcessorVerticleTest {
         .withSchemaIds(type -> ids.incrementAndGet());
     vertx.eventBus().consumer(Addresses.REGISTRY_CATALOG, message -> message.reply(catalog));
     partition = new TopicPartition(catalog.find("analytics.page_view").topic(), 0);
+    vertx.eventBus().<PartitionPositions>consumer(Addresses.POSITIONS_CLAIM, message -> {
+      List<PartitionPositions.Position> stored = message.body().positions().stream()
+          .map(known -> new PartitionPositions.Position(
+              known.topic(),
+              known.partition(),
+              storedPositions.computeIfAbsent(
+                  known.topic() + "-" + known.partition(), key -> known.nextOffset())))
+          .toList();
+      claims.incrementAndGet();
+      message.reply(new PartitionPositions(message.body().group(), stored));
+    });
   }
 
   @Test
@@ -98,12 +128,12 @@ class ProcessorVerticleTest {
         committedWhileDown.add(committed().orElse(-1L));
         message.fail(FailureCodes.UNAVAILABLE, "connection to \"db-host\" refused");
       } else {
+        storeAdvance(message.body());
         message.reply(message.body().events().size());
       }
     });
-    kafka.schedulePollTask(() -> {
-      kafka.rebalance(List.of(partition));
-      kafka.updateBeginningOffsets(Map.of(partition, 0L));
+    assign();
+    whenSought(() -> {
       for (int offset = 0; offset < 3; offset++) {
         kafka.addRecord(pageView(offset));
       }
@@ -115,7 +145,8 @@ class ProcessorVerticleTest {
           return committed().orElse(0L) == 3;
         }))
         .onComplete(test.succeeding(done -> test.verify(() -> {
-          assertThat(committedWhileDown).hasSize(2).containsOnly(-1L);
+          // Kafka was told the claimed start, and nothing past it
+          assertThat(committedWhileDown).hasSize(2).containsOnly(0L);
           // seen from outside: the batch in hand, where it starts, its retries and the error
           // without what it quotes
           assertThat(inHandWhileDown)
@@ -131,6 +162,11 @@ class ProcessorVerticleTest {
           assertThat(persistRequests)
               .hasSize(3)
               .allMatch(ids -> ids.equals(List.of("e-0", "e-1", "e-2")));
+          // the positions moved with the rows, in the same request
+          assertThat(advances)
+              .singleElement()
+              .satisfies(advance -> assertThat(advance.steps())
+                  .containsExactly(new PositionAdvance.Step(partition.topic(), 0, 0, 3)));
           test.completeNow();
         })));
   }
@@ -140,11 +176,13 @@ class ProcessorVerticleTest {
       "a record that is no gateway event is dead-lettered, and committed only once the dead letter is written")
   void deadLettersBeforeCommitting(Vertx vertx, VertxTestContext test) {
     List<Long> committedAtDeadLetter = new ArrayList<>();
-    vertx
-        .eventBus()
-        .<PersistBatch>consumer(
-            Addresses.EVENTS_PERSIST,
-            message -> message.reply(message.body().events().size()));
+    List<Long> positionAtDeadLetter = new ArrayList<>();
+    List<PersistBatch> persisted = new CopyOnWriteArrayList<>();
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      persisted.add(message.body());
+      storeAdvance(message.body());
+      message.reply(message.body().events().size());
+    });
     // answered late: nothing may be committed until the dead letter is written, not merely
     // requested
     vertx
@@ -153,18 +191,25 @@ class ProcessorVerticleTest {
             Addresses.DLQ_WRITE,
             message -> vertx.setTimer(300, timer -> {
               committedAtDeadLetter.add(committed().orElse(-1L));
+              positionAtDeadLetter.add(storedPositions.get(partition.toString()));
               message.reply(1);
             }));
-    kafka.schedulePollTask(() -> {
-      kafka.rebalance(List.of(partition));
-      kafka.updateBeginningOffsets(Map.of(partition, 0L));
+    assign();
+    whenSought(() -> {
       kafka.addRecord(pageView(0));
       kafka.addRecord(new ConsumerRecord<>(partition.topic(), 0, 1, "k", "not avro".getBytes()));
     });
     deploy(vertx)
         .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 2))
         .onComplete(test.succeeding(done -> test.verify(() -> {
-          assertThat(committedAtDeadLetter).containsExactly(-1L);
+          assertThat(committedAtDeadLetter).containsExactly(0L);
+          // the stored positions pass the record only once its dead letter is written: the
+          // event's row first, alone, then the positions alone
+          assertThat(positionAtDeadLetter).containsExactly(0L);
+          assertThat(persisted).hasSize(2);
+          assertThat(persisted.get(0).advance()).isNull();
+          assertThat(persisted.get(1).events()).isEmpty();
+          assertThat(storedPositions).containsEntry(partition.toString(), 2L);
           test.completeNow();
         })));
   }
@@ -187,6 +232,7 @@ class ProcessorVerticleTest {
         message.fail(FailureCodes.INVALID, "SQLSTATE 54000: index row size exceeds maximum");
       } else {
         ids.forEach(id -> stored.merge(id, 1, Integer::sum));
+        storeAdvance(message.body());
         message.reply(ids.size());
       }
     });
@@ -200,9 +246,8 @@ class ProcessorVerticleTest {
       // answered late: the commit must wait for the dead letter, not only follow its request
       vertx.setTimer(200, timer -> message.reply(message.body().letters().size()));
     });
-    kafka.schedulePollTask(() -> {
-      kafka.rebalance(List.of(partition));
-      kafka.updateBeginningOffsets(Map.of(partition, 0L));
+    assign();
+    whenSought(() -> {
       for (int offset = 0; offset < size; offset++) {
         kafka.addRecord(pageView(offset));
       }
@@ -218,12 +263,13 @@ class ProcessorVerticleTest {
           });
           assertThat(stored).hasSize(size - 1).doesNotContainKey(guilty);
           assertThat(stored.values()).containsOnly(1);
-          assertThat(committedAtDeadLetter).containsExactly(-1L);
+          assertThat(committedAtDeadLetter).containsExactly(0L);
           assertThat(storedAtDeadLetter).containsExactly(size - 1);
           assertThat(commits).hasValue(1);
           // halves, not one request per event: the whole, then two halves per level down to the
-          // record
-          assertThat(requests.get()).isLessThanOrEqualTo(1 + 2 * 6);
+          // record, then the positions past the dead letter
+          assertThat(requests.get()).isLessThanOrEqualTo(1 + 2 * 6 + 1);
+          assertThat(storedPositions).containsEntry(partition.toString(), (long) size);
           test.completeNow();
         })));
   }
@@ -241,6 +287,7 @@ class ProcessorVerticleTest {
       if (ids.contains("e-1")) {
         message.fail(FailureCodes.INTERNAL, "SQLSTATE XX000: something unexpected");
       } else {
+        storeAdvance(message.body());
         message.reply(ids.size());
       }
     });
@@ -249,9 +296,8 @@ class ProcessorVerticleTest {
       letters.addAll(message.body().letters());
       message.reply(message.body().letters().size());
     });
-    kafka.schedulePollTask(() -> {
-      kafka.rebalance(List.of(partition));
-      kafka.updateBeginningOffsets(Map.of(partition, 0L));
+    assign();
+    whenSought(() -> {
       for (int offset = 0; offset < 2; offset++) {
         kafka.addRecord(pageView(offset));
       }
@@ -261,12 +307,133 @@ class ProcessorVerticleTest {
         .onComplete(test.succeeding(done -> test.verify(() -> {
           assertThat(attempts).containsEntry("e-0,e-1", 3).containsEntry("e-1", 3);
           assertThat(attempts).containsEntry("e-0", 1);
+          assertThat(storedPositions).containsEntry(partition.toString(), 2L);
           assertThat(letters).singleElement().satisfies(letter -> {
             assertThat(letter.offset()).isEqualTo(1);
             assertThat(letter.attempts()).isEqualTo(3);
           });
           test.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName(
+      "a partition resumes where PostgreSQL's position says, not Kafka's: the records before it are never handed over")
+  void resumesFromTheStoredPosition(Vertx vertx, VertxTestContext test) {
+    storedPositions.put(partition.toString(), 3L);
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      persistRequests.add(
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
+      storeAdvance(message.body());
+      message.reply(message.body().events().size());
+    });
+    assign();
+    whenSought(() -> {
+      // Kafka redelivers from 0, as after a crash between the store's commit and Kafka's
+      for (int offset = 0; offset < 6; offset++) {
+        kafka.addRecord(pageView(offset));
+      }
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 6))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(seeks).containsExactly(3L);
+          assertThat(persistRequests).containsExactly(List.of("e-3", "e-4", "e-5"));
+          assertThat(advances)
+              .singleElement()
+              .satisfies(advance -> assertThat(advance.steps())
+                  .containsExactly(new PositionAdvance.Step(partition.topic(), 0, 3, 6)));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "a batch whose positions another member moved on is dropped (409), and the partition resumes from the new ones")
+  void movedPositionsAreClaimedAgain(Vertx vertx, VertxTestContext test) {
+    AtomicInteger requests = new AtomicInteger();
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      persistRequests.add(
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
+      if (requests.incrementAndGet() == 1) {
+        // meanwhile, the partition's new owner stored e-0 to e-3
+        storedPositions.put(partition.toString(), 4L);
+      }
+      if (storeAdvance(message.body())) {
+        message.reply(message.body().events().size());
+      } else {
+        message.fail(FailureCodes.CONFLICT, "positions moved");
+      }
+    });
+    assign();
+    whenSought(() -> {
+      for (int offset = 0; offset < 6; offset++) {
+        kafka.addRecord(pageView(offset));
+      }
+      // what the consumer reads again after it was sought to the new position
+      whenSought(() -> {
+        for (int offset = 4; offset < 6; offset++) {
+          kafka.addRecord(pageView(offset));
+        }
+      });
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 6))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(seeks).containsExactly(0L, 4L);
+          assertThat(persistRequests)
+              .containsExactly(
+                  List.of("e-0", "e-1", "e-2", "e-3", "e-4", "e-5"), List.of("e-4", "e-5"));
+          assertThat(storedPositions).containsEntry(partition.toString(), 6L);
+          test.completeNow();
+        })));
+  }
+
+  private void assign() {
+    kafka.schedulePollTask(() -> {
+      kafka.rebalance(List.of(partition));
+      kafka.updateBeginningOffsets(Map.of(partition, 0L));
+    });
+  }
+
+  /**
+   * Adds records at the first poll after the consumer was sought to its stored positions: the mock returns a
+   * record once, and a record polled before the claim is not handed over.
+   */
+  private void whenSought(Runnable addRecords) {
+    int claimsBefore = seeks.size();
+    kafka.schedulePollTask(() -> awaitSeek(claimsBefore, addRecords));
+  }
+
+  private void awaitSeek(int seeksBefore, Runnable addRecords) {
+    if (seeks.size() > seeksBefore) {
+      addRecords.run();
+    } else {
+      kafka.schedulePollTask(() -> awaitSeek(seeksBefore, addRecords));
+    }
+  }
+
+  /**
+   * Plays the store's conditional advance: {@code true} when every partition stood where the batch says (the
+   * positions then move), {@code false} when one did not (the writer answers 409).
+   */
+  private boolean storeAdvance(PersistBatch batch) {
+    PositionAdvance advance = batch.advance();
+    if (advance == null) {
+      return true;
+    }
+    for (PositionAdvance.Step step : advance.steps()) {
+      if (!storedPositions
+          .getOrDefault(step.topic() + "-" + step.partition(), -1L)
+          .equals(step.from())) {
+        return false;
+      }
+    }
+    advance
+        .steps()
+        .forEach(step -> storedPositions.put(step.topic() + "-" + step.partition(), step.to()));
+    advances.add(advance);
+    return true;
   }
 
   private Future<String> deploy(Vertx vertx) {
