@@ -62,6 +62,10 @@ public final class DecodingConsumer {
   private boolean stopping;
   private boolean paused;
   private Future<Void> inFlight = Future.succeededFuture();
+  private Future<Void> handling = Future.succeededFuture();
+  /** Counts the seeks after a failed batch: a batch polled before one is dropped. */
+  private long generation;
+
   private List<ConsumerProgress.Partition> inHand = List.of();
   private int inHandRecords;
 
@@ -137,38 +141,84 @@ public final class DecodingConsumer {
         .onSuccess(subscribed -> vertx.runOnContext(next -> pollLoop()));
   }
 
+  /**
+   * Polls the next batch while the one before is handled, when the group's positions are stored with its rows (the
+   * write, in PostgreSQL, and the fetch and decoding, here, overlap); one batch at a time otherwise, since Kafka's
+   * commit of a follower's position must not pass a batch polled ahead.
+   */
   private void pollLoop() {
     if (stopping) {
       return;
     }
-    inFlight = consumer.poll(pollTimeout).compose(this::handle);
+    long polledIn = generation;
+    inFlight = consumer
+        .poll(pollTimeout)
+        .compose(this::prepare)
+        .compose(prepared -> handling.transform(previous -> {
+          handling = hand(prepared, polledIn);
+          return positions == null ? handling : Future.succeededFuture();
+        }));
     inFlight.onComplete(done -> pollLoop());
   }
 
-  private Future<Void> handle(KafkaConsumerRecords<String, byte[]> records) {
+  /** A polled batch, decoded: what could be decoded and what could not. */
+  private record Prepared(
+      List<KafkaConsumerRecord<String, byte[]>> records,
+      List<PersistBatch.Event> events,
+      List<ProcessingFailure> undecodable) {
+
+    static final Prepared NONE = new Prepared(List.of(), List.of(), List.of());
+  }
+
+  private Future<Prepared> prepare(KafkaConsumerRecords<String, byte[]> records) {
     if (records.isEmpty() || paused) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(Prepared.NONE);
     }
-    List<KafkaConsumerRecord<String, byte[]>> polled = new ArrayList<>(records.size());
+    List<KafkaConsumerRecord<String, byte[]>> batch = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) {
-      polled.add(records.recordAt(i));
+      batch.add(records.recordAt(i));
     }
-    List<KafkaConsumerRecord<String, byte[]>> batch =
-        positions == null ? polled : positions.unstored(polled);
-    if (batch.isEmpty()) {
+    return resolveSchemas(batch).map(resolved -> {
+      List<ProcessingFailure> undecodable = new ArrayList<>();
+      List<PersistBatch.Event> events = decode(batch, undecodable);
+      return new Prepared(batch, events, undecodable);
+    });
+  }
+
+  /**
+   * Hands a prepared batch over, without what is stored already (when positions are kept with the rows), and
+   * nothing of it when the partitions were sought elsewhere since it was polled ({@code polledIn} is then an older
+   * generation).
+   */
+  private Future<Void> hand(Prepared prepared, long polledIn) {
+    if (polledIn != generation) {
       return Future.succeededFuture();
     }
+    Prepared unstored = positions == null
+        ? prepared
+        : new Prepared(
+            positions.unstored(prepared.records()),
+            prepared.events().stream()
+                .filter(
+                    event -> positions.isUnstored(event.topic(), event.partition(), event.offset()))
+                .toList(),
+            prepared.undecodable().stream()
+                .filter(failure ->
+                    positions.isUnstored(failure.topic(), failure.partition(), failure.offset()))
+                .toList());
+    return unstored.records().isEmpty() ? Future.succeededFuture() : handle(unstored);
+  }
+
+  private Future<Void> handle(Prepared prepared) {
+    List<KafkaConsumerRecord<String, byte[]>> batch = prepared.records();
     List<ConsumerProgress.Partition> partitions = progress.handedOver(group, batch);
     inHand = partitions;
     inHandRecords = batch.size();
-    List<ProcessingFailure> failures = new ArrayList<>();
+    List<ProcessingFailure> failures = new ArrayList<>(prepared.undecodable());
     PositionAdvance advance = positions == null ? null : positions.advance(batch);
-    return resolveSchemas(batch)
-        .compose(resolved -> {
-          List<PersistBatch.Event> events = decode(batch, failures);
-          // an undecodable record is dead-lettered before the positions pass it
-          return handler.handle(events, failures.isEmpty() ? advance : null);
-        })
+    // an undecodable record is dead-lettered before the positions pass it
+    return handler
+        .handle(prepared.events(), failures.isEmpty() ? advance : null)
         .compose(givenUp -> {
           failures.addAll(givenUp);
           return deadLetter(batch, failures);
@@ -184,6 +234,8 @@ public final class DecodingConsumer {
         .compose(handled -> consumer.commit())
         .onSuccess(committed -> progress.committed(partitions))
         .recover(error -> {
+          // a batch polled ahead of this one was polled from positions no longer right
+          generation++;
           if (positions != null && StoredPositions.moved(error)) {
             progress.committed(partitions);
             return positions.reclaim();
@@ -298,7 +350,7 @@ public final class DecodingConsumer {
   public Future<Void> stop() {
     stopping = true;
     metrics.close();
-    return inFlight.transform(done -> consumer.close());
+    return inFlight.transform(polled -> handling).transform(done -> consumer.close());
   }
 
   public boolean stopping() {

@@ -74,12 +74,17 @@ final class StoredPositions {
       List<KafkaConsumerRecord<String, byte[]>> polled) {
     List<KafkaConsumerRecord<String, byte[]>> kept = new ArrayList<>(polled.size());
     for (KafkaConsumerRecord<String, byte[]> record : polled) {
-      Long next = claimed.get(new TopicPartition(record.topic(), record.partition()));
-      if (next != null && record.offset() >= next) {
+      if (isUnstored(record.topic(), record.partition(), record.offset())) {
         kept.add(record);
       }
     }
     return kept;
+  }
+
+  /** Whether the record at this position is to be handed over: its partition is claimed and it is not stored. */
+  boolean isUnstored(String topic, int partition, long offset) {
+    Long next = claimed.get(new TopicPartition(topic, partition));
+    return next != null && offset >= next;
   }
 
   /** Each partition of {@code batch} from its stored position to past its last record, in one order for all. */

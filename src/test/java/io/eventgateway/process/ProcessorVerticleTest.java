@@ -389,6 +389,67 @@ class ProcessorVerticleTest {
         })));
   }
 
+  @Test
+  @DisplayName(
+      "the next batch is polled while one is written, and dropped when that one fails: nothing is skipped")
+  void aBatchPolledAheadOfAFailedOneIsDropped(Vertx vertx, VertxTestContext test) {
+    Map<String, Integer> stored = new ConcurrentHashMap<>();
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      message.body().events().forEach(event -> stored.merge(event.eventId(), 1, Integer::sum));
+      storeAdvance(message.body());
+      message.reply(message.body().events().size());
+    });
+    AtomicInteger deadLetterRequests = new AtomicInteger();
+    java.util.concurrent.atomic.AtomicBoolean polledAhead =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    vertx.eventBus().<DeadLetterBatch>consumer(Addresses.DLQ_WRITE, message -> {
+      if (deadLetterRequests.incrementAndGet() > 1) {
+        message.reply(message.body().letters().size());
+        return;
+      }
+      // the first dead letter fails once the next batch was polled: the batch in hand is to be
+      // read again from its start, and the one polled ahead must not be stored past it
+      Eventually.until(vertx, polledAhead::get).onComplete(ahead -> {
+        kafka.schedulePollTask(() -> addRecords(0, 6));
+        message.fail(FailureCodes.UNAVAILABLE, "dead-letter topic unavailable");
+      });
+    });
+    assign();
+    whenSought(() -> {
+      addRecords(0, 3);
+      kafka.schedulePollTask(() -> {
+        addRecords(3, 6);
+        polledAhead.set(true);
+      });
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(
+            vertx,
+            () -> committed().orElse(0L) == 6 && storedPositions.get(partition.toString()) == 6))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(deadLetterRequests).hasValue(2);
+          assertThat(stored)
+              .containsOnlyKeys("e-0", "e-2", "e-3", "e-4", "e-5")
+              .allSatisfy((id, times) -> assertThat(times).as(id).isPositive());
+          // the positions moved in one chain: never past a batch that was not stored
+          for (int i = 1; i < advances.size(); i++) {
+            assertThat(advances.get(i).steps().get(0).from())
+                .isEqualTo(advances.get(i - 1).steps().get(0).to());
+          }
+          test.completeNow();
+        })));
+  }
+
+  /** Page views at offsets {@code from} to {@code to} (exclusive), offset 1 no gateway event at all. */
+  private void addRecords(int from, int to) {
+    for (int offset = from; offset < to; offset++) {
+      kafka.addRecord(
+          offset == 1
+              ? new ConsumerRecord<>(partition.topic(), 0, 1, "k", "not avro".getBytes())
+              : pageView(offset));
+    }
+  }
+
   private void assign() {
     kafka.schedulePollTask(() -> {
       kafka.rebalance(List.of(partition));
