@@ -29,7 +29,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 [ -f target/event-gateway-dev.jar ] || mvn -B -q package -DskipTests
-LOGS=$(mktemp -d)
+# BENCH_LOGS=dir keeps every process's log there; otherwise they go with the run
+LOGS=${BENCH_LOGS:-$(mktemp -d)}
+mkdir -p "$LOGS"
 PIDS=()
 stop() { # the last started first: the gateways drain into a broker that is still there
   for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
@@ -37,7 +39,7 @@ stop() { # the last started first: the gateways drain into a broker that is stil
     kill -TERM "${PIDS[i]}" 2>/dev/null || true
     wait "${PIDS[i]}" 2>/dev/null || true
   done
-  rm -rf "$LOGS"
+  [ -n "${BENCH_LOGS:-}" ] || rm -rf "$LOGS"
 }
 trap stop EXIT
 wait_for() { # file, text

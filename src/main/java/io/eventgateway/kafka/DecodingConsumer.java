@@ -231,7 +231,9 @@ public final class DecodingConsumer {
             positions.advanced(advance);
           }
         })
-        .compose(handled -> consumer.commit())
+        .compose(handled -> positions == null
+            ? consumer.commit().<Void>mapEmpty()
+            : positions.commitToKafka(advance))
         .onSuccess(committed -> progress.committed(partitions))
         .recover(error -> {
           // a batch polled ahead of this one was polled from positions no longer right
@@ -241,7 +243,9 @@ public final class DecodingConsumer {
             return positions.reclaim();
           }
           progress.retrying(partitions, batch.size(), error.getMessage());
-          return rewind(batch);
+          // with positions stored, every partition goes back to them: the batch polled ahead may
+          // hold partitions this one does not
+          return positions == null ? rewind(batch) : positions.rewindToStored();
         });
   }
 

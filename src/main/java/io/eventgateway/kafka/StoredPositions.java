@@ -110,6 +110,28 @@ final class StoredPositions {
         .mapEmpty();
   }
 
+  /**
+   * Seeks every claimed partition back to its stored position, after a batch failed: whatever was polled past it,
+   * in any partition, is read again.
+   */
+  Future<Void> rewindToStored() {
+    List<Future<Void>> seeks = new ArrayList<>();
+    claimed.forEach((partition, next) -> seeks.add(consumer.seek(partition, next)));
+    return Future.join(seeks).mapEmpty();
+  }
+
+  /**
+   * Tells Kafka where {@code advance} left the group, so that its lag counts what is not stored yet: the consumer's
+   * own position is past a batch polled ahead. Kafka's view only: a failure is left to the next commit.
+   */
+  Future<Void> commitToKafka(PositionAdvance advance) {
+    Map<TopicPartition, Long> next = new HashMap<>();
+    advance
+        .steps()
+        .forEach(step -> next.put(new TopicPartition(step.topic(), step.partition()), step.to()));
+    return commitToKafka(next);
+  }
+
   /** The store has {@code advance}: the next batch of each partition starts where it ended. */
   void advanced(PositionAdvance advance) {
     for (PositionAdvance.Step step : advance.steps()) {
@@ -139,6 +161,8 @@ final class StoredPositions {
               seeks.add(consumer.seek(partition, position.nextOffset()));
             }
           }
+          // Kafka is told the claimed positions, so that the lag reads true before the next
+          // batch commits (after a rewind of Kafka's offsets alone, say)
           return Future.all(seeks)
               .onSuccess(sought -> stored.forEach(claimed::put))
               .compose(sought -> commitToKafka(stored));
@@ -157,10 +181,7 @@ final class StoredPositions {
         });
   }
 
-  /**
-   * Tells Kafka the claimed positions, so that the group's lag reads true before the next batch commits (after a
-   * rewind of Kafka's offsets alone, say). Kafka's view only: a failure is left to the next commit.
-   */
+  /** Tells Kafka these positions (Kafka's view only: a failure is left to the next commit). */
   private Future<Void> commitToKafka(Map<TopicPartition, Long> stored) {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     stored.forEach((partition, next) -> offsets.put(partition, new OffsetAndMetadata(next, "")));
