@@ -5,19 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -52,7 +45,7 @@ class AnalyticsIT {
       // hold, and no batch reaches the writer
       processor.close();
       double batchesBefore = writtenBatches(ingest);
-      rewindToEarliest(config);
+      Replay.rewindKafkaOffsets(config);
       try (GatewayInstance resumed =
           GatewayInstance.start(GatewayInstance.withOwnPorts(config), "processor")) {
         await().atMost(Duration.ofSeconds(60)).until(() -> ProcessorRestartIT.lag(config) == 0);
@@ -61,18 +54,19 @@ class AnalyticsIT {
 
       // replay everything (docs/operations.md): rewind the group in Kafka, forget its stored
       // positions, start a processor again
-      rewindToEarliest(config);
-      try (Connection db = ingest.database();
-          PreparedStatement forget =
-              db.prepareStatement("DELETE FROM consumer_positions WHERE group_id = ?")) {
-        forget.setString(
-            1, config.getJsonObject("kafka").getJsonObject("consumer").getString("group.id"));
-        assertThat(forget.executeUpdate()).isPositive();
-      }
+      Replay.fromTheStart(config);
       try (GatewayInstance replaying =
           GatewayInstance.start(GatewayInstance.withOwnPorts(config), "processor")) {
         await().atMost(Duration.ofSeconds(60)).until(() -> ProcessorRestartIT.lag(config) == 0);
         assertThat(writtenBatches(ingest)).isGreaterThan(batchesBefore);
+        assertThat(snapshot(api)).isEqualTo(before);
+
+        // a client resends every event (the same ids): answered, stored and counted once
+        assertThat(api.post("/v1/events", "application/cloudevents-batch+json", batch.encode())
+                .status())
+            .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ProcessorRestartIT.lag(config) == 0);
+        assertThat(StoredEvents.count(ingest)).isEqualTo(events.size());
         assertThat(snapshot(api)).isEqualTo(before);
       }
     }
@@ -274,28 +268,5 @@ class AnalyticsIT {
   /** Batches the writers of this JVM stored (its metrics are one registry for every instance). */
   private static double writtenBatches(GatewayInstance node) {
     return PrometheusText.sum(node.managementUrl(), "gateway_pg_batch_size_count");
-  }
-
-  private static void rewindToEarliest(JsonObject config) throws Exception {
-    JsonObject kafka = config.getJsonObject("kafka");
-    Properties properties = new Properties();
-    properties.put("bootstrap.servers", kafka.getString("bootstrap.servers"));
-    try (Admin admin = Admin.create(properties)) {
-      String group = kafka.getJsonObject("consumer").getString("group.id");
-      Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-      Map<TopicPartition, OffsetSpec> earliest = committed.keySet().stream()
-          .collect(Collectors.toMap(partition -> partition, partition -> OffsetSpec.earliest()));
-      Map<TopicPartition, OffsetAndMetadata> rewound =
-          admin.listOffsets(earliest).all().get().entrySet().stream()
-              .collect(Collectors.toMap(
-                  Map.Entry::getKey,
-                  entry -> new OffsetAndMetadata(entry.getValue().offset())));
-      assertThat(rewound.values()).allMatch(offset -> offset.offset() == 0);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .ignoreExceptions()
-          .until(() -> admin.alterConsumerGroupOffsets(group, rewound).all().get() == null);
-    }
   }
 }

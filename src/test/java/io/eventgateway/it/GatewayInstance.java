@@ -28,6 +28,7 @@ final class GatewayInstance implements AutoCloseable {
   private final JsonObject config;
 
   private final String adminKey;
+  private boolean closed;
 
   private GatewayInstance(Vertx vertx, MainVerticle main, JsonObject config, String adminKey) {
     this.vertx = vertx;
@@ -151,7 +152,12 @@ final class GatewayInstance implements AutoCloseable {
   }
 
   @Override
+  /** Drains and stops the instance; closing it again does nothing. */
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     try {
       main.drain().await(60, TimeUnit.SECONDS);
       vertx.close().await(60, TimeUnit.SECONDS);

@@ -88,10 +88,11 @@ class QualityAlertsIT {
 
   @Test
   @DisplayName(
-      "defects are counted by class and severity, and an equipment's status changes form its timeline")
-  void defectsAndEquipmentTimeline() {
-    try (GatewayInstance gateway =
-        GatewayInstance.start(GatewayInstance.isolated("defects"), "all")) {
+      "defects are counted by class and severity, and an equipment's status changes form its timeline; a resend"
+          + " and a full replay count nothing twice")
+  void defectsAndEquipmentTimeline() throws Exception {
+    JsonObject config = GatewayInstance.isolated("defects");
+    try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
       ApiClient api = gateway.api();
       JsonArray events = new JsonArray();
       for (int i = 0; i < 5; i++) {
@@ -129,8 +130,29 @@ class QualityAlertsIT {
       assertThat(
               timeline.stream().map(step -> ((JsonObject) step).getString("to")).toList())
           .containsExactly("RUNNING", "DOWN", "RUNNING");
+
+      // a client resends every event (the same ids): the same figures, nothing counted twice
+      post(api, events);
+      await().atMost(Duration.ofSeconds(60)).until(() -> ProcessorRestartIT.lag(config) == 0);
+      assertThat(api.get("/v1/quality/defects?line=L7&" + window).json().getJsonArray("defects"))
+          .isEqualTo(defects);
+      assertThat(api.get("/v1/quality/equipment/E1/timeline").json().getJsonArray("timeline"))
+          .isEqualTo(timeline);
       assertThat(api.get("/v1/quality/equipment/E404/timeline").status()).isEqualTo(404);
       assertThat(api.get("/v1/alerts?state=closed").status()).isEqualTo(400);
+
+      // the whole topic processed again from its start: the same figures
+      gateway.close();
+      Replay.fromTheStart(config);
+      try (GatewayInstance replaying = GatewayInstance.start(config, "all")) {
+        await().atMost(Duration.ofSeconds(60)).until(() -> ProcessorRestartIT.lag(config) == 0);
+        ApiClient again = replaying.api();
+        assertThat(
+                again.get("/v1/quality/defects?line=L7&" + window).json().getJsonArray("defects"))
+            .isEqualTo(defects);
+        assertThat(again.get("/v1/quality/equipment/E1/timeline").json().getJsonArray("timeline"))
+            .isEqualTo(timeline);
+      }
     }
   }
 
