@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns an {@code Authorization: Bearer <token>} header into a {@link Caller}: an API key (looked up through
  * {@link AuthVerticle}, then trusted for {@code auth.keyCacheSeconds}, so steady-state requests cost no database
- * call; while the database is unreachable the last answer stays in use, so that ingest does not depend on it) or a
+ * call; while the database is unreachable the last answer stays in use for {@code auth.staleKeySeconds}, so that
+ * ingest does not depend on it, but a revocation is not ignored for longer) or a
  * JWT signed with the configured key (vertx-auth-jwt; HMAC keys shorter than 32 bytes or left as placeholders are
  * refused at start). JWT claims: {@code exp} is required, at most {@code auth.jwt.maxLifetimeSeconds} after
  * {@code iat} (or now); {@code sub} names the caller,
@@ -54,6 +55,7 @@ public final class Authenticator {
   private final JWTAuth jwt;
   private final Cache<String, Lookup> keys;
   private final long freshMillis;
+  private final long staleMillis;
   private final long maxLifetimeSeconds;
 
   /** A key store answer and when it was given. */
@@ -71,6 +73,8 @@ public final class Authenticator {
     this.enabled = auth.getBoolean("enabled", true);
     this.jwt = jwt(vertx, auth.getJsonObject("jwt", new JsonObject()));
     this.freshMillis = Duration.ofSeconds(auth.getInteger("keyCacheSeconds", 5)).toMillis();
+    this.staleMillis =
+        Duration.ofSeconds(auth.getInteger("staleKeySeconds", 300)).toMillis();
     this.maxLifetimeSeconds =
         auth.getJsonObject("jwt", new JsonObject()).getLong("maxLifetimeSeconds", 86_400L);
     this.keys = Caffeine.newBuilder()
@@ -121,38 +125,41 @@ public final class Authenticator {
         });
   }
 
-  /** A feed ticket's grants; the ticket is used up. */
+  /** A feed ticket's grants, its issuer's read grants only; the ticket is used up. */
   public Future<Caller> redeemTicket(String ticket) {
     return vertx
         .eventBus()
         .<JsonObject>request(Addresses.AUTH_TICKET_REDEEM, ticket)
-        .map(reply -> Caller.fromJson(reply.body()))
+        .map(reply -> Caller.fromJson(reply.body()).readGrantsOnly())
         .recover(error -> Future.failedFuture(
             error instanceof ReplyException reply && reply.failureCode() == FailureCodes.NOT_FOUND
                 ? new Unauthenticated("unknown, used or expired ticket")
                 : error));
   }
 
+  /**
+   * A key's lookup, trusted for {@code auth.keyCacheSeconds}. When the store cannot answer, the last answer is used
+   * for at most {@code auth.staleKeySeconds} after it was given, and never counts as given again: a key revoked
+   * during an outage is refused once that bound has passed.
+   */
   private Future<Caller> apiKey(ApiKeyFormat.Parsed key) {
     Lookup cached = keys.getIfPresent(key.keyId());
+    long now = System.currentTimeMillis();
     Future<Optional<ApiKeyStore.Stored>> stored =
-        cached != null && System.currentTimeMillis() - cached.atMillis() < freshMillis
+        cached != null && now - cached.atMillis() < freshMillis
             ? Future.succeededFuture(cached.stored())
             : vertx
                 .eventBus()
                 .<JsonObject>request(Addresses.AUTH_KEY_FIND, key.keyId())
                 .map(reply -> Optional.of(ApiKeyStore.fromJson(reply.body())))
-                .recover(error -> {
-                  if (error instanceof ReplyException reply
-                      && reply.failureCode() == FailureCodes.NOT_FOUND) {
-                    return Future.succeededFuture(Optional.empty());
-                  }
-                  return cached != null
-                      ? Future.succeededFuture(cached.stored())
-                      : Future.failedFuture(error);
-                })
-                .onSuccess(
-                    found -> keys.put(key.keyId(), new Lookup(found, System.currentTimeMillis())));
+                .recover(error -> error instanceof ReplyException reply
+                        && reply.failureCode() == FailureCodes.NOT_FOUND
+                    ? Future.succeededFuture(Optional.empty())
+                    : Future.failedFuture(error))
+                .onSuccess(found -> keys.put(key.keyId(), new Lookup(found, now)))
+                .recover(unanswered -> cached != null && now - cached.atMillis() < staleMillis
+                    ? Future.succeededFuture(cached.stored())
+                    : Future.failedFuture(unanswered));
     return stored.compose(
         found -> found.isPresent() && ApiKeyFormat.matches(found.get().hash(), key)
             ? Future.succeededFuture(found.get().caller())

@@ -48,6 +48,22 @@ public record Caller(
         && (families == null || families.contains(family));
   }
 
+  /**
+   * What a feed ticket of this caller may do: read what this caller reads (an admin every family of its own
+   * tenant), and nothing else: no admin grant, nothing to publish.
+   */
+  public Caller readGrantsOnly() {
+    return new Caller(
+        id,
+        name,
+        tenant,
+        false,
+        Set.of(),
+        Set.of(),
+        admin ? Set.of(ALL) : read,
+        rateLimitPerSecond);
+  }
+
   /** Admins read every family; others what their read grant names. */
   public boolean mayRead(String family) {
     return admin || read.contains(ALL) || read.contains(family);

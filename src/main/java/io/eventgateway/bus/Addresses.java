@@ -84,9 +84,10 @@ public final class Addresses {
    * The LLM answers stored for molecules submitted with the same notes and measurements, so that a submission answered
    * before (by another node, or before a restart) is not sent to the LLM again; asked by the enrichment consumer
    * for a whole batch before the LLM is. Body {@link io.vertx.core.json.JsonArray} of
-   * {@code {"smiles": as the event wrote it, "inputHash"}}; reply {@link io.vertx.core.json.JsonArray} of
-   * {@code {"smiles", "inputHash", "answer": {"properties", "rawAnswer", "model"}}} for those with one (matched by the
-   * SMILES as written or by its canonical form). Fails {@code 503} when the database is down.
+   * {@code {"tenant", "smiles": as the event wrote it, "inputHash"}}; reply {@link io.vertx.core.json.JsonArray} of
+   * {@code {"tenant", "smiles", "inputHash", "answer": {"properties", "rawAnswer", "model"}}} for those with one of
+   * the same tenant (matched by the SMILES as written or by its canonical form). Fails {@code 503} when the database
+   * is down.
    */
   public static final String ENRICHMENTS_STORED = "gateway.enrichments.stored";
 

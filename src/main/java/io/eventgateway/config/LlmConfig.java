@@ -19,7 +19,9 @@ public record LlmConfig(
     long cacheTtlMinutes,
     double molecularWeightTolerance,
     double logpTolerance,
-    int cdkThreads) {
+    int cdkThreads,
+    int maxTokens,
+    int maxNoteChars) {
 
   /** Consecutive failures that open the circuit, a call's time limit, and how long it stays open. */
   public record Breaker(int maxFailures, long callTimeoutMs, long resetTimeoutMs) {}
@@ -52,7 +54,9 @@ public record LlmConfig(
         llm.getLong("cacheTtlMinutes"),
         llm.getDouble("molecularWeightTolerance"),
         llm.getDouble("logpTolerance"),
-        llm.getInteger("cdkThreads"));
+        llm.getInteger("cdkThreads"),
+        llm.getInteger("maxTokens"),
+        llm.getInteger("maxNoteChars"));
   }
 
   /** The API key is a secret: it never reaches a log line through this record. */
@@ -63,6 +67,6 @@ public record LlmConfig(
         + breaker + ", rateLimit=" + rateLimit + ", retry=" + retry + ", cacheSize=" + cacheSize
         + ", cacheTtlMinutes=" + cacheTtlMinutes + ", molecularWeightTolerance="
         + molecularWeightTolerance + ", logpTolerance=" + logpTolerance + ", cdkThreads="
-        + cdkThreads + "]";
+        + cdkThreads + ", maxTokens=" + maxTokens + ", maxNoteChars=" + maxNoteChars + "]";
   }
 }

@@ -47,8 +47,8 @@ public final class ApiRoutes {
     router.route().handler(SecurityHeaders::apply);
     ReadHandlers reads = new ReadHandlers(vertx, catalog);
     EventProducer producer = new EventProducer(vertx, http.produceTimeoutMs());
-    Authentication authentication =
-        new Authentication(new Authenticator(vertx, config.getJsonObject("auth")));
+    Authenticator authenticator = new Authenticator(vertx, config.getJsonObject("auth"));
+    Authentication authentication = Authentication.of(authenticator);
     RateLimits rateLimits = RateLimits.of(vertx);
     // a body that trickles in (or a Kafka that never answers) cannot hold a request forever
     TimeoutHandler requestTimeout = TimeoutHandler.create(http.requestTimeoutMs(), 408);
@@ -61,7 +61,16 @@ public final class ApiRoutes {
             vertx, http.maxInFlightBytes(), http.maxInFlightBytesPerCaller(), http.maxBodyBytes()))
         .handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
         .handler(new IngestHandler(catalog, producer, http, rateLimits));
-    FeedRoutes.mount(router, vertx, http, catalog, producer, authentication, rateLimits, reads);
+    FeedRoutes.mount(
+        router,
+        vertx,
+        http,
+        catalog,
+        producer,
+        authentication,
+        Authentication.forFeeds(authenticator),
+        rateLimits,
+        reads);
     router
         .get("/v1/events/:id")
         .handler(authentication)

@@ -11,8 +11,8 @@ import io.vertx.ext.web.handler.AuthenticationHandler;
 
 /**
  * Requires a credential on the routes it guards (ingest, reads, feeds, admin) and puts the {@link Caller} in the
- * context: {@code Authorization: Bearer <API key or JWT>}, or, on a WebSocket upgrade only, {@code ?ticket=} from
- * {@code POST /v1/feeds/tickets} (browsers cannot set headers there). {@code 401} with {@code WWW-Authenticate}
+ * context: {@code Authorization: Bearer <API key or JWT>}, or, on a live feed's WebSocket upgrade only, {@code
+ * ?ticket=} from {@code POST /v1/feeds/tickets} (browsers cannot set headers there). {@code 401} with {@code WWW-Authenticate}
  * (RFC 6750) when the credential is missing or wrong; {@code 403} from {@link #requireAdmin} and {@link #requireRead}
  * for a caller without that grant.
  */
@@ -23,9 +23,21 @@ final class Authentication implements AuthenticationHandler {
   private static final String REALM = "Bearer realm=\"event-gateway\"";
 
   private final Authenticator authenticator;
+  private final boolean takesTickets;
 
-  Authentication(Authenticator authenticator) {
+  private Authentication(Authenticator authenticator, boolean takesTickets) {
     this.authenticator = authenticator;
+    this.takesTickets = takesTickets;
+  }
+
+  /** For every route but the feeds: a bearer credential only. */
+  static Authentication of(Authenticator authenticator) {
+    return new Authentication(authenticator, false);
+  }
+
+  /** For the live feeds: a bearer credential, or on the WebSocket upgrade a feed ticket (its read grants only). */
+  static Authentication forFeeds(Authenticator authenticator) {
+    return new Authentication(authenticator, true);
   }
 
   @Override
@@ -38,9 +50,10 @@ final class Authentication implements AuthenticationHandler {
     }
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String ticket = ctx.queryParams().get("ticket");
-    Future<Caller> caller = authorization == null && ticket != null && isWebSocketUpgrade(ctx)
-        ? authenticator.redeemTicket(ticket)
-        : authenticator.authenticate(authorization);
+    Future<Caller> caller =
+        takesTickets && authorization == null && ticket != null && isWebSocketUpgrade(ctx)
+            ? authenticator.redeemTicket(ticket)
+            : authenticator.authenticate(authorization);
     caller
         .onSuccess(authenticated -> {
           ctx.put(CALLER, authenticated);

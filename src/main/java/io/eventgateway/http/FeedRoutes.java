@@ -25,6 +25,7 @@ final class FeedRoutes {
       EventCatalog catalog,
       EventProducer producer,
       Authentication authentication,
+      Authentication feedAuthentication,
       RateLimits rateLimits,
       ReadHandlers reads) {
     WebSocketOrigins origins = new WebSocketOrigins(http.allowedOrigins());
@@ -58,14 +59,14 @@ final class FeedRoutes {
     router
         .get("/v1/feeds/alerts")
         .handler(origins)
-        .handler(authentication)
+        .handler(feedAuthentication)
         .handler(Authentication.requireRead(ApiRoutes.CHIP_QUALITY))
         .handler(ctx -> ctx.request()
             .toWebSocket()
             .onSuccess(socket -> FeedSession.alerts(vertx, socket, Authentication.tenant(ctx)))
             .onFailure(error -> ApiErrors.failure(
                 ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
-    router.get("/v1/feeds/events").handler(origins).handler(authentication).handler(ctx -> {
+    router.get("/v1/feeds/events").handler(origins).handler(feedAuthentication).handler(ctx -> {
       String type = ctx.queryParams().get("type");
       EventType known = type == null ? null : catalog.find(type);
       // without a type the feed streams every family: that needs the grant for all of them

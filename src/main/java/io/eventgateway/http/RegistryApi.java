@@ -25,6 +25,11 @@ final class RegistryApi {
 
   static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final long BODY_LIMIT = 1 << 22;
+  /**
+   * What the open routes that take a body (a schema lookup, a compatibility check) read: any schema a client looks
+   * up, and no more, so that no unauthenticated client makes a node hold megabytes per stalled upload.
+   */
+  private static final long OPEN_BODY_LIMIT = 1 << 18;
   /** The registry's changes, method and path: admins only. */
   private static final String[][] ADMIN_ONLY = {
     {"POST", "/subjects/:subject/versions"},
@@ -58,6 +63,13 @@ final class RegistryApi {
           .route(HttpMethod.valueOf(change[0]), change[1])
           .handler(authentication)
           .handler(Authentication::requireAdmin);
+    }
+    for (String open : new String[] {
+      "/subjects/:subject",
+      "/compatibility/subjects/:subject/versions",
+      "/compatibility/subjects/:subject/versions/:version"
+    }) {
+      router.post(open).handler(BodyHandler.create(false).setBodyLimit(OPEN_BODY_LIMIT));
     }
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router

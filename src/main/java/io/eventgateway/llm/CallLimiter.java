@@ -9,12 +9,16 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Paces calls to the LLM endpoint: at most {@code requestsPerSecond} started per second (a token bucket that holds
  * one token, so calls are spread evenly and never burst past the rate), at most {@code maxInFlight} at once, and
- * none while the endpoint's {@code Retry-After} runs.
+ * none while the endpoint's {@code Retry-After} runs. Turns go to the tenants waiting in rotation, one call each
+ * (fair queueing), so a tenant's burst waits behind its own calls, never another tenant's.
  * Callers wait their turn on timers, never on a blocked thread. Use from one event loop only.
  */
 final class CallLimiter {
@@ -22,7 +26,9 @@ final class CallLimiter {
   private final Vertx vertx;
   private final Bucket bucket;
   private final int maxInFlight;
-  private final Deque<Promise<Void>> waiting = new ArrayDeque<>();
+  /** Each waiting tenant's calls, in the order they asked; the map's order is the rotation. */
+  private final Map<String, Deque<Promise<Void>>> waiting = new LinkedHashMap<>();
+
   private int inFlight;
   private boolean timerPending;
   private long pausedUntilMs;
@@ -39,10 +45,10 @@ final class CallLimiter {
         .build();
   }
 
-  /** Completes when the caller may start one call; it must call {@link #release()} when the call ends. */
-  Future<Void> acquire() {
+  /** Completes when the caller may start one call for {@code tenant}; it must call {@link #release()} when it ends. */
+  Future<Void> acquire(String tenant) {
     Promise<Void> turn = Promise.promise();
-    waiting.add(turn);
+    waiting.computeIfAbsent(tenant, first -> new ArrayDeque<>()).add(turn);
     drain();
     return turn.future();
   }
@@ -73,8 +79,21 @@ final class CallLimiter {
         return;
       }
       inFlight++;
-      waiting.poll().complete();
+      nextTurn().complete();
     }
+  }
+
+  /** The first waiting call of the tenant first in the rotation, which then goes to the back of it. */
+  private Promise<Void> nextTurn() {
+    Iterator<Map.Entry<String, Deque<Promise<Void>>>> tenants =
+        waiting.entrySet().iterator();
+    Map.Entry<String, Deque<Promise<Void>>> first = tenants.next();
+    Promise<Void> turn = first.getValue().poll();
+    tenants.remove();
+    if (!first.getValue().isEmpty()) {
+      waiting.put(first.getKey(), first.getValue());
+    }
+    return turn;
   }
 
   private void scheduleDrain(long nanos) {

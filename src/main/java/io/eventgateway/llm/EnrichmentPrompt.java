@@ -24,24 +24,46 @@ public final class EnrichmentPrompt {
 
   private EnrichmentPrompt() {}
 
-  static JsonArray messages(EnrichRequest request) {
+  static JsonArray messages(EnrichRequest request, int maxNoteChars) {
     return new JsonArray()
         .add(new JsonObject().put("role", "system").put("content", SYSTEM))
         .add(new JsonObject()
             .put("role", "user")
-            .put("content", molecule(request).encode()));
+            .put("content", molecule(request, maxNoteChars).encode()));
   }
 
-  /** The user message: the molecule as JSON, which the simulator reads back with {@link #moleculeOf(JsonArray)}. */
-  static JsonObject molecule(EnrichRequest request) {
+  /**
+   * The user message: the molecule as JSON, its notes cut to {@code maxNoteChars}, which the simulator reads back
+   * with {@link #moleculeOf(JsonArray)}.
+   */
+  static JsonObject molecule(EnrichRequest request, int maxNoteChars) {
     return new JsonObject()
         .put("name", request.name())
         .put("smiles", request.smiles())
         .put("formula", request.formula())
-        .put("notes", request.notes())
+        .put("notes", notesFor(request.notes(), maxNoteChars))
         .put(
             "measurements",
             new JsonArray(request.measurementsJson() == null ? "[]" : request.measurementsJson()));
+  }
+
+  /**
+   * The notes as the prompt carries them: whole, or their first {@code maxNoteChars} characters (never half a
+   * surrogate pair), so that one submission's notes cannot make a call of any size.
+   */
+  static String notesFor(String notes, int maxNoteChars) {
+    if (notes == null || notes.length() <= maxNoteChars) {
+      return notes;
+    }
+    int end =
+        Character.isHighSurrogate(notes.charAt(maxNoteChars - 1)) ? maxNoteChars - 1 : maxNoteChars;
+    return notes.substring(0, end);
+  }
+
+  /** How many characters of {@code notes} the prompt carries when it cuts them; {@code null} when it does not. */
+  static Integer cutLength(String notes, int maxNoteChars) {
+    String carried = notesFor(notes, maxNoteChars);
+    return carried == null || carried.length() == notes.length() ? null : carried.length();
   }
 
   /** The molecule of the last user message, or {@code null} when there is none in this format. */

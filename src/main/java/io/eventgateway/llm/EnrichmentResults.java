@@ -17,7 +17,8 @@ final class EnrichmentResults {
       LlmAnswer answer,
       String source,
       long latencyMs,
-      List<String> disagreements) {
+      List<String> disagreements,
+      Integer promptNotesChars) {
     count(source);
     return new Enrichment(
         request.event(),
@@ -32,16 +33,41 @@ final class EnrichmentResults {
         disagreements.isEmpty() ? null : String.join("; ", disagreements),
         null,
         key.inputHash(),
-        request.smiles());
+        request.smiles(),
+        promptNotesChars);
   }
 
   static Enrichment fallback(
       EnrichRequest request, AnswerKey key, MoleculeFacts facts, String reason) {
-    count(Enrichment.FALLBACK);
+    return computedOnly(
+        request, key, facts, Enrichment.FALLBACK, "LLM unavailable: " + reason, null);
+  }
+
+  /**
+   * The model refused the input for its own sake: the computed facts, kept, and never asked for again; with how
+   * much of the notes the refused prompt carried, when it cut them.
+   */
+  static Enrichment refused(
+      EnrichRequest request,
+      AnswerKey key,
+      MoleculeFacts facts,
+      String reason,
+      Integer promptNotesChars) {
+    return computedOnly(request, key, facts, Enrichment.REFUSED, reason, promptNotesChars);
+  }
+
+  private static Enrichment computedOnly(
+      EnrichRequest request,
+      AnswerKey key,
+      MoleculeFacts facts,
+      String source,
+      String reason,
+      Integer promptNotesChars) {
+    count(source);
     String computed = facts.toJson().encode();
     return new Enrichment(
         request.event(),
-        Enrichment.FALLBACK,
+        source,
         null,
         0,
         facts.canonicalSmiles(),
@@ -50,9 +76,10 @@ final class EnrichmentResults {
         null,
         false,
         null,
-        "LLM unavailable: " + reason,
+        reason,
         key.inputHash(),
-        request.smiles());
+        request.smiles(),
+        promptNotesChars);
   }
 
   static Enrichment invalid(EnrichRequest request, String reason) {
@@ -70,7 +97,8 @@ final class EnrichmentResults {
         null,
         reason,
         null,
-        request.smiles());
+        request.smiles(),
+        null);
   }
 
   private static void count(String source) {

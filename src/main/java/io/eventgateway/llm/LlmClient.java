@@ -16,8 +16,9 @@ import java.time.format.DateTimeParseException;
 
 /**
  * Calls an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server, the simulator)
- * in JSON mode. Any non-2xx answer, and any answer not of the required shape, fails the returned future, so the
- * circuit breaker counts it.
+ * in JSON mode, an answer bounded by {@code llm.maxTokens} and the notes by {@code llm.maxNoteChars}. Any non-2xx
+ * answer, and any answer not of the required shape, fails the returned future; the circuit breaker counts it,
+ * except a refusal of the input ({@link LlmFailure.InputRefused}).
  */
 final class LlmClient {
 
@@ -29,6 +30,8 @@ final class LlmClient {
   private final String model;
   private final String apiKey;
   private final long timeoutMs;
+  private final int maxTokens;
+  private final int maxNoteChars;
 
   LlmClient(WebClient client, LlmConfig llm) {
     this.client = client;
@@ -38,6 +41,8 @@ final class LlmClient {
     this.model = llm.model();
     this.apiKey = llm.apiKey();
     this.timeoutMs = llm.requestTimeoutMs();
+    this.maxTokens = llm.maxTokens();
+    this.maxNoteChars = llm.maxNoteChars();
   }
 
   String model() {
@@ -62,8 +67,9 @@ final class LlmClient {
     JsonObject body = new JsonObject()
         .put("model", model)
         .put("temperature", 0)
+        .put("max_tokens", maxTokens)
         .put("response_format", new JsonObject().put("type", "json_object"))
-        .put("messages", EnrichmentPrompt.messages(molecule));
+        .put("messages", EnrichmentPrompt.messages(molecule, maxNoteChars));
     HttpRequest<Buffer> request = client.postAbs(url).timeout(timeoutMs);
     if (!apiKey.isBlank()) {
       request.bearerTokenAuthentication(apiKey);
@@ -74,6 +80,12 @@ final class LlmClient {
   private LlmAnswer answer(HttpResponse<Buffer> response) {
     if (response.statusCode() == 429) {
       throw new LlmFailure.RateLimited(retryAfterMs(response.getHeader("Retry-After")));
+    }
+    if (response.statusCode() == 400
+        || response.statusCode() == 413
+        || response.statusCode() == 422) {
+      throw new LlmFailure.InputRefused(
+          "LLM endpoint answered " + response.statusCode() + errorCode(response));
     }
     if (response.statusCode() / 100 != 2) {
       throw new LlmFailure("LLM endpoint answered " + response.statusCode());
@@ -92,6 +104,17 @@ final class LlmClient {
     return LlmAnswer.parse(
         message == null ? null : message.getString("content"),
         completion.getString("model", model));
+  }
+
+  /** The OpenAI error code of a refusal ({@code context_length_exceeded}), when the body has one. */
+  private static String errorCode(HttpResponse<Buffer> response) {
+    try {
+      JsonObject error = response.bodyAsJsonObject().getJsonObject("error");
+      String code = error == null ? null : error.getString("code");
+      return code == null ? "" : " (" + code + ")";
+    } catch (RuntimeException notJson) {
+      return "";
+    }
   }
 
   /** {@code Retry-After} is either delay-seconds or an HTTP-date (RFC 9110). */

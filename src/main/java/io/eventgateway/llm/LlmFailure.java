@@ -28,6 +28,20 @@ public class LlmFailure extends RuntimeException {
     }
   }
 
+  /**
+   * The endpoint refused the request for the input's sake ({@code 400}, {@code 413}, {@code 422}: too long for the
+   * model's context, or invalid to it). Asking again cannot help, and the endpoint is well: the breaker does not
+   * count it.
+   */
+  static final class InputRefused extends LlmFailure {
+
+    private static final long serialVersionUID = 1L;
+
+    InputRefused(String reason) {
+      super("the model refused the input: " + reason);
+    }
+  }
+
   /** The answer was not JSON of the required shape: never stored as an enrichment. */
   static final class Malformed extends LlmFailure {
 

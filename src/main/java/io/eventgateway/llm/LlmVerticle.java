@@ -33,9 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the LLM client and its circuit breaker: answers {@link Addresses#LLM_ENRICH} with the model's properties of
  * a molecule, cross-checked against CDK, or, when the circuit is open or retries are spent, with what CDK computes
- * ({@code fallback}). Calls are paced by a {@link CallLimiter}; a {@code 429} is retried after its
- * {@code Retry-After}, other failures after an exponential delay with jitter. Answers are cached by canonical
- * SMILES, and concurrent requests for one molecule share one call; an answer stored earlier comes with the request
+ * ({@code fallback}). Calls are paced by a {@link CallLimiter}, in turns shared fairly among tenants; a {@code 429} is
+ * retried after its {@code Retry-After}, other failures after an exponential delay with jitter, and a refusal of
+ * the input is final ({@code refused}) and never counted by the breaker. Answers are cached by canonical
+ * SMILES within a tenant, and concurrent requests for one submission share one call; an answer stored earlier comes with the request
  * (the enrichment consumer looks it up) and is reused. One instance: the limits are per process.
  */
 @ConfigSections("llm")
@@ -63,6 +64,7 @@ public class LlmVerticle extends VerticleBase {
   private int maxRetries;
   private double weightTolerance;
   private double logpTolerance;
+  private int maxNoteChars;
 
   @Override
   public Future<?> start() {
@@ -80,6 +82,7 @@ public class LlmVerticle extends VerticleBase {
         .build();
     weightTolerance = llm.molecularWeightTolerance();
     logpTolerance = llm.logpTolerance();
+    maxNoteChars = llm.maxNoteChars();
     // one pooled connection per permitted call: calls never queue in the pool and leave in bursts
     WebClientOptions http = new WebClientOptions().setKeepAlive(true);
     client = new LlmClient(
@@ -140,7 +143,15 @@ public class LlmVerticle extends VerticleBase {
             shared != null || answer.reused() ? Enrichment.CACHE : Enrichment.LLM,
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))))
         .onFailure(error -> {
-          if (request.llmOnly()) {
+          if (error instanceof LlmFailure.InputRefused refused) {
+            // final, also for the backfill: asking again would be refused again
+            message.reply(EnrichmentResults.refused(
+                request,
+                key,
+                facts,
+                refused.getMessage(),
+                EnrichmentPrompt.cutLength(request.notes(), maxNoteChars)));
+          } else if (request.llmOnly()) {
             message.fail(FailureCodes.UNAVAILABLE, error.getMessage());
           } else {
             message.reply(EnrichmentResults.fallback(request, key, facts, error.getMessage()));
@@ -169,11 +180,21 @@ public class LlmVerticle extends VerticleBase {
       return Future.failedFuture(new LlmFailure("circuit open"));
     }
     return limiter
-        .acquire()
+        .acquire(request.event().tenant())
         .compose(turn -> {
           Timer.Sample sample = Timer.start();
+          // a refusal of the input is the input's fault: a success to the breaker, a failure after
+          // it
           return breaker
-              .<LlmAnswer>execute(() -> client.complete(request))
+              .<Object>execute(() -> client
+                  .complete(request)
+                  .<Object>map(answer -> answer)
+                  .recover(error -> error instanceof LlmFailure.InputRefused refused
+                      ? Future.succeededFuture(refused)
+                      : Future.failedFuture(error)))
+              .compose(outcome -> outcome instanceof LlmAnswer answer
+                  ? Future.succeededFuture(answer)
+                  : Future.<LlmAnswer>failedFuture((LlmFailure.InputRefused) outcome))
               .onSuccess(answer -> sample.stop(latency))
               .onComplete(done -> limiter.release());
         })
@@ -181,7 +202,9 @@ public class LlmVerticle extends VerticleBase {
           if (error instanceof LlmFailure.RateLimited limited) {
             limiter.pauseFor(limited.retryAfterMs());
           }
-          if (retry >= maxRetries || breaker.state() == CircuitBreakerState.OPEN) {
+          if (error instanceof LlmFailure.InputRefused
+              || retry >= maxRetries
+              || breaker.state() == CircuitBreakerState.OPEN) {
             return Future.failedFuture(error);
           }
           long delay = error instanceof LlmFailure.RateLimited limited
@@ -217,7 +240,14 @@ public class LlmVerticle extends VerticleBase {
       mismatches.increment();
     }
     return EnrichmentResults.fromAnswer(
-        request, key, facts, cited, source, latencyMs, disagreements);
+        request,
+        key,
+        facts,
+        cited,
+        source,
+        latencyMs,
+        disagreements,
+        EnrichmentPrompt.cutLength(request.notes(), maxNoteChars));
   }
 
   private void circuitChanged(String state) {

@@ -133,13 +133,13 @@ public class EnrichmentVerticle extends VerticleBase {
   }
 
   /**
-   * The requests, each with the LLM answer stored earlier for its SMILES and inputs when there is one (answered
+   * The requests, each with the LLM answer stored earlier for its tenant, SMILES and inputs when there is one (answered
    * before a restart, or by another node), found with one query for the batch. Without the database the LLM is
    * simply asked: a stored answer saves a call, it is not needed for one.
    */
   private Future<List<EnrichRequest>> withStoredAnswers(List<EnrichRequest> requests) {
     JsonArray keys = new JsonArray();
-    requests.forEach(request -> keys.add(key(request.smiles(), request.inputHash())));
+    requests.forEach(request -> keys.add(key(request)));
     return vertx
         .eventBus()
         .<JsonArray>request(Addresses.ENRICHMENTS_STORED, keys)
@@ -148,12 +148,15 @@ public class EnrichmentVerticle extends VerticleBase {
           reply.body().forEach(entry -> {
             JsonObject found = (JsonObject) entry;
             stored.put(
-                key(found.getString("smiles"), found.getString("inputHash")),
+                key(
+                    found.getString("tenant"),
+                    found.getString("smiles"),
+                    found.getString("inputHash")),
                 found.getJsonObject("answer"));
           });
           return requests.stream()
               .map(request -> {
-                JsonObject answer = stored.get(key(request.smiles(), request.inputHash()));
+                JsonObject answer = stored.get(key(request));
                 return answer == null ? request : request.withStoredAnswer(answer);
               })
               .toList();
@@ -165,8 +168,13 @@ public class EnrichmentVerticle extends VerticleBase {
         });
   }
 
-  private static JsonObject key(String smiles, String inputHash) {
-    return new JsonObject().put("smiles", smiles).put("inputHash", inputHash);
+  private static JsonObject key(EnrichRequest request) {
+    return key(request.event().tenant(), request.smiles(), request.inputHash());
+  }
+
+  /** Answers are reused within a tenant only: another's would tell it that someone submitted the compound. */
+  private static JsonObject key(String tenant, String smiles, String inputHash) {
+    return new JsonObject().put("tenant", tenant).put("smiles", smiles).put("inputHash", inputHash);
   }
 
   /** One bounded round at a time: up to a batch of fallback rows, asked of the LLM only. */

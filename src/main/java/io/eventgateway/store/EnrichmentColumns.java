@@ -26,6 +26,7 @@ final class EnrichmentColumns {
     Boolean[] mismatches = new Boolean[n];
     String[] details = new String[n];
     String[] errors = new String[n];
+    Integer[] promptNotesChars = new Integer[n];
     int i = 0;
     for (Enrichment e : enrichments) {
       tenants[i] = e.event().tenant();
@@ -43,6 +44,7 @@ final class EnrichmentColumns {
       mismatches[i] = e.llmMismatch();
       details[i] = e.mismatchDetail();
       errors[i] = e.error();
+      promptNotesChars[i] = e.promptNotesChars();
       i++;
     }
     return Tuple.of(
@@ -60,6 +62,7 @@ final class EnrichmentColumns {
         tenants,
         eventSources,
         inputHashes,
-        inputSmiles);
+        inputSmiles,
+        promptNotesChars);
   }
 }

@@ -76,6 +76,7 @@ public class EventQueryVerticle extends VerticleBase {
         .put("llmMismatch", row.getBoolean("llm_mismatch"))
         .put("mismatchDetail", row.getString("mismatch_detail"))
         .put("error", row.getString("error"))
+        .put("promptNotesChars", row.getInteger("prompt_notes_chars"))
         .put("attempts", row.getInteger("attempts"))
         .put("enrichedAt", PgTimes.iso(row.getOffsetDateTime("enriched_at")))
         .put("rawAnswer", row.getString("raw_answer"));

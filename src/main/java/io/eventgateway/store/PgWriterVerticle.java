@@ -202,17 +202,23 @@ public class PgWriterVerticle extends VerticleBase {
 
   private void storedAnswers(Message<JsonArray> message) {
     JsonArray keys = message.body();
+    String[] tenants = new String[keys.size()];
     String[] smiles = new String[keys.size()];
     String[] inputHashes = new String[keys.size()];
     for (int i = 0; i < keys.size(); i++) {
+      tenants[i] = keys.getJsonObject(i).getString("tenant");
       smiles[i] = keys.getJsonObject(i).getString("smiles");
       inputHashes[i] = keys.getJsonObject(i).getString("inputHash");
     }
     pool.preparedQuery(SqlQueries.SELECT_STORED_ANSWERS)
-        .execute(Tuple.tuple().addArrayOfString(smiles).addArrayOfString(inputHashes))
+        .execute(Tuple.tuple()
+            .addArrayOfString(smiles)
+            .addArrayOfString(inputHashes)
+            .addArrayOfString(tenants))
         .onSuccess(rows -> {
           JsonArray answers = new JsonArray();
           rows.forEach(row -> answers.add(new JsonObject()
+              .put("tenant", row.getString("tenant"))
               .put("smiles", row.getString("smiles"))
               .put("inputHash", row.getString("input_hash"))
               .put(

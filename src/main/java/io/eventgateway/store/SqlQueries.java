@@ -61,27 +61,29 @@ final class SqlQueries {
       """;
 
   /**
-   * Stores enrichments; an LLM (or cached LLM) result replaces a fallback one, and nothing ever replaces an LLM
-   * result, so replays and the backfill converge on the best answer.
+   * Stores enrichments; an LLM (or cached LLM) result, or the model's refusal of the input, replaces a fallback one,
+   * and nothing replaces those, so replays and the backfill converge on the best answer and never ask again for an
+   * input the model refused.
    */
   static final String UPSERT_ENRICHMENTS = """
       INSERT INTO molecule_enrichments (tenant, event_source, event_id, source, model, latency_ms, canonical_smiles,
                                         properties, computed, raw_answer, llm_mismatch, mismatch_detail, error,
-                                        input_hash, input_smiles)
+                                        input_hash, input_smiles, prompt_notes_chars)
       SELECT tenant, event_source, id, source, model, latency, smiles, properties::jsonb, computed::jsonb, raw,
-             mismatch, detail, error, input_hash, input_smiles
+             mismatch, detail, error, input_hash, input_smiles, notes_chars
       FROM UNNEST($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
-                  $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
+                  $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                  $16::int[])
            AS t(id, source, model, latency, smiles, properties, computed, raw, mismatch, detail, error, tenant,
-                event_source, input_hash, input_smiles)
+                event_source, input_hash, input_smiles, notes_chars)
       ON CONFLICT (tenant, event_source, event_id) DO UPDATE SET
           source = EXCLUDED.source, model = EXCLUDED.model, latency_ms = EXCLUDED.latency_ms,
           canonical_smiles = EXCLUDED.canonical_smiles, properties = EXCLUDED.properties,
           computed = EXCLUDED.computed, raw_answer = EXCLUDED.raw_answer, llm_mismatch = EXCLUDED.llm_mismatch,
           mismatch_detail = EXCLUDED.mismatch_detail, error = EXCLUDED.error, input_hash = EXCLUDED.input_hash,
-          input_smiles = EXCLUDED.input_smiles,
+          input_smiles = EXCLUDED.input_smiles, prompt_notes_chars = EXCLUDED.prompt_notes_chars,
           attempts = molecule_enrichments.attempts + 1, enriched_at = clock_timestamp()
-      WHERE molecule_enrichments.source = 'fallback' AND EXCLUDED.source IN ('llm', 'cache')
+      WHERE molecule_enrichments.source = 'fallback' AND EXCLUDED.source IN ('llm', 'cache', 'refused')
       """;
 
   /** The oldest fallback enrichments whose event is stored, with the event's data to enrich again. */
@@ -92,16 +94,18 @@ final class SqlQueries {
       """;
 
   /**
-   * For each (SMILES, inputs' hash) pair of $1 and $2, one LLM answer made from the same notes and measurements for
-   * that SMILES, as an event wrote it or in its canonical form.
+   * For each (tenant, SMILES, inputs' hash) of $3, $1 and $2, one LLM answer the same tenant was given for the same
+   * notes and measurements for that SMILES, as an event wrote it or in its canonical form. Never another tenant's:
+   * reusing it would tell that someone submitted the compound.
    */
   static final String SELECT_STORED_ANSWERS = """
-      SELECT DISTINCT ON (k.smiles, k.input_hash) k.smiles, k.input_hash, m.properties, m.raw_answer, m.model
-      FROM UNNEST($1::text[], $2::text[]) AS k(smiles, input_hash)
-      JOIN molecule_enrichments m ON m.input_hash = k.input_hash
+      SELECT DISTINCT ON (k.tenant, k.smiles, k.input_hash) k.tenant, k.smiles, k.input_hash, m.properties,
+             m.raw_answer, m.model
+      FROM UNNEST($1::text[], $2::text[], $3::text[]) AS k(smiles, input_hash, tenant)
+      JOIN molecule_enrichments m ON m.tenant = k.tenant AND m.input_hash = k.input_hash
        AND (m.input_smiles = k.smiles OR m.canonical_smiles = k.smiles)
        AND m.source = 'llm' AND NOT m.llm_mismatch
-      ORDER BY k.smiles, k.input_hash, m.enriched_at
+      ORDER BY k.tenant, k.smiles, k.input_hash, m.enriched_at
       """;
 
   /** As {@link #SELECT_EVENT}, for molecule events, with their enrichment. */
@@ -110,7 +114,8 @@ final class SqlQueries {
              e.data, e.schema_id,
              e.topic, e.kafka_partition, e.kafka_offset, e.received_at, e.stored_at,
              m.source AS enrichment_source, m.model, m.latency_ms, m.canonical_smiles, m.properties, m.computed,
-             m.raw_answer, m.llm_mismatch, m.mismatch_detail, m.error, m.attempts, m.enriched_at
+             m.raw_answer, m.llm_mismatch, m.mismatch_detail, m.error, m.attempts, m.enriched_at,
+             m.prompt_notes_chars
       FROM events e LEFT JOIN molecule_enrichments m
         ON m.tenant = e.tenant AND m.event_source = e.source AND m.event_id = e.event_id
       WHERE e.tenant = $1 AND e.event_id = $2 AND e.family = 'chemistry' ORDER BY e.source, e.received_at LIMIT $3

@@ -40,7 +40,8 @@ final class LlmSimulator implements AutoCloseable {
         .put("rateLimitRate", 0.0)
         .put("retryAfterSeconds", 1)
         .put("malformedRate", 0.0)
-        .put("wrongAnswerRate", 0.0);
+        .put("wrongAnswerRate", 0.0)
+        .put("contextTokens", 16_000);
   }
 
   /** The {@code llm.baseUrl} a gateway should use. */

@@ -174,7 +174,8 @@ class ReadAccessIT {
   }
 
   @Test
-  @DisplayName("a feed ticket opens one WebSocket, once; it is no credential for anything else")
+  @DisplayName(
+      "a feed ticket opens one feed, once, with its issuer's read grants; it is no credential for anything else")
   void ticketsAreSingleUse() {
     assertThat(publisher.post("/v1/feeds/tickets", null, "").status()).isEqualTo(403);
     assertThat(anonymous.post("/v1/feeds/tickets", null, "").status()).isEqualTo(401);
@@ -194,6 +195,20 @@ class ReadAccessIT {
         .as("a ticket carries its issuer's grants only")
         .isEqualTo(403);
     assertThat(upgradeStatus("/v1/feeds/alerts?ticket=egt_forged", Map.of())).isEqualTo(401);
+    // an admin's ticket is no admin credential, nor one to publish with: feeds only
+    ApiClient admin = gateway.api();
+    assertThat(upgradeStatus(
+            "/v1/stream?ticket="
+                + admin.post("/v1/feeds/tickets", null, "").json().getString("ticket"),
+            Map.of()))
+        .as("a ticket on the WebSocket ingest")
+        .isEqualTo(401);
+    assertThat(upgradeStatus(
+            "/v1/admin/keys?ticket="
+                + admin.post("/v1/feeds/tickets", null, "").json().getString("ticket"),
+            Map.of()))
+        .as("a ticket on an admin route, upgrade asked")
+        .isEqualTo(401);
   }
 
   @Test

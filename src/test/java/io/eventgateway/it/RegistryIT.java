@@ -209,6 +209,12 @@ class RegistryIT {
             .status())
         .isEqualTo(401);
     assertThat(call(anonymous, "GET", "/schemas/types", null).status()).isEqualTo(200);
+    // the open routes that read a body read a small one: a lookup of 300 KiB is refused unread
+    JsonObject huge = schema("{\"name\":\"" + "a".repeat(300 * 1024) + "\",\"type\":\"int\"}");
+    assertThat(call(anonymous, "POST", "/subjects/open-value", huge).status()).isEqualTo(413);
+    assertThat(call(anonymous, "POST", "/compatibility/subjects/open-value/versions/latest", huge)
+            .status())
+        .isEqualTo(413);
   }
 
   @Test

@@ -43,6 +43,7 @@ class LlmVerticleTest {
   private final List<Integer> scripted = new CopyOnWriteArrayList<>();
 
   private final List<Long> completionsAt = new CopyOnWriteArrayList<>();
+  private final List<JsonObject> completionRequests = new CopyOnWriteArrayList<>();
   private int simulatorPort;
   private JsonObject llm;
 
@@ -150,6 +151,66 @@ class LlmVerticleTest {
         })));
   }
 
+  @Test
+  @DisplayName(
+      "notes longer than llm.maxNoteChars are cut in the prompt, the cut recorded, and max_tokens bounds the answer")
+  void notesCutAndAnswerBounded(Vertx vertx, VertxTestContext test) {
+    llm.put("maxNoteChars", 4_000).put("maxTokens", 300);
+    String notes = "Colourless liquid. " + "Stable under normal conditions. ".repeat(12_500);
+    deployLlm(vertx)
+        .compose(deployed -> enrich(vertx, CAFFEINE, false, null, notes))
+        .onComplete(test.succeeding(enrichment -> test.verify(() -> {
+          assertThat(enrichment.source()).isEqualTo(Enrichment.LLM);
+          assertThat(enrichment.promptNotesChars()).isEqualTo(4_000);
+          JsonObject sent = completionRequests.get(0);
+          assertThat(sent.getInteger("max_tokens")).isEqualTo(300);
+          JsonObject molecule = EnrichmentPrompt.moleculeOf(sent.getJsonArray("messages"));
+          assertThat(molecule.getString("notes"))
+              .hasSize(4_000)
+              .isEqualTo(notes.substring(0, 4_000));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "a model's refusal of the input (context exceeded) is final, even for the backfill, and never opens the breaker")
+  void refusedInputsLeaveTheBreakerClosed(Vertx vertx, VertxTestContext test) {
+    llm.put("maxNoteChars", 1_000_000);
+    int maxFailures = llm.getJsonObject("breaker").getInteger("maxFailures");
+    String notes = "Irritating to eyes. ".repeat(5_000);
+    deployLlm(vertx)
+        .compose(deployed -> {
+          Future<Enrichment> refusals = Future.succeededFuture();
+          for (int i = 0; i <= maxFailures; i++) {
+            refusals = refusals.compose(previous -> enrich(vertx, CAFFEINE, false, null, notes));
+          }
+          return refusals;
+        })
+        .compose(refused -> {
+          test.verify(() -> {
+            assertThat(refused.source()).isEqualTo(Enrichment.REFUSED);
+            assertThat(refused.error()).contains("400").contains("context_length_exceeded");
+            // one call each: a refusal is not retried
+            assertThat(completionsAt).hasSize(maxFailures + 1);
+          });
+          return enrich(vertx, "CCO", true, null, notes);
+        })
+        .compose(backfilled -> {
+          test.verify(() -> assertThat(backfilled.source()).isEqualTo(Enrichment.REFUSED));
+          return vertx.eventBus().<JsonObject>request(Addresses.LLM_STATE, null);
+        })
+        .compose(state -> {
+          test.verify(() -> assertThat(state.body().getString("circuit")).isEqualTo("CLOSED"));
+          // another tenant's ordinary molecule is still answered by the model
+          return enrich(vertx, "CCN", false);
+        })
+        .onComplete(test.succeeding(answered -> test.verify(() -> {
+          assertThat(answered.source()).isEqualTo(Enrichment.LLM);
+          test.completeNow();
+        })));
+  }
+
   private Future<String> deployLlm(Vertx vertx) {
     return vertx.deployVerticle(
         new LlmVerticle(), new DeploymentOptions().setConfig(new JsonObject().put("llm", llm)));
@@ -161,12 +222,17 @@ class LlmVerticleTest {
 
   private static Future<Enrichment> enrich(
       Vertx vertx, String smiles, boolean llmOnly, JsonObject storedAnswer) {
+    return enrich(vertx, smiles, llmOnly, storedAnswer, "Colourless liquid.");
+  }
+
+  private static Future<Enrichment> enrich(
+      Vertx vertx, String smiles, boolean llmOnly, JsonObject storedAnswer, String notes) {
     EnrichRequest request = new EnrichRequest(
         new EventKey(EventKey.DEFAULT_TENANT, "/test", "m-" + smiles.hashCode()),
         "candidate",
         smiles,
         null,
-        "Colourless liquid.",
+        notes,
         "[]",
         llmOnly,
         storedAnswer);
@@ -180,6 +246,7 @@ class LlmVerticleTest {
     request.body().onSuccess(body -> {
       if (request.path().endsWith("/chat/completions")) {
         completionsAt.add(System.currentTimeMillis());
+        completionRequests.add(body.toJsonObject());
         int status = scripted.isEmpty() ? 0 : scripted.remove(0);
         if (status != 0) {
           request.response().setStatusCode(status).putHeader("Retry-After", "1").end();

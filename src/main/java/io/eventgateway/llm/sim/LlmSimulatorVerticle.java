@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * An OpenAI-compatible chat-completions server for dev mode, tests and load tests: {@code POST
  * /v1/chat/completions} answers from the molecule in the prompt ({@link SimulatedChemist}) after a configurable
  * latency, with configurable rates of {@code 500}s, {@code 429}s with {@code Retry-After}, malformed answers and
- * wrong molecular weights. {@code PUT /sim/config} changes any setting at run time, including {@code "mode":
+ * wrong molecular weights, and a {@code 400} ({@code context_length_exceeded}) for a prompt and {@code max_tokens}
+ * over {@code contextTokens}, as a model's context window would. {@code PUT /sim/config} changes any setting at run time, including {@code "mode":
  * "down"} (connections are reset) and back {@code "up"}; {@code GET /sim/stats} counts what it saw, including the
  * most requests received within any one second and the retries of a molecule that came before the
  * {@code Retry-After} it was given, so tests can check the gateway's limits.
@@ -128,6 +129,14 @@ public class LlmSimulatorVerticle extends VerticleBase {
       return;
     }
     JsonObject request = ctx.body().asJsonObject();
+    if (request != null && promptTokens(request) > settings.getInteger("contextTokens")) {
+      increment("overContext");
+      JsonObject overContext =
+          error("invalid_request_error", "The prompt and max_tokens exceed the model's context");
+      overContext.getJsonObject("error").put("code", "context_length_exceeded");
+      json(ctx, 400, overContext);
+      return;
+    }
     JsonObject molecule =
         request == null ? null : EnrichmentPrompt.moleculeOf(request.getJsonArray("messages"));
     if (molecule == null) {
@@ -200,12 +209,23 @@ public class LlmSimulatorVerticle extends VerticleBase {
         .put("malformed", 0)
         .put("wrongAnswers", 0)
         .put("refused", 0)
+        .put("overContext", 0)
         .put("maxRequestsInOneSecond", 0)
         .put("retriedTooEarly", 0);
   }
 
   private void increment(String counter) {
     stats.put(counter, stats.getInteger(counter) + 1);
+  }
+
+  /** What a model would count: about four characters a token, and the answer's {@code max_tokens} besides. */
+  private static long promptTokens(JsonObject request) {
+    long chars = 0;
+    JsonArray messages = request.getJsonArray("messages", new JsonArray());
+    for (int i = 0; i < messages.size(); i++) {
+      chars += String.valueOf(messages.getJsonObject(i).getValue("content")).length();
+    }
+    return chars / 4 + request.getInteger("max_tokens", 0);
   }
 
   private static JsonObject error(String type, String message) {
