@@ -140,9 +140,7 @@ class ProcessorVerticleTest {
     });
     assign();
     whenSought(() -> {
-      for (int offset = 0; offset < 3; offset++) {
-        kafka.addRecord(pageView(offset));
-      }
+      addPageViews(0, 3);
     });
     List<JsonObject> inHandWhileDown = new CopyOnWriteArrayList<>();
     deploy(vertx)
@@ -254,9 +252,7 @@ class ProcessorVerticleTest {
     });
     assign();
     whenSought(() -> {
-      for (int offset = 0; offset < size; offset++) {
-        kafka.addRecord(pageView(offset));
-      }
+      addPageViews(0, size);
     });
     deploy(vertx)
         .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == size))
@@ -305,9 +301,7 @@ class ProcessorVerticleTest {
     });
     assign();
     whenSought(() -> {
-      for (int offset = 0; offset < 2; offset++) {
-        kafka.addRecord(pageView(offset));
-      }
+      addPageViews(0, 2);
     });
     deploy(vertx)
         .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 2))
@@ -337,9 +331,7 @@ class ProcessorVerticleTest {
     assign();
     whenSought(() -> {
       // Kafka redelivers from 0, as after a crash between the store's commit and Kafka's
-      for (int offset = 0; offset < 6; offset++) {
-        kafka.addRecord(pageView(offset));
-      }
+      addPageViews(0, 6);
     });
     deploy(vertx)
         .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 6))
@@ -374,14 +366,10 @@ class ProcessorVerticleTest {
     });
     assign();
     whenSought(() -> {
-      for (int offset = 0; offset < 6; offset++) {
-        kafka.addRecord(pageView(offset));
-      }
+      addPageViews(0, 6);
       // what the consumer reads again after it was sought to the new position
       whenSought(() -> {
-        for (int offset = 4; offset < 6; offset++) {
-          kafka.addRecord(pageView(offset));
-        }
+        addPageViews(4, 6);
       });
     });
     deploy(vertx)
@@ -445,6 +433,12 @@ class ProcessorVerticleTest {
           }
           test.completeNow();
         })));
+  }
+
+  private void addPageViews(int from, int to) {
+    for (int offset = from; offset < to; offset++) {
+      kafka.addRecord(pageView(offset));
+    }
   }
 
   /** Page views at offsets {@code from} to {@code to} (exclusive), offset 1 no gateway event at all. */
