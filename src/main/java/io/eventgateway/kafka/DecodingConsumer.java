@@ -66,8 +66,7 @@ public final class DecodingConsumer {
   /** Counts the seeks after a failed batch: a batch polled before one is dropped. */
   private long generation;
 
-  private List<ConsumerProgress.Partition> inHand = List.of();
-  private int inHandRecords;
+  private List<KafkaConsumerRecord<String, byte[]>> inHand = List.of();
 
   /** What the group does with what it cannot handle, and where it keeps its offsets. */
   public enum Role {
@@ -212,8 +211,7 @@ public final class DecodingConsumer {
   private Future<Void> handle(Prepared prepared) {
     List<KafkaConsumerRecord<String, byte[]>> batch = prepared.records();
     List<ConsumerProgress.Partition> partitions = progress.handedOver(group, batch);
-    inHand = partitions;
-    inHandRecords = batch.size();
+    inHand = batch;
     List<ProcessingFailure> failures = new ArrayList<>(prepared.undecodable());
     PositionAdvance advance = positions == null ? null : positions.advance(batch);
     // an undecodable record is dead-lettered before the positions pass it
@@ -366,6 +364,8 @@ public final class DecodingConsumer {
    * batch's first retry (by position, never by value).
    */
   public void retrying(Throwable error) {
-    progress.retrying(inHand, inHandRecords, error.getMessage());
+    // handed over again: the batch stays in hand (and its stall visible) whatever cleared its
+    // partitions meanwhile
+    progress.retrying(progress.handedOver(group, inHand), inHand.size(), error.getMessage());
   }
 }

@@ -149,8 +149,8 @@ class ProcessorVerticleTest {
           return committed().orElse(0L) == 3;
         }))
         .onComplete(test.succeeding(done -> test.verify(() -> {
-          // Kafka was told the claimed start, and nothing past it
-          assertThat(committedWhileDown).hasSize(2).containsOnly(0L);
+          // nothing past the start (which the claim tells Kafka, maybe after the first write)
+          assertThat(committedWhileDown).hasSize(2).allMatch(offset -> offset <= 0);
           // seen from outside: the batch in hand, where it starts, its retries and the error
           // without what it quotes
           assertThat(inHandWhileDown)
@@ -206,7 +206,7 @@ class ProcessorVerticleTest {
     deploy(vertx)
         .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 2))
         .onComplete(test.succeeding(done -> test.verify(() -> {
-          assertThat(committedAtDeadLetter).containsExactly(0L);
+          assertThat(committedAtDeadLetter).singleElement().matches(offset -> offset <= 0);
           // the stored positions pass the record only once its dead letter is written: the
           // event's row first, alone, then the positions alone
           assertThat(positionAtDeadLetter).containsExactly(0L);
@@ -265,7 +265,7 @@ class ProcessorVerticleTest {
           });
           assertThat(stored).hasSize(size - 1).doesNotContainKey(guilty);
           assertThat(stored.values()).containsOnly(1);
-          assertThat(committedAtDeadLetter).containsExactly(0L);
+          assertThat(committedAtDeadLetter).singleElement().matches(offset -> offset <= 0);
           assertThat(storedAtDeadLetter).containsExactly(size - 1);
           // Kafka told the claimed start, then the batch's end: not a commit per half
           assertThat(commits).hasValue(2);
