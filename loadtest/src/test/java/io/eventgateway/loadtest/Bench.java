@@ -63,6 +63,61 @@ public final class Bench {
   private static final String REALISTIC_COPY = "PostgreSQL realistic COPY ceiling (rows/s)";
   /** A day no event has: the realistic COPY ceiling writes into its partition, made for it and dropped after. */
   private static final String FAR_DAY = "2999-01-01";
+  private static final String FAR_PARTITION = "events_" + FAR_DAY.replace("-", "");
+  private static final String COPY_EVENTS = "COPY events (event_id, event_type, family, source, subject, event_time, "
+      + "data, schema_id, topic, kafka_partition, kafka_offset, received_at, tenant, ingest_day) FROM STDIN";
+  private static final String REALISTIC_COPY_ROLLUPS = "PostgreSQL realistic COPY plus rollups ceiling (rows/s)";
+  /** The processor's largest poll ({@code max.poll.records}): the rollups ceiling's rows per transaction. */
+  private static final int CEILING_BATCH = 2_000;
+  /** The tenant the rollups ceiling upserts into: nobody reads it, and its rows are deleted after. */
+  private static final String CEILING_TENANT = "bench-ceiling";
+  private static final List<String> ROLLUP_TABLES =
+      List.of("user_stats", "user_event_counts", "event_counts_minute", "user_sessions", "quality_windows");
+  /**
+   * The rollups of one transaction's copied rows (the generator's mix has page views with users and sessions and
+   * completed inspections; molecules have no rollup), one row per key, upserted in key order as the writer does.
+   */
+  private static final String CEILING_ROLLUPS = """
+      WITH chunk AS MATERIALIZED (
+        SELECT event_type, family, COALESCE(event_time, received_at) AS at, data FROM events
+        WHERE tenant = 'default' AND ingest_day = DATE '%1$s' AND event_id BETWEEN ? AND ?
+      ), analytics AS MATERIALIZED (
+        SELECT event_type, at, data ->> 'user_id' AS user_id, data ->> 'session_id' AS session_id FROM chunk
+        WHERE family = 'analytics' AND data ->> 'user_id' IS NOT NULL
+      ), per_user AS (
+        INSERT INTO user_stats AS s (tenant, user_id, first_seen, last_seen, events, purchases, revenue)
+        SELECT '%2$s', user_id, min(at), max(at), count(*), count(*) FILTER (WHERE event_type = 'analytics.purchase'), 0
+        FROM analytics GROUP BY user_id ORDER BY user_id
+        ON CONFLICT (tenant, user_id) DO UPDATE SET
+            first_seen = LEAST(s.first_seen, EXCLUDED.first_seen), last_seen = GREATEST(s.last_seen, EXCLUDED.last_seen),
+            events = s.events + EXCLUDED.events, purchases = s.purchases + EXCLUDED.purchases,
+            revenue = s.revenue + EXCLUDED.revenue
+      ), per_type AS (
+        INSERT INTO user_event_counts AS c (tenant, user_id, event_type, count)
+        SELECT '%2$s', user_id, event_type, count(*) FROM analytics GROUP BY 2, 3 ORDER BY 2, 3
+        ON CONFLICT (tenant, user_id, event_type) DO UPDATE SET count = c.count + EXCLUDED.count
+      ), per_minute AS (
+        INSERT INTO event_counts_minute AS m (tenant, bucket, event_type, count)
+        SELECT '%2$s', date_trunc('minute', at), event_type, count(*) FROM analytics GROUP BY 2, 3 ORDER BY 2, 3
+        ON CONFLICT (tenant, bucket, event_type) DO UPDATE SET count = m.count + EXCLUDED.count
+      ), per_session AS (
+        INSERT INTO user_sessions AS u (tenant, session_id, user_id, started_at, last_at, events)
+        SELECT '%2$s', session_id, min(user_id), min(at), max(at), count(*) FROM analytics
+        WHERE session_id IS NOT NULL GROUP BY session_id ORDER BY session_id
+        ON CONFLICT (tenant, session_id) DO UPDATE SET
+            started_at = LEAST(u.started_at, EXCLUDED.started_at), last_at = GREATEST(u.last_at, EXCLUDED.last_at),
+            events = u.events + EXCLUDED.events
+      )
+      INSERT INTO quality_windows AS q (tenant, window_start, line_id, batch_id, product_id, inspections, failed,
+                                        defects, dies_inspected)
+      SELECT '%2$s', date_bin('300 seconds', at, TIMESTAMPTZ 'epoch'), data ->> 'line_id', data ->> 'batch_id',
+             data ->> 'product_id', count(*), count(*) FILTER (WHERE data ->> 'result' = 'FAIL'),
+             sum((data ->> 'defect_count')::bigint), sum((data ->> 'dies_inspected')::bigint)
+      FROM chunk WHERE event_type = 'chip.inspection.completed' GROUP BY 2, 3, 4, 5 ORDER BY 2, 3, 4, 5
+      ON CONFLICT (tenant, window_start, line_id, batch_id, product_id) DO UPDATE SET
+          inspections = q.inspections + EXCLUDED.inspections, failed = q.failed + EXCLUDED.failed,
+          defects = q.defects + EXCLUDED.defects, dies_inspected = q.dies_inspected + EXCLUDED.dies_inspected
+      """.formatted(FAR_DAY, CEILING_TENANT);
   private static final String SETUP = System.getProperty("setup", "one process (dev mode: gateway role 'all' + embedded Kafka), PostgreSQL");
 
   private final ProcessingLag lag = new ProcessingLag(KAFKA);
@@ -131,6 +186,7 @@ public final class Bench {
     phases.put("copy", () -> {
       copyCeiling();
       realisticCopyCeiling();
+      realisticCopyWithRollupsCeiling();
     });
     phases.put("batched", () -> gatewayBatched(load, r));
     phases.put("idle", () -> idleSingle(load, r));
@@ -148,10 +204,15 @@ public final class Bench {
         "ingest only, HTTP batched ×1,000 (events/s acked)", "Kafka producer ceiling (records/s)");
     ratio("ratio processing only / realistic COPY ceiling (target ≥ 0.7)", "processing only (events/s)",
         REALISTIC_COPY);
+    ratio("ratio processing only / realistic COPY plus rollups ceiling", "processing only (events/s)",
+        REALISTIC_COPY_ROLLUPS);
     ratio("ratio end to end / realistic COPY ceiling (target ≥ 0.5)",
         "end to end into PostgreSQL at saturation (events/s)", REALISTIC_COPY);
     ratio("ratio PostgreSQL CPU per stored event, processing only / per row of the realistic COPY (target ≤ 2)",
         "CPU processing only (drain): PostgreSQL (µs/event)", "CPU realistic COPY ceiling: PostgreSQL (µs/event)");
+    ratio("ratio PostgreSQL CPU per stored event, processing only / per row of the realistic COPY plus rollups",
+        "CPU processing only (drain): PostgreSQL (µs/event)",
+        "CPU realistic COPY plus rollups ceiling: PostgreSQL (µs/event)");
     ratio("ratio gateway CPU per event (ingest + processing, end to end) / Kafka client CPU per record (target ≤ 3)",
         "CPU HTTP batched, end to end: gateway ingest + processing (µs/event)",
         "CPU Kafka producer ceiling: load generator (µs/event)");
@@ -327,37 +388,97 @@ public final class Bench {
    * depth. The partition is dropped after. What a writer that only stored rows could reach.
    */
   private void realisticCopyCeiling() throws Exception {
-    StringBuilder rows = new StringBuilder(EVENTS * 450);
+    try (Connection connection = DriverManager.getConnection(PG); Statement statement = connection.createStatement()) {
+      String rows = String.join("", realisticRows("-rcopy-"));
+      prepareFarPartition(statement);
+      try {
+        long started = System.nanoTime();
+        long[] mark = machine.mark();
+        connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_EVENTS, new StringReader(rows));
+        put(REALISTIC_COPY, EVENTS / ((System.nanoTime() - started) / 1e9));
+        cpu("realistic COPY ceiling", machine.cpuSince(mark), EVENTS);
+      } finally {
+        statement.execute("DROP TABLE " + FAR_PARTITION);
+      }
+    }
+  }
+
+  /**
+   * The realistic COPY with the rollups the writer keeps: in transactions of {@link #CEILING_BATCH} rows (the
+   * processor's largest poll), each COPY followed by one statement that upserts the same rollup tables, one row per
+   * key per transaction, grouped in SQL from the rows just copied (an index read of them is included). The rollups go
+   * to a tenant of their own, filled beforehand (untimed) with the {@code default} tenant's rollup rows, so that the
+   * upserts meet existing keys as the processor's do; its rows are deleted after. What a writer that stored rows
+   * and rollups with COPY could reach: the processor's gap to it is its own cost, the gap between the two ceilings
+   * the rollups'.
+   */
+  private void realisticCopyWithRollupsCeiling() throws Exception {
+    try (Connection connection = DriverManager.getConnection(PG); Statement statement = connection.createStatement()) {
+      String[] rows = realisticRows("-rcopyr-");
+      prepareFarPartition(statement);
+      for (String table : ROLLUP_TABLES) {
+        statement.execute("DELETE FROM " + table + " WHERE tenant = '" + CEILING_TENANT + "'");
+        statement.execute("INSERT INTO " + table + " SELECT (jsonb_populate_record(NULL::" + table + ", to_jsonb(r) "
+            + "|| jsonb_build_object('tenant', '" + CEILING_TENANT + "'))).* FROM " + table + " r WHERE tenant = 'default'");
+      }
+      try (java.sql.PreparedStatement rollups = connection.prepareStatement(CEILING_ROLLUPS)) {
+        connection.setAutoCommit(false);
+        long started = System.nanoTime();
+        long[] mark = machine.mark();
+        for (int first = 0; first < EVENTS; first += CEILING_BATCH) {
+          int last = Math.min(EVENTS, first + CEILING_BATCH) - 1;
+          StringBuilder chunk = new StringBuilder(CEILING_BATCH * 450);
+          for (int i = first; i <= last; i++) {
+            chunk.append(rows[i]);
+          }
+          connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_EVENTS, new StringReader(chunk.toString()));
+          rollups.setString(1, realisticId("-rcopyr-", first));
+          rollups.setString(2, realisticId("-rcopyr-", last));
+          rollups.execute();
+          connection.commit();
+        }
+        put(REALISTIC_COPY_ROLLUPS, EVENTS / ((System.nanoTime() - started) / 1e9));
+        cpu("realistic COPY plus rollups ceiling", machine.cpuSince(mark), EVENTS);
+      } finally {
+        connection.setAutoCommit(true);
+        statement.execute("DROP TABLE " + FAR_PARTITION);
+        for (String table : ROLLUP_TABLES) {
+          statement.execute("DELETE FROM " + table + " WHERE tenant = '" + CEILING_TENANT + "'");
+        }
+      }
+    }
+  }
+
+  /** The realistic ceilings' rows in COPY's text format, a line per event, ids {@code run + infix + 7 digits}. */
+  private String[] realisticRows(String infix) {
+    String[] rows = new String[EVENTS];
     for (int i = 0; i < EVENTS; i++) {
-      io.vertx.core.json.JsonObject event = new io.vertx.core.json.JsonObject(Target.mixed(run + "-rcopy-" + i, i));
+      StringBuilder row = new StringBuilder(450);
+      io.vertx.core.json.JsonObject event = new io.vertx.core.json.JsonObject(Target.mixed(realisticId(infix, i), i));
       String type = event.getString("type");
       String family = type.startsWith("analytics.") ? "analytics" : type.startsWith("chip.") ? "chip_quality" : "chemistry";
-      rows.append(event.getString("id")).append('\t').append(type).append('\t').append(family).append('\t')
+      row.append(event.getString("id")).append('\t').append(type).append('\t').append(family).append('\t')
           .append(event.getString("source")).append('\t').append(event.getString("subject", "\\N")).append('\t')
           .append(event.getString("time")).append('\t')
           .append(event.getJsonObject("data").encode().replace("\\", "\\\\")).append("\t1\t")
           .append("events.").append(family.replace('_', '-')).append('\t').append(i % 6).append('\t').append(i)
           .append('\t').append(FAR_DAY).append(" 10:00:00+00\tdefault\t").append(FAR_DAY).append('\n');
+      rows[i] = row.toString();
     }
-    String partition = "events_" + FAR_DAY.replace("-", "");
-    try (Connection connection = DriverManager.getConnection(PG); Statement statement = connection.createStatement()) {
-      statement.execute("DROP TABLE IF EXISTS " + partition);
-      statement.execute("SELECT ensure_event_partitions(ARRAY[DATE '" + FAR_DAY + "'])");
-      try {
-        statement.execute("INSERT INTO events SELECT tenant, event_id || '-far', source, DATE '" + FAR_DAY + "', "
-            + "event_type, family, subject, event_time, data, schema_id, topic, kafka_partition, kafka_offset, "
-            + "received_at, stored_at FROM events WHERE ingest_day = (now() AT TIME ZONE 'UTC')::date");
-        long started = System.nanoTime();
-        long[] mark = machine.mark();
-        connection.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY events (event_id, event_type, family, "
-            + "source, subject, event_time, data, schema_id, topic, kafka_partition, kafka_offset, received_at, tenant, "
-            + "ingest_day) FROM STDIN", new StringReader(rows.toString()));
-        put(REALISTIC_COPY, EVENTS / ((System.nanoTime() - started) / 1e9));
-        cpu("realistic COPY ceiling", machine.cpuSince(mark), EVENTS);
-      } finally {
-        statement.execute("DROP TABLE " + partition);
-      }
-    }
+    return rows;
+  }
+
+  private String realisticId(String infix, int i) {
+    return run + infix + String.format("%07d", i);
+  }
+
+  /** The far day's partition, made anew and filled (untimed) with today's rows: the same indexes at the same depth. */
+  private static void prepareFarPartition(Statement statement) throws Exception {
+    statement.execute("DROP TABLE IF EXISTS " + FAR_PARTITION);
+    statement.execute("SELECT ensure_event_partitions(ARRAY[DATE '" + FAR_DAY + "'])");
+    statement.execute("INSERT INTO events SELECT tenant, event_id || '-far', source, DATE '" + FAR_DAY + "', "
+        + "event_type, family, subject, event_time, data, schema_id, topic, kafka_partition, kafka_offset, "
+        + "received_at, stored_at FROM events WHERE ingest_day = (now() AT TIME ZONE 'UTC')::date");
   }
 
   /**
