@@ -32,7 +32,7 @@ final class DevApiKey {
                         null,
                         "dev",
                         Caller.DEFAULT_TENANT,
-                        true,
+                        Caller.Administers.EVERY_TENANT,
                         null,
                         null,
                         Set.of(Caller.ALL),

@@ -75,8 +75,15 @@ final class KeysCommand {
         description = "events per second per gateway process (default: unlimited)")
     Integer rate;
 
-    @Option(names = "--admin", description = "may use the admin API")
+    @Option(
+        names = "--admin",
+        description = "an operator: administers every tenant, the registry and configuration")
     boolean admin;
+
+    @Option(
+        names = "--tenant-admin",
+        description = "administers its own tenant: its keys, dead letters and reads")
+    boolean tenantAdmin;
 
     @Override
     public Integer call() throws Exception {
@@ -88,7 +95,7 @@ final class KeysCommand {
           null,
           name,
           tenant,
-          admin,
+          Caller.Administers.of(admin, tenantAdmin),
           families == null ? null : Set.copyOf(families),
           types == null ? null : Set.copyOf(types),
           read == null ? Set.of() : Set.copyOf(read),

@@ -21,7 +21,7 @@ public final class ApiKeyStore {
 
   private static final String COLUMNS =
       "key_id, name, tenant, key_hash, families, types, read_families, "
-          + "rate_limit_per_second, admin, created_at";
+          + "rate_limit_per_second, admin, tenant_admin, created_at";
 
   private final Pool pool;
 
@@ -61,17 +61,18 @@ public final class ApiKeyStore {
         .addArrayOfString(grants.types() == null ? null : grants.types().toArray(String[]::new))
         .addArrayOfString(grants.read().toArray(String[]::new))
         .addInteger(grants.rateLimitPerSecond())
-        .addBoolean(grants.admin());
+        .addBoolean(grants.operator())
+        .addBoolean(grants.administers() == Caller.Administers.OWN_TENANT);
     return pool.preparedQuery(
             "INSERT INTO api_keys (key_id, name, tenant, key_hash, families, types, read_families, "
-                + "rate_limit_per_second, admin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                + "rate_limit_per_second, admin, tenant_admin) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
         .execute(row)
         .map(inserted -> new Created(
             new Caller(
                 key.keyId(),
                 grants.name(),
                 grants.tenant(),
-                grants.admin(),
+                grants.administers(),
                 grants.families(),
                 grants.types(),
                 grants.read(),
@@ -81,9 +82,15 @@ public final class ApiKeyStore {
 
   /** Every unrevoked key, without secrets. */
   public Future<JsonArray> list() {
-    return pool.query(
-            "SELECT " + COLUMNS + " FROM api_keys WHERE revoked_at IS NULL ORDER BY created_at")
-        .execute()
+    return list(null);
+  }
+
+  /** The unrevoked keys of {@code tenant} ({@code null}: of every tenant), without secrets. */
+  public Future<JsonArray> list(String tenant) {
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS
+                + " FROM api_keys WHERE revoked_at IS NULL AND ($1::text IS NULL OR tenant = $1) ORDER BY created_at")
+        .execute(Tuple.of(tenant))
         .map(rows -> {
           JsonArray keys = new JsonArray();
           rows.forEach(row -> keys.add(stored(row)
@@ -96,9 +103,14 @@ public final class ApiKeyStore {
 
   /** @return whether an unrevoked key with this id existed */
   public Future<Boolean> revoke(String keyId) {
-    return pool.preparedQuery(
-            "UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL")
-        .execute(Tuple.of(keyId))
+    return revoke(keyId, null);
+  }
+
+  /** @return whether an unrevoked key with this id existed in {@code tenant} ({@code null}: in any tenant) */
+  public Future<Boolean> revoke(String keyId, String tenant) {
+    return pool.preparedQuery("UPDATE api_keys SET revoked_at = now() "
+            + "WHERE key_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR tenant = $2)")
+        .execute(Tuple.of(keyId, tenant))
         .map(updated -> updated.rowCount() == 1);
   }
 
@@ -135,7 +147,7 @@ public final class ApiKeyStore {
             row.getString("key_id"),
             row.getString("name"),
             row.getString("tenant"),
-            row.getBoolean("admin"),
+            Caller.Administers.of(row.getBoolean("admin"), row.getBoolean("tenant_admin")),
             families == null ? null : Set.of(families),
             types == null ? null : Set.of(types),
             Set.of(row.getArrayOfStrings("read_families")),

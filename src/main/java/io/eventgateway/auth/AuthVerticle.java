@@ -78,26 +78,26 @@ public class AuthVerticle extends VerticleBase {
                   .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
             })
             .completion(),
-        bus.consumer(
+        bus.<String>consumer(
                 Addresses.AUTH_KEYS_LIST,
-                message -> keys.list()
+                message -> keys.list(message.body())
                     .onSuccess(list -> message.reply(new JsonObject().put("keys", list)))
                     .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage())))
             .completion(),
-        bus.<String>consumer(
-                Addresses.AUTH_KEYS_REVOKE,
-                message -> keys.revoke(message.body())
-                    .onSuccess(revoked -> {
-                      if (!revoked) {
-                        message.fail(
-                            FailureCodes.NOT_FOUND, "no API key with id '" + message.body() + "'");
-                        return;
-                      }
-                      LOG.info("API key {} revoked", message.body());
-                      bus.publish(Addresses.AUTH_KEY_REVOKED, message.body());
-                      message.reply(true);
-                    })
-                    .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage())))
+        bus.<JsonObject>consumer(Addresses.AUTH_KEYS_REVOKE, message -> {
+              String keyId = message.body().getString("id");
+              keys.revoke(keyId, message.body().getString("tenant"))
+                  .onSuccess(revoked -> {
+                    if (!revoked) {
+                      message.fail(FailureCodes.NOT_FOUND, "no API key with id '" + keyId + "'");
+                      return;
+                    }
+                    LOG.info("API key {} revoked", keyId);
+                    bus.publish(Addresses.AUTH_KEY_REVOKED, keyId);
+                    message.reply(true);
+                  })
+                  .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
+            })
             .completion()));
   }
 

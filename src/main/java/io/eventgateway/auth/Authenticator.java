@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * refused at start). JWT claims: {@code exp} is required, at most {@code auth.jwt.maxLifetimeSeconds} after
  * {@code iat} (or now); {@code sub} names the caller,
  * {@code tenant} (default {@code default}) is the caller's tenant, {@code admin: true} (or {@code "admin"} in
- * {@code roles}) grants the admin API, {@code families} and {@code types} restrict what it may publish, {@code read}
+ * {@code roles}) makes it an operator, {@code tenantAdmin: true} (or {@code "tenant-admin"} in {@code roles}) the
+ * admin of its own tenant, {@code families} and {@code types} restrict what it may publish, {@code read}
  * ({@code "*"} or families) is what it may read, {@code rateLimitPerSecond} limits it.
  *
  * <p>Failures carry a reason fit for the client; the token itself is never logged nor echoed.
@@ -174,7 +175,9 @@ public final class Authenticator {
         "jwt:" + subject,
         subject,
         tenant(claims),
-        Boolean.TRUE.equals(claims.getValue("admin")) || roles.contains("admin"),
+        Caller.Administers.of(
+            Boolean.TRUE.equals(claims.getValue("admin")) || roles.contains("admin"),
+            Boolean.TRUE.equals(claims.getValue("tenantAdmin")) || roles.contains("tenant-admin")),
         Caller.set(claims.getJsonArray("families")),
         Caller.set(claims.getJsonArray("types")),
         Caller.readGrant(claims.getValue("read")),

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * Who is calling and what they may do, from an API key or a JWT.
  *
  * @param tenant the team the caller belongs to: every event it publishes is stamped with it, every read is scoped to it
+ * @param administers which tenants' keys, dead letters and data the caller administers
  * @param families event families the caller may publish, {@code null} for all
  * @param types event types the caller may publish, {@code null} for all
  * @param read event families whose stored data, analytics and feeds the caller may read; {@link #ALL} for every
@@ -20,7 +21,7 @@ public record Caller(
     String id,
     String name,
     String tenant,
-    boolean admin,
+    Administers administers,
     Set<String> families,
     Set<String> types,
     Set<String> read,
@@ -36,11 +37,50 @@ public record Caller(
   public static final Pattern TENANT_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
 
   /** Everything allowed: what every request is when authentication is switched off. */
-  public static final Caller UNAUTHENTICATED =
-      new Caller("anonymous", "anonymous", DEFAULT_TENANT, true, null, null, Set.of(ALL), null);
+  public static final Caller UNAUTHENTICATED = new Caller(
+      "anonymous",
+      "anonymous",
+      DEFAULT_TENANT,
+      Administers.EVERY_TENANT,
+      null,
+      null,
+      Set.of(ALL),
+      null);
+
+  /**
+   * The admin grants: a tenant admin ({@code "tenantAdmin": true}, JWT role {@code tenant-admin}) manages its own
+   * tenant's keys, dead letters and reads; an operator ({@code "admin": true}, JWT role {@code admin}) every tenant,
+   * the registry's shared subjects and configuration.
+   */
+  public enum Administers {
+    NOTHING,
+    OWN_TENANT,
+    EVERY_TENANT;
+
+    /** From the two grants as keys and tokens write them; the operator's is the wider. */
+    public static Administers of(boolean operator, boolean tenantAdmin) {
+      return operator ? EVERY_TENANT : tenantAdmin ? OWN_TENANT : NOTHING;
+    }
+  }
 
   public Caller {
     read = read == null ? Set.of() : Set.copyOf(read);
+    administers = administers == null ? Administers.NOTHING : administers;
+  }
+
+  /** An operator: administers every tenant, the registry and configuration. */
+  public boolean operator() {
+    return administers == Administers.EVERY_TENANT;
+  }
+
+  /** Whether the caller administers anything (its own tenant at least). */
+  public boolean admin() {
+    return administers != Administers.NOTHING;
+  }
+
+  /** Whether the caller may manage keys, dead letters and reads of {@code tenant}. */
+  public boolean administers(String tenant) {
+    return operator() || administers == Administers.OWN_TENANT && this.tenant.equals(tenant);
   }
 
   public boolean mayPublish(String type, String family) {
@@ -57,21 +97,21 @@ public record Caller(
         id,
         name,
         tenant,
-        false,
+        Administers.NOTHING,
         Set.of(),
         Set.of(),
-        admin ? Set.of(ALL) : read,
+        admin() ? Set.of(ALL) : read,
         rateLimitPerSecond);
   }
 
-  /** Admins read every family; others what their read grant names. */
+  /** Admins (of either kind) read every family; others what their read grant names. */
   public boolean mayRead(String family) {
-    return admin || read.contains(ALL) || read.contains(family);
+    return admin() || read.contains(ALL) || read.contains(family);
   }
 
   /** Whether the caller may read anything at all. */
   public boolean readsAnything() {
-    return admin || !read.isEmpty();
+    return admin() || !read.isEmpty();
   }
 
   /** The grants as the admin API shows them. */
@@ -80,7 +120,8 @@ public record Caller(
         .put("id", id)
         .put("name", name)
         .put("tenant", tenant)
-        .put("admin", admin)
+        .put("admin", operator())
+        .put("tenantAdmin", administers == Administers.OWN_TENANT)
         .put(
             "families",
             families == null ? null : new JsonArray(families.stream().toList()))
@@ -94,7 +135,7 @@ public record Caller(
         json.getString("id"),
         json.getString("name"),
         json.getString("tenant", DEFAULT_TENANT),
-        json.getBoolean("admin", false),
+        Administers.of(json.getBoolean("admin", false), json.getBoolean("tenantAdmin", false)),
         set(json.getJsonArray("families")),
         set(json.getJsonArray("types")),
         readGrant(json.getValue("read")),

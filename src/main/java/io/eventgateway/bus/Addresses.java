@@ -157,10 +157,16 @@ public final class Addresses {
    */
   public static final String AUTH_KEYS_CREATE = "gateway.auth.keys-create";
 
-  /** Every unrevoked API key. Body ignored; reply {@link io.vertx.core.json.JsonObject} {@code {"keys": [...]}}. */
+  /**
+   * The unrevoked API keys. Body {@code String} tenant, {@code null} for every tenant's; reply
+   * {@link io.vertx.core.json.JsonObject} {@code {"keys": [...]}}.
+   */
   public static final String AUTH_KEYS_LIST = "gateway.auth.keys-list";
 
-  /** Revoke an API key. Body {@code String} key id; reply {@code true}. Fails {@code 404} for an unknown id. */
+  /**
+   * Revoke an API key. Body {@link io.vertx.core.json.JsonObject} {@code {"id", "tenant"}} (tenant {@code null}: any);
+   * reply {@code true}. Fails {@code 404} for an id unknown (in that tenant).
+   */
   public static final String AUTH_KEYS_REVOKE = "gateway.auth.keys-revoke";
 
   /**

@@ -16,16 +16,17 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The admin API, for callers with the admin grant: {@code /v1/admin/dlq/...} pages through a topic's dead
- * letters and re-drives them ({@link io.eventgateway.kafka.DeadLetterVerticle}); {@code /v1/admin/keys} creates,
- * lists and revokes API keys ({@link io.eventgateway.auth.AuthVerticle}).
+ * The admin API, for tenant admins (their own tenant) and operators (every tenant): {@code /v1/admin/dlq/...} pages
+ * through a topic's dead letters and re-drives them ({@link io.eventgateway.kafka.DeadLetterVerticle});
+ * {@code /v1/admin/keys} creates, lists and revokes API keys ({@link io.eventgateway.auth.AuthVerticle}). A tenant
+ * admin may create keys of its own tenant only, tenant admins among them but no operator.
  */
 final class AdminHandlers {
 
   private static final int MAX_LIMIT = 500;
   private static final int MAX_NAME_LENGTH = 100;
-  private static final Set<String> KEY_FIELDS =
-      Set.of("name", "tenant", "families", "types", "read", "rateLimitPerSecond", "admin");
+  private static final Set<String> KEY_FIELDS = Set.of(
+      "name", "tenant", "families", "types", "read", "rateLimitPerSecond", "admin", "tenantAdmin");
 
   private final Vertx vertx;
   private final Set<String> families;
@@ -79,16 +80,36 @@ final class AdminHandlers {
       invalid(ctx, "rateLimitPerSecond", "must be a positive integer (events per second)");
       return;
     }
-    Object admin = request.getValue("admin");
-    if (admin != null && !(admin instanceof Boolean)) {
-      invalid(ctx, "admin", "must be true or false");
+    for (String grant : new String[] {"admin", "tenantAdmin"}) {
+      Object value = request.getValue(grant);
+      if (value != null && !(value instanceof Boolean)) {
+        invalid(ctx, grant, "must be true or false");
+        return;
+      }
+    }
+    boolean operatorKey = Boolean.TRUE.equals(request.getValue("admin"));
+    Caller caller = Authentication.caller(ctx);
+    if (!caller.administers(tenantName)) {
+      forbidden(
+          ctx,
+          "'" + caller.name() + "' administers tenant '" + caller.tenant()
+              + "' only; keys of another tenant need an operator");
+      return;
+    }
+    if (operatorKey && !caller.operator()) {
+      forbidden(
+          ctx, "'" + caller.name() + "' is a tenant admin; an operator key needs an operator");
       return;
     }
     vertx
         .eventBus()
         .<JsonObject>request(
             Addresses.AUTH_KEYS_CREATE,
-            request.copy().put("tenant", tenant).put("admin", Boolean.TRUE.equals(admin)))
+            request
+                .copy()
+                .put("tenant", tenant)
+                .put("admin", operatorKey)
+                .put("tenantAdmin", Boolean.TRUE.equals(request.getValue("tenantAdmin"))))
         .onSuccess(reply -> ctx.response()
             .setStatusCode(201)
             .putHeader("Content-Type", "application/json")
@@ -97,19 +118,30 @@ final class AdminHandlers {
         .onFailure(error -> unavailable(ctx, error));
   }
 
-  /** {@code GET /v1/admin/keys}: every unrevoked key, without secrets. */
+  /** {@code GET /v1/admin/keys}: the unrevoked keys of the tenants the caller administers, without secrets. */
   void listKeys(RoutingContext ctx) {
+    Caller caller = Authentication.caller(ctx);
     BusAnswers.json(
         ctx,
-        vertx.eventBus().request(Addresses.AUTH_KEYS_LIST, null),
+        vertx
+            .eventBus()
+            .request(Addresses.AUTH_KEYS_LIST, caller.operator() ? null : caller.tenant()),
         error -> Problem.storeUnavailable(error, "store behind this request"));
   }
 
-  /** {@code DELETE /v1/admin/keys/:id}: {@code 204}; the key stops working at once on this node. */
+  /**
+   * {@code DELETE /v1/admin/keys/:id}: {@code 204}; the key stops working at once on this node. A tenant admin's
+   * {@code 404} covers the keys of other tenants too, so that it learns nothing of them.
+   */
   void revokeKey(RoutingContext ctx) {
+    Caller caller = Authentication.caller(ctx);
     vertx
         .eventBus()
-        .request(Addresses.AUTH_KEYS_REVOKE, ctx.pathParam("id"))
+        .request(
+            Addresses.AUTH_KEYS_REVOKE,
+            new JsonObject()
+                .put("id", ctx.pathParam("id"))
+                .put("tenant", caller.operator() ? null : caller.tenant()))
         .onSuccess(reply -> ctx.response().setStatusCode(204).end())
         .onFailure(error -> {
           if (Problem.statusOf(error) == 404) {
@@ -127,6 +159,10 @@ final class AdminHandlers {
             && !list.isEmpty()
             && list.stream()
                 .allMatch(value -> value instanceof String text && known.contains(text));
+  }
+
+  private static void forbidden(RoutingContext ctx, String detail) {
+    Problem.send(ctx.response(), Problem.of(403, "forbidden", "Forbidden", detail));
   }
 
   private static void unavailable(RoutingContext ctx, Throwable error) {
@@ -150,7 +186,9 @@ final class AdminHandlers {
     }
   }
 
-  /** {@code GET /v1/admin/dlq/:topic?offset=&limit=&tenant=}: the admin's own tenant's unless it names another. */
+  /**
+   * {@code GET /v1/admin/dlq/:topic?offset=&limit=&tenant=}: the admin's own tenant's; an operator may name another.
+   */
   void listDeadLetters(RoutingContext ctx) {
     if (!Authentication.readTenant(ctx)) {
       return;

@@ -91,16 +91,29 @@ final class Authentication implements AuthenticationHandler {
     return ctx.get(CALLER);
   }
 
-  /** Guards the admin API: only callers with the admin grant pass. */
+  /** Guards the admin API: tenant admins and operators pass; each handler keeps a tenant admin to its tenant. */
   static void requireAdmin(RoutingContext ctx) {
     Caller caller = caller(ctx);
     if (caller.admin()) {
       ctx.next();
       return;
     }
-    Problem.send(
-        ctx.response(),
-        Problem.of(403, "forbidden", "Forbidden", "'" + caller.name() + "' has no admin grant"));
+    forbidden(ctx, "'" + caller.name() + "' has no admin grant");
+  }
+
+  /** Guards what every tenant shares (the registry's subjects, configuration): operators only. */
+  static void requireOperator(RoutingContext ctx) {
+    Caller caller = caller(ctx);
+    if (caller.operator()) {
+      ctx.next();
+      return;
+    }
+    forbidden(
+        ctx,
+        "'" + caller.name() + "' is no operator; "
+            + (caller.admin()
+                ? "a tenant admin administers its own tenant only"
+                : "it has no admin grant"));
   }
 
   /**
@@ -132,7 +145,7 @@ final class Authentication implements AuthenticationHandler {
   }
 
   /**
-   * Resolves whose data a read is for: the caller's own tenant; an admin may name another with {@code ?tenant=}.
+   * Resolves whose data a read is for: the caller's own tenant; an operator may name another with {@code ?tenant=}.
    *
    * @return false when the request was answered ({@code 403} or {@code 400}) instead
    */
@@ -143,11 +156,11 @@ final class Authentication implements AuthenticationHandler {
       ctx.put(TENANT, caller.tenant());
       return true;
     }
-    if (!caller.admin()) {
+    if (!caller.administers(named)) {
       forbidden(
           ctx,
           "'" + caller.name() + "' reads tenant '" + caller.tenant()
-              + "' only; naming another needs the admin grant");
+              + "' only; naming another needs an operator");
       return false;
     }
     if (!Caller.TENANT_NAME.matcher(named).matches()) {

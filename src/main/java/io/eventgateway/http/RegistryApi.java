@@ -19,7 +19,7 @@ import java.util.function.Function;
  * The Confluent Schema Registry REST API under {@code /registry}, so that Confluent's serializers and any client
  * of that API work against the gateway unchanged: each route becomes one {@link Addresses#REGISTRY_COMMAND} and
  * the answer goes back as Confluent's registry gives it ({@code application/vnd.schemaregistry.v1+json}, errors as
- * {@code {"error_code", "message"}}). Reads are open, as deserializers need them; changes need an admin credential.
+ * {@code {"error_code", "message"}}). Reads are open, as deserializers need them; changes need an operator's credential.
  */
 final class RegistryApi {
 
@@ -30,7 +30,7 @@ final class RegistryApi {
    * up, and no more, so that no unauthenticated client makes a node hold megabytes per stalled upload.
    */
   private static final long OPEN_BODY_LIMIT = 1 << 18;
-  /** The registry's changes, method and path: admins only. */
+  /** The registry's changes, method and path: operators only (every tenant's ingest depends on its subjects). */
   private static final String[][] ADMIN_ONLY = {
     {"POST", "/subjects/:subject/versions"},
     {"DELETE", "/subjects/:subject"},
@@ -50,7 +50,7 @@ final class RegistryApi {
   }
 
   /**
-   * The registry's routes: reads open, changes for admins. Every change's credential is checked on a route of its own,
+   * The registry's routes: reads open, changes for operators. Every change's credential is checked on a route of its own,
    * ahead of the body handler, so that no body is read for an unauthenticated client.
    */
   static Router router(
@@ -62,7 +62,7 @@ final class RegistryApi {
       router
           .route(HttpMethod.valueOf(change[0]), change[1])
           .handler(authentication)
-          .handler(Authentication::requireAdmin);
+          .handler(Authentication::requireOperator);
     }
     for (String open : new String[] {
       "/subjects/:subject",

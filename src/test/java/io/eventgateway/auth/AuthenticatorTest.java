@@ -51,7 +51,8 @@ class AuthenticatorTest {
   }
 
   private void playKeyStore(Vertx vertx) {
-    Caller caller = new Caller("k", "ingest", "acme", false, null, null, Set.of(Caller.ALL), null);
+    Caller caller = new Caller(
+        "k", "ingest", "acme", Caller.Administers.NOTHING, null, null, Set.of(Caller.ALL), null);
     vertx.eventBus().<String>consumer(Addresses.AUTH_KEY_FIND, message -> {
       lookups.incrementAndGet();
       if (storeAnswers.get()) {

@@ -33,6 +33,10 @@ final class ApiClient {
     this.apiKey = apiKey;
   }
 
+  String baseUrl() {
+    return baseUrl;
+  }
+
   /** The key this client sends, or {@code null}. */
   String apiKey() {
     return apiKey;

@@ -145,6 +145,104 @@ class TenantsIT {
 
   @Test
   @DisplayName(
+      "a tenant admin manages its own tenant's keys and dead letters only, and creates no operator")
+  void tenantAdminStopsAtItsTenant() {
+    ApiClient.Response created = gateway
+        .api()
+        .post(
+            "/v1/admin/keys",
+            "application/json",
+            new JsonObject()
+                .put("name", "shop-admin")
+                .put("tenant", "shop")
+                .put("tenantAdmin", true)
+                .encode());
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.json().getBoolean("tenantAdmin")).isTrue();
+    assertThat(created.json().getBoolean("admin")).isFalse();
+    ApiClient shopAdmin = new ApiClient(gateway.apiUrl(), created.json().getString("key"));
+    String fabKeyId = gateway
+        .api()
+        .post(
+            "/v1/admin/keys",
+            "application/json",
+            new JsonObject().put("name", "fab-victim").put("tenant", "fab").encode())
+        .json()
+        .getString("id");
+
+    // keys of its own tenant, tenant admins among them
+    ApiClient.Response own = shopAdmin.post(
+        "/v1/admin/keys",
+        "application/json",
+        new JsonObject()
+            .put("name", "shop-ops")
+            .put("tenant", "shop")
+            .put("tenantAdmin", true)
+            .encode());
+    assertThat(own.status()).isEqualTo(201);
+    assertThat(shopAdmin
+            .post(
+                "/v1/admin/keys",
+                "application/json",
+                new JsonObject().put("name", "shop-default").encode())
+            .status())
+        .as("a key of tenant default (the field's default)")
+        .isEqualTo(403);
+    ApiClient.Response foreign = shopAdmin.post(
+        "/v1/admin/keys",
+        "application/json",
+        new JsonObject().put("name", "fab-key").put("tenant", "fab").encode());
+    assertThat(foreign.status()).isEqualTo(403);
+    assertThat(foreign.contentType()).isEqualTo("application/problem+json");
+    assertThat(shopAdmin
+            .post(
+                "/v1/admin/keys",
+                "application/json",
+                new JsonObject()
+                    .put("name", "shop-operator")
+                    .put("tenant", "shop")
+                    .put("admin", true)
+                    .encode())
+            .status())
+        .as("an operator key")
+        .isEqualTo(403);
+
+    // it sees its own tenant's keys only, and cannot revoke another's (nor learn that it exists)
+    JsonArray listed = shopAdmin.get("/v1/admin/keys").json().getJsonArray("keys");
+    assertThat(
+            listed.stream().map(key -> ((JsonObject) key).getString("tenant")).distinct())
+        .containsExactly("shop");
+    assertThat(delete(shopAdmin, "/v1/admin/keys/" + fabKeyId).status()).isEqualTo(404);
+    assertThat(gateway.api().get("/v1/admin/keys").json().getJsonArray("keys").encode())
+        .contains(fabKeyId);
+    assertThat(delete(shopAdmin, "/v1/admin/keys/" + own.json().getString("id")).status())
+        .isEqualTo(204);
+
+    // dead letters and reads of its own tenant; another's, and the shared registry, are an
+    // operator's
+    String dlq = "/v1/admin/dlq/" + gateway.topic("analytics");
+    assertThat(shopAdmin.get(dlq).status()).isEqualTo(200);
+    assertThat(shopAdmin.get(dlq + "?tenant=fab").status()).isEqualTo(403);
+    assertThat(
+            shopAdmin.post(dlq + "/replay?tenant=fab", "application/json", "{}").status())
+        .isEqualTo(403);
+    assertThat(shopAdmin.get("/v1/quality/lines?tenant=fab").status()).isEqualTo(403);
+    assertThat(shopAdmin.get("/v1/quality/lines").status()).isEqualTo(200);
+    String subject = "/registry/subjects/"
+        + new JsonArray(gateway.api().get("/registry/subjects").body()).getString(0);
+    assertThat(delete(shopAdmin, subject).status()).isEqualTo(403);
+    assertThat(gateway.api().get(subject + "/versions").status()).isEqualTo(200);
+  }
+
+  private static ApiClient.Response delete(ApiClient client, String path) {
+    return client.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(client.baseUrl() + path))
+            .DELETE()
+            .build());
+  }
+
+  @Test
+  @DisplayName(
       "the tenant travels in a Kafka header from the credential; an event cannot name its own")
   void tenantHeaderCannotBeForged() throws Exception {
     ApiClient.Response forged = shop.postEvent(ApiClient.pageView("u").put("gw_tenant", "fab"));
