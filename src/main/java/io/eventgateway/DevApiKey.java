@@ -36,6 +36,7 @@ final class DevApiKey {
                         null,
                         null,
                         Set.of(Caller.ALL),
+                        null,
                         null))
                     .map(created -> save(file, created.key()))));
   }

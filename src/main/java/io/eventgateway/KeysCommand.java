@@ -99,7 +99,8 @@ final class KeysCommand {
           families == null ? null : Set.copyOf(families),
           types == null ? null : Set.copyOf(types),
           read == null ? Set.of() : Set.copyOf(read),
-          rate)));
+          rate,
+          null)));
       Caller caller = created.caller();
       System.out.println("id:  " + caller.id() + "  " + caller.toJson().encode());
       System.out.println("key: " + created.key());

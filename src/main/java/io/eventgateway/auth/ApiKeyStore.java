@@ -76,7 +76,8 @@ public final class ApiKeyStore {
                 grants.families(),
                 grants.types(),
                 grants.read(),
-                grants.rateLimitPerSecond()),
+                grants.rateLimitPerSecond(),
+                null),
             key.key()));
   }
 
@@ -151,7 +152,8 @@ public final class ApiKeyStore {
             families == null ? null : Set.of(families),
             types == null ? null : Set.of(types),
             Set.of(row.getArrayOfStrings("read_families")),
-            row.getInteger("rate_limit_per_second")));
+            row.getInteger("rate_limit_per_second"),
+            null));
   }
 
   /** A stored key as a bus message. */

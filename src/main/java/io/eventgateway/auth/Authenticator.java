@@ -88,6 +88,11 @@ public final class Authenticator {
             Addresses.AUTH_KEY_REVOKED, revoked -> keys.invalidate(revoked.body()));
   }
 
+  /** How long a revocation may take to be seen here ({@code auth.keyCacheSeconds}). */
+  public long revocationDelayMillis() {
+    return freshMillis;
+  }
+
   public Future<Caller> authenticate(String authorization) {
     if (!enabled) {
       return Future.succeededFuture(Caller.UNAUTHENTICATED);
@@ -138,33 +143,59 @@ public final class Authenticator {
                 : error));
   }
 
+  /** A key whose stored hash matches its secret. */
+  private Future<Caller> apiKey(ApiKeyFormat.Parsed key) {
+    return lookup(key.keyId())
+        .compose(found -> found.isPresent() && ApiKeyFormat.matches(found.get().hash(), key)
+            ? Future.succeededFuture(found.get().caller())
+            : Future.failedFuture(new Unauthenticated("unknown or revoked API key")));
+  }
+
+  /**
+   * Whether an authenticated caller's credential still holds, for sessions that outlive their request: fails with
+   * {@link Unauthenticated} once a JWT has expired or an API key is revoked (seen within
+   * {@code auth.keyCacheSeconds}, at once on the node that revoked it); with another error while the key store cannot
+   * answer past {@code auth.staleKeySeconds}.
+   */
+  public Future<Void> stillValid(Caller caller) {
+    if (!enabled) {
+      return Future.succeededFuture();
+    }
+    if (caller.expiresAt() != null) {
+      return Instant.now().isBefore(caller.expiresAt())
+          ? Future.succeededFuture()
+          : Future.failedFuture(new Unauthenticated("the token has expired"));
+    }
+    return lookup(caller.id())
+        .compose(found -> found.isPresent()
+            ? Future.succeededFuture()
+            : Future.failedFuture(new Unauthenticated("the API key was revoked")));
+  }
+
   /**
    * A key's lookup, trusted for {@code auth.keyCacheSeconds}. When the store cannot answer, the last answer is used
    * for at most {@code auth.staleKeySeconds} after it was given, and never counts as given again: a key revoked
    * during an outage is refused once that bound has passed.
    */
-  private Future<Caller> apiKey(ApiKeyFormat.Parsed key) {
-    Lookup cached = keys.getIfPresent(key.keyId());
+  private Future<Optional<ApiKeyStore.Stored>> lookup(String keyId) {
+    Lookup cached = keys.getIfPresent(keyId);
     long now = System.currentTimeMillis();
     Future<Optional<ApiKeyStore.Stored>> stored =
         cached != null && now - cached.atMillis() < freshMillis
             ? Future.succeededFuture(cached.stored())
             : vertx
                 .eventBus()
-                .<JsonObject>request(Addresses.AUTH_KEY_FIND, key.keyId())
+                .<JsonObject>request(Addresses.AUTH_KEY_FIND, keyId)
                 .map(reply -> Optional.of(ApiKeyStore.fromJson(reply.body())))
                 .recover(error -> error instanceof ReplyException reply
                         && reply.failureCode() == FailureCodes.NOT_FOUND
                     ? Future.succeededFuture(Optional.empty())
                     : Future.failedFuture(error))
-                .onSuccess(found -> keys.put(key.keyId(), new Lookup(found, now)))
+                .onSuccess(found -> keys.put(keyId, new Lookup(found, now)))
                 .recover(unanswered -> cached != null && now - cached.atMillis() < staleMillis
                     ? Future.succeededFuture(cached.stored())
                     : Future.failedFuture(unanswered));
-    return stored.compose(
-        found -> found.isPresent() && ApiKeyFormat.matches(found.get().hash(), key)
-            ? Future.succeededFuture(found.get().caller())
-            : Future.failedFuture(new Unauthenticated("unknown or revoked API key")));
+    return stored;
   }
 
   private static Caller fromClaims(JsonObject claims) {
@@ -181,7 +212,8 @@ public final class Authenticator {
         Caller.set(claims.getJsonArray("families")),
         Caller.set(claims.getJsonArray("types")),
         Caller.readGrant(claims.getValue("read")),
-        rate instanceof Number number ? number.intValue() : null);
+        rate instanceof Number number ? number.intValue() : null,
+        Instant.ofEpochSecond(claims.getLong("exp")));
   }
 
   /** A token must expire, and within {@code auth.jwt.maxLifetimeSeconds} of when it was issued (or of now). */

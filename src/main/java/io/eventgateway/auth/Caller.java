@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  * @param read event families whose stored data, analytics and feeds the caller may read; {@link #ALL} for every
  *     family, empty for none
  * @param rateLimitPerSecond events per second, per gateway process; {@code null} for no limit
+ * @param expiresAt when the credential stops being valid (a JWT's {@code exp}); {@code null} for an API key, which
+ *     lasts until revoked
  */
 public record Caller(
     String id,
@@ -25,7 +27,8 @@ public record Caller(
     Set<String> families,
     Set<String> types,
     Set<String> read,
-    Integer rateLimitPerSecond) {
+    Integer rateLimitPerSecond,
+    java.time.Instant expiresAt) {
 
   /** The tenant of keys and tokens that name none, and of the rows stored before tenants existed. */
   public static final String DEFAULT_TENANT = io.eventgateway.bus.EventKey.DEFAULT_TENANT;
@@ -45,6 +48,7 @@ public record Caller(
       null,
       null,
       Set.of(ALL),
+      null,
       null);
 
   /**
@@ -101,7 +105,8 @@ public record Caller(
         Set.of(),
         Set.of(),
         admin() ? Set.of(ALL) : read,
-        rateLimitPerSecond);
+        rateLimitPerSecond,
+        expiresAt);
   }
 
   /** Admins (of either kind) read every family; others what their read grant names. */
@@ -116,7 +121,7 @@ public record Caller(
 
   /** The grants as the admin API shows them. */
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("id", id)
         .put("name", name)
         .put("tenant", tenant)
@@ -128,6 +133,8 @@ public record Caller(
         .put("types", types == null ? null : new JsonArray(types.stream().toList()))
         .put("read", new JsonArray(new TreeSet<>(read).stream().toList()))
         .put("rateLimitPerSecond", rateLimitPerSecond);
+    // a token's expiry travels with its tickets; keys have none
+    return expiresAt == null ? json : json.put("expiresAt", expiresAt.toString());
   }
 
   public static Caller fromJson(JsonObject json) {
@@ -139,7 +146,10 @@ public record Caller(
         set(json.getJsonArray("families")),
         set(json.getJsonArray("types")),
         readGrant(json.getValue("read")),
-        json.getInteger("rateLimitPerSecond"));
+        json.getInteger("rateLimitPerSecond"),
+        json.getString("expiresAt") == null
+            ? null
+            : java.time.Instant.parse(json.getString("expiresAt")));
   }
 
   /** A read grant as keys and tokens write it: {@code "*"}, or an array of families; absent is none. */

@@ -5,7 +5,9 @@ import io.eventgateway.auth.Caller;
 import io.eventgateway.ingest.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
 
@@ -21,6 +23,8 @@ final class Authentication implements AuthenticationHandler {
   private static final String CALLER = "gateway.caller";
   private static final String TENANT = "gateway.tenant";
   private static final String REALM = "Bearer realm=\"event-gateway\"";
+  /** WebSocket close code (RFC 6455): the credential no longer allows the session. */
+  private static final short POLICY_VIOLATION = 1008;
 
   private final Authenticator authenticator;
   private final boolean takesTickets;
@@ -85,6 +89,28 @@ final class Authentication implements AuthenticationHandler {
             }
           }
         });
+  }
+
+  /**
+   * Closes a WebSocket opened with this request's credential once the credential stops holding (its key revoked,
+   * on any node, or its token expired), checked every {@code auth.keyCacheSeconds}: a long-lived session keeps no
+   * right its credential lost. Close code 1008 (policy violation) with the reason.
+   */
+  void closeWhenRevoked(RoutingContext ctx, ServerWebSocket socket) {
+    Caller caller = caller(ctx);
+    Vertx vertx = ctx.vertx();
+    vertx.setPeriodic(Math.max(1, authenticator.revocationDelayMillis()), timer -> {
+      if (socket.isClosed()) {
+        vertx.cancelTimer(timer);
+        return;
+      }
+      authenticator.stillValid(caller).onFailure(error -> {
+        if (error instanceof Authenticator.Unauthenticated) {
+          vertx.cancelTimer(timer);
+          socket.close(POLICY_VIOLATION, error.getMessage());
+        }
+      });
+    });
   }
 
   static Caller caller(RoutingContext ctx) {

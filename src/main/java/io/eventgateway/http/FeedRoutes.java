@@ -35,16 +35,19 @@ final class FeedRoutes {
         .handler(authentication)
         .handler(ctx -> ctx.request()
             .toWebSocket()
-            .onSuccess(socket -> new StreamSession(
-                    vertx,
-                    socket,
-                    new CloudEventsReader(http.maxBatchEvents()),
-                    new EventValidator(catalog),
-                    producer,
-                    http.streamMaxPendingEvents(),
-                    Authentication.caller(ctx),
-                    rateLimits)
-                .start())
+            .onSuccess(socket -> {
+              authentication.closeWhenRevoked(ctx, socket);
+              new StreamSession(
+                      vertx,
+                      socket,
+                      new CloudEventsReader(http.maxBatchEvents()),
+                      new EventValidator(catalog),
+                      producer,
+                      http.streamMaxPendingEvents(),
+                      Authentication.caller(ctx),
+                      rateLimits)
+                  .start();
+            })
             .onFailure(error -> ApiErrors.failure(
                 ctx,
                 400,
@@ -63,7 +66,10 @@ final class FeedRoutes {
         .handler(Authentication.requireRead(ApiRoutes.CHIP_QUALITY))
         .handler(ctx -> ctx.request()
             .toWebSocket()
-            .onSuccess(socket -> FeedSession.alerts(vertx, socket, Authentication.tenant(ctx)))
+            .onSuccess(socket -> {
+              feedAuthentication.closeWhenRevoked(ctx, socket);
+              FeedSession.alerts(vertx, socket, Authentication.tenant(ctx));
+            })
             .onFailure(error -> ApiErrors.failure(
                 ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
     router.get("/v1/feeds/events").handler(origins).handler(feedAuthentication).handler(ctx -> {
@@ -84,8 +90,10 @@ final class FeedRoutes {
       } else if (Authentication.readTenant(ctx)) {
         ctx.request()
             .toWebSocket()
-            .onSuccess(
-                socket -> FeedSession.events(vertx, socket, Authentication.tenant(ctx), type))
+            .onSuccess(socket -> {
+              feedAuthentication.closeWhenRevoked(ctx, socket);
+              FeedSession.events(vertx, socket, Authentication.tenant(ctx), type);
+            })
             .onFailure(error -> ApiErrors.failure(
                 ctx, 400, "websocket-required", "WebSocket required", error.getMessage()));
       }

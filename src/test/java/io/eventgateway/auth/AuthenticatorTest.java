@@ -52,7 +52,15 @@ class AuthenticatorTest {
 
   private void playKeyStore(Vertx vertx) {
     Caller caller = new Caller(
-        "k", "ingest", "acme", Caller.Administers.NOTHING, null, null, Set.of(Caller.ALL), null);
+        "k",
+        "ingest",
+        "acme",
+        Caller.Administers.NOTHING,
+        null,
+        null,
+        Set.of(Caller.ALL),
+        null,
+        null);
     vertx.eventBus().<String>consumer(Addresses.AUTH_KEY_FIND, message -> {
       lookups.incrementAndGet();
       if (storeAnswers.get()) {
@@ -71,5 +79,60 @@ class AuthenticatorTest {
     new Authenticator(vertx, new JsonObject())
         .authenticate("Bearer " + key.key())
         .onComplete(test.failing(refused -> test.completeNow()));
+  }
+
+  @Test
+  @DisplayName(
+      "a session's credential: an expired token and a key the store no longer has stop holding")
+  void sessionsLoseExpiredAndRevokedCredentials(Vertx vertx, VertxTestContext test) {
+    java.util.concurrent.atomic.AtomicBoolean stored =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Caller holder = new Caller(
+        key.keyId(), "feed", "acme", Caller.Administers.NOTHING, null, null, Set.of(), null, null);
+    vertx.eventBus().<String>consumer(Addresses.AUTH_KEY_FIND, message -> {
+      if (stored.get()) {
+        message.reply(ApiKeyStore.toJson(new ApiKeyStore.Stored(key.hash(), holder)));
+      } else {
+        message.fail(FailureCodes.NOT_FOUND, "no such key");
+      }
+    });
+    Authenticator authenticator =
+        new Authenticator(vertx, new JsonObject().put("keyCacheSeconds", 0));
+    Caller expired = new Caller(
+        "jwt:a",
+        "a",
+        "acme",
+        Caller.Administers.NOTHING,
+        null,
+        null,
+        Set.of(),
+        null,
+        java.time.Instant.now().minusSeconds(1));
+    Caller current = new Caller(
+        "jwt:b",
+        "b",
+        "acme",
+        Caller.Administers.NOTHING,
+        null,
+        null,
+        Set.of(),
+        null,
+        java.time.Instant.now().plusSeconds(60));
+    authenticator
+        .stillValid(current)
+        .compose(valid -> authenticator.stillValid(holder))
+        .compose(valid -> authenticator.stillValid(expired).transform(outcome -> {
+          test.verify(() -> assertThat(outcome.cause())
+              .isInstanceOf(Authenticator.Unauthenticated.class)
+              .hasMessageContaining("expired"));
+          stored.set(false);
+          return authenticator.stillValid(holder);
+        }))
+        .onComplete(test.failing(revoked -> test.verify(() -> {
+          assertThat(revoked)
+              .isInstanceOf(Authenticator.Unauthenticated.class)
+              .hasMessageContaining("revoked");
+          test.completeNow();
+        })));
   }
 }

@@ -230,6 +230,52 @@ class ReadAccessIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a revoked key's WebSocket stream and feeds, opened with the key or with its ticket, are closed (1008)")
+  void revokedKeysSessionsAreClosed() {
+    ApiClient.Response created = gateway
+        .api()
+        .post(
+            "/v1/admin/keys",
+            "application/json",
+            new JsonObject().put("name", "revoked-later").put("read", "*").encode());
+    ApiClient doomed = new ApiClient(gateway.apiUrl(), created.json().getString("key"));
+    WebSocketMessages stream = open("/v1/stream", bearer(doomed));
+    WebSocketMessages feed = open("/v1/feeds/events", bearer(doomed));
+    WebSocketMessages ticketFeed = open(
+        "/v1/feeds/alerts?ticket="
+            + doomed.post("/v1/feeds/tickets", null, "").json().getString("ticket"),
+        Map.of());
+    WebSocketMessages unrelated =
+        open("/v1/feeds/events?type=analytics.page_view", bearer(analyticsReader));
+
+    ApiClient.Response revoked = gateway
+        .api()
+        .send(java.net.http.HttpRequest.newBuilder(
+                URI.create(gateway.apiUrl() + "/v1/admin/keys/" + created.json().getString("id")))
+            .DELETE()
+            .build());
+    assertThat(revoked.status()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+      for (WebSocketMessages session : List.of(stream, feed, ticketFeed)) {
+        assertThat(session.closeCode).isEqualTo(1008);
+        assertThat(session.closeReason).contains("revoked");
+      }
+    });
+    assertThat(unrelated.closeCode).as("another key's feed").isNull();
+  }
+
+  private WebSocketMessages open(String path, Map<String, String> headers) {
+    WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+    headers.forEach(builder::header);
+    WebSocketMessages messages = new WebSocketMessages(true);
+    builder
+        .buildAsync(URI.create(gateway.apiUrl().replace("http", "ws") + path), messages)
+        .join();
+    return messages;
+  }
+
   private int upgradeStatus(String path, Map<String, String> headers) {
     WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
     headers.forEach(builder::header);

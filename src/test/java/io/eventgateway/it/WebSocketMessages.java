@@ -13,6 +13,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class WebSocketMessages implements WebSocket.Listener {
 
   final List<JsonObject> received = new CopyOnWriteArrayList<>();
+  /** The server's close code and reason, once it closed. */
+  volatile Integer closeCode;
+
+  volatile String closeReason;
   private final boolean reading;
   private final StringBuilder partial = new StringBuilder();
 
@@ -35,6 +39,13 @@ final class WebSocketMessages implements WebSocket.Listener {
       partial.setLength(0);
     }
     socket.request(1);
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket socket, int statusCode, String reason) {
+    closeReason = reason;
+    closeCode = statusCode;
     return null;
   }
 }
