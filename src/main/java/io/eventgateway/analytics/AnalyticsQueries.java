@@ -30,12 +30,17 @@ final class AnalyticsQueries {
       WHERE tenant = $1 AND bucket >= $2 AND bucket < $3 GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT $4
       """;
 
-  /** Since start, per line, batch or product ($2: the one key, or null for all). */
+  /**
+   * Since start, per line, batch or product ($2: the one key, or null for all), in key order: $3 the last key of
+   * the page before (or null), $4 the page size.
+   */
   static String quality(String column) {
     return "SELECT " + column
         + " AS key, sum(inspections)::bigint AS inspections, sum(failed)::bigint AS failed,"
         + " sum(defects)::bigint AS defects, sum(dies_inspected)::bigint AS dies_inspected FROM quality_windows"
-        + " WHERE tenant = $1 AND ($2::text IS NULL OR " + column + " = $2) GROUP BY 1 ORDER BY 1";
+        + " WHERE tenant = $1 AND ($2::text IS NULL OR " + column
+        + " = $2) AND ($3::text IS NULL OR " + column
+        + " > $3) GROUP BY 1 ORDER BY 1 LIMIT $4";
   }
 
   /** One line's tumbling windows: $2 line, $3 from, $4 to. */
@@ -46,18 +51,19 @@ final class AnalyticsQueries {
       GROUP BY 1 ORDER BY 1
       """;
 
-  /** $2 from, $3 to, $4 line or null. */
+  /** $2 from, $3 to, $4 line or null, $5 limit. */
   static final String DEFECTS = """
       SELECT line_id, defect_class, severity, sum(count)::bigint AS count FROM defect_counts
       WHERE tenant = $1 AND window_start >= $2 AND window_start < $3 AND ($4::text IS NULL OR line_id = $4)
-      GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3
+      GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2, 3 LIMIT $5
       """;
 
-  /** $2 equipment id. */
+  /** $2 equipment id, after ($3 time, $4 event id) of the page before or nulls, $5 page size. */
   static final String EQUIPMENT_TIMELINE = """
-      SELECT COALESCE(event_time, received_at) AS at, data FROM events
+      SELECT COALESCE(event_time, received_at) AS at, event_id, data FROM events
       WHERE tenant = $1 AND event_type = 'chip.equipment.status_changed' AND data ->> 'equipment_id' = $2
-      ORDER BY 1
+        AND ($3::timestamptz IS NULL OR (COALESCE(event_time, received_at), event_id) > ($3, $4::text))
+      ORDER BY 1, 2 LIMIT $5
       """;
 
   /** $2 state or null, $3 limit. */

@@ -4,8 +4,10 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.config.ConfigSections;
 import io.eventgateway.config.PostgresConfig;
+import io.eventgateway.config.ReadsConfig;
 import io.eventgateway.store.PgPools;
 import io.eventgateway.store.PgTimes;
+import io.eventgateway.store.ReadFailures;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -19,10 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Owns the analytics read pool and answers {@link Addresses#ANALYTICS_QUERY}: a user's rollup, event counts per
+ * Answers, from the node's read pool ({@link PgPools#reads}), {@link Addresses#ANALYTICS_QUERY}: a user's rollup, event counts per
  * minute or hour, the top event types, funnels, chip-quality figures, defects, equipment timelines and alerts. Requests arrive validated by the HTTP layer.
  */
-@ConfigSections("postgres")
+@ConfigSections({"postgres", "reads"})
 public class AnalyticsQueryVerticle extends VerticleBase {
 
   private Pool pool;
@@ -30,7 +32,7 @@ public class AnalyticsQueryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgPools.node(vertx, PostgresConfig.in(config()));
+    pool = PgPools.reads(vertx, PostgresConfig.in(config()), ReadsConfig.in(config()));
     quality = new QualityReads(pool);
     return vertx
         .eventBus()
@@ -52,7 +54,7 @@ public class AnalyticsQueryVerticle extends VerticleBase {
       case "funnel" -> funnel(request);
       case "quality" -> quality.figures(request);
       case "defects" -> quality.defects(request);
-      case "equipment" -> quality.equipment(tenant, request.getString("equipmentId"));
+      case "equipment" -> quality.equipment(request);
       case "alerts" -> quality.alerts(request);
       default ->
         Future.failedFuture(
@@ -63,8 +65,13 @@ public class AnalyticsQueryVerticle extends VerticleBase {
         .onFailure(error -> message.fail(
             error instanceof AnalyticsRequests.NotFound
                 ? FailureCodes.NOT_FOUND
-                : FailureCodes.UNAVAILABLE,
-            error.getMessage()));
+                : error instanceof AnalyticsRequests.InvalidCursor
+                    ? FailureCodes.INVALID
+                    : ReadFailures.code(error),
+            error instanceof AnalyticsRequests.NotFound
+                    || error instanceof AnalyticsRequests.InvalidCursor
+                ? error.getMessage()
+                : ReadFailures.message(error)));
   }
 
   private Future<JsonObject> user(String tenant, String userId) {

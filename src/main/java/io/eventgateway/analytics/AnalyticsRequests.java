@@ -19,6 +19,15 @@ final class AnalyticsRequests {
     return OffsetDateTime.parse(request.getString(key)).withOffsetSameInstant(ZoneOffset.UTC);
   }
 
+  /** A paging cursor this gateway did not make: the request's fault, a 400. */
+  static final class InvalidCursor extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    InvalidCursor() {
+      super("not a cursor of an earlier page", null, false, false);
+    }
+  }
+
   /** The requested thing does not exist: a 404, not an outage. */
   static final class NotFound extends RuntimeException {
     private static final long serialVersionUID = 1L;

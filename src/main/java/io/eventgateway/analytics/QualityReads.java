@@ -35,7 +35,11 @@ final class QualityReads {
                 AnalyticsRequests.time(request, "to")))
         : pool.preparedQuery(
                 AnalyticsQueries.quality(QUALITY_COLUMNS.get(request.getString("dimension"))))
-            .execute(Tuple.of(request.getString("tenant"), key));
+            .execute(Tuple.of(
+                request.getString("tenant"),
+                key,
+                request.getString("after"),
+                request.getInteger("limit")));
     return rows.compose(result -> {
       if (key != null && !windows && result.size() == 0) {
         return Future.failedFuture(new AnalyticsRequests.NotFound(
@@ -45,8 +49,14 @@ final class QualityReads {
       result.forEach(row -> figures.add(QualityFigures.of(row, windows)));
       JsonObject answer =
           new JsonObject().put("dimension", request.getString("dimension")).put("items", figures);
-      return Future.succeededFuture(
-          windows ? answer.mergeIn(AnalyticsRequests.window(request)).put("line", key) : answer);
+      if (windows) {
+        return Future.succeededFuture(
+            answer.mergeIn(AnalyticsRequests.window(request)).put("line", key));
+      }
+      // a full page may have a next one: its cursor is the last key
+      boolean full = key == null && result.size() == request.getInteger("limit");
+      return Future.succeededFuture(answer.put(
+          "next", full ? figures.getJsonObject(figures.size() - 1).getString("id") : null));
     });
   }
 
@@ -56,7 +66,8 @@ final class QualityReads {
             request.getString("tenant"),
             AnalyticsRequests.time(request, "from"),
             AnalyticsRequests.time(request, "to"),
-            request.getString("line")))
+            request.getString("line"),
+            request.getInteger("limit")))
         .map(rows -> {
           JsonArray defects = new JsonArray();
           rows.forEach(row -> defects.add(new JsonObject()
@@ -70,16 +81,30 @@ final class QualityReads {
         });
   }
 
-  Future<JsonObject> equipment(String tenant, String equipmentId) {
+  Future<JsonObject> equipment(JsonObject request) {
+    String equipmentId = request.getString("equipmentId");
+    String after = request.getString("after");
+    TimelineCursor from = after == null ? null : TimelineCursor.decode(after);
+    if (after != null && from == null) {
+      return Future.failedFuture(new AnalyticsRequests.InvalidCursor());
+    }
+    int limit = request.getInteger("limit");
     return pool.preparedQuery(AnalyticsQueries.EQUIPMENT_TIMELINE)
-        .execute(Tuple.of(tenant, equipmentId))
+        .execute(Tuple.of(
+            request.getString("tenant"),
+            equipmentId,
+            from == null ? null : from.at(),
+            from == null ? null : from.eventId(),
+            limit))
         .compose(rows -> {
-          if (rows.size() == 0) {
+          if (rows.size() == 0 && from == null) {
             return Future.failedFuture(
                 new AnalyticsRequests.NotFound("no status changes for equipment " + equipmentId));
           }
           JsonArray timeline = new JsonArray();
-          rows.forEach(row -> {
+          TimelineCursor last = null;
+          for (Row row : rows) {
+            last = new TimelineCursor(row.getOffsetDateTime("at"), row.getString("event_id"));
             JsonObject data = row.getJsonObject("data");
             timeline.add(new JsonObject()
                 .put("time", PgTimes.iso(row.getOffsetDateTime("at")))
@@ -87,9 +112,11 @@ final class QualityReads {
                 .put("from", data.getString("previous_status"))
                 .put("to", data.getString("status"))
                 .put("reason", data.getString("reason")));
-          });
-          return Future.succeededFuture(
-              new JsonObject().put("equipmentId", equipmentId).put("timeline", timeline));
+          }
+          return Future.succeededFuture(new JsonObject()
+              .put("equipmentId", equipmentId)
+              .put("timeline", timeline)
+              .put("next", rows.size() == limit ? last.encode() : null));
         });
   }
 

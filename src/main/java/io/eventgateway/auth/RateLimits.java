@@ -9,8 +9,8 @@ import io.vertx.core.shareddata.Shareable;
 import java.time.Duration;
 
 /**
- * Per-caller event rate limits of this process (token buckets, one second of burst), shared by every ingest
- * verticle instance. A request takes one token per event; a batch larger than one second's allowance never fits
+ * Per-caller event and read rate limits of this process (token buckets, one second of burst), shared by every
+ * ingest verticle instance. A request takes one token per event; a batch larger than one second's allowance never fits
  * and is refused whole ({@link #exceedsBurst}).
  */
 public final class RateLimits implements Shareable {
@@ -41,17 +41,27 @@ public final class RateLimits implements Shareable {
    */
   public long waitMillis(Caller caller, int events) {
     Integer rate = caller.rateLimitPerSecond();
-    if (rate == null) {
-      return 0;
-    }
-    Bucket bucket = buckets.get(
-        caller.id() + "@" + rate,
-        key -> Bucket.builder()
-            .addLimit(limit -> limit.capacity(rate).refillGreedy(rate, Duration.ofSeconds(1)))
-            .build());
-    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(Math.min(events, rate));
     // (min: a caller of exceedsBurst never asks for more; the bound keeps a careless one from
     // waiting forever)
+    return rate == null ? 0 : take(caller.id() + "@" + rate, rate, Math.min(events, rate));
+  }
+
+  /**
+   * Takes one read of the caller's {@code perSecond} (reads of stored data, counted apart from its events).
+   *
+   * @return {@code 0} when the caller may read now, else the milliseconds until it may
+   */
+  public long readWaitMillis(Caller caller, int perSecond) {
+    return take("read:" + caller.id() + "@" + perSecond, perSecond, 1);
+  }
+
+  private long take(String key, int rate, int tokens) {
+    Bucket bucket = buckets.get(
+        key,
+        ignored -> Bucket.builder()
+            .addLimit(limit -> limit.capacity(rate).refillGreedy(rate, Duration.ofSeconds(1)))
+            .build());
+    ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(tokens);
     return probe.isConsumed() ? 0 : Math.max(1, probe.getNanosToWaitForRefill() / 1_000_000);
   }
 }

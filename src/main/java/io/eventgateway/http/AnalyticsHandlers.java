@@ -1,6 +1,8 @@
 package io.eventgateway.http;
 
 import io.eventgateway.bus.Addresses;
+import io.eventgateway.bus.FailureCodes;
+import io.eventgateway.config.ReadsConfig;
 import io.eventgateway.ingest.Problem;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -23,11 +25,14 @@ final class AnalyticsHandlers {
 
   private static final Set<String> BUCKETS = Set.of("minute", "hour");
   private static final int MAX_STEPS = 10;
+  private static final int DEFAULT_PAGE = 100;
 
   private final Vertx vertx;
+  private final ReadsConfig limits;
 
-  AnalyticsHandlers(Vertx vertx) {
+  AnalyticsHandlers(Vertx vertx, ReadsConfig limits) {
     this.vertx = vertx;
+    this.limits = limits;
   }
 
   void user(RoutingContext ctx) {
@@ -47,13 +52,14 @@ final class AnalyticsHandlers {
         new JsonObject()
             .put("query", "event-counts")
             .put("bucket", bucket)
-            .put("type", type == null ? null : qualified(type)));
+            .put("type", type == null ? null : qualified(type)),
+        bucket.equals("minute") ? Duration.ofHours(limits.maxMinuteWindowHours()) : maxWindow());
   }
 
   void topEvents(RoutingContext ctx) {
     Integer limit = limit(ctx, 10, 100);
     if (limit != null) {
-      window(ctx, new JsonObject().put("query", "top-events").put("limit", limit));
+      window(ctx, new JsonObject().put("query", "top-events").put("limit", limit), maxWindow());
     }
   }
 
@@ -74,17 +80,28 @@ final class AnalyticsHandlers {
               + " event types, comma-separated, e.g. page_view,add_to_cart,purchase");
       return;
     }
-    window(ctx, new JsonObject().put("query", "funnel").put("steps", new JsonArray(names)));
+    window(
+        ctx,
+        new JsonObject().put("query", "funnel").put("steps", new JsonArray(names)),
+        maxWindow());
   }
 
-  /** {@code /v1/quality/lines}, {@code /batches}, {@code /products}, and {@code /batches/:id} for one. */
+  /**
+   * {@code /v1/quality/lines}, {@code /batches}, {@code /products} (paged in key order: {@code limit}, and
+   * {@code after} = the answer's {@code next}), and {@code /batches/:id} for one.
+   */
   void quality(RoutingContext ctx, String dimension, String keyParam) {
-    forward(
-        ctx,
-        new JsonObject()
-            .put("query", "quality")
-            .put("dimension", dimension)
-            .put("key", keyParam == null ? null : ctx.pathParam(keyParam)));
+    Integer limit = limit(ctx, DEFAULT_PAGE, limits.maxPageSize());
+    if (limit != null) {
+      forward(
+          ctx,
+          new JsonObject()
+              .put("query", "quality")
+              .put("dimension", dimension)
+              .put("key", keyParam == null ? null : ctx.pathParam(keyParam))
+              .put("after", ctx.queryParams().get("after"))
+              .put("limit", limit));
+    }
   }
 
   /** {@code /v1/quality/lines/:lineId/windows}: the line's tumbling windows. */
@@ -95,21 +112,41 @@ final class AnalyticsHandlers {
             .put("query", "quality")
             .put("dimension", "line")
             .put("windows", true)
-            .put("key", ctx.pathParam("lineId")));
+            .put("key", ctx.pathParam("lineId")),
+        maxWindow());
   }
 
+  /** {@code /v1/quality/defects}: the window's most frequent, at most {@code limit}. */
   void defects(RoutingContext ctx) {
-    window(
-        ctx,
-        new JsonObject().put("query", "defects").put("line", ctx.queryParams().get("line")));
+    Integer limit = limit(ctx, DEFAULT_PAGE, limits.maxPageSize());
+    if (limit != null) {
+      window(
+          ctx,
+          new JsonObject()
+              .put("query", "defects")
+              .put("line", ctx.queryParams().get("line"))
+              .put("limit", limit),
+          maxWindow());
+    }
   }
 
+  /** The equipment's status changes in time order, paged: {@code limit}, and {@code after} = the answer's {@code next}. */
   void equipment(RoutingContext ctx) {
+    Integer limit = limit(ctx, DEFAULT_PAGE, limits.maxPageSize());
+    if (limit == null) {
+      return;
+    }
     forward(
         ctx,
         new JsonObject()
             .put("query", "equipment")
-            .put("equipmentId", ctx.pathParam("equipmentId")));
+            .put("equipmentId", ctx.pathParam("equipmentId"))
+            .put("after", ctx.queryParams().get("after"))
+            .put("limit", limit));
+  }
+
+  private Duration maxWindow() {
+    return Duration.ofDays(limits.maxWindowDays());
   }
 
   /** {@code /v1/alerts?state=open|resolved&limit=}. */
@@ -119,7 +156,7 @@ final class AnalyticsHandlers {
       invalid(ctx, "state", "must be open or resolved");
       return;
     }
-    Integer limit = limit(ctx, 100, 1000);
+    Integer limit = limit(ctx, DEFAULT_PAGE, limits.maxPageSize());
     if (limit != null) {
       forward(ctx, new JsonObject().put("query", "alerts").put("state", state).put("limit", limit));
     }
@@ -142,7 +179,8 @@ final class AnalyticsHandlers {
     return limit;
   }
 
-  private void window(RoutingContext ctx, JsonObject query) {
+  /** Forwards a windowed read: {@code from} and {@code to} (the last hour by default), at most {@code longest} apart. */
+  private void window(RoutingContext ctx, JsonObject query, Duration longest) {
     Instant to;
     Instant from;
     try {
@@ -159,17 +197,40 @@ final class AnalyticsHandlers {
       invalid(ctx, "from", "must be before to");
       return;
     }
+    if (Duration.between(from, to).compareTo(longest) > 0) {
+      invalid(
+          ctx,
+          "from",
+          "the window from–to may span at most " + describe(longest)
+              + "; ask for several windows (reads.maxWindowDays, reads.maxMinuteWindowHours)");
+      return;
+    }
     forward(ctx, query.put("from", from.toString()).put("to", to.toString()));
   }
 
   private void forward(RoutingContext ctx, JsonObject query) {
-    BusAnswers.json(
-        ctx,
-        vertx
-            .eventBus()
-            .request(Addresses.ANALYTICS_QUERY, query.put("tenant", Authentication.tenant(ctx))),
-        BusAnswers.notFoundOr(
-            "not-found", "Not found", error -> Problem.storeUnavailable(error, "analytics store")));
+    vertx
+        .eventBus()
+        .<JsonObject>request(
+            Addresses.ANALYTICS_QUERY, query.put("tenant", Authentication.tenant(ctx)))
+        .onSuccess(reply -> ctx.response()
+            .putHeader("Content-Type", "application/json")
+            .end(reply.body().encode()))
+        .onFailure(error -> {
+          if (Problem.statusOf(error) == FailureCodes.INVALID) {
+            // the only request a read verticle refuses: a cursor it did not make
+            invalid(ctx, "after", "must be the next cursor of an earlier page");
+          } else {
+            ReadProblems.send(
+                ctx,
+                BusAnswers.notFoundOr("not-found", "Not found", ReadProblems::of)
+                    .apply(error));
+          }
+        });
+  }
+
+  private static String describe(Duration span) {
+    return span.toHours() % 24 == 0 ? span.toDays() + " days" : span.toHours() + " hours";
   }
 
   private static Instant time(RoutingContext ctx, String name, Instant fallback) {

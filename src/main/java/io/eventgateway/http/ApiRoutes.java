@@ -3,6 +3,7 @@ package io.eventgateway.http;
 import io.eventgateway.auth.Authenticator;
 import io.eventgateway.auth.RateLimits;
 import io.eventgateway.config.HttpConfig;
+import io.eventgateway.config.ReadsConfig;
 import io.eventgateway.ingest.EventProducer;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
@@ -50,6 +51,8 @@ public final class ApiRoutes {
     Authenticator authenticator = new Authenticator(vertx, config.getJsonObject("auth"));
     Authentication authentication = Authentication.of(authenticator);
     RateLimits rateLimits = RateLimits.of(vertx);
+    ReadsConfig readLimits = ReadsConfig.in(config);
+    ReadRate readRate = new ReadRate(rateLimits, readLimits.perCallerPerSecond());
     // a body that trickles in (or a Kafka that never answers) cannot hold a request forever
     TimeoutHandler requestTimeout = TimeoutHandler.create(http.requestTimeoutMs(), 408);
     // two routes per body-taking path: the credential is checked on the first, before any byte of
@@ -74,31 +77,37 @@ public final class ApiRoutes {
     router
         .get("/v1/events/:id")
         .handler(authentication)
+        .handler(readRate)
         .handler(Authentication::requireAnyRead)
         .handler(reads::event);
     router
         .get("/v1/molecules/:id")
         .handler(authentication)
+        .handler(readRate)
         .handler(Authentication.requireRead(CHEMISTRY))
         .handler(reads::molecule);
     router.get("/v1/types").handler(reads::types);
     router
         .route("/v1/analytics/*")
         .handler(authentication)
+        .handler(readRate)
         .handler(Authentication.requireRead(ANALYTICS));
     router
         .route("/v1/quality/*")
         .handler(authentication)
+        .handler(readRate)
         .handler(Authentication.requireRead(CHIP_QUALITY));
     router
         .route("/v1/alerts")
         .handler(authentication)
+        .handler(readRate)
         .handler(Authentication.requireRead(CHIP_QUALITY));
     router
         .route("/v1/dashboard/stats")
         .handler(authentication)
+        .handler(readRate)
         .handler(Authentication.requireRead(CHIP_QUALITY));
-    AnalyticsHandlers analytics = new AnalyticsHandlers(vertx);
+    AnalyticsHandlers analytics = new AnalyticsHandlers(vertx, readLimits);
     router.get("/v1/analytics/users/:userId").handler(analytics::user);
     router.get("/v1/analytics/event-counts").handler(analytics::eventCounts);
     router.get("/v1/analytics/top-events").handler(analytics::topEvents);

@@ -22,6 +22,9 @@ import org.apache.avro.Schema;
  */
 final class ReadHandlers {
 
+  /** The dashboard's lines: the first page of {@code /v1/quality/lines}, in key order. */
+  private static final int DASHBOARD_LINES = 100;
+
   private final Vertx vertx;
   private final String typesJson;
 
@@ -79,11 +82,7 @@ final class ReadHandlers {
                 .end(events.get(0).encode());
           }
         })
-        .onFailure(error -> storeUnavailable(ctx, error, "event"));
-  }
-
-  private static void storeUnavailable(RoutingContext ctx, Throwable error, String store) {
-    Problem.send(ctx.response(), Problem.storeUnavailable(error, store + " store"));
+        .onFailure(error -> ReadProblems.send(ctx, ReadProblems.of(error)));
   }
 
   private static void notFound(RoutingContext ctx, String what, String id) {
@@ -138,7 +137,11 @@ final class ReadHandlers {
         .eventBus()
         .<JsonObject>request(
             Addresses.ANALYTICS_QUERY,
-            new JsonObject().put("query", "quality").put("tenant", tenant).put("dimension", "line"))
+            new JsonObject()
+                .put("query", "quality")
+                .put("tenant", tenant)
+                .put("dimension", "line")
+                .put("limit", DASHBOARD_LINES))
         .map(reply -> reply.body());
     Future.all(circuit, alerts, lines)
         .onSuccess(all -> ctx.response()
@@ -149,7 +152,7 @@ final class ReadHandlers {
                 .put("openAlerts", alerts.result().getJsonArray("alerts"))
                 .put("lines", lines.result().getJsonArray("items"))
                 .encode()))
-        .onFailure(error -> storeUnavailable(ctx, error, "analytics"));
+        .onFailure(error -> ReadProblems.send(ctx, ReadProblems.of(error)));
   }
 
   /**

@@ -1,9 +1,9 @@
 package io.eventgateway.store;
 
 import io.eventgateway.bus.Addresses;
-import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.config.ConfigSections;
 import io.eventgateway.config.PostgresConfig;
+import io.eventgateway.config.ReadsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -15,10 +15,10 @@ import io.vertx.sqlclient.Tuple;
 import java.util.function.Function;
 
 /**
- * Owns the read pool: a tenant's stored events by id ({@link Addresses#EVENTS_GET}), molecule events with their
+ * Answers from the node's read pool ({@link PgPools#reads}): a tenant's stored events by id ({@link Addresses#EVENTS_GET}), molecule events with their
  * enrichment ({@link Addresses#MOLECULES_GET}).
  */
-@ConfigSections("postgres")
+@ConfigSections({"postgres", "reads"})
 public class EventQueryVerticle extends VerticleBase {
 
   /** How many sources' events with one id a read returns at most: enough to list them, bounded all the same. */
@@ -28,7 +28,7 @@ public class EventQueryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = PgPools.node(vertx, PostgresConfig.in(config()));
+    pool = PgPools.reads(vertx, PostgresConfig.in(config()), ReadsConfig.in(config()));
     vertx.eventBus().<JsonObject>consumer(Addresses.MOLECULES_GET, this::molecule);
     return vertx
         .eventBus()
@@ -56,7 +56,7 @@ public class EventQueryVerticle extends VerticleBase {
           rows.forEach(row -> events.add(toJson.apply(row)));
           message.reply(new JsonObject().put("events", events));
         })
-        .onFailure(error -> message.fail(FailureCodes.UNAVAILABLE, error.getMessage()));
+        .onFailure(error -> message.fail(ReadFailures.code(error), ReadFailures.message(error)));
   }
 
   /** The enrichment part of a molecule row; {@code status: pending} until the enrichment consumer stored it. */

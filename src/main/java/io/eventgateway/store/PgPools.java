@@ -1,6 +1,7 @@
 package io.eventgateway.store;
 
 import io.eventgateway.config.PostgresConfig;
+import io.eventgateway.config.ReadsConfig;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -15,9 +16,9 @@ public final class PgPools {
   private PgPools() {}
 
   /**
-   * The node's one pool, {@code postgres.poolSize} connections shared by every verticle that reads or writes (the
-   * writer, the reads, auth, the registry, alerts, health): a node's connections are what the database is sized
-   * for, and pipelining lets the reads and writes share them.
+   * The node's pool, {@code postgres.poolSize} connections shared by every verticle that writes or must answer
+   * whatever the reads do (the writer, auth, the registry, alerts, health); pipelining lets them share the
+   * connections. The API's reads of stored data have a pool of their own ({@link #reads}).
    */
   public static Pool node(Vertx vertx, PostgresConfig postgres) {
     PoolOptions pool =
@@ -27,6 +28,23 @@ public final class PgPools {
         .connectingTo(connectOptions(postgres))
         .using(vertx)
         .build();
+  }
+
+  /**
+   * The node's read pool, apart from the writer's, key lookups' and tickets' ({@link #node}): {@code reads.poolSize}
+   * connections, at most {@code reads.queueSize} reads waiting for one (past that the pool refuses at once, and the
+   * read is answered {@code 503}), and every statement cancelled by PostgreSQL after {@code reads.statementTimeoutMs}.
+   * A burst of heavy reads queues here and nowhere else.
+   */
+  public static Pool reads(Vertx vertx, PostgresConfig postgres, ReadsConfig reads) {
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(reads.poolSize())
+        .setMaxWaitQueueSize(reads.queueSize())
+        .setShared(true)
+        .setName("gateway-pg-reads");
+    PgConnectOptions options = connectOptions(postgres);
+    options.addProperty("statement_timeout", Long.toString(reads.statementTimeoutMs()));
+    return PgBuilder.pool().with(pool).connectingTo(options).using(vertx).build();
   }
 
   /**
