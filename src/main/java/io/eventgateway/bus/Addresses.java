@@ -109,19 +109,23 @@ public final class Addresses {
   public static final String QUALITY_UPDATED = "gateway.quality.updated";
 
   /**
-   * Publish, local to a node: an alert was raised or resolved. Body {@code String}, the alert CloudEvent as JSON;
-   * header {@code gw_tenant}, the alert's tenant.
+   * Publish, local to a node: an alert of {@code tenant} was raised or resolved. Body {@code String}, the alert
+   * CloudEvent as JSON. One address per tenant, so that a subscriber is handed its own tenant's alerts only.
    */
-  public static final String FEED_ALERTS = "gateway.feeds.alerts";
+  public static String feedAlerts(String tenant) {
+    return "gateway.feeds.alerts." + tenant;
+  }
 
   /**
-   * Publish, local to a node: an event was accepted. Body {@link io.vertx.core.json.JsonObject}, the event with
-   * its data. Fed from Kafka only while some client watches ({@link #FEED_EVENTS_WATCHERS}).
+   * Publish, local to a node: an event of {@code tenant} was accepted. Body {@link io.vertx.core.json.JsonObject},
+   * the event with its data. Fed from Kafka only while some client watches ({@link #FEED_EVENTS_WATCHERS}).
    */
-  public static final String FEED_EVENTS = "gateway.feeds.events";
+  public static String feedEvents(String tenant) {
+    return "gateway.feeds.events." + tenant;
+  }
 
   /** Publish: a live event feed gained ({@code +1}) or lost ({@code -1}) a watcher. Body {@code Integer}. */
-  public static final String FEED_EVENTS_WATCHERS = "gateway.feeds.events.watchers";
+  public static final String FEED_EVENTS_WATCHERS = "gateway.feeds.watchers";
 
   /**
    * Write dead letters to {@code <topic>.dlq}. Body {@link DeadLetterBatch}; reply {@code Integer}, the number

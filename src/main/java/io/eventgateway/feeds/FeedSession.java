@@ -1,7 +1,6 @@
 package io.eventgateway.feeds;
 
 import io.eventgateway.bus.Addresses;
-import io.eventgateway.kafka.GatewayHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
@@ -23,32 +22,40 @@ public final class FeedSession {
     socket.setWriteQueueMaxSize(64 * 1024);
   }
 
-  /** Streams every alert of {@code tenant} raised or resolved, as CloudEvents. */
-  public static void alerts(Vertx vertx, ServerWebSocket socket, String tenant) {
+  /**
+   * Streams every alert of {@code tenant} raised or resolved, as CloudEvents; {@code closed} runs when the socket
+   * closes.
+   */
+  public static void alerts(Vertx vertx, ServerWebSocket socket, String tenant, Runnable closed) {
     FeedSession session = new FeedSession(socket);
-    MessageConsumer<String> consumer = vertx.eventBus().consumer(Addresses.FEED_ALERTS, alert -> {
-      if (tenant.equals(alert.headers().get(GatewayHeaders.TENANT))) {
-        session.send(alert.body());
-      }
+    MessageConsumer<String> consumer = vertx
+        .eventBus()
+        .consumer(Addresses.feedAlerts(tenant), alert -> session.send(alert.body()));
+    socket.closeHandler(ended -> {
+      consumer.unregister();
+      closed.run();
     });
-    socket.closeHandler(closed -> consumer.unregister());
   }
 
-  /** Streams the accepted events of {@code tenant}, of one type when {@code type} is given. */
-  public static void events(Vertx vertx, ServerWebSocket socket, String tenant, String type) {
+  /**
+   * Streams the accepted events of {@code tenant}, of one type when {@code type} is given; {@code closed} runs when
+   * the socket closes.
+   */
+  public static void events(
+      Vertx vertx, ServerWebSocket socket, String tenant, String type, Runnable closed) {
     FeedSession session = new FeedSession(socket);
     MessageConsumer<JsonObject> consumer = vertx
         .eventBus()
-        .consumer(Addresses.FEED_EVENTS, event -> {
-          if (tenant.equals(event.body().getString("tenant"))
-              && (type == null || type.equals(event.body().getString("type")))) {
+        .consumer(Addresses.feedEvents(tenant), event -> {
+          if (type == null || type.equals(event.body().getString("type"))) {
             session.send(event.body().encode());
           }
         });
     vertx.eventBus().publish(Addresses.FEED_EVENTS_WATCHERS, 1);
-    socket.closeHandler(closed -> {
+    socket.closeHandler(ended -> {
       consumer.unregister();
       vertx.eventBus().publish(Addresses.FEED_EVENTS_WATCHERS, -1);
+      closed.run();
     });
   }
 

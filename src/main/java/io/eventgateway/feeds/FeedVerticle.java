@@ -11,7 +11,6 @@ import io.eventgateway.kafka.TopicFollower;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -53,12 +52,7 @@ public class FeedVerticle extends VerticleBase {
               alerts.follow(
                   config().getJsonObject("alerts").getString("topic"),
                   GatewayHeaders.TENANT,
-                  (alert, tenant) -> vertx
-                      .eventBus()
-                      .publish(
-                          Addresses.FEED_ALERTS,
-                          alert,
-                          new DeliveryOptions().addHeader(GatewayHeaders.TENANT, tenant))),
+                  (alert, tenant) -> vertx.eventBus().publish(Addresses.feedAlerts(tenant), alert)),
               events.start(kafka.familyTopics()));
         });
   }
@@ -68,7 +62,7 @@ public class FeedVerticle extends VerticleBase {
       vertx
           .eventBus()
           .publish(
-              Addresses.FEED_EVENTS,
+              Addresses.feedEvents(event.tenant()),
               new JsonObject()
                   .put("tenant", event.tenant())
                   .put("id", event.eventId())

@@ -1,49 +1,79 @@
 package io.eventgateway.http;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.shareddata.Shareable;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Bounds the API's connections, for every HTTP verticle instance of this process: beyond {@code http.maxConnections}
- * a new connection is closed at once, and a connection that has not sent a whole first request within
- * {@code http.firstRequestTimeoutMs} is closed, so that idle or dribbling sockets cannot use up the node's file
- * descriptors and memory before any credential is seen.
+ * in all, or {@code http.maxConnectionsPerAddress} from one client address, a new connection is closed at once; a
+ * connection that has not sent a whole first request within {@code http.firstRequestTimeoutMs} is closed, so that
+ * idle or dribbling sockets cannot use up the node's file descriptors and memory before any credential is seen.
+ * Once authenticated, a tenant holds at most {@code http.maxWebSocketsPerTenant} WebSockets (streams and feeds) on
+ * the node, so that one tenant's sessions cannot lock another's out.
  */
 final class ConnectionGuard implements Shareable {
 
   private final AtomicInteger open = Metrics.gauge("gateway.http.connections", new AtomicInteger());
   private final Set<HttpConnection> awaitingFirstRequest = ConcurrentHashMap.newKeySet();
+  private final Counts perAddress = new Counts();
+  private final Counts webSocketsPerTenant = new Counts();
+  private final Map<HttpConnection, String> webSocketTenants = new ConcurrentHashMap<>();
+  private final Map<HttpConnection, Held> held = new ConcurrentHashMap<>();
   private final Vertx vertx;
   private final int maxConnections;
+  private final int maxPerAddress;
+  private final int maxWebSocketsPerTenant;
   private final long firstRequestTimeoutMs;
 
-  private ConnectionGuard(Vertx vertx, int maxConnections, long firstRequestTimeoutMs) {
+  private ConnectionGuard(
+      Vertx vertx,
+      int maxConnections,
+      int maxPerAddress,
+      int maxWebSocketsPerTenant,
+      long firstRequestTimeoutMs) {
     this.vertx = vertx;
     this.maxConnections = maxConnections;
+    this.maxPerAddress = maxPerAddress;
+    this.maxWebSocketsPerTenant = maxWebSocketsPerTenant;
     this.firstRequestTimeoutMs = firstRequestTimeoutMs;
   }
 
   /** The one guard of this Vert.x instance, shared by the verticle instances on every event loop. */
-  static ConnectionGuard of(Vertx vertx, int maxConnections, long firstRequestTimeoutMs) {
+  static ConnectionGuard of(Vertx vertx, io.eventgateway.config.HttpConfig http) {
     return (ConnectionGuard) vertx
         .sharedData()
         .getLocalMap("gateway.ingest")
         .computeIfAbsent(
             "connectionGuard",
-            key -> new ConnectionGuard(vertx, maxConnections, firstRequestTimeoutMs));
+            key -> new ConnectionGuard(
+                vertx,
+                http.maxConnections(),
+                http.maxConnectionsPerAddress(),
+                http.maxWebSocketsPerTenant(),
+                http.firstRequestTimeoutMs()));
   }
 
   /** For the server's connection handler. */
   void opened(HttpConnection connection) {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
-      connection.close();
+      refuse(connection, "node");
+      return;
+    }
+    String address = connection.remoteAddress() == null
+        ? "local"
+        : connection.remoteAddress().host();
+    if (!perAddress.tryAdd(address, maxPerAddress)) {
+      open.decrementAndGet();
+      refuse(connection, "address");
       return;
     }
     awaitingFirstRequest.add(connection);
@@ -52,15 +82,88 @@ final class ConnectionGuard implements Shareable {
         connection.close();
       }
     });
-    connection.closeHandler(closed -> {
-      open.decrementAndGet();
-      awaitingFirstRequest.remove(connection);
-      vertx.cancelTimer(deadline);
-    });
+    held.put(connection, new Held(address, deadline));
+    connection.closeHandler(closed -> released(connection));
+  }
+
+  /**
+   * Forgets a connection: from its close handler, or, once it was upgraded to a WebSocket, from the WebSocket's
+   * (after an upgrade Vert.x hands the channel to a connection of its own, and the HTTP connection's close handler
+   * never runs). Once per connection, whichever comes first.
+   */
+  void released(HttpConnection connection) {
+    Held released = held.remove(connection);
+    if (released == null) {
+      return;
+    }
+    open.decrementAndGet();
+    perAddress.remove(released.address());
+    String tenant = webSocketTenants.remove(connection);
+    if (tenant != null) {
+      webSocketsPerTenant.remove(tenant);
+    }
+    awaitingFirstRequest.remove(connection);
+    vertx.cancelTimer(released.deadline());
   }
 
   /** For every request: its connection has shown it speaks HTTP. */
   void requested(HttpServerRequest request) {
     awaitingFirstRequest.remove(request.connection());
+  }
+
+  /**
+   * Counts a WebSocket of {@code tenant} on {@code connection} until the connection is {@link #released} (a
+   * WebSocket holds its connection alone).
+   *
+   * @return false when the tenant already holds {@code http.maxWebSocketsPerTenant} on this node: the caller answers
+   *     {@code 429} instead of upgrading
+   */
+  boolean admitWebSocket(HttpConnection connection, String tenant) {
+    if (!webSocketsPerTenant.tryAdd(tenant, maxWebSocketsPerTenant)) {
+      Counter.builder("gateway.http.connections.refused")
+          .tag("bound", "tenant")
+          .register(Metrics.globalRegistry)
+          .increment();
+      return false;
+    }
+    if (webSocketTenants.putIfAbsent(connection, tenant) != null) {
+      // (the connection is counted already: one upgrade per connection)
+      webSocketsPerTenant.remove(tenant);
+    }
+    return true;
+  }
+
+  private static void refuse(HttpConnection connection, String bound) {
+    Counter.builder("gateway.http.connections.refused")
+        .tag("bound", bound)
+        .register(Metrics.globalRegistry)
+        .increment();
+    connection.close();
+  }
+
+  /** What a counted connection holds: its address's share, and its first-request deadline. */
+  private record Held(String address, long deadline) {}
+
+  /** Counts per key, each bounded; a key at zero is forgotten. */
+  private static final class Counts {
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+
+    /** @return whether the key was below {@code max} ({@code 0}: no bound) and is now counted once more */
+    boolean tryAdd(String key, int max) {
+      boolean[] added = {false};
+      counts.compute(key, (ignored, count) -> {
+        int now = count == null ? 0 : count;
+        if (max > 0 && now >= max) {
+          return count;
+        }
+        added[0] = true;
+        return now + 1;
+      });
+      return added[0];
+    }
+
+    void remove(String key) {
+      counts.computeIfPresent(key, (ignored, count) -> count <= 1 ? null : count - 1);
+    }
   }
 }

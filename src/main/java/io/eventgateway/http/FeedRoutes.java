@@ -10,8 +10,11 @@ import io.eventgateway.ingest.EventValidator;
 import io.eventgateway.ingest.Problem;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 
 /** The WebSocket routes: ingest over {@code /v1/stream}, and the live feeds of alerts and events with their tickets. */
 final class FeedRoutes {
@@ -29,10 +32,14 @@ final class FeedRoutes {
       RateLimits rateLimits,
       ReadHandlers reads) {
     WebSocketOrigins origins = new WebSocketOrigins(http.allowedOrigins());
+    ConnectionGuard guard = ConnectionGuard.of(vertx, http);
+    Handler<RoutingContext> tenantQuota =
+        ctx -> admitWebSocket(ctx, guard, http.maxWebSocketsPerTenant());
     router
         .get("/v1/stream")
         .handler(origins)
         .handler(authentication)
+        .handler(tenantQuota)
         .handler(ctx -> ctx.request()
             .toWebSocket()
             .onSuccess(socket -> {
@@ -46,7 +53,7 @@ final class FeedRoutes {
                       http.streamMaxPendingEvents(),
                       Authentication.caller(ctx),
                       rateLimits)
-                  .start();
+                  .start(released(ctx, guard));
             })
             .onFailure(error -> ApiErrors.failure(
                 ctx,
@@ -64,39 +71,72 @@ final class FeedRoutes {
         .handler(origins)
         .handler(feedAuthentication)
         .handler(Authentication.requireRead(ApiRoutes.CHIP_QUALITY))
+        .handler(tenantQuota)
         .handler(ctx -> ctx.request()
             .toWebSocket()
             .onSuccess(socket -> {
               feedAuthentication.closeWhenRevoked(ctx, socket);
-              FeedSession.alerts(vertx, socket, Authentication.tenant(ctx));
+              FeedSession.alerts(vertx, socket, Authentication.tenant(ctx), released(ctx, guard));
             })
             .onFailure(error -> ApiErrors.failure(
                 ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
-    router.get("/v1/feeds/events").handler(origins).handler(feedAuthentication).handler(ctx -> {
-      String type = ctx.queryParams().get("type");
-      EventType known = type == null ? null : catalog.find(type);
-      // without a type the feed streams every family: that needs the grant for all of them
-      String family = known == null ? Caller.ALL : known.family();
-      if (type != null && known == null) {
-        Problem.send(
-            ctx.response(),
-            Problem.invalidField(
-                "unknown-type",
-                "Unknown event type",
-                "type",
-                "'" + type + "' is not a known event type (GET /v1/types)"));
-      } else if (!Authentication.caller(ctx).mayRead(family)) {
-        Authentication.forbiddenRead(ctx, family);
-      } else if (Authentication.readTenant(ctx)) {
-        ctx.request()
-            .toWebSocket()
-            .onSuccess(socket -> {
-              feedAuthentication.closeWhenRevoked(ctx, socket);
-              FeedSession.events(vertx, socket, Authentication.tenant(ctx), type);
-            })
-            .onFailure(error -> ApiErrors.failure(
-                ctx, 400, "websocket-required", "WebSocket required", error.getMessage()));
-      }
-    });
+    router
+        .get("/v1/feeds/events")
+        .handler(origins)
+        .handler(feedAuthentication)
+        .handler(tenantQuota)
+        .handler(ctx -> {
+          String type = ctx.queryParams().get("type");
+          EventType known = type == null ? null : catalog.find(type);
+          // without a type the feed streams every family: that needs the grant for all of them
+          String family = known == null ? Caller.ALL : known.family();
+          if (type != null && known == null) {
+            Problem.send(
+                ctx.response(),
+                Problem.invalidField(
+                    "unknown-type",
+                    "Unknown event type",
+                    "type",
+                    "'" + type + "' is not a known event type (GET /v1/types)"));
+          } else if (!Authentication.caller(ctx).mayRead(family)) {
+            Authentication.forbiddenRead(ctx, family);
+          } else if (Authentication.readTenant(ctx)) {
+            ctx.request()
+                .toWebSocket()
+                .onSuccess(socket -> {
+                  feedAuthentication.closeWhenRevoked(ctx, socket);
+                  FeedSession.events(
+                      vertx, socket, Authentication.tenant(ctx), type, released(ctx, guard));
+                })
+                .onFailure(error -> ApiErrors.failure(
+                    ctx, 400, "websocket-required", "WebSocket required", error.getMessage()));
+          }
+        });
+  }
+
+  /** What a WebSocket runs when it closes: its connection no longer counts (see {@link ConnectionGuard#released}). */
+  private static Runnable released(RoutingContext ctx, ConnectionGuard guard) {
+    HttpConnection connection = ctx.request().connection();
+    return () -> guard.released(connection);
+  }
+
+  /**
+   * Lets the upgrade go on when the caller's tenant may hold one more WebSocket on this node
+   * ({@code http.maxWebSocketsPerTenant}); else {@code 429} with {@code Retry-After}.
+   */
+  private static void admitWebSocket(RoutingContext ctx, ConnectionGuard guard, int perTenant) {
+    String tenant = Authentication.caller(ctx).tenant();
+    if (guard.admitWebSocket(ctx.request().connection(), tenant)) {
+      ctx.next();
+      return;
+    }
+    Problem.send(
+        ctx.response().putHeader("Retry-After", "5"),
+        Problem.of(
+            429,
+            "too-many-websockets",
+            "Too many WebSockets",
+            "tenant '" + tenant + "' holds " + perTenant
+                + " WebSockets on this node (http.maxWebSocketsPerTenant); close one first"));
   }
 }

@@ -39,8 +39,7 @@ public class HttpIngestVerticle extends VerticleBase {
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
           Router router = ApiRoutes.router(vertx, config(), reply.body());
-          ConnectionGuard connections =
-              ConnectionGuard.of(vertx, http.maxConnections(), http.firstRequestTimeoutMs());
+          ConnectionGuard connections = ConnectionGuard.of(vertx, http);
           server =
               vertx.createHttpServer(serverOptions(http)).connectionHandler(connections::opened);
           return server

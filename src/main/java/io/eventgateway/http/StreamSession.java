@@ -92,12 +92,16 @@ final class StreamSession {
     this.maxPending = maxPending;
   }
 
-  void start() {
+  /** @param closed runs when the socket closes */
+  void start(Runnable closed) {
     socket.textMessageHandler(this::frame);
     socket.binaryMessageHandler(
         binary -> refuse("binary frames are not accepted; send CloudEvents as JSON text"));
     socket.drainHandler(drained -> resumeIfCaughtUp());
-    socket.closeHandler(closed -> PENDING.addAndGet(-pending.size()));
+    socket.closeHandler(ended -> {
+      PENDING.addAndGet(-pending.size());
+      closed.run();
+    });
   }
 
   private void frame(String text) {

@@ -48,6 +48,92 @@ class ConnectionLimitsIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "one address's sockets and one tenant's WebSockets hit their own caps; another address and tenant get in")
+  void oneAddressAndOneTenantCannotLockOthersOut() throws Exception {
+    JsonObject config = GatewayInstance.isolated("connshares");
+    config
+        .getJsonObject("http")
+        .put("maxConnectionsPerAddress", 12)
+        .put("maxWebSocketsPerTenant", 3)
+        .put("firstRequestTimeoutMs", 20_000);
+    try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
+      int port = gateway.config().getJsonObject("http").getInteger("port");
+      // (all of 127/8 is loopback: the attacker's address is 127.0.0.2, everyone else's 127.0.0.1)
+      List<Socket> attacker = new ArrayList<>();
+      try {
+        for (int i = 0; i < 12; i++) {
+          attacker.add(fromAddress("127.0.0.2", port));
+        }
+        Thread.sleep(300);
+        try (Socket over = fromAddress("127.0.0.2", port)) {
+          assertThat(closedWithin(over, 1_000))
+              .as("a 13th socket of one address")
+              .isTrue();
+        }
+        assertThat(closedWithin(attacker.get(0), 200))
+            .as("the first twelve stay")
+            .isFalse();
+        assertThat(new ApiClient(gateway.apiUrl()).get("/v1/types").status())
+            .as("another address")
+            .isEqualTo(200);
+      } finally {
+        for (Socket socket : attacker) {
+          socket.close();
+        }
+      }
+
+      ApiClient greedy = gateway.keyOf("greedy", "greedy");
+      ApiClient other = gateway.keyOf("other", "other");
+      List<java.net.http.WebSocket> held = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        held.add(feed(gateway, greedy).join());
+      }
+      java.util.concurrent.CompletionException refused =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              java.util.concurrent.CompletionException.class,
+              () -> feed(gateway, greedy).join());
+      assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause())
+              .getResponse()
+              .statusCode())
+          .isEqualTo(429);
+      assertThat(feed(gateway, other).join()).as("another tenant's feed").isNotNull();
+      held.get(0).abort();
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .until(() -> feed(gateway, greedy).join() != null);
+      // closed WebSockets give their connection back: more of them, one after another, than the
+      // address may hold
+      for (int i = 0; i < 14; i++) {
+        java.net.http.WebSocket passing = org.awaitility.Awaitility.await()
+            .atMost(java.time.Duration.ofSeconds(10))
+            .ignoreExceptions()
+            .until(() -> feed(gateway, other).join(), java.util.Objects::nonNull);
+        passing.abort();
+      }
+      assertThat(new ApiClient(gateway.apiUrl()).get("/v1/types").status()).isEqualTo(200);
+    }
+  }
+
+  private static java.util.concurrent.CompletableFuture<java.net.http.WebSocket> feed(
+      GatewayInstance gateway, ApiClient client) {
+    return java.net.http.HttpClient.newHttpClient()
+        .newWebSocketBuilder()
+        .header("Authorization", "Bearer " + client.apiKey())
+        .buildAsync(
+            java.net.URI.create(gateway.apiUrl().replace("http", "ws") + "/v1/feeds/alerts"),
+            new WebSocketMessages(true));
+  }
+
+  private static Socket fromAddress(String address, int port) throws IOException {
+    Socket socket = new Socket();
+    socket.bind(new java.net.InetSocketAddress(address, 0));
+    socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+    return socket;
+  }
+
   /** Whether the server closed the socket (end of stream or reset) before {@code millis} passed. */
   private static boolean closedWithin(Socket socket, int millis) throws IOException {
     socket.setSoTimeout(millis);
