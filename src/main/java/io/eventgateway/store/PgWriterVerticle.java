@@ -65,7 +65,8 @@ public class PgWriterVerticle extends VerticleBase {
     partitions = new EventPartitions(pool);
     rollups = List.of(
         new AnalyticsRollups(config().getJsonObject("analytics").getInteger("sessionGapSeconds")),
-        new QualityRollups(config().getJsonObject("quality").getInteger("windowSeconds")));
+        new QualityRollups(config().getJsonObject("quality").getInteger("windowSeconds")),
+        new EquipmentStatusRollups());
     vertx
         .eventBus()
         .<EnrichmentBatch>consumer(Addresses.ENRICHMENTS_PERSIST, this::persistEnrichments);

@@ -220,6 +220,47 @@ class QualityAlertsIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "2,000 pieces of one tenant's equipment down raise at most alerts.maxOpenPerTenant alerts; another tenant's still rises")
+  void alertScopesAreCappedPerTenant() {
+    JsonObject config = GatewayInstance.isolated("alertcap");
+    config
+        .getJsonObject("alerts")
+        .put("maxOpenPerTenant", 5)
+        .put(
+            "rules",
+            new JsonArray()
+                .add(new JsonObject()
+                    .put("name", "equipment-down")
+                    .put("kind", "equipment_down")
+                    .put("thresholdSeconds", 600)));
+    try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
+      ApiClient flood = gateway.keyOf("flooder", "flood");
+      ApiClient fab = gateway.keyOf("fab-board", "fab");
+      Instant old = Instant.now().minusSeconds(700);
+      for (int batch = 0; batch < 2; batch++) {
+        JsonArray down = new JsonArray();
+        for (int i = 0; i < 1_000; i++) {
+          down.add(status("EQ-" + batch + "-" + i, "RUNNING", "DOWN", old));
+        }
+        post(flood, down);
+      }
+      post(fab, new JsonArray().add(status("FAB-1", "RUNNING", "DOWN", old)));
+      await().atMost(Duration.ofSeconds(60)).until(() -> alerts(fab, "open").size() == 1);
+      await().atMost(Duration.ofSeconds(60)).until(() -> alerts(flood, "open").size() == 5);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> PrometheusText.sum(gateway.managementUrl(), "gateway_alerts_capped_total") > 0);
+      // later runs raise nothing more: the cap holds, and the runs look at what changed only
+      post(flood, new JsonArray().add(status("EQ-LATE", "RUNNING", "DOWN", old)));
+      await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+      assertThat(alerts(flood, "open")).hasSize(5);
+      assertThat(alerts(fab, "open")).hasSize(1);
+    }
+  }
+
   private static JsonArray inspections(
       String line, String batch, String product, int count, int failed) {
     JsonArray events = new JsonArray();

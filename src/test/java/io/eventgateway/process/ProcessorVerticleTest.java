@@ -145,8 +145,10 @@ class ProcessorVerticleTest {
     List<JsonObject> inHandWhileDown = new CopyOnWriteArrayList<>();
     deploy(vertx)
         .compose(deployed -> Eventually.until(vertx, () -> {
-          inHandWhileDown.addAll(ConsumerProgress.of(vertx).stalled(0));
-          return committed().orElse(0L) == 3;
+          List<JsonObject> inHand = ConsumerProgress.of(vertx).stalled(0);
+          inHandWhileDown.addAll(inHand);
+          // the progress is cleared once Kafka's commit completes, which may be just after it shows
+          return committed().orElse(0L) == 3 && inHand.isEmpty();
         }))
         .onComplete(test.succeeding(done -> test.verify(() -> {
           // nothing past the start (which the claim tells Kafka, maybe after the first write)
@@ -162,7 +164,6 @@ class ProcessorVerticleTest {
                   assertThat(stalled.getString("error")).isEqualTo("connection to \"…\" refused");
                 }
               });
-          assertThat(ConsumerProgress.of(vertx).stalled(0)).isEmpty();
           assertThat(persistRequests)
               .hasSize(3)
               .allMatch(ids -> ids.equals(List.of("e-0", "e-1", "e-2")));
