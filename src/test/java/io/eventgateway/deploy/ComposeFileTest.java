@@ -139,8 +139,12 @@ class ComposeFileTest {
         .contains(
             "8080-8081:" + config.getJsonObject("http").getInteger("port"),
             "127.0.0.1:9090-9091:" + config.getJsonObject("management").getInteger("port"));
+    // the simulator's PUT /sim/config and Grafana's anonymous viewers: the host's loopback only
     assertThat(list(service("llm-sim").get("ports")))
-        .contains("8089:" + config.getJsonObject("llmSimulator").getInteger("port"));
+        .containsExactly(
+            "127.0.0.1:8089:" + config.getJsonObject("llmSimulator").getInteger("port"));
+    assertThat(list(service("grafana").get("ports")))
+        .allMatch(port -> port.toString().startsWith("127.0.0.1:"));
   }
 
   @Test

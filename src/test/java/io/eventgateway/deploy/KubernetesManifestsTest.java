@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -61,7 +63,12 @@ class KubernetesManifestsTest {
             "PodDisruptionBudget",
             "Deployment",
             "HorizontalPodAutoscaler",
-            "PodDisruptionBudget");
+            "PodDisruptionBudget",
+            "NetworkPolicy",
+            "NetworkPolicy",
+            "NetworkPolicy",
+            "NetworkPolicy",
+            "NetworkPolicy");
     List<String> unknown = new ArrayList<>();
     resources.forEach(resource -> unknownFields(
         resource, resource.getKind() + "/" + resource.getMetadata().getName(), unknown));
@@ -205,6 +212,50 @@ class KubernetesManifestsTest {
     assertThat(probe).as(path).isNotNull();
     assertThat(probe.getHttpGet().getPath()).isEqualTo(path);
     assertThat(probe.getHttpGet().getPort().getStrVal()).isEqualTo("management");
+  }
+
+  @Test
+  @DisplayName(
+      "NetworkPolicies: ingress denied by default, the management port for Prometheus only, egress to Kafka, "
+          + "PostgreSQL, DNS and HTTPS only, Kafka and PostgreSQL for the gateway only")
+  void networkPolicies() {
+    JsonObject config = ConfigLoader.load("prod", Map.of());
+    int api = config.getJsonObject("http").getInteger("port");
+    int management = config.getJsonObject("management").getInteger("port");
+    NetworkPolicy deny = named(NetworkPolicy.class, "default-deny-ingress");
+    assertThat(deny.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+    assertThat(deny.getSpec().getIngress()).isNullOrEmpty();
+    for (String role : ROLES) {
+      NetworkPolicy policy = named(NetworkPolicy.class, "event-gateway-" + role);
+      assertThat(policy.getSpec().getPodSelector().getMatchLabels())
+          .containsEntry("app.kubernetes.io/component", role);
+      for (NetworkPolicyIngressRule rule : policy.getSpec().getIngress()) {
+        List<Integer> ports =
+            rule.getPorts().stream().map(port -> port.getPort().getIntVal()).toList();
+        if (ports.contains(management)) {
+          assertThat(rule.getFrom())
+              .as("who reaches the management port")
+              .isNotEmpty()
+              .allSatisfy(peer -> assertThat(peer.getPodSelector().getMatchLabels())
+                  .containsEntry("app.kubernetes.io/name", "prometheus"));
+        } else {
+          assertThat(role).as("only ingest serves the API").isEqualTo("ingest");
+          assertThat(ports).containsExactly(api);
+        }
+      }
+      assertThat(policy.getSpec().getEgress().stream()
+              .flatMap(rule -> rule.getPorts().stream())
+              .map(port -> port.getPort().getIntVal()))
+          .as("where the gateway may connect")
+          .containsOnly(9092, 9093, 5432, 53, 443);
+    }
+    for (String store : List.of("kafka", "postgresql")) {
+      NetworkPolicy policy = named(NetworkPolicy.class, store + "-from-the-gateway-only");
+      assertThat(policy.getSpec().getIngress().stream().flatMap(rule -> rule.getFrom().stream()))
+          .allSatisfy(peer -> assertThat(
+                  peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/name"))
+              .isIn("event-gateway", store));
+    }
   }
 
   private <T extends HasMetadata> T named(Class<T> type, String name) {
