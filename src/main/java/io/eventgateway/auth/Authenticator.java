@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * JWT signed with the configured key (vertx-auth-jwt; HMAC keys shorter than 32 bytes or left as placeholders are
  * refused at start). JWT claims: {@code exp} is required, at most {@code auth.jwt.maxLifetimeSeconds} after
  * {@code iat} (or now); {@code sub} names the caller,
- * {@code tenant} (default {@code default}) is the caller's tenant, {@code admin: true} (or {@code "admin"} in
+ * {@code tenant} is the caller's tenant (required, unless {@code auth.jwt.defaultTenant} names one), {@code admin: true} (or {@code "admin"} in
  * {@code roles}) makes it an operator, {@code tenantAdmin: true} (or {@code "tenant-admin"} in {@code roles}) the
  * admin of its own tenant, {@code families} and {@code types} restrict what it may publish, {@code read}
  * ({@code "*"} or families) is what it may read, {@code rateLimitPerSecond} limits it.
@@ -58,6 +58,7 @@ public final class Authenticator {
   private final long freshMillis;
   private final long staleMillis;
   private final long maxLifetimeSeconds;
+  private final String defaultTenant;
 
   /** A key store answer and when it was given. */
   private record Lookup(Optional<ApiKeyStore.Stored> stored, long atMillis) {}
@@ -76,8 +77,9 @@ public final class Authenticator {
     this.freshMillis = Duration.ofSeconds(auth.getInteger("keyCacheSeconds", 5)).toMillis();
     this.staleMillis =
         Duration.ofSeconds(auth.getInteger("staleKeySeconds", 300)).toMillis();
-    this.maxLifetimeSeconds =
-        auth.getJsonObject("jwt", new JsonObject()).getLong("maxLifetimeSeconds", 86_400L);
+    JsonObject jwtSettings = auth.getJsonObject("jwt", new JsonObject());
+    this.maxLifetimeSeconds = jwtSettings.getLong("maxLifetimeSeconds", 86_400L);
+    this.defaultTenant = jwtSettings.getString("defaultTenant", "");
     this.keys = Caffeine.newBuilder()
         .maximumSize(10_000)
         .expireAfterWrite(Duration.ofHours(1))
@@ -198,7 +200,7 @@ public final class Authenticator {
     return stored;
   }
 
-  private static Caller fromClaims(JsonObject claims) {
+  private Caller fromClaims(JsonObject claims) {
     JsonArray roles = claims.getJsonArray("roles", new JsonArray());
     Object rate = claims.getValue("rateLimitPerSecond");
     String subject = claims.getString("sub", "jwt");
@@ -230,8 +232,15 @@ public final class Authenticator {
     return claims;
   }
 
-  private static String tenant(JsonObject claims) {
-    Object tenant = claims.getValue("tenant", Caller.DEFAULT_TENANT);
+  /**
+   * The token's tenant: its {@code tenant} claim; a token without one is refused, unless
+   * {@code auth.jwt.defaultTenant} names the tenant such tokens act for.
+   */
+  private String tenant(JsonObject claims) {
+    Object tenant = claims.getValue("tenant", defaultTenant.isEmpty() ? null : defaultTenant);
+    if (tenant == null) {
+      throw new Unauthenticated("invalid token: claim 'tenant' is required");
+    }
     if (tenant instanceof String name && Caller.TENANT_NAME.matcher(name).matches()) {
       return name;
     }

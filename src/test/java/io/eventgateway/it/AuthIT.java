@@ -249,6 +249,7 @@ class AuthIT {
     String publisher = issuer.generateToken(
         new JsonObject()
             .put("sub", "line-7")
+            .put("tenant", "default")
             .put("types", new JsonArray().add("analytics.page_view")),
         options);
     ApiClient line = new ApiClient(gateway.apiUrl(), publisher);
@@ -259,9 +260,24 @@ class AuthIT {
     assertThat(line.get("/v1/admin/keys").status()).isEqualTo(403);
 
     String operator = issuer.generateToken(
-        new JsonObject().put("sub", "ops").put("roles", new JsonArray().add("admin")), options);
+        new JsonObject()
+            .put("sub", "ops")
+            .put("tenant", "default")
+            .put("roles", new JsonArray().add("admin")),
+        options);
     assertThat(new ApiClient(gateway.apiUrl(), operator).get("/v1/admin/keys").status())
         .isEqualTo(200);
+
+    // a token that leaves out its tenant or the configured issuer is refused, not let through
+    String noTenant = issuer.generateToken(new JsonObject().put("sub", "ops"), options);
+    ApiClient.Response tenantless = new ApiClient(gateway.apiUrl(), noTenant).get("/v1/alerts");
+    assertThat(tenantless.status()).isEqualTo(401);
+    assertThat(tenantless.json().getString("detail")).contains("'tenant' is required");
+    String noIssuer = issuer.generateToken(
+        new JsonObject().put("sub", "ops").put("tenant", "default"),
+        new JWTOptions().setExpiresInSeconds(60));
+    ApiClient.Response issuerless = new ApiClient(gateway.apiUrl(), noIssuer).get("/v1/alerts");
+    assertThat(issuerless.status()).isEqualTo(401);
 
     String wrongIssuer =
         issuer.generateToken(new JsonObject().put("sub", "x"), new JWTOptions().setIssuer("other"));
