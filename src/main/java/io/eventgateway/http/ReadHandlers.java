@@ -146,7 +146,7 @@ final class ReadHandlers {
     Future.all(circuit, alerts, lines)
         .onSuccess(all -> ctx.response()
             .putHeader("Content-Type", "application/json")
-            .end(DashboardStats.totals()
+            .end(DashboardStats.totals(tenant, Authentication.caller(ctx).operator())
                 .put("time", Instant.now().toString())
                 .put("llmCircuit", circuit.result().getString("circuit"))
                 .put("openAlerts", alerts.result().getJsonArray("alerts"))

@@ -3,7 +3,10 @@ package io.eventgateway.ingest;
 import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.kafka.GatewayHeaders;
+import io.eventgateway.kafka.KafkaProducerVerticle;
 import io.eventgateway.schema.FieldError;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -29,6 +32,23 @@ public final class EventProducer {
    * @return one result per event, in order; fails as a whole when
    *     the producer could not be reached or did not answer in time
    */
+  /**
+   * Counts the acknowledged events by tenant ({@code gateway.tenant.events.accepted}): each tenant's own figure for
+   * its dashboard. A request's events are one caller's, so of one tenant.
+   */
+  private static void countAcknowledged(
+      List<EventValidator.Accepted> events, List<ProduceResult.Outcome> outcomes) {
+    long acknowledged =
+        outcomes.stream().filter(ProduceResult.Outcome::succeeded).count();
+    if (acknowledged > 0) {
+      Metrics.counter(
+              KafkaProducerVerticle.TENANT_ACCEPTED,
+              "tenant",
+              events.get(0).record().headers().get(GatewayHeaders.TENANT))
+          .increment(acknowledged);
+    }
+  }
+
   public Future<List<EventResult>> produce(List<EventValidator.Accepted> events) {
     ProduceBatch batch =
         new ProduceBatch(events.stream().map(EventValidator.Accepted::record).toList());
@@ -38,6 +58,7 @@ public final class EventProducer {
         .map(reply -> {
           List<ProduceResult.Outcome> outcomes = reply.body().outcomes();
           List<EventResult> results = new ArrayList<>(events.size());
+          countAcknowledged(events, outcomes);
           for (int i = 0; i < events.size(); i++) {
             EventValidator.Accepted event = events.get(i);
             ProduceResult.Outcome outcome = outcomes.get(i);

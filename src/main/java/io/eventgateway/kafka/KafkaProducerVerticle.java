@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
 @ConfigSections("kafka")
 public class KafkaProducerVerticle extends VerticleBase {
 
+  /** Events Kafka acknowledged, per tenant (counted where a request's outcomes are read, one tenant a request). */
+  public static final String TENANT_ACCEPTED = "gateway.tenant.events.accepted";
+
   private static final Logger LOG = LoggerFactory.getLogger(KafkaProducerVerticle.class);
   private static final long METADATA_CACHED_MS = 60_000;
 

@@ -29,6 +29,7 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +58,9 @@ public class PgWriterVerticle extends VerticleBase {
       .register(Metrics.globalRegistry);
   private Pool pool;
   private EventPartitions partitions;
+  /** Events newly stored, per tenant. */
+  public static final String TENANT_STORED = "gateway.tenant.events.stored";
+
   private List<Rollups> rollups;
 
   @Override
@@ -101,6 +105,7 @@ public class PgWriterVerticle extends VerticleBase {
         .onSuccess(stored -> {
           sample.stop(writeLatency);
           batchSizes.record(events.size());
+          countStored(stored);
           JsonArray inspectedLines = QualityRollups.inspectedLines(stored);
           if (!inspectedLines.isEmpty()) {
             vertx.eventBus().publish(Addresses.QUALITY_UPDATED, inspectedLines);
@@ -123,6 +128,14 @@ public class PgWriterVerticle extends VerticleBase {
    * One transaction: the consumer's positions first, then the rows ({@code allNew}: a plain insert, which a
    * duplicate key fails; otherwise the deduplicating one), then each family's rollups of the rows newly stored.
    */
+  /** Counts the newly stored events by tenant ({@code gateway.tenant.events.stored}): each tenant's own figure. */
+  private static void countStored(List<PersistBatch.Event> stored) {
+    Map<String, Long> perTenant = new HashMap<>();
+    stored.forEach(event -> perTenant.merge(event.tenant(), 1L, Long::sum));
+    perTenant.forEach(
+        (tenant, count) -> Metrics.counter(TENANT_STORED, "tenant", tenant).increment(count));
+  }
+
   private Future<List<PersistBatch.Event>> store(PersistBatch batch, boolean allNew) {
     return pool.withTransaction(transaction -> ConsumerPositions.advance(
             transaction, batch.advance())

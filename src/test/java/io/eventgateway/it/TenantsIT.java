@@ -145,6 +145,46 @@ class TenantsIT {
 
   @Test
   @DisplayName(
+      "the dashboard's totals are the caller's tenant's own; the node's totals and lag are an operator's")
+  void dashboardFiguresAreTheTenantsOwn() {
+    ApiClient small = gateway.keyOf("small-board", "dash-small");
+    ApiClient large = gateway.keyOf("large-board", "dash-large");
+    JsonArray three = new JsonArray();
+    JsonArray five = new JsonArray();
+    for (int i = 0; i < 5; i++) {
+      if (i < 3) {
+        three.add(ApiClient.pageView("d-" + i));
+      }
+      five.add(ApiClient.pageView("d-" + i));
+    }
+    assertThat(small
+            .post("/v1/events", "application/cloudevents-batch+json", three.encode())
+            .status())
+        .isEqualTo(202);
+    assertThat(large
+            .post("/v1/events", "application/cloudevents-batch+json", five.encode())
+            .status())
+        .isEqualTo(202);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      JsonObject smallStats = small.get("/v1/dashboard/stats").json();
+      JsonObject largeStats = large.get("/v1/dashboard/stats").json();
+      assertThat(smallStats.getLong("accepted")).isEqualTo(3);
+      assertThat(smallStats.getLong("stored")).isEqualTo(3);
+      assertThat(largeStats.getLong("accepted")).isEqualTo(5);
+      assertThat(largeStats.getLong("stored")).isEqualTo(5);
+      assertThat(smallStats.containsKey("node")).as("the node's totals").isFalse();
+    });
+    assertThat(gateway
+            .api()
+            .get("/v1/dashboard/stats")
+            .json()
+            .getJsonObject("node")
+            .getLong("accepted"))
+        .isGreaterThanOrEqualTo(8);
+  }
+
+  @Test
+  @DisplayName(
       "a tenant admin manages its own tenant's keys and dead letters only, and creates no operator")
   void tenantAdminStopsAtItsTenant() {
     ApiClient.Response created = gateway
