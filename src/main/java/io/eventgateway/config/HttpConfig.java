@@ -23,6 +23,7 @@ public record HttpConfig(
     long maxInFlightBytesPerCaller,
     int streamMaxPendingEvents,
     List<String> allowedOrigins,
+    List<String> trustedProxies,
     Tls tls) {
 
   /** TLS from PEM files when {@code enabled}. */
@@ -30,6 +31,7 @@ public record HttpConfig(
 
   public HttpConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
+    trustedProxies = List.copyOf(trustedProxies);
   }
 
   public static HttpConfig of(JsonObject http) {
@@ -50,6 +52,7 @@ public record HttpConfig(
         http.getLong("maxInFlightBytesPerCaller"),
         http.getInteger("streamMaxPendingEvents"),
         http.getJsonArray("allowedOrigins").stream().map(String::valueOf).toList(),
+        http.getJsonArray("trustedProxies").stream().map(String::valueOf).toList(),
         new Tls(
             tls.getBoolean("enabled", false), tls.getString("certFile"), tls.getString("keyFile")));
   }

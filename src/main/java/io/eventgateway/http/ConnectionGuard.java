@@ -1,5 +1,6 @@
 package io.eventgateway.http;
 
+import io.eventgateway.ingest.Problem;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Vertx;
@@ -13,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Bounds the API's connections, for every HTTP verticle instance of this process: beyond {@code http.maxConnections}
- * in all, or {@code http.maxConnectionsPerAddress} from one client address, a new connection is closed at once; a
+ * in all a new connection is closed at once; beyond {@code http.maxConnectionsPerAddress} from one client address,
+ * its first request is answered {@code 429} (with {@code Retry-After}) and the connection closed after it; a
  * connection that has not sent a whole first request within {@code http.firstRequestTimeoutMs} is closed, so that
  * idle or dribbling sockets cannot use up the node's file descriptors and memory before any credential is seen.
  * Once authenticated, a tenant holds at most {@code http.maxWebSocketsPerTenant} WebSockets (streams and feeds) on
@@ -27,6 +29,7 @@ final class ConnectionGuard implements Shareable {
   private final Counts webSocketsPerTenant = new Counts();
   private final Map<HttpConnection, String> webSocketTenants = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Held> held = new ConcurrentHashMap<>();
+  private final Set<HttpConnection> overAddressCap = ConcurrentHashMap.newKeySet();
   private final Vertx vertx;
   private final int maxConnections;
   private final int maxPerAddress;
@@ -65,16 +68,19 @@ final class ConnectionGuard implements Shareable {
   void opened(HttpConnection connection) {
     if (open.incrementAndGet() > maxConnections) {
       open.decrementAndGet();
-      refuse(connection, "node");
+      refused("node");
+      connection.close();
       return;
     }
     String address = connection.remoteAddress() == null
         ? "local"
         : connection.remoteAddress().host();
-    if (!perAddress.tryAdd(address, maxPerAddress)) {
-      open.decrementAndGet();
-      refuse(connection, "address");
-      return;
+    boolean counted = perAddress.tryAdd(address, maxPerAddress);
+    if (!counted) {
+      // answered, not dropped: a client told 429 backs off, one whose socket closes may retry at
+      // once
+      overAddressCap.add(connection);
+      refused("address");
     }
     awaitingFirstRequest.add(connection);
     long deadline = vertx.setTimer(firstRequestTimeoutMs, expired -> {
@@ -82,7 +88,7 @@ final class ConnectionGuard implements Shareable {
         connection.close();
       }
     });
-    held.put(connection, new Held(address, deadline));
+    held.put(connection, new Held(counted ? address : null, deadline));
     connection.closeHandler(closed -> released(connection));
   }
 
@@ -97,7 +103,10 @@ final class ConnectionGuard implements Shareable {
       return;
     }
     open.decrementAndGet();
-    perAddress.remove(released.address());
+    if (released.address() != null) {
+      perAddress.remove(released.address());
+    }
+    overAddressCap.remove(connection);
     String tenant = webSocketTenants.remove(connection);
     if (tenant != null) {
       webSocketsPerTenant.remove(tenant);
@@ -106,9 +115,28 @@ final class ConnectionGuard implements Shareable {
     vertx.cancelTimer(released.deadline());
   }
 
-  /** For every request: its connection has shown it speaks HTTP. */
-  void requested(HttpServerRequest request) {
+  /**
+   * For every request: its connection has shown it speaks HTTP.
+   *
+   * @return false when the request was answered {@code 429} instead (its connection is over its address's cap,
+   *     and is closed after the answer)
+   */
+  boolean requested(HttpServerRequest request) {
     awaitingFirstRequest.remove(request.connection());
+    if (!overAddressCap.contains(request.connection())) {
+      return true;
+    }
+    request.response().putHeader("Retry-After", "1");
+    Problem.refuseUnread(
+        vertx,
+        request,
+        Problem.of(
+            429,
+            "too-many-connections",
+            "Too many connections",
+            "this address holds http.maxConnectionsPerAddress (" + maxPerAddress
+                + ") connections to this node; reuse them"));
+    return false;
   }
 
   /**
@@ -120,10 +148,7 @@ final class ConnectionGuard implements Shareable {
    */
   boolean admitWebSocket(HttpConnection connection, String tenant) {
     if (!webSocketsPerTenant.tryAdd(tenant, maxWebSocketsPerTenant)) {
-      Counter.builder("gateway.http.connections.refused")
-          .tag("bound", "tenant")
-          .register(Metrics.globalRegistry)
-          .increment();
+      refused("tenant");
       return false;
     }
     if (webSocketTenants.putIfAbsent(connection, tenant) != null) {
@@ -133,15 +158,14 @@ final class ConnectionGuard implements Shareable {
     return true;
   }
 
-  private static void refuse(HttpConnection connection, String bound) {
+  private static void refused(String bound) {
     Counter.builder("gateway.http.connections.refused")
         .tag("bound", bound)
         .register(Metrics.globalRegistry)
         .increment();
-    connection.close();
   }
 
-  /** What a counted connection holds: its address's share, and its first-request deadline. */
+  /** What a connection holds: its address's share ({@code null} when over the cap), its first-request deadline. */
   private record Held(String address, long deadline) {}
 
   /** Counts per key, each bounded; a key at zero is forgotten. */

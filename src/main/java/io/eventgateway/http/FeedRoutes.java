@@ -31,7 +31,7 @@ final class FeedRoutes {
       Authentication feedAuthentication,
       RateLimits rateLimits,
       ReadHandlers reads) {
-    WebSocketOrigins origins = new WebSocketOrigins(http.allowedOrigins());
+    WebSocketOrigins origins = new WebSocketOrigins(http.allowedOrigins(), http.trustedProxies());
     ConnectionGuard guard = ConnectionGuard.of(vertx, http);
     Handler<RoutingContext> tenantQuota =
         ctx -> admitWebSocket(ctx, guard, http.maxWebSocketsPerTenant());

@@ -44,8 +44,9 @@ public class HttpIngestVerticle extends VerticleBase {
               vertx.createHttpServer(serverOptions(http)).connectionHandler(connections::opened);
           return server
               .requestHandler(request -> {
-                connections.requested(request);
-                router.handle(request);
+                if (connections.requested(request)) {
+                  router.handle(request);
+                }
               })
               .invalidRequestHandler(HttpIngestVerticle::invalidRequest)
               .listen(BoundPorts.sharedListenPort(http.port()), http.host());

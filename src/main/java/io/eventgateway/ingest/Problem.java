@@ -2,6 +2,7 @@ package io.eventgateway.ingest;
 
 import io.eventgateway.bus.FailureCodes;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
@@ -66,19 +67,23 @@ public final class Problem {
    * client still sending would lose the answer (a lingering close, as Apache and nginx do).
    */
   public static void refuseUnread(RoutingContext ctx, JsonObject problem) {
-    HttpServerRequest request = ctx.request();
+    refuseUnread(ctx.vertx(), ctx.request(), problem);
+  }
+
+  /** {@link #refuseUnread(RoutingContext, JsonObject)} for a request that reaches no router. */
+  public static void refuseUnread(Vertx vertx, HttpServerRequest request, JsonObject problem) {
     if (request.isEnded()) {
-      send(ctx.response(), problem);
+      send(request.response(), problem);
       return;
     }
     HttpConnection connection = request.connection();
     Future<Void> answered =
-        send(ctx.response().putHeader(HttpHeaders.CONNECTION, "close"), problem);
-    long linger = ctx.vertx().setTimer(LINGER_MS, late -> connection.close());
+        send(request.response().putHeader(HttpHeaders.CONNECTION, "close"), problem);
+    long linger = vertx.setTimer(LINGER_MS, late -> connection.close());
     request
         .handler(dropped -> {})
         .endHandler(end -> {
-          ctx.vertx().cancelTimer(linger);
+          vertx.cancelTimer(linger);
           answered.onComplete(sent -> connection.close());
         })
         .resume();

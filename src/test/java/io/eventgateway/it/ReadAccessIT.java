@@ -54,7 +54,10 @@ class ReadAccessIT {
 
   @BeforeAll
   void start() {
-    gateway = GatewayInstance.start(GatewayInstance.isolated("reads"), "all");
+    io.vertx.core.json.JsonObject config = GatewayInstance.isolated("reads");
+    // the TLS-ending proxy is on this host's loopback; 127.0.0.2 plays a client that is no proxy
+    config.getJsonObject("http").put("trustedProxies", new JsonArray().add("127.0.0.1"));
+    gateway = GatewayInstance.start(config, "all");
     anonymous = new ApiClient(gateway.apiUrl());
     publisher = new ApiClient(gateway.apiUrl(), key(new JsonObject().put("name", "publisher")));
     analyticsReader = new ApiClient(
@@ -171,6 +174,44 @@ class ReadAccessIT {
         .isEqualTo(403);
     assertThat(upgradeStatus("/v1/feeds/alerts", with(chip, "Origin", gateway.apiUrl())))
         .isEqualTo(101);
+  }
+
+  @Test
+  @DisplayName(
+      "behind a TLS-ending proxy the page's https origin is the gateway's own; the headers count from trusted proxies only")
+  void forwardedSchemeFromTrustedProxiesOnly() throws Exception {
+    String host = URI.create(gateway.apiUrl()).getAuthority();
+    String https = "https://" + host;
+    assertThat(rawUpgrade("127.0.0.1", "Origin: " + https + "\r\nX-Forwarded-Proto: https\r\n"))
+        .isEqualTo(101);
+    assertThat(rawUpgrade(
+            "127.0.0.1", "Origin: " + https + "\r\nForwarded: for=10.0.0.7;proto=https\r\n"))
+        .isEqualTo(101);
+    assertThat(rawUpgrade("127.0.0.1", "Origin: " + https + "\r\n"))
+        .as("no forwarded scheme")
+        .isEqualTo(403);
+    assertThat(rawUpgrade("127.0.0.2", "Origin: " + https + "\r\nX-Forwarded-Proto: https\r\n"))
+        .as("the header from a peer that is no trusted proxy")
+        .isEqualTo(403);
+  }
+
+  /** The status of a WebSocket upgrade of the alert feed sent from {@code localAddress} with extra headers. */
+  private int rawUpgrade(String localAddress, String headers) throws Exception {
+    URI api = URI.create(gateway.apiUrl());
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.bind(new java.net.InetSocketAddress(localAddress, 0));
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", api.getPort()), 5_000);
+      socket.setSoTimeout(10_000);
+      String request = "GET /v1/feeds/alerts HTTP/1.1\r\nHost: " + api.getAuthority() + "\r\n"
+          + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\nAuthorization: Bearer " + chipReaderKey + "\r\n" + headers
+          + "\r\n";
+      socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(
+              socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+          .readLine();
+      return Integer.parseInt(statusLine.split(" ")[1]);
+    }
   }
 
   @Test
