@@ -24,6 +24,7 @@ public record HttpConfig(
     int streamMaxPendingEvents,
     List<String> allowedOrigins,
     List<String> trustedProxies,
+    long openBodyLimitBytes,
     Tls tls) {
 
   /** TLS from PEM files when {@code enabled}. */
@@ -53,6 +54,7 @@ public record HttpConfig(
         http.getInteger("streamMaxPendingEvents"),
         http.getJsonArray("allowedOrigins").stream().map(String::valueOf).toList(),
         http.getJsonArray("trustedProxies").stream().map(String::valueOf).toList(),
+        http.getLong("openBodyLimitBytes"),
         new Tls(
             tls.getBoolean("enabled", false), tls.getString("certFile"), tls.getString("keyFile")));
   }

@@ -133,7 +133,16 @@ public final class ApiRoutes {
     router.get("/docs/*").handler(StaticHandler.create(SWAGGER_UI));
     router
         .route("/registry/*")
-        .subRouter(RegistryApi.router(vertx, authentication, requestTimeout));
+        .subRouter(RegistryApi.router(
+            vertx,
+            authentication,
+            requestTimeout,
+            RequestBudget.of(
+                vertx,
+                http.maxInFlightBytes(),
+                http.maxInFlightBytesPerCaller(),
+                http.maxBodyBytes()),
+            http.openBodyLimitBytes()));
     AdminHandlers admin = new AdminHandlers(vertx, catalog);
     router
         .route("/v1/admin/*")

@@ -25,11 +25,6 @@ final class RegistryApi {
 
   static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final long BODY_LIMIT = 1 << 22;
-  /**
-   * What the open routes that take a body (a schema lookup, a compatibility check) read: any schema a client looks
-   * up, and no more, so that no unauthenticated client makes a node hold megabytes per stalled upload.
-   */
-  private static final long OPEN_BODY_LIMIT = 1 << 18;
   /** The registry's changes, method and path: operators only (every tenant's ingest depends on its subjects). */
   private static final String[][] ADMIN_ONLY = {
     {"POST", "/subjects/:subject/versions"},
@@ -51,10 +46,16 @@ final class RegistryApi {
 
   /**
    * The registry's routes: reads open, changes for operators. Every change's credential is checked on a route of its own,
-   * ahead of the body handler, so that no body is read for an unauthenticated client.
+   * ahead of the body handler, so that no body is read for an unauthenticated client. The open routes that take a
+   * body (a schema lookup, a compatibility check) read at most {@code http.openBodyLimitBytes}: any schema a client
+   * looks up, and no more. Every body, open or not, is counted in the node's in-flight budget ({@code budget}) first.
    */
   static Router router(
-      Vertx vertx, Handler<RoutingContext> authentication, Handler<RoutingContext> requestTimeout) {
+      Vertx vertx,
+      Handler<RoutingContext> authentication,
+      Handler<RoutingContext> requestTimeout,
+      RequestBudget budget,
+      long openBodyLimit) {
     RegistryApi api = new RegistryApi(vertx);
     Router router = Router.router(vertx);
     router.route().handler(requestTimeout);
@@ -69,7 +70,13 @@ final class RegistryApi {
       "/compatibility/subjects/:subject/versions",
       "/compatibility/subjects/:subject/versions/:version"
     }) {
-      router.post(open).handler(BodyHandler.create(false).setBodyLimit(OPEN_BODY_LIMIT));
+      router
+          .post(open)
+          .handler(budget)
+          .handler(BodyHandler.create(false).setBodyLimit(openBodyLimit));
+    }
+    for (String[] change : ADMIN_ONLY) {
+      router.route(HttpMethod.valueOf(change[0]), change[1]).handler(budget);
     }
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * with {@code Retry-After} before its body is read, so a load above capacity costs bounded memory, and one caller's
  * slow or huge uploads use up its own share, not everyone's. A request without {@code Content-Length} is counted at
  * the maximum body size. A platform handler: it runs after authentication (on an earlier route, which put the
- * caller in the context) and before the body is read.
+ * caller in the context) and before the body is read; on an open route, the client's address stands for the caller.
  */
 final class RequestBudget implements Shareable, PlatformHandler {
 
@@ -50,7 +50,10 @@ final class RequestBudget implements Shareable, PlatformHandler {
   public void handle(RoutingContext ctx) {
     long declared = declaredLength(ctx.request().getHeader("Content-Length"));
     long bytes = declared < 0 || declared > maxBodyBytes ? maxBodyBytes : declared;
-    String caller = Authentication.caller(ctx).id();
+    // an unauthenticated route's uploads share their client address's part
+    String caller = Authentication.caller(ctx) == null
+        ? "address:" + ctx.request().remoteAddress().host()
+        : Authentication.caller(ctx).id();
     AtomicLong callers = perCaller.computeIfAbsent(caller, id -> new AtomicLong());
     if (callers.addAndGet(bytes) > maxBytesPerCaller && callers.get() != bytes) {
       release(caller, callers, bytes);

@@ -218,6 +218,49 @@ class RegistryIT {
   }
 
   @Test
+  @DisplayName(
+      "stalled anonymous uploads take their address's in-flight share; past it a lookup is answered 429 unread")
+  void stalledUploadsAreBounded() throws Exception {
+    long perCaller = gateway.config().getJsonObject("http").getLong("maxInFlightBytesPerCaller");
+    int declared = 200 * 1024;
+    int holds = (int) (perCaller / declared);
+    int port = java.net.URI.create(gateway.apiUrl()).getPort();
+    java.util.List<java.net.Socket> stalled = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i <= holds; i++) {
+        if (i == holds) {
+          // the server has the earlier ones' headers before the last one's
+          Thread.sleep(500);
+        }
+        java.net.Socket socket = new java.net.Socket();
+        socket.bind(new java.net.InetSocketAddress("127.0.0.3", 0));
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 5_000);
+        socket.setSoTimeout(i < holds ? 300 : 5_000);
+        socket
+            .getOutputStream()
+            .write(("POST /registry/subjects/open-value HTTP/1.1\r\nHost: gateway\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + declared
+                    + "\r\n\r\n{\"schema\":\"")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        stalled.add(socket);
+      }
+      java.net.Socket over = stalled.get(holds);
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(
+              over.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII))
+          .readLine();
+      assertThat(status).as("the upload past its address's share").startsWith("HTTP/1.1 429");
+      // another client's lookup is not held up
+      assertThat(call(new ApiClient(gateway.apiUrl()), "GET", "/schemas/types", null)
+              .status())
+          .isEqualTo(200);
+    } finally {
+      for (java.net.Socket socket : stalled) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
   @DisplayName("two gateway instances on the same store agree on every id")
   void twoInstancesAgree() {
     try (GatewayInstance second =
