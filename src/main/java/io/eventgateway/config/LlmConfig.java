@@ -27,7 +27,11 @@ public record LlmConfig(
   public record Breaker(int maxFailures, long callTimeoutMs, long resetTimeoutMs) {}
 
   /** Calls started per second, and at most this many at once. */
-  public record RateLimit(double requestsPerSecond, int maxInFlight) {}
+  /**
+   * Calls started per second and at once; a call that waits longer than {@code maxQueueWaitMs} for its turn is not
+   * made (its molecule falls back now and the backfill asks again).
+   */
+  public record RateLimit(double requestsPerSecond, int maxInFlight, long maxQueueWaitMs) {}
 
   /** Retries of a failed call, exponential from the initial delay up to the maximum, with jitter. */
   public record Retry(int maxRetries, long initialBackoffMs, long maxBackoffMs) {}
@@ -45,7 +49,10 @@ public record LlmConfig(
             breaker.getInteger("maxFailures"),
             breaker.getLong("callTimeoutMs"),
             breaker.getLong("resetTimeoutMs")),
-        new RateLimit(rate.getDouble("requestsPerSecond"), rate.getInteger("maxInFlight")),
+        new RateLimit(
+            rate.getDouble("requestsPerSecond"),
+            rate.getInteger("maxInFlight"),
+            rate.getLong("maxQueueWaitMs")),
         new Retry(
             retry.getInteger("maxRetries"),
             retry.getLong("initialBackoffMs"),

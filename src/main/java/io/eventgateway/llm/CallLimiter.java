@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * Paces calls to the LLM endpoint: at most {@code requestsPerSecond} started per second (a token bucket that holds
  * one token, so calls are spread evenly and never burst past the rate), at most {@code maxInFlight} at once, and
  * none while the endpoint's {@code Retry-After} runs. Turns go to the tenants waiting in rotation, one call each
- * (fair queueing), so a tenant's burst waits behind its own calls, never another tenant's.
+ * (fair queueing), so a tenant's burst waits behind its own calls, never another tenant's; a call that has waited
+ * {@code maxQueueWaitMs} gives up its place ({@link LlmFailure.QueueTimeout}), so that no caller waits out a burst.
  * Callers wait their turn on timers, never on a blocked thread. Use from one event loop only.
  */
 final class CallLimiter {
@@ -26,6 +27,7 @@ final class CallLimiter {
   private final Vertx vertx;
   private final Bucket bucket;
   private final int maxInFlight;
+  private final long maxQueueWaitMs;
   /** Each waiting tenant's calls, in the order they asked; the map's order is the rotation. */
   private final Map<String, Deque<Promise<Void>>> waiting = new LinkedHashMap<>();
 
@@ -33,9 +35,10 @@ final class CallLimiter {
   private boolean timerPending;
   private long pausedUntilMs;
 
-  CallLimiter(Vertx vertx, double requestsPerSecond, int maxInFlight) {
+  CallLimiter(Vertx vertx, double requestsPerSecond, int maxInFlight, long maxQueueWaitMs) {
     this.vertx = vertx;
     this.maxInFlight = maxInFlight;
+    this.maxQueueWaitMs = maxQueueWaitMs;
     long nanosPerToken = (long) (TimeUnit.SECONDS.toNanos(1) / requestsPerSecond);
     this.bucket = Bucket.builder()
         .addLimit(Bandwidth.builder()
@@ -49,6 +52,16 @@ final class CallLimiter {
   Future<Void> acquire(String tenant) {
     Promise<Void> turn = Promise.promise();
     waiting.computeIfAbsent(tenant, first -> new ArrayDeque<>()).add(turn);
+    long expiry = vertx.setTimer(maxQueueWaitMs, expired -> {
+      Deque<Promise<Void>> queue = waiting.get(tenant);
+      if (queue != null && queue.remove(turn)) {
+        if (queue.isEmpty()) {
+          waiting.remove(tenant);
+        }
+        turn.fail(new LlmFailure.QueueTimeout(maxQueueWaitMs));
+      }
+    });
+    turn.future().onSuccess(started -> vertx.cancelTimer(expiry));
     drain();
     return turn.future();
   }

@@ -42,6 +42,20 @@ public class LlmFailure extends RuntimeException {
     }
   }
 
+  /**
+   * The call waited longer than {@code llm.rateLimit.maxQueueWaitMs} for its turn and was not made: the molecule
+   * falls back now, so that a batch (and whatever polls after it) never waits out a tenant's whole burst; the
+   * backfill asks again. Not the endpoint's fault, not retried.
+   */
+  static final class QueueTimeout extends LlmFailure {
+
+    private static final long serialVersionUID = 1L;
+
+    QueueTimeout(long waitedMs) {
+      super("no turn to call the LLM within " + waitedMs + " ms (llm.rateLimit.maxQueueWaitMs)");
+    }
+  }
+
   /** The answer was not JSON of the required shape: never stored as an enrichment. */
   static final class Malformed extends LlmFailure {
 

@@ -72,7 +72,8 @@ public class LlmVerticle extends VerticleBase {
     cdk = vertx.createSharedWorkerExecutor("gateway-cdk", llm.cdkThreads());
     breaker = LlmBreaker.create(vertx, llm.breaker(), this::circuitChanged);
     LlmConfig.RateLimit rate = llm.rateLimit();
-    limiter = new CallLimiter(vertx, rate.requestsPerSecond(), rate.maxInFlight());
+    limiter =
+        new CallLimiter(vertx, rate.requestsPerSecond(), rate.maxInFlight(), rate.maxQueueWaitMs());
     maxRetries = llm.retry().maxRetries();
     backoff = RetryPolicy.exponentialDelayWithJitter(
         llm.retry().initialBackoffMs(), llm.retry().maxBackoffMs());
@@ -203,6 +204,7 @@ public class LlmVerticle extends VerticleBase {
             limiter.pauseFor(limited.retryAfterMs());
           }
           if (error instanceof LlmFailure.InputRefused
+              || error instanceof LlmFailure.QueueTimeout
               || retry >= maxRetries
               || breaker.state() == CircuitBreakerState.OPEN) {
             return Future.failedFuture(error);

@@ -86,4 +86,51 @@ class LlmSharesIT {
       }
     }
   }
+
+  @Test
+  @DisplayName(
+      "one tenant's burst of 200 molecules at 4 LLM calls a second leaves another tenant's molecule answered by the model")
+  void oneTenantsBurstLeavesAnothersEnrichmentsFlowing() {
+    try (LlmSimulator simulator = new LlmSimulator(LlmSimulator.healthy())) {
+      JsonObject config = GatewayInstance.isolated("llmburst");
+      config.getJsonObject("llm").put("baseUrl", simulator.apiBaseUrl());
+      config
+          .getJsonObject("llm")
+          .getJsonObject("rateLimit")
+          .put("requestsPerSecond", 4)
+          .put("maxInFlight", 2)
+          .put("maxQueueWaitMs", 1_500);
+      // the backfill would ask the burst's fallbacks again: out of the way of what is measured here
+      config.getJsonObject("enrichment").put("backfillIntervalMs", 600_000);
+      try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
+        ApiClient burst = gateway.keyOf("burst-lab", "burst");
+        ApiClient steady = gateway.keyOf("steady-lab", "steady");
+        io.vertx.core.json.JsonArray molecules = new io.vertx.core.json.JsonArray();
+        for (int i = 0; i < 200; i++) {
+          molecules.add(ApiClient.molecule(
+              "chain-" + i, "C".repeat(i % 40 + 1) + "O" + "C".repeat(i / 40), ""));
+        }
+        assertThat(burst
+                .post("/v1/events", "application/cloudevents-batch+json", molecules.encode())
+                .status())
+            .isEqualTo(202);
+        // the burst is polled and waits for its turns (200 at 4 a second would take 50 s)
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        JsonObject mine = ApiClient.molecule("Caffeine", CAFFEINE, NOTES);
+        assertThat(steady.postEvent(mine).status()).isEqualTo(202);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> steady.enrichment(mine.getString("id")) != null);
+        assertThat(steady.enrichment(mine.getString("id")).getString("source")).isEqualTo("llm");
+        // the burst's molecules that had no turn in time were stored with their computed facts, to
+        // be asked again
+        long fallbacks = molecules.stream()
+            .map(molecule -> burst.enrichment(((JsonObject) molecule).getString("id")))
+            .filter(enrichment ->
+                enrichment != null && "fallback".equals(enrichment.getString("source")))
+            .count();
+        assertThat(fallbacks).isPositive();
+      }
+    }
+  }
 }

@@ -20,7 +20,7 @@ class CallLimiterTest {
   void fairAmongTenants(Vertx vertx, VertxTestContext test) {
     List<String> served = new CopyOnWriteArrayList<>();
     vertx.runOnContext(start -> {
-      CallLimiter limiter = new CallLimiter(vertx, 1_000, 1);
+      CallLimiter limiter = new CallLimiter(vertx, 1_000, 1, 60_000);
       for (String tenant : List.of("a", "a", "a", "a", "a", "a", "b", "c", "b")) {
         limiter.acquire(tenant).onSuccess(turn -> {
           served.add(tenant);
@@ -35,6 +35,29 @@ class CallLimiterTest {
           }
         });
       }
+    });
+  }
+
+  @Test
+  @DisplayName(
+      "a call that waits longer than maxQueueWaitMs for its turn gives up its place; the others keep theirs")
+  void waitingIsBounded(Vertx vertx, VertxTestContext test) {
+    vertx.runOnContext(start -> {
+      CallLimiter limiter = new CallLimiter(vertx, 1_000, 1, 200);
+      // the only slot is taken and never given back while the others wait
+      limiter.acquire("a");
+      long asked = System.nanoTime();
+      limiter
+          .acquire("a")
+          .onComplete(test.failing(waited -> test.verify(() -> {
+            assertThat(waited).isInstanceOf(LlmFailure.QueueTimeout.class);
+            assertThat(
+                    java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - asked))
+                .isGreaterThanOrEqualTo(150);
+            // the slot comes back: a new call gets it at once
+            limiter.release();
+            limiter.acquire("b").onComplete(test.succeedingThenComplete());
+          })));
     });
   }
 }
