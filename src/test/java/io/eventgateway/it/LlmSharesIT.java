@@ -130,6 +130,9 @@ class LlmSharesIT {
                 enrichment != null && "fallback".equals(enrichment.getString("source")))
             .count();
         assertThat(fallbacks).isPositive();
+        assertThat(PrometheusText.sum(gateway.managementUrl(), "gateway_llm_circuit_state"))
+            .as("the breaker, 0 closed: waiting for a turn is no failure of the endpoint")
+            .isZero();
       }
     }
   }
