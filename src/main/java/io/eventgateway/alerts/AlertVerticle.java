@@ -49,12 +49,15 @@ public class AlertVerticle extends VerticleBase {
       SELECT window_start, sum(inspections)::bigint AS inspections, sum(failed)::bigint AS failed
       FROM quality_windows WHERE tenant = $1 AND line_id = $2 GROUP BY window_start ORDER BY window_start DESC LIMIT 1
       """;
+  /** Raises one alert, unless its tenant holds $8 ({@code alerts.maxOpenPerTenant}) open of the rule already. */
   private static final String RAISE = """
       INSERT INTO alerts (tenant, rule, scope, state, value, threshold, window_start, details)
-      VALUES ($1, $2, $3, 'open', $4, $5, $6, $7::jsonb)
+      SELECT $1::text, $2::text, $3::text, 'open', $4::float8, $5::float8, $6::timestamptz, $7::jsonb
+      WHERE (SELECT count(*) FROM alerts WHERE tenant = $1::text AND rule = $2::text AND state = 'open') < $8::bigint
       ON CONFLICT (tenant, rule, scope) WHERE state = 'open' DO NOTHING
       RETURNING *
       """;
+
   private static final String RESOLVE = """
       UPDATE alerts SET state = 'resolved', resolved_at = clock_timestamp()
       WHERE tenant = $1 AND rule = $2 AND scope = $3 AND state = 'open' RETURNING *
@@ -210,7 +213,8 @@ public class AlertVerticle extends VerticleBase {
                         rate,
                         threshold,
                         window.getOffsetDateTime("window_start"),
-                        details))
+                        details,
+                        (long) maxOpenPerTenant))
                 : pool.preparedQuery(RESOLVE)
                     .execute(Tuple.of(tenant, rule.getString("name"), line));
             change
@@ -239,8 +243,13 @@ public class AlertVerticle extends VerticleBase {
       return;
     }
     String kind = rule.getString("kind");
-    Future<List<Row>> changes =
-        "equipment_down".equals(kind) ? equipmentDown(rule) : systemErrors(rule);
+    Future<List<Row>> changes;
+    try {
+      changes = "equipment_down".equals(kind) ? equipmentDown(rule) : systemErrors(rule);
+    } catch (RuntimeException unexpected) {
+      // a rule that failed to start must run again next tick
+      changes = Future.failedFuture(unexpected);
+    }
     changes
         .compose(changed -> {
           changed.forEach(this::announce);

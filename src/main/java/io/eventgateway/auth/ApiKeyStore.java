@@ -86,11 +86,14 @@ public final class ApiKeyStore {
     return list(null);
   }
 
-  /** The unrevoked keys of {@code tenant} ({@code null}: of every tenant), without secrets. */
+  /**
+   * The unrevoked keys of {@code tenant} ({@code null}: of every tenant, operators' keys included), without secrets.
+   * A tenant's list leaves operator keys out: a tenant admin neither sees nor revokes them.
+   */
   public Future<JsonArray> list(String tenant) {
-    return pool.preparedQuery(
-            "SELECT " + COLUMNS
-                + " FROM api_keys WHERE revoked_at IS NULL AND ($1::text IS NULL OR tenant = $1) ORDER BY created_at")
+    return pool.preparedQuery("SELECT " + COLUMNS
+            + " FROM api_keys WHERE revoked_at IS NULL AND ($1::text IS NULL OR (tenant = $1 AND NOT admin))"
+            + " ORDER BY created_at")
         .execute(Tuple.of(tenant))
         .map(rows -> {
           JsonArray keys = new JsonArray();
@@ -107,10 +110,14 @@ public final class ApiKeyStore {
     return revoke(keyId, null);
   }
 
-  /** @return whether an unrevoked key with this id existed in {@code tenant} ({@code null}: in any tenant) */
+  /**
+   * @return whether an unrevoked key with this id existed in {@code tenant} ({@code null}: in any tenant); with a
+   *     tenant, operator keys are not revoked
+   */
   public Future<Boolean> revoke(String keyId, String tenant) {
-    return pool.preparedQuery("UPDATE api_keys SET revoked_at = now() "
-            + "WHERE key_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR tenant = $2)")
+    return pool.preparedQuery(
+            "UPDATE api_keys SET revoked_at = now() "
+                + "WHERE key_id = $1 AND revoked_at IS NULL AND ($2::text IS NULL OR (tenant = $2 AND NOT admin))")
         .execute(Tuple.of(keyId, tenant))
         .map(updated -> updated.rowCount() == 1);
   }

@@ -204,10 +204,12 @@ public final class Authenticator {
     JsonArray roles = claims.getJsonArray("roles", new JsonArray());
     Object rate = claims.getValue("rateLimitPerSecond");
     String subject = claims.getString("sub", "jwt");
+    String tenant = tenant(claims);
+    // the tenant in the id: two tenants' tokens with one subject share no rate bucket or budget
     return new Caller(
-        "jwt:" + subject,
+        "jwt:" + tenant + ":" + subject,
         subject,
-        tenant(claims),
+        tenant,
         Caller.Administers.of(
             Boolean.TRUE.equals(claims.getValue("admin")) || roles.contains("admin"),
             Boolean.TRUE.equals(claims.getValue("tenantAdmin")) || roles.contains("tenant-admin")),

@@ -15,6 +15,8 @@ import io.vertx.core.json.JsonObject;
  * @param maxPageSize the largest {@code limit} of a paged read
  * @param perCallerPerSecond reads a credential may make per second on a node ({@code 429} with {@code Retry-After}
  *     past it)
+ * @param maxInFlightPerTenant reads of one tenant running at once on a node ({@code 429} past it), below the pool's
+ *     size, so that no tenant holds every connection
  */
 public record ReadsConfig(
     int poolSize,
@@ -23,7 +25,8 @@ public record ReadsConfig(
     int maxWindowDays,
     int maxMinuteWindowHours,
     int maxPageSize,
-    int perCallerPerSecond) {
+    int perCallerPerSecond,
+    int maxInFlightPerTenant) {
 
   public static ReadsConfig of(JsonObject reads) {
     return new ReadsConfig(
@@ -33,7 +36,8 @@ public record ReadsConfig(
         reads.getInteger("maxWindowDays"),
         reads.getInteger("maxMinuteWindowHours"),
         reads.getInteger("maxPageSize"),
-        reads.getInteger("perCallerPerSecond"));
+        reads.getInteger("perCallerPerSecond"),
+        reads.getInteger("maxInFlightPerTenant"));
   }
 
   /** The section of a whole gateway configuration. */

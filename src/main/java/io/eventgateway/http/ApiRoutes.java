@@ -52,7 +52,8 @@ public final class ApiRoutes {
     Authentication authentication = Authentication.of(authenticator);
     RateLimits rateLimits = RateLimits.of(vertx);
     ReadsConfig readLimits = ReadsConfig.in(config);
-    ReadRate readRate = new ReadRate(rateLimits, readLimits.perCallerPerSecond());
+    ReadShares readShares = new ReadShares(
+        rateLimits, readLimits.perCallerPerSecond(), readLimits.maxInFlightPerTenant());
     // a body that trickles in (or a Kafka that never answers) cannot hold a request forever
     TimeoutHandler requestTimeout = TimeoutHandler.create(http.requestTimeoutMs(), 408);
     // two routes per body-taking path: the credential is checked on the first, before any byte of
@@ -61,7 +62,11 @@ public final class ApiRoutes {
     router
         .post("/v1/events")
         .handler(RequestBudget.of(
-            vertx, http.maxInFlightBytes(), http.maxInFlightBytesPerCaller(), http.maxBodyBytes()))
+            vertx,
+            "ingest",
+            http.maxInFlightBytes(),
+            http.maxInFlightBytesPerCaller(),
+            http.maxBodyBytes()))
         .handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
         .handler(new IngestHandler(catalog, producer, http, rateLimits));
     FeedRoutes.mount(
@@ -73,39 +78,40 @@ public final class ApiRoutes {
         authentication,
         Authentication.forFeeds(authenticator),
         rateLimits,
-        reads);
+        reads,
+        readShares);
     router
         .get("/v1/events/:id")
         .handler(authentication)
-        .handler(readRate)
+        .handler(readShares)
         .handler(Authentication::requireAnyRead)
         .handler(reads::event);
     router
         .get("/v1/molecules/:id")
         .handler(authentication)
-        .handler(readRate)
+        .handler(readShares)
         .handler(Authentication.requireRead(CHEMISTRY))
         .handler(reads::molecule);
     router.get("/v1/types").handler(reads::types);
     router
         .route("/v1/analytics/*")
         .handler(authentication)
-        .handler(readRate)
+        .handler(readShares)
         .handler(Authentication.requireRead(ANALYTICS));
     router
         .route("/v1/quality/*")
         .handler(authentication)
-        .handler(readRate)
+        .handler(readShares)
         .handler(Authentication.requireRead(CHIP_QUALITY));
     router
         .route("/v1/alerts")
         .handler(authentication)
-        .handler(readRate)
+        .handler(readShares)
         .handler(Authentication.requireRead(CHIP_QUALITY));
     router
         .route("/v1/dashboard/stats")
         .handler(authentication)
-        .handler(readRate)
+        .handler(readShares)
         .handler(Authentication.requireRead(CHIP_QUALITY));
     AnalyticsHandlers analytics = new AnalyticsHandlers(vertx, readLimits);
     router.get("/v1/analytics/users/:userId").handler(analytics::user);
@@ -139,9 +145,10 @@ public final class ApiRoutes {
             requestTimeout,
             RequestBudget.of(
                 vertx,
+                "registry",
                 http.maxInFlightBytes(),
                 http.maxInFlightBytesPerCaller(),
-                http.maxBodyBytes()),
+                RegistryApi.BODY_LIMIT),
             http.openBodyLimitBytes()));
     AdminHandlers admin = new AdminHandlers(vertx, catalog);
     router

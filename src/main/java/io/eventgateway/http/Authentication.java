@@ -94,7 +94,8 @@ final class Authentication implements AuthenticationHandler {
   /**
    * Closes a WebSocket opened with this request's credential once the credential stops holding (its key revoked,
    * on any node, or its token expired), checked every {@code auth.keyCacheSeconds}: a long-lived session keeps no
-   * right its credential lost. Close code 1008 (policy violation) with the reason.
+   * right its credential lost, nor outlives the key store's outage past {@code auth.staleKeySeconds}. Close code 1008
+   * (policy violation) with the reason.
    */
   void closeWhenRevoked(RoutingContext ctx, ServerWebSocket socket) {
     Caller caller = caller(ctx);
@@ -104,11 +105,16 @@ final class Authentication implements AuthenticationHandler {
         vertx.cancelTimer(timer);
         return;
       }
+      // the key store's outage is served from the last answer for auth.staleKeySeconds; past that a
+      // failure
+      // closes too: a revocation during a long outage must not keep its sessions
       authenticator.stillValid(caller).onFailure(error -> {
-        if (error instanceof Authenticator.Unauthenticated) {
-          vertx.cancelTimer(timer);
-          socket.close(POLICY_VIOLATION, error.getMessage());
-        }
+        vertx.cancelTimer(timer);
+        socket.close(
+            POLICY_VIOLATION,
+            error instanceof Authenticator.Unauthenticated
+                ? error.getMessage()
+                : "the credential cannot be checked; reconnect");
       });
     });
   }

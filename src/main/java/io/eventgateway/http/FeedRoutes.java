@@ -30,11 +30,16 @@ final class FeedRoutes {
       Authentication authentication,
       Authentication feedAuthentication,
       RateLimits rateLimits,
-      ReadHandlers reads) {
+      ReadHandlers reads,
+      Handler<RoutingContext> readShares) {
     WebSocketOrigins origins = new WebSocketOrigins(http.allowedOrigins(), http.trustedProxies());
     ConnectionGuard guard = ConnectionGuard.of(vertx, http);
-    Handler<RoutingContext> tenantQuota =
-        ctx -> admitWebSocket(ctx, guard, http.maxWebSocketsPerTenant());
+    int perTenant = http.maxWebSocketsPerTenant();
+    Handler<RoutingContext> tenantQuota = ctx -> {
+      if (admitted(ctx, guard, perTenant)) {
+        ctx.next();
+      }
+    };
     router
         .get("/v1/stream")
         .handler(origins)
@@ -64,6 +69,7 @@ final class FeedRoutes {
     router
         .post("/v1/feeds/tickets")
         .handler(authentication)
+        .handler(readShares)
         .handler(Authentication::requireAnyRead)
         .handler(reads::ticket);
     router
@@ -80,38 +86,33 @@ final class FeedRoutes {
             })
             .onFailure(error -> ApiErrors.failure(
                 ctx, 400, "websocket-required", "WebSocket required", error.getMessage())));
-    router
-        .get("/v1/feeds/events")
-        .handler(origins)
-        .handler(feedAuthentication)
-        .handler(tenantQuota)
-        .handler(ctx -> {
-          String type = ctx.queryParams().get("type");
-          EventType known = type == null ? null : catalog.find(type);
-          // without a type the feed streams every family: that needs the grant for all of them
-          String family = known == null ? Caller.ALL : known.family();
-          if (type != null && known == null) {
-            Problem.send(
-                ctx.response(),
-                Problem.invalidField(
-                    "unknown-type",
-                    "Unknown event type",
-                    "type",
-                    "'" + type + "' is not a known event type (GET /v1/types)"));
-          } else if (!Authentication.caller(ctx).mayRead(family)) {
-            Authentication.forbiddenRead(ctx, family);
-          } else if (Authentication.readTenant(ctx)) {
-            ctx.request()
-                .toWebSocket()
-                .onSuccess(socket -> {
-                  feedAuthentication.closeWhenRevoked(ctx, socket);
-                  FeedSession.events(
-                      vertx, socket, Authentication.tenant(ctx), type, released(ctx, guard));
-                })
-                .onFailure(error -> ApiErrors.failure(
-                    ctx, 400, "websocket-required", "WebSocket required", error.getMessage()));
-          }
-        });
+    router.get("/v1/feeds/events").handler(origins).handler(feedAuthentication).handler(ctx -> {
+      String type = ctx.queryParams().get("type");
+      EventType known = type == null ? null : catalog.find(type);
+      // without a type the feed streams every family: that needs the grant for all of them
+      String family = known == null ? Caller.ALL : known.family();
+      if (type != null && known == null) {
+        Problem.send(
+            ctx.response(),
+            Problem.invalidField(
+                "unknown-type",
+                "Unknown event type",
+                "type",
+                "'" + type + "' is not a known event type (GET /v1/types)"));
+      } else if (!Authentication.caller(ctx).mayRead(family)) {
+        Authentication.forbiddenRead(ctx, family);
+      } else if (Authentication.readTenant(ctx) && admitted(ctx, guard, perTenant)) {
+        ctx.request()
+            .toWebSocket()
+            .onSuccess(socket -> {
+              feedAuthentication.closeWhenRevoked(ctx, socket);
+              FeedSession.events(
+                  vertx, socket, Authentication.tenant(ctx), type, released(ctx, guard));
+            })
+            .onFailure(error -> ApiErrors.failure(
+                ctx, 400, "websocket-required", "WebSocket required", error.getMessage()));
+      }
+    });
   }
 
   /** What a WebSocket runs when it closes: its connection no longer counts (see {@link ConnectionGuard#released}). */
@@ -121,14 +122,14 @@ final class FeedRoutes {
   }
 
   /**
-   * Lets the upgrade go on when the caller's tenant may hold one more WebSocket on this node
-   * ({@code http.maxWebSocketsPerTenant}); else {@code 429} with {@code Retry-After}.
+   * Whether the upgrade may go on: the caller's tenant may hold one more WebSocket on this node
+   * ({@code http.maxWebSocketsPerTenant}); else answered {@code 429} with {@code Retry-After}. Taken after every other
+   * check, so that a refused upgrade holds no slot.
    */
-  private static void admitWebSocket(RoutingContext ctx, ConnectionGuard guard, int perTenant) {
+  private static boolean admitted(RoutingContext ctx, ConnectionGuard guard, int perTenant) {
     String tenant = Authentication.caller(ctx).tenant();
     if (guard.admitWebSocket(ctx.request().connection(), tenant)) {
-      ctx.next();
-      return;
+      return true;
     }
     Problem.send(
         ctx.response().putHeader("Retry-After", "5"),
@@ -138,5 +139,6 @@ final class FeedRoutes {
             "Too many WebSockets",
             "tenant '" + tenant + "' holds " + perTenant
                 + " WebSockets on this node (http.maxWebSocketsPerTenant); close one first"));
+    return false;
   }
 }

@@ -2,6 +2,7 @@ package io.eventgateway.http;
 
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.ingest.Problem;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,9 +27,18 @@ final class ReadProblems {
   }
 
   static void send(RoutingContext ctx, JsonObject problem) {
-    if (problem.getInteger("status") == FailureCodes.UNAVAILABLE) {
+    int status = problem.getInteger("status");
+    if (status == FailureCodes.UNAVAILABLE) {
       ctx.response().putHeader("Retry-After", "1");
     }
+    if (status == FailureCodes.UNAVAILABLE || status == FailureCodes.TIMEOUT) {
+      refused(status == FailureCodes.TIMEOUT ? "timeout" : "unavailable");
+    }
     Problem.send(ctx.response(), problem);
+  }
+
+  /** Counts a read refused ({@code gateway.reads.refused}, by why: rate, unavailable or timeout). */
+  static void refused(String why) {
+    Metrics.counter("gateway.reads.refused", "reason", why).increment();
   }
 }

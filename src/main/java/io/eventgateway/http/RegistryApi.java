@@ -24,7 +24,8 @@ import java.util.function.Function;
 final class RegistryApi {
 
   static final String MEDIA_TYPE = "application/vnd.schemaregistry.v1+json";
-  private static final long BODY_LIMIT = 1 << 22;
+  /** What a change (or a body without {@code Content-Length}, in the budget) may hold. */
+  static final long BODY_LIMIT = 1 << 22;
   /** The registry's changes, method and path: operators only (every tenant's ingest depends on its subjects). */
   private static final String[][] ADMIN_ONLY = {
     {"POST", "/subjects/:subject/versions"},
@@ -65,20 +66,21 @@ final class RegistryApi {
           .handler(authentication)
           .handler(Authentication::requireOperator);
     }
+    // only POST and PUT take a body here; each takes its share of the registry's budget before a
+    // byte is read
+    router.route().method(HttpMethod.POST).method(HttpMethod.PUT).handler(budget);
     for (String open : new String[] {
       "/subjects/:subject",
       "/compatibility/subjects/:subject/versions",
       "/compatibility/subjects/:subject/versions/:version"
     }) {
-      router
-          .post(open)
-          .handler(budget)
-          .handler(BodyHandler.create(false).setBodyLimit(openBodyLimit));
+      router.post(open).handler(BodyHandler.create(false).setBodyLimit(openBodyLimit));
     }
-    for (String[] change : ADMIN_ONLY) {
-      router.route(HttpMethod.valueOf(change[0]), change[1]).handler(budget);
-    }
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+    router
+        .route()
+        .method(HttpMethod.POST)
+        .method(HttpMethod.PUT)
+        .handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
     router
         .get("/subjects")
         .handler(api.command(

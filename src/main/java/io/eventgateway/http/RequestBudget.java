@@ -22,28 +22,38 @@ final class RequestBudget implements Shareable, PlatformHandler {
 
   private static final String RETRY_AFTER_SECONDS = "1";
 
-  private final AtomicLong inFlight =
-      Metrics.gauge("gateway.http.inflight.bytes", new AtomicLong());
+  private final AtomicLong inFlight;
   /** Bytes in flight per caller id; an entry lives while its caller has a request in flight. */
-  private final Map<String, AtomicLong> perCaller = new ConcurrentHashMap<>();
+  private final Map<String, Long> perCaller = new ConcurrentHashMap<>();
 
   private final long maxBytes;
   private final long maxBytesPerCaller;
   private final long maxBodyBytes;
 
-  private RequestBudget(long maxBytes, long maxBytesPerCaller, long maxBodyBytes) {
+  private RequestBudget(String name, long maxBytes, long maxBytesPerCaller, long maxBodyBytes) {
+    this.inFlight = Metrics.gauge(
+        "gateway.http.inflight.bytes",
+        io.micrometer.core.instrument.Tags.of("budget", name),
+        new AtomicLong());
     this.maxBytes = maxBytes;
     this.maxBytesPerCaller = maxBytesPerCaller;
     this.maxBodyBytes = maxBodyBytes;
   }
 
-  /** The one budget of this Vert.x instance, shared by the verticle instances on every event loop. */
-  static RequestBudget of(Vertx vertx, long maxBytes, long maxBytesPerCaller, long maxBodyBytes) {
+  /**
+   * The budget {@code name} of this Vert.x instance, shared by the verticle instances on every event loop: ingest's,
+   * and the registry's apart, so that anonymous registry uploads can never take ingest's share.
+   *
+   * @param maxBodyBytes what a body without {@code Content-Length} is counted as
+   */
+  static RequestBudget of(
+      Vertx vertx, String name, long maxBytes, long maxBytesPerCaller, long maxBodyBytes) {
     return (RequestBudget) vertx
         .sharedData()
         .getLocalMap("gateway.ingest")
         .computeIfAbsent(
-            "requestBudget", key -> new RequestBudget(maxBytes, maxBytesPerCaller, maxBodyBytes));
+            "requestBudget." + name,
+            key -> new RequestBudget(name, maxBytes, maxBytesPerCaller, maxBodyBytes));
   }
 
   @Override
@@ -54,29 +64,29 @@ final class RequestBudget implements Shareable, PlatformHandler {
     String caller = Authentication.caller(ctx) == null
         ? "address:" + ctx.request().remoteAddress().host()
         : Authentication.caller(ctx).id();
-    AtomicLong callers = perCaller.computeIfAbsent(caller, id -> new AtomicLong());
-    if (callers.addAndGet(bytes) > maxBytesPerCaller && callers.get() != bytes) {
-      release(caller, callers, bytes);
+    // added and released under the map's lock for the key: event loops racing on one caller count
+    // right
+    long callerHolds = perCaller.merge(caller, bytes, Long::sum);
+    if (callerHolds > maxBytesPerCaller && callerHolds != bytes) {
+      release(caller, bytes);
       overloaded(ctx, "Your requests in flight hold " + maxBytesPerCaller + " bytes already");
       return;
     }
     if (inFlight.addAndGet(bytes) > maxBytes && inFlight.get() != bytes) {
       inFlight.addAndGet(-bytes);
-      release(caller, callers, bytes);
+      release(caller, bytes);
       overloaded(ctx, "The gateway holds " + maxBytes + " bytes of requests already");
       return;
     }
     ctx.addEndHandler(ended -> {
       inFlight.addAndGet(-bytes);
-      release(caller, callers, bytes);
+      release(caller, bytes);
     });
     ctx.next();
   }
 
-  private void release(String caller, AtomicLong callers, long bytes) {
-    if (callers.addAndGet(-bytes) == 0) {
-      perCaller.remove(caller, callers);
-    }
+  private void release(String caller, long bytes) {
+    perCaller.computeIfPresent(caller, (id, held) -> held - bytes == 0 ? null : held - bytes);
   }
 
   private static void overloaded(RoutingContext ctx, String detail) {

@@ -3,6 +3,7 @@ package io.eventgateway.llm;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
+import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -58,6 +59,7 @@ final class CallLimiter {
         if (queue.isEmpty()) {
           waiting.remove(tenant);
         }
+        Metrics.counter("gateway.llm.queue.timeouts", "tenant", tenant).increment();
         turn.fail(new LlmFailure.QueueTimeout(maxQueueWaitMs));
       }
     });

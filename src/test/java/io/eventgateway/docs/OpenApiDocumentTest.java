@@ -109,15 +109,18 @@ class OpenApiDocumentTest {
   }
 
   /**
-   * Every route with methods, as {@code METHOD /path/{param}}; a route without methods is a filter (authentication,
-   * body limits) or the not-found fallback, and a sub-router's routes are collected under its mount point.
+   * Every route with a path and methods, as {@code METHOD /path/{param}}; a route without either is a filter
+   * (authentication, budgets, body limits, for every path or every POST) or the not-found fallback, and a
+   * sub-router's routes are collected under its mount point.
    */
   private static void collect(Router router, String mountPoint, Set<String> routes) {
     for (Route route : router.getRoutes()) {
       String path = route.getPath() == null ? "" : route.getPath();
       if (route.getSubRouter() != null) {
         collect(route.getSubRouter(), mountPoint + path.replaceAll("/\\*?$", ""), routes);
-      } else if (route.methods() != null && !route.methods().isEmpty()) {
+      } else if (route.getPath() != null
+          && route.methods() != null
+          && !route.methods().isEmpty()) {
         // a prefix route (/docs/*) serves files below it, documented as one {asset} parameter
         String documented = (mountPoint + path).replaceAll(":(\\w+)", "{$1}")
             + (route.isExactPath() ? "" : "{asset}");

@@ -40,7 +40,7 @@ class ReadLimitsIT {
   void start() {
     JsonObject config = GatewayInstance.isolated("readlimits");
     // the shipped bound (the tests' configuration lifts it for the suites that poll)
-    config.getJsonObject("reads").put("perCallerPerSecond", 20);
+    config.getJsonObject("reads").put("perCallerPerSecond", 20).put("maxInFlightPerTenant", 2);
     gateway = GatewayInstance.start(config, "all");
     noisy = gateway.keyOf("noisy-reader", "noisy");
   }

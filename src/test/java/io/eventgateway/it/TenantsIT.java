@@ -268,6 +268,33 @@ class TenantsIT {
         .isEqualTo(403);
     assertThat(shopAdmin.get("/v1/quality/lines?tenant=fab").status()).isEqualTo(403);
     assertThat(shopAdmin.get("/v1/quality/lines").status()).isEqualTo(200);
+    // the admin of tenant default (where operator keys live) neither sees nor revokes an operator's
+    // key
+    ApiClient defaultAdmin = new ApiClient(
+        gateway.apiUrl(),
+        gateway
+            .api()
+            .post(
+                "/v1/admin/keys",
+                "application/json",
+                new JsonObject()
+                    .put("name", "default-admin")
+                    .put("tenantAdmin", true)
+                    .encode())
+            .json()
+            .getString("key"));
+    String operatorKeyId = gateway.api().get("/v1/admin/keys").json().getJsonArray("keys").stream()
+        .map(JsonObject.class::cast)
+        .filter(key -> key.getBoolean("admin"))
+        .findFirst()
+        .orElseThrow()
+        .getString("id");
+    assertThat(defaultAdmin.get("/v1/admin/keys").body()).doesNotContain(operatorKeyId);
+    assertThat(delete(defaultAdmin, "/v1/admin/keys/" + operatorKeyId).status()).isEqualTo(404);
+    assertThat(gateway.api().get("/v1/admin/keys").status())
+        .as("the operator's key still works")
+        .isEqualTo(200);
+
     String subject = "/registry/subjects/"
         + new JsonArray(gateway.api().get("/registry/subjects").body()).getString(0);
     assertThat(delete(shopAdmin, subject).status()).isEqualTo(403);
