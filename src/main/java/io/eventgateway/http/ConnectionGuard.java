@@ -25,8 +25,8 @@ final class ConnectionGuard implements Shareable {
 
   private final AtomicInteger open = Metrics.gauge("gateway.http.connections", new AtomicInteger());
   private final Set<HttpConnection> awaitingFirstRequest = ConcurrentHashMap.newKeySet();
-  private final Counts perAddress = new Counts();
-  private final Counts webSocketsPerTenant = new Counts();
+  private final BoundedCounts perAddress = new BoundedCounts();
+  private final BoundedCounts webSocketsPerTenant = new BoundedCounts();
   private final Map<HttpConnection, String> webSocketTenants = new ConcurrentHashMap<>();
   private final Map<HttpConnection, Held> held = new ConcurrentHashMap<>();
   private final Set<HttpConnection> overAddressCap = ConcurrentHashMap.newKeySet();
@@ -167,27 +167,4 @@ final class ConnectionGuard implements Shareable {
 
   /** What a connection holds: its address's share ({@code null} when over the cap), its first-request deadline. */
   private record Held(String address, long deadline) {}
-
-  /** Counts per key, each bounded; a key at zero is forgotten. */
-  private static final class Counts {
-    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
-
-    /** @return whether the key was below {@code max} ({@code 0}: no bound) and is now counted once more */
-    boolean tryAdd(String key, int max) {
-      boolean[] added = {false};
-      counts.compute(key, (ignored, count) -> {
-        int now = count == null ? 0 : count;
-        if (max > 0 && now >= max) {
-          return count;
-        }
-        added[0] = true;
-        return now + 1;
-      });
-      return added[0];
-    }
-
-    void remove(String key) {
-      counts.computeIfPresent(key, (ignored, count) -> count <= 1 ? null : count - 1);
-    }
-  }
 }

@@ -4,8 +4,6 @@ import io.eventgateway.auth.RateLimits;
 import io.eventgateway.ingest.Problem;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A caller's and a tenant's share of the reads of stored data on this node, taken before any query is made: a
@@ -17,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ReadShares implements Handler<RoutingContext> {
 
   /** Reads running per tenant, across every HTTP verticle of the node. */
-  private static final Map<String, Integer> RUNNING = new ConcurrentHashMap<>();
+  private static final BoundedCounts RUNNING = new BoundedCounts();
 
   private final RateLimits rateLimits;
   private final int perSecond;
@@ -42,16 +40,7 @@ final class ReadShares implements Handler<RoutingContext> {
       return;
     }
     String tenant = Authentication.caller(ctx).tenant();
-    boolean[] admitted = {false};
-    RUNNING.compute(tenant, (key, running) -> {
-      int now = running == null ? 0 : running;
-      if (now >= maxInFlightPerTenant) {
-        return running;
-      }
-      admitted[0] = true;
-      return now + 1;
-    });
-    if (!admitted[0]) {
+    if (!RUNNING.tryAdd(tenant, maxInFlightPerTenant)) {
       refuse(
           ctx,
           "tenant",
@@ -60,8 +49,7 @@ final class ReadShares implements Handler<RoutingContext> {
               + " reads running on this node (reads.maxInFlightPerTenant)");
       return;
     }
-    ctx.addEndHandler(ended ->
-        RUNNING.computeIfPresent(tenant, (key, running) -> running <= 1 ? null : running - 1));
+    ctx.addEndHandler(ended -> RUNNING.remove(tenant));
     ctx.next();
   }
 
