@@ -40,13 +40,12 @@ public class FeedVerticle extends VerticleBase {
         .eventBus()
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(catalog -> {
-          events = new DecodingConsumer(
+          events = DecodingConsumer.following(
               vertx,
-              TopicFollower.fromLatest(kafka, "feed-events-" + node),
+              DecodingConsumer.open(TopicFollower.fromLatest(kafka, "feed-events-" + node)),
               catalog.body(),
               Duration.ofMillis(200),
-              (batch, advance) -> relay(batch),
-              DecodingConsumer.Role.FOLLOWING);
+              (batch, advance) -> relay(batch));
           events.pause();
           return Future.all(
               alerts.follow(

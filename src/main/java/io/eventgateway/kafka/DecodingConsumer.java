@@ -4,6 +4,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.DeadLetterBatch;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.bus.PositionAdvance;
+import io.eventgateway.config.BatchLimits;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -39,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records it cannot decode, and those the handler gives up on, are dead-lettered (when this consumer's group
  * owns dead-lettering) before the commit, so that one bad record never blocks its partition and none is dropped
- * unseen. One batch at a time: polling waits for the handler, which is the consumer's back-pressure.
+ * unseen. One batch in the handler at a time: a following group polls after it, the storing group gathers what it
+ * polls meanwhile up to {@link BatchLimits}, which is the consumer's back-pressure.
  */
 public final class DecodingConsumer {
 
@@ -67,37 +70,48 @@ public final class DecodingConsumer {
   private long generation;
 
   private List<KafkaConsumerRecord<String, byte[]>> inHand = List.of();
+  private final BatchLimits limits;
+  /** What was polled while a batch was written: the next batch. */
+  private Gathered waiting = Gathered.NONE;
 
-  /** What the group does with what it cannot handle, and where it keeps its offsets. */
-  public enum Role {
-    /**
-     * The processing group: dead-letters what cannot be stored, and keeps its positions in PostgreSQL, advanced
-     * with the rows ({@link StoredPositions}).
-     */
-    STORING,
-    /** A group reading the same records for another purpose: logs and skips; its offsets in Kafka alone. */
-    FOLLOWING
-  }
-
-  /** @param handler handles each batch */
-  public DecodingConsumer(
+  /**
+   * A member of the processing group: dead-letters what cannot be stored, keeps its positions in PostgreSQL,
+   * advanced with the rows ({@link StoredPositions}), and gathers what it polls while a batch is written into the
+   * next batch, within {@code limits}.
+   *
+   * @param handler stores each batch with the positions it is given
+   */
+  public static DecodingConsumer storing(
       Vertx vertx,
-      Properties settings,
+      Consumer<String, byte[]> kafkaConsumer,
       EventCatalog catalog,
       Duration pollTimeout,
-      BatchHandler handler,
-      Role role) {
-    this(vertx, open(settings), catalog, pollTimeout, handler, role);
+      BatchLimits limits,
+      BatchHandler handler) {
+    return new DecodingConsumer(vertx, kafkaConsumer, catalog, pollTimeout, handler, limits);
   }
 
-  /** As above, over {@code kafkaConsumer} (a test's {@code MockConsumer}). */
-  public DecodingConsumer(
+  /**
+   * A group reading the same records for another purpose: logs and skips what it cannot handle, its offsets in
+   * Kafka alone, committed after each batch.
+   */
+  public static DecodingConsumer following(
+      Vertx vertx,
+      Consumer<String, byte[]> kafkaConsumer,
+      EventCatalog catalog,
+      Duration pollTimeout,
+      BatchHandler handler) {
+    return new DecodingConsumer(vertx, kafkaConsumer, catalog, pollTimeout, handler, null);
+  }
+
+  /** @param limits of the batches a storing member gathers; {@code null} for a following one */
+  private DecodingConsumer(
       Vertx vertx,
       Consumer<String, byte[]> kafkaConsumer,
       EventCatalog catalog,
       Duration pollTimeout,
       BatchHandler handler,
-      Role role) {
+      BatchLimits limits) {
     this.vertx = vertx;
     this.consumer = KafkaConsumer.create(vertx, kafkaConsumer);
     this.metrics = new KafkaClientMetrics(consumer.unwrap());
@@ -105,10 +119,12 @@ public final class DecodingConsumer {
     this.decoder = new RecordDecoder(catalog);
     this.pollTimeout = pollTimeout;
     this.handler = handler;
-    this.deadLetters = role == Role.STORING;
+    this.limits = limits;
+    this.deadLetters = limits != null;
     this.progress = ConsumerProgress.of(vertx);
     this.group = kafkaConsumer.groupMetadata().groupId();
-    this.positions = role == Role.STORING ? new StoredPositions(vertx, consumer, group) : null;
+    this.positions =
+        limits != null ? new StoredPositions(vertx, consumer, group, this::sought) : null;
     for (EventType type : catalog.types()) {
       type.versions().values().forEach(version -> schemas.put(version.id(), version.schema()));
       schemas.put(type.schemaId(), type.subjectSchema());
@@ -141,23 +157,84 @@ public final class DecodingConsumer {
   }
 
   /**
-   * Polls the next batch while the one before is handled, when the group's positions are stored with its rows (the
-   * write, in PostgreSQL, and the fetch and decoding, here, overlap); one batch at a time otherwise, since Kafka's
-   * commit of a follower's position must not pass a batch polled ahead.
+   * Polls on while a batch is handled, when the group's positions are stored with its rows: the write, in
+   * PostgreSQL, and the fetch and decoding, here, overlap, and what is polled meanwhile is gathered into the next
+   * batch (within {@link BatchLimits}), so that under load the writer takes larger batches, whose rows and rollups
+   * cost less per event. One batch at a time otherwise, since Kafka's commit of a follower's position must not pass
+   * a batch polled ahead.
    */
   private void pollLoop() {
     if (stopping) {
       return;
     }
     long polledIn = generation;
-    inFlight = consumer
-        .poll(pollTimeout)
-        .compose(this::prepare)
-        .compose(prepared -> handling.transform(previous -> {
-          handling = hand(prepared, polledIn);
-          return positions == null ? handling : Future.succeededFuture();
-        }));
+    inFlight = consumer.poll(pollTimeout).compose(this::prepare).compose(prepared -> {
+      if (positions == null) {
+        handling = hand(prepared, polledIn);
+        return handling;
+      }
+      return gather(prepared, polledIn);
+    });
     inFlight.onComplete(done -> pollLoop());
+  }
+
+  /**
+   * Adds a polled batch to the one waiting for the writer and hands that over if the writer is free; while it is
+   * busy, polling goes on until the waiting batch reaches its limits, then waits for the writer. A batch polled
+   * before the partitions were sought elsewhere is dropped.
+   */
+  private Future<Void> gather(Prepared prepared, long polledIn) {
+    if (polledIn != generation) {
+      return Future.succeededFuture();
+    }
+    if (waiting.generation() != generation) {
+      waiting = Gathered.NONE;
+    }
+    waiting = waiting.plus(prepared, polledIn, System.nanoTime());
+    handOverWaiting();
+    return !handling.isComplete() && waiting.reached(limits, System.nanoTime())
+        ? handling.transform(written -> Future.succeededFuture())
+        : Future.succeededFuture();
+  }
+
+  /** Hands the waiting batch over when the writer is free, and again each time it becomes free. */
+  private void handOverWaiting() {
+    if (!handling.isComplete() || waiting.prepared().records().isEmpty() || stopping) {
+      return;
+    }
+    Gathered next = waiting;
+    waiting = Gathered.NONE;
+    handling = hand(next.prepared(), next.generation());
+    handling.onComplete(written -> handOverWaiting());
+  }
+
+  /**
+   * Polled batches waiting for the writer, joined in the order they were polled: of one generation, with their
+   * events, the bytes of their records, and when the first was polled ({@link System#nanoTime()}).
+   */
+  private record Gathered(Prepared prepared, long generation, long bytes, long firstPolledAt) {
+
+    static final Gathered NONE = new Gathered(Prepared.NONE, -1, 0, 0);
+
+    Gathered plus(Prepared next, long polledIn, long now) {
+      long nextBytes = 0;
+      for (KafkaConsumerRecord<String, byte[]> record : next.records()) {
+        nextBytes += record.value() == null ? 0 : record.value().length;
+      }
+      boolean empty = prepared.records().isEmpty();
+      return new Gathered(
+          empty ? next : prepared.plus(next),
+          polledIn,
+          bytes + nextBytes,
+          empty ? now : firstPolledAt);
+    }
+
+    boolean reached(BatchLimits limits, long now) {
+      return !prepared.records().isEmpty()
+          && (prepared.records().size() >= limits.maxEvents()
+              || bytes >= limits.maxBytes()
+              || now - firstPolledAt >= TimeUnit.MILLISECONDS.toNanos(limits.maxAgeMs()));
+    }
   }
 
   /** A polled batch, decoded: what could be decoded and what could not. */
@@ -167,6 +244,21 @@ public final class DecodingConsumer {
       List<ProcessingFailure> undecodable) {
 
     static final Prepared NONE = new Prepared(List.of(), List.of(), List.of());
+
+    /** This batch and then {@code next}, polled after it. */
+    Prepared plus(Prepared next) {
+      return new Prepared(
+          joined(records, next.records),
+          joined(events, next.events),
+          joined(undecodable, next.undecodable));
+    }
+
+    private static <T> List<T> joined(List<T> first, List<T> second) {
+      List<T> both = new ArrayList<>(first.size() + second.size());
+      both.addAll(first);
+      both.addAll(second);
+      return both;
+    }
   }
 
   private Future<Prepared> prepare(KafkaConsumerRecords<String, byte[]> records) {
@@ -245,6 +337,17 @@ public final class DecodingConsumer {
           // hold partitions this one does not
           return positions == null ? rewind(batch) : positions.rewindToStored();
         });
+  }
+
+  /**
+   * Newly assigned partitions were sought to their stored positions: a batch polled before may hold their records
+   * from elsewhere, so whatever was polled and not handed over is dropped, and every claimed partition is read
+   * again from its stored position.
+   */
+  private void sought() {
+    generation++;
+    waiting = Gathered.NONE;
+    positions.rewindToStored();
   }
 
   /** Seeks every partition of the batch back to its first record in it. */

@@ -68,13 +68,12 @@ public class EnrichmentVerticle extends VerticleBase {
         .eventBus()
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
-          consumer = new DecodingConsumer(
+          consumer = DecodingConsumer.following(
               vertx,
-              settings,
+              DecodingConsumer.open(settings),
               reply.body(),
               Duration.ofMillis(processor.pollTimeoutMs()),
-              (batch, advance) -> enrich(batch),
-              DecodingConsumer.Role.FOLLOWING);
+              (batch, advance) -> enrich(batch));
           store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);
           backfillStore = new PersistRetry(vertx, processor, consumer::stopping, retry -> {});
           vertx.eventBus().<String>consumer(Addresses.LLM_CIRCUIT, state -> {

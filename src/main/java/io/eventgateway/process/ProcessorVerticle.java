@@ -61,13 +61,13 @@ public class ProcessorVerticle extends VerticleBase {
         .eventBus()
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
-          consumer = new DecodingConsumer(
+          consumer = DecodingConsumer.storing(
               vertx,
               consumers.apply(KafkaSettings.consumer(kafka)),
               reply.body(),
               Duration.ofMillis(processor.pollTimeoutMs()),
-              this::persistTraced,
-              DecodingConsumer.Role.STORING);
+              processor.batch(),
+              this::persistTraced);
           store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);
           return consumer.start(kafka.familyTopics());
         })

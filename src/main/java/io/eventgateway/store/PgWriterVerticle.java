@@ -124,10 +124,6 @@ public class PgWriterVerticle extends VerticleBase {
         });
   }
 
-  /**
-   * One transaction: the consumer's positions first, then the rows ({@code allNew}: a plain insert, which a
-   * duplicate key fails; otherwise the deduplicating one), then each family's rollups of the rows newly stored.
-   */
   /** Counts the newly stored events by tenant ({@code gateway.tenant.events.stored}): each tenant's own figure. */
   private static void countStored(List<PersistBatch.Event> stored) {
     Map<String, Long> perTenant = new HashMap<>();
@@ -136,6 +132,10 @@ public class PgWriterVerticle extends VerticleBase {
         (tenant, count) -> Metrics.counter(TENANT_STORED, "tenant", tenant).increment(count));
   }
 
+  /**
+   * One transaction: the consumer's positions first, then the rows ({@code allNew}: a plain insert, which a
+   * duplicate key fails; otherwise the deduplicating one), then each family's rollups of the rows newly stored.
+   */
   private Future<List<PersistBatch.Event>> store(PersistBatch batch, boolean allNew) {
     return pool.withTransaction(transaction -> ConsumerPositions.advance(
             transaction, batch.advance())

@@ -20,6 +20,7 @@ import io.eventgateway.schema.JsonToAvro;
 import io.eventgateway.testing.Eventually;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -406,7 +407,9 @@ class ProcessorVerticleTest {
       // the first dead letter fails once the next batch was polled: the batch in hand is to be
       // read again from its start, and the one polled ahead must not be stored past it
       Eventually.until(vertx, polledAhead::get).onComplete(ahead -> {
-        kafka.schedulePollTask(() -> addRecords(0, 6));
+        // polling goes on while the batch is in hand: the mock's records come again once sought
+        // back
+        kafka.schedulePollTask(() -> whenAt(0, () -> addRecords(0, 6)));
         message.fail(FailureCodes.UNAVAILABLE, "dead-letter topic unavailable");
       });
     });
@@ -432,6 +435,93 @@ class ProcessorVerticleTest {
             assertThat(advances.get(i).steps().get(0).from())
                 .isEqualTo(advances.get(i - 1).steps().get(0).to());
           }
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "what is polled while a batch is written is gathered into the next batch, its positions in one step")
+  void gathersWhatIsPolledWhileABatchIsWritten(Vertx vertx, VertxTestContext test) {
+    Promise<Void> pollingWentOn = Promise.promise();
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      persistRequests.add(
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
+      // the first write ends only once three more polls came in while it was in hand
+      Future<Void> written =
+          persistRequests.size() == 1 ? pollingWentOn.future() : Future.succeededFuture();
+      written.onSuccess(go -> {
+        storeAdvance(message.body());
+        message.reply(message.body().events().size());
+      });
+    });
+    assign();
+    whenSought(() -> {
+      addPageViews(0, 2);
+      kafka.schedulePollTask(() -> {
+        addPageViews(2, 4);
+        kafka.schedulePollTask(() -> {
+          addPageViews(4, 6);
+          kafka.schedulePollTask(() -> {
+            addPageViews(6, 8);
+            // this poll starts after the one before was gathered
+            kafka.schedulePollTask(() -> vertx.runOnContext(go -> pollingWentOn.tryComplete()));
+          });
+        });
+      });
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 8))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(persistRequests)
+              .containsExactly(
+                  List.of("e-0", "e-1"), List.of("e-2", "e-3", "e-4", "e-5", "e-6", "e-7"));
+          assertThat(advances)
+              .extracting(advance -> advance.steps().get(0))
+              .containsExactly(
+                  new PositionAdvance.Step(partition.topic(), 0, 0, 2),
+                  new PositionAdvance.Step(partition.topic(), 0, 2, 8));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "a gathered batch stops at processor.batch.maxEvents: polling then waits for the writer")
+  void gatheringStopsAtTheBatchLimit(Vertx vertx, VertxTestContext test) {
+    config
+        .getJsonObject("processor")
+        .put(
+            "batch",
+            new JsonObject().put("maxEvents", 4).put("maxBytes", 1 << 20).put("maxAgeMs", 60_000));
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      persistRequests.add(
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
+      // the first write is held long enough for every poll the limit allows
+      vertx.setTimer(persistRequests.size() == 1 ? 500 : 1, written -> {
+        storeAdvance(message.body());
+        message.reply(message.body().events().size());
+      });
+    });
+    assign();
+    whenSought(() -> {
+      addPageViews(0, 2);
+      kafka.schedulePollTask(() -> {
+        addPageViews(2, 4);
+        kafka.schedulePollTask(() -> {
+          addPageViews(4, 6);
+          kafka.schedulePollTask(() -> addPageViews(6, 8));
+        });
+      });
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 8))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(persistRequests)
+              .containsExactly(
+                  List.of("e-0", "e-1"),
+                  List.of("e-2", "e-3", "e-4", "e-5"),
+                  List.of("e-6", "e-7"));
           test.completeNow();
         })));
   }
@@ -473,6 +563,15 @@ class ProcessorVerticleTest {
       addRecords.run();
     } else {
       kafka.schedulePollTask(() -> awaitSeek(seeksBefore, addRecords));
+    }
+  }
+
+  /** Adds records at the first poll from {@code position} (the mock returns a record once). */
+  private void whenAt(long position, Runnable addRecords) {
+    if (kafka.position(partition) == position) {
+      addRecords.run();
+    } else {
+      kafka.schedulePollTask(() -> whenAt(position, addRecords));
     }
   }
 
