@@ -73,6 +73,10 @@ public final class DecodingConsumer {
   private final BatchLimits limits;
   /** What was polled while a batch was written: the next batch. */
   private Gathered waiting = Gathered.NONE;
+  /** Records in the batch last handed over: a small one means events trickle in. */
+  private int lastHanded;
+  /** The timer that ends a linger for a fuller batch, or -1. */
+  private long lingerTimer = -1;
 
   /**
    * A member of the processing group: dead-letters what cannot be stored, keeps its positions in PostgreSQL,
@@ -197,13 +201,28 @@ public final class DecodingConsumer {
         : Future.succeededFuture();
   }
 
-  /** Hands the waiting batch over when the writer is free, and again each time it becomes free. */
+  /**
+   * Hands the waiting batch over when the writer is free, and again each time it becomes free. When events trickle
+   * in (the batch before was small, and so is this one), a free writer waits up to {@link BatchLimits#lingerMs()}
+   * for a fuller batch, which costs PostgreSQL less per event.
+   */
   private void handOverWaiting() {
     if (!handling.isComplete() || waiting.prepared().records().isEmpty() || stopping) {
       return;
     }
+    long now = System.nanoTime();
+    if (waiting.lingers(limits, lastHanded, now)) {
+      if (lingerTimer < 0) {
+        lingerTimer = vertx.setTimer(waiting.lingerLeftMs(limits, now), lingered -> {
+          lingerTimer = -1;
+          handOverWaiting();
+        });
+      }
+      return;
+    }
     Gathered next = waiting;
     waiting = Gathered.NONE;
+    lastHanded = next.prepared().records().size();
     handling = hand(next.prepared(), next.generation());
     handling.onComplete(written -> handOverWaiting());
   }
@@ -227,6 +246,17 @@ public final class DecodingConsumer {
           polledIn,
           bytes + nextBytes,
           empty ? now : firstPolledAt);
+    }
+
+    /** Whether a free writer is to wait for more: events trickle in, and the linger is not over. */
+    boolean lingers(BatchLimits limits, int lastHanded, long now) {
+      return lastHanded < limits.lingerBelowEvents()
+          && prepared.records().size() < limits.lingerBelowEvents()
+          && now - firstPolledAt < TimeUnit.MILLISECONDS.toNanos(limits.lingerMs());
+    }
+
+    long lingerLeftMs(BatchLimits limits, long now) {
+      return Math.max(1, limits.lingerMs() - TimeUnit.NANOSECONDS.toMillis(now - firstPolledAt));
     }
 
     boolean reached(BatchLimits limits, long now) {

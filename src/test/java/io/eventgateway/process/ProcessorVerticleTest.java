@@ -104,6 +104,8 @@ class ProcessorVerticleTest {
     BusCodecs.register(vertx);
     BusCodecs.registerLocal(vertx, EventCatalog.class);
     config = ConfigLoader.load("test", Map.of());
+    // each poll handed over as it comes, unless a test lingers
+    batchLimits().put("lingerMs", 0);
     AtomicInteger ids = new AtomicInteger();
     catalog = EventCatalog.load(config.getJsonObject("kafka").getJsonObject("topics"))
         .withSchemaIds(type -> ids.incrementAndGet());
@@ -489,11 +491,7 @@ class ProcessorVerticleTest {
   @DisplayName(
       "a gathered batch stops at processor.batch.maxEvents: polling then waits for the writer")
   void gatheringStopsAtTheBatchLimit(Vertx vertx, VertxTestContext test) {
-    config
-        .getJsonObject("processor")
-        .put(
-            "batch",
-            new JsonObject().put("maxEvents", 4).put("maxBytes", 1 << 20).put("maxAgeMs", 60_000));
+    batchLimits().put("maxEvents", 4).put("maxAgeMs", 60_000);
     vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
       persistRequests.add(
           message.body().events().stream().map(PersistBatch.Event::eventId).toList());
@@ -524,6 +522,35 @@ class ProcessorVerticleTest {
                   List.of("e-6", "e-7"));
           test.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName(
+      "when events trickle in, a free writer waits processor.batch.lingerMs for a fuller batch")
+  void aTrickleLingersForAFullerBatch(Vertx vertx, VertxTestContext test) {
+    batchLimits().put("lingerMs", 2_000);
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      persistRequests.add(
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
+      storeAdvance(message.body());
+      message.reply(message.body().events().size());
+    });
+    assign();
+    whenSought(() -> {
+      addPageViews(0, 2);
+      kafka.schedulePollTask(() -> addPageViews(2, 4));
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 4))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          // the writer was free all along: without the linger, two batches of two
+          assertThat(persistRequests).containsExactly(List.of("e-0", "e-1", "e-2", "e-3"));
+          test.completeNow();
+        })));
+  }
+
+  private JsonObject batchLimits() {
+    return config.getJsonObject("processor").getJsonObject("batch");
   }
 
   private void addPageViews(int from, int to) {
