@@ -6,32 +6,130 @@ import io.eventgateway.bus.ProduceResult;
 import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.kafka.KafkaProducerVerticle;
 import io.eventgateway.schema.FieldError;
+import io.eventgateway.tracing.Tracing;
 import io.micrometer.core.instrument.Metrics;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends accepted events to {@link io.eventgateway.kafka.KafkaProducerVerticle} as one batch and turns Kafka's
- * outcome for each into its result: a {@code 202} record of where it was stored, or an {@link EventError}
- * {@code 503}. Shared by the HTTP and the WebSocket ingest.
+ * Sends accepted events to {@link io.eventgateway.kafka.KafkaProducerVerticle} and turns Kafka's outcome for each
+ * into its result: a {@code 202} record of where it was stored, or an {@link EventError} {@code 503}. Shared by the
+ * HTTP and the WebSocket ingest of one event loop.
+ *
+ * <p>The requests an event loop reads in one turn go to the producer together, in one produce request (up to
+ * {@link #MAX_GATHERED_EVENTS} events): a single-event client costs the producer one hop per turn rather than one
+ * per event. Nothing waits for company: the turn's end is when the loop would be idle. Each request still gets its
+ * own outcomes, each event its own offset or error. While traces are exported every request goes alone, so that
+ * its trace holds its own produce span.
  */
 public final class EventProducer {
 
-  private final Vertx vertx;
-  private final DeliveryOptions options;
+  /** Enough to fill Kafka's batches, small enough that one produce request never holds a turn's answers long. */
+  static final int MAX_GATHERED_EVENTS = 1_000;
 
+  private final Vertx vertx;
+  private final Context context;
+  private final DeliveryOptions options;
+  /** The event loop whose requests are gathered; {@code null} when made elsewhere, or while traces are exported. */
+  private final Thread gatheringLoop;
+
+  private List<Waiting> waiting = new ArrayList<>();
+  private int waitingEvents;
+
+  /** A request's events waiting for the end of the turn, and where their outcomes go. */
+  private record Waiting(
+      List<EventValidator.Accepted> events, Promise<List<ProduceResult.Outcome>> outcomes) {}
+
+  /** Made on the event loop whose requests it gathers. */
   public EventProducer(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.gatheringLoop =
+        Context.isOnEventLoopThread() && !Tracing.enabled(vertx) ? Thread.currentThread() : null;
   }
 
   /**
-   * @return one result per event, in order; fails as a whole when
-   *     the producer could not be reached or did not answer in time
+   * @return one result per event, in order; fails as a whole when the producer refused the produce request
+   *     (overloaded), could not be reached or did not answer in time
    */
+  public Future<List<EventResult>> produce(List<EventValidator.Accepted> events) {
+    return outcomes(events).map(outcomes -> {
+      countAcknowledged(events, outcomes);
+      List<EventResult> results = new ArrayList<>(events.size());
+      for (int i = 0; i < events.size(); i++) {
+        results.add(result(events.get(i), outcomes.get(i)));
+      }
+      return results;
+    });
+  }
+
+  private Future<List<ProduceResult.Outcome>> outcomes(List<EventValidator.Accepted> events) {
+    if (Thread.currentThread() != gatheringLoop) {
+      return send(records(events));
+    }
+    Promise<List<ProduceResult.Outcome>> outcomes = Promise.promise();
+    waiting.add(new Waiting(events, outcomes));
+    waitingEvents += events.size();
+    if (waitingEvents >= MAX_GATHERED_EVENTS) {
+      sendWaiting();
+    } else if (waiting.size() == 1) {
+      context.runOnContext(turnEnded -> sendWaiting());
+    }
+    return outcomes.future();
+  }
+
+  /** One produce request for every request waiting; each gets its own slice of the outcomes. */
+  private void sendWaiting() {
+    if (waiting.isEmpty()) {
+      return;
+    }
+    List<Waiting> sending = waiting;
+    waiting = new ArrayList<>();
+    waitingEvents = 0;
+    List<ProduceBatch.Record> records = new ArrayList<>();
+    sending.forEach(request -> records.addAll(records(request.events())));
+    send(records)
+        .onComplete(
+            outcomes -> {
+              int from = 0;
+              for (Waiting request : sending) {
+                int to = from + request.events().size();
+                request.outcomes().complete(outcomes.subList(from, to));
+                from = to;
+              }
+            },
+            error -> sending.forEach(request -> request.outcomes().fail(error)));
+  }
+
+  private Future<List<ProduceResult.Outcome>> send(List<ProduceBatch.Record> records) {
+    return vertx
+        .eventBus()
+        .<ProduceResult>request(Addresses.EVENTS_PRODUCE, new ProduceBatch(records), options)
+        .map(reply -> reply.body().outcomes());
+  }
+
+  private static List<ProduceBatch.Record> records(List<EventValidator.Accepted> events) {
+    return events.stream().map(EventValidator.Accepted::record).toList();
+  }
+
+  private static EventResult result(EventValidator.Accepted event, ProduceResult.Outcome outcome) {
+    return outcome.succeeded()
+        ? new EventResult.Acknowledged(
+            event.index(), event.id(), outcome.topic(), outcome.partition(), outcome.offset())
+        : new EventError(
+            event.index(),
+            event.id(),
+            503,
+            "Kafka did not acknowledge the event",
+            List.of(new FieldError("", outcome.error())));
+  }
+
   /**
    * Counts the acknowledged events by tenant ({@code gateway.tenant.events.accepted}): each tenant's own figure for
    * its dashboard. A request's events are one caller's, so of one tenant.
@@ -47,37 +145,5 @@ public final class EventProducer {
               events.get(0).record().headers().get(GatewayHeaders.TENANT))
           .increment(acknowledged);
     }
-  }
-
-  public Future<List<EventResult>> produce(List<EventValidator.Accepted> events) {
-    ProduceBatch batch =
-        new ProduceBatch(events.stream().map(EventValidator.Accepted::record).toList());
-    return vertx
-        .eventBus()
-        .<ProduceResult>request(Addresses.EVENTS_PRODUCE, batch, options)
-        .map(reply -> {
-          List<ProduceResult.Outcome> outcomes = reply.body().outcomes();
-          List<EventResult> results = new ArrayList<>(events.size());
-          countAcknowledged(events, outcomes);
-          for (int i = 0; i < events.size(); i++) {
-            EventValidator.Accepted event = events.get(i);
-            ProduceResult.Outcome outcome = outcomes.get(i);
-            results.add(
-                outcome.succeeded()
-                    ? new EventResult.Acknowledged(
-                        event.index(),
-                        event.id(),
-                        outcome.topic(),
-                        outcome.partition(),
-                        outcome.offset())
-                    : new EventError(
-                        event.index(),
-                        event.id(),
-                        503,
-                        "Kafka did not acknowledge the event",
-                        List.of(new FieldError("", outcome.error()))));
-          }
-          return results;
-        });
   }
 }

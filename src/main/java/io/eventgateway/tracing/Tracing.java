@@ -59,6 +59,11 @@ public final class Tracing {
     vertx.sharedData().getLocalMap(MAP).put(MAP, new Installed(openTelemetry));
   }
 
+  /** Whether traces are exported: an OpenTelemetry was installed for this Vert.x instance. */
+  public static boolean enabled(Vertx vertx) {
+    return vertx.sharedData().getLocalMap(MAP).get(MAP) != null;
+  }
+
   public static OpenTelemetry of(Vertx vertx) {
     Object installed = vertx.sharedData().getLocalMap(MAP).get(MAP);
     return installed == null ? OpenTelemetry.noop() : ((Installed) installed).openTelemetry();
