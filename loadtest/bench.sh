@@ -10,7 +10,7 @@
 #   --sustained S then offer the realistic mix (80 % analytics, 19 % chip quality, 1 % molecules) for S seconds
 #                 (600 for the ten minutes) each at 10,000/s and 20,000/s in batches of 100 and at 10,000/s
 #                 as single events, printing acked/s, stored/s, backlog, ack p99, end-to-end p95/p99 every 10 s
-#   --phases      only these (kafka, ingest-then-processing, copy, batched, idle, single, websocket, fixed-single,
+#   --phases      only these (kafka, ingest-then-processing, copy, batched, idle, bare, single, websocket, fixed-single,
 #                 fixed-batches)
 #   --soak S      then offer half the COPY ceiling for S seconds (300 for the 5-minute soak) and watch the backlog
 #
@@ -66,9 +66,14 @@ GATEWAY_HTTP_PORT=8081 GATEWAY_MANAGEMENT_PORT=9091 GATEWAY_LLM_BASE_URL=http://
 PROCESSOR_PID=$!
 PIDS+=($PROCESSOR_PID)
 wait_for "$LOGS/processor.log" "Role 'processor' deployed"
+# the floor under the gateway's HTTP cost: a bare Vert.x server (the bench's "bare" phase)
+java -cp target/event-gateway.jar loadtest/BareServer.java 18080 > "$LOGS/bare.log" 2>&1 &
+BARE_PID=$!
+PIDS+=($BARE_PID)
+wait_for "$LOGS/bare.log" '^bare server listening'
 KEY=$(grep '^dev api key: ' "$LOGS/dev.log" | cut -d' ' -f4)
 POSTGRES_DIR=$(pwd)/target/dev/postgres
 cd loadtest
 mvn -B -q test-compile exec:java -Dexec.classpathScope=test -DapiKey="$KEY" -Devents="$EVENTS" -Druns="$RUNS" \
-  -DsoakSeconds="$SOAK" -DsustainedSeconds="$SUSTAINED" -Dphases="$PHASES" -DingestPids="$INGEST_PID" -DprocessorPids="$PROCESSOR_PID" -DbrokerPids="$BROKER_PID" -DpostgresDir="$POSTGRES_DIR" \
+  -DsoakSeconds="$SOAK" -DsustainedSeconds="$SUSTAINED" -Dphases="$PHASES" -DingestPids="$INGEST_PID" -DprocessorPids="$PROCESSOR_PID" -DbrokerPids="$BROKER_PID" -DbarePids="$BARE_PID" -DpostgresDir="$POSTGRES_DIR" \
   -Dmetrics="$METRICS" -Dsetup="$SETUP"

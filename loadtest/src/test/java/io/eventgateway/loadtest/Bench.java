@@ -48,6 +48,7 @@ public final class Bench {
 
   private static final String API = System.getProperty("api", "http://127.0.0.1:8080");
   private static final String KAFKA = System.getProperty("kafka", "127.0.0.1:19092");
+  private static final String BARE_API = System.getProperty("bareApi", "http://127.0.0.1:18080");
   private static final String PG = System.getProperty("pg", "jdbc:postgresql://127.0.0.1:15432/postgres?user=postgres");
   private static final String KEY = System.getProperty("apiKey", System.getenv().getOrDefault("GATEWAY_API_KEY", ""));
   private static final int EVENTS = Integer.getInteger("events", 200_000);
@@ -60,6 +61,7 @@ public final class Bench {
   private static final Set<String> PHASES = Arrays.stream(System.getProperty("phases", "").split(","))
       .filter(name -> !name.isBlank()).collect(java.util.stream.Collectors.toSet());
   private static final int CEILING_SECONDS = Integer.getInteger("ceilingSeconds", 20);
+  private static final String BARE_CPU = "CPU bare Vert.x server: server (µs/request)";
   private static final String REALISTIC_COPY = "PostgreSQL realistic COPY ceiling (rows/s)";
   /** A day no event has: the realistic COPY ceiling writes into its partition, made for it and dropped after. */
   private static final String FAR_DAY = "2999-01-01";
@@ -123,7 +125,7 @@ public final class Bench {
   private final ProcessingLag lag = new ProcessingLag(KAFKA);
   private final String run = "bench-" + UUID.randomUUID().toString().substring(0, 8);
   private final Machine machine = new Machine(pids("ingestPids"), pids("processorPids"), pids("brokerPids"),
-      System.getProperty("postgresDir", "").isBlank() ? null
+      pids("barePids"), System.getProperty("postgresDir", "").isBlank() ? null
           : java.nio.file.Path.of(System.getProperty("postgresDir"), "postmaster.pid"),
       Arrays.stream(System.getProperty("metrics", "http://127.0.0.1:9090/metrics").split(",")).map(URI::create).toList());
   private Map<String, Double> results;
@@ -131,7 +133,7 @@ public final class Bench {
   private final List<String> sustainedLines = new ArrayList<>();
 
   public static void main(String[] args) throws Exception {
-    for (String target : List.of(API, KAFKA, PG, System.getProperty("metrics", "127.0.0.1"))) {
+    for (String target : List.of(API, BARE_API, KAFKA, PG, System.getProperty("metrics", "127.0.0.1"))) {
       if (!target.contains("127.0.0.1") && !target.contains("localhost")) {
         throw new IllegalArgumentException("the bench only runs against 127.0.0.1, not " + target);
       }
@@ -144,7 +146,8 @@ public final class Bench {
     ConsumerRecord<String, byte[]> sample = gatewayRecord();
     List<Map<String, Double>> runs = new ArrayList<>();
     Map<String, Double> soak = new LinkedHashMap<>();
-    try (Load load = new Load(URI.create(API), KEY, 512); machine; lag) {
+    try (Load load = new Load(URI.create(API), KEY, 512); Load bare = new Load(URI.create(BARE_API), KEY, 512);
+        machine; lag) {
       System.out.printf("warming up for %d s (JIT, connections, pools)%n", WARM_UP_SECONDS);
       load.closedLoop(64, "application/cloudevents+json", 1, Long.MAX_VALUE, WARM_UP_SECONDS / 2,
           n -> Target.pageView(id("warm-s", n)));
@@ -153,7 +156,7 @@ public final class Bench {
       for (int r = 1; r <= RUNS; r++) {
         System.out.printf("run %d of %d%n", r, RUNS);
         results = new LinkedHashMap<>();
-        oneRun(load, sample, r);
+        oneRun(load, bare, sample, r);
         runs.add(results);
       }
       Map<String, Double> median = median(runs);
@@ -179,7 +182,7 @@ public final class Bench {
    * Each gateway phase starts once processing has caught up with the one before, so it measures itself; the
    * ceilings run between the gateway phases.
    */
-  private void oneRun(Load load, ConsumerRecord<String, byte[]> sample, int r) throws Exception {
+  private void oneRun(Load load, Load bare, ConsumerRecord<String, byte[]> sample, int r) throws Exception {
     Map<String, Phase> phases = new LinkedHashMap<>();
     phases.put("kafka", () -> kafkaCeiling(sample));
     phases.put("ingest-then-processing", () -> ingestThenProcessing(load, r));
@@ -190,6 +193,7 @@ public final class Bench {
     });
     phases.put("batched", () -> gatewayBatched(load, r));
     phases.put("idle", () -> idleSingle(load, r));
+    phases.put("bare", () -> bareServer(bare, r));
     phases.put("single", () -> gatewaySingle(load, r));
     phases.put("websocket", () -> gatewayWebSocket(load, r));
     phases.put("fixed-single", () -> fixedLoad(load, r, "single events", 1));
@@ -216,6 +220,20 @@ public final class Bench {
     ratio("ratio gateway CPU per event (ingest + processing, end to end) / Kafka client CPU per record (target ≤ 3)",
         "CPU HTTP batched, end to end: gateway ingest + processing (µs/event)",
         "CPU Kafka producer ceiling: load generator (µs/event)");
+    singleEventRatios();
+  }
+
+  /** Issue 28's targets for single events: against the bare server, the batched broker cost and end to end. */
+  private void singleEventRatios() {
+    ratio("ratio gateway ingest CPU per single event / bare Vert.x server CPU per request (target ≤ 3)",
+        "CPU HTTP single: gateway ingest (µs/event)", BARE_CPU);
+    ratio("ratio broker CPU per single event / per batched event (target ≤ 2)",
+        "CPU HTTP single: Kafka broker (µs/event)", "CPU HTTP batched (ingest): Kafka broker (µs/event)");
+    ratio("ratio single events acked / batched end to end (target ≥ 0.5)",
+        "gateway HTTP single event, 256 connections (events/s acked)",
+        "end to end into PostgreSQL at saturation (events/s)");
+    ratio("ratio idle single event ack p50 / Kafka's one-record ack p50 (target ≤ 2)",
+        "idle gateway, one event at a time: ack p50 (ms)", "Kafka producer, one record at a time: ack p50 (ms)");
   }
 
   private void ratio(String name, String numerator, String denominator) {
@@ -527,6 +545,21 @@ public final class Bench {
     Load.Outcome outcome = load.closedLoop(1, "application/cloudevents+json", 1, Long.MAX_VALUE, 5,
         n -> Target.pageView(id("r" + r + "-idle", n)));
     latencies("idle gateway, one event at a time: ack", outcome);
+  }
+
+  /**
+   * The floor under the gateway's HTTP cost: a bare Vert.x server ({@code loadtest/BareServer.java}, a process of
+   * its own) answers the same single-event POSTs {@code 202} without work, over the same 256 connections.
+   */
+  private void bareServer(Load bare, int r) {
+    long[] mark = machine.mark();
+    Load.Outcome outcome = bare.closedLoop(256, "application/cloudevents+json", 1, Long.MAX_VALUE, PHASE_SECONDS,
+        n -> Target.pageView(id("r" + r + "-bare", n)));
+    Machine.Cpu cpu = machine.cpuSince(mark);
+    put("bare Vert.x server, single event, 256 connections (requests/s)", outcome.perSecond());
+    latencies("bare Vert.x server, single event: answer", outcome);
+    put(BARE_CPU, cpu.microsPerEvent(cpu.bareServer(), outcome.acknowledged()));
+    put("CPU bare Vert.x server: load generator (µs/request)", cpu.microsPerEvent(cpu.generator(), outcome.acknowledged()));
   }
 
   /** 256 connections, one event per request, each sent when the previous answered. */

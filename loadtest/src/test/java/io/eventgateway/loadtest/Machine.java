@@ -27,7 +27,7 @@ final class Machine implements AutoCloseable {
    * CPU used during a phase: each component's in cores (1.0 = one core busy the whole time), over {@code seconds}.
    */
   record Cpu(double seconds, double ingest, double processing, double broker, double postgres, double generator,
-      double machine) {
+      double machine, double bareServer) {
 
     /** Both gateway roles. */
     double gateway() {
@@ -45,6 +45,7 @@ final class Machine implements AutoCloseable {
   private final List<Long> ingestPids;
   private final List<Long> processorPids;
   private final List<Long> brokerPids;
+  private final List<Long> bareServerPids;
   private final Path postmasterPidFile;
   private final List<URI> metrics;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -58,11 +59,12 @@ final class Machine implements AutoCloseable {
   /**
    * @param postmasterPidFile PostgreSQL's {@code postmaster.pid}, or {@code null} when PostgreSQL is not measured
    */
-  Machine(List<Long> ingestPids, List<Long> processorPids, List<Long> brokerPids, Path postmasterPidFile,
-      List<URI> metrics) {
+  Machine(List<Long> ingestPids, List<Long> processorPids, List<Long> brokerPids, List<Long> bareServerPids,
+      Path postmasterPidFile, List<URI> metrics) {
     this.ingestPids = ingestPids;
     this.processorPids = processorPids;
     this.brokerPids = brokerPids;
+    this.bareServerPids = bareServerPids;
     this.postmasterPidFile = postmasterPidFile;
     this.metrics = metrics;
     // a scrape of /metrics costs the gateway real CPU: no more often than every 5 s
@@ -76,7 +78,9 @@ final class Machine implements AutoCloseable {
     long broker = brokerPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     long generator = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
-    return new long[] {System.nanoTime(), ingest, processing, broker, postgresTicks(), generator, machineBusyTicks()};
+    long bareServer = bareServerPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
+    return new long[] {System.nanoTime(), ingest, processing, broker, postgresTicks(), generator, machineBusyTicks(),
+        bareServer};
   }
 
   Cpu cpuSince(long[] mark) {
@@ -87,7 +91,7 @@ final class Machine implements AutoCloseable {
     for (int i = 1; i < now.length; i++) {
       cores[i] = (now[i] - mark[i]) / ticks;
     }
-    return new Cpu(seconds, cores[1], cores[2], cores[3], cores[4], cores[5], cores[6]);
+    return new Cpu(seconds, cores[1], cores[2], cores[3], cores[4], cores[5], cores[6], cores[7]);
   }
 
   /** The postmaster with its reaped children (cutime), plus every live child: the backends and background workers. */
