@@ -5,11 +5,13 @@ import io.vertx.core.json.JsonObject;
 /**
  * How large a batch the processing group gathers while the writer is busy ({@code processor.batch}): polls that
  * arrive during a write are joined into the next one, up to this many events, bytes of records, or milliseconds
- * since the first of them was polled. A free writer gets each poll at once, except when events trickle in: after a
- * batch of fewer than {@code lingerBelowEvents}, it waits up to {@code lingerMs} for a fuller one.
+ * since the first of them was polled. A poll or batch of fewer than {@code smallBatchEvents} is small: a small poll
+ * is not followed by another while the writer is busy (a moderate rate is not fetched in slivers), and after a
+ * small batch a free writer waits up to {@code lingerMs} for a fuller one. Otherwise a free writer gets each poll at
+ * once.
  */
 public record BatchLimits(
-    int maxEvents, long maxBytes, long maxAgeMs, long lingerMs, int lingerBelowEvents) {
+    int maxEvents, long maxBytes, long maxAgeMs, long lingerMs, int smallBatchEvents) {
 
   public static BatchLimits of(JsonObject batch) {
     return new BatchLimits(
@@ -17,6 +19,6 @@ public record BatchLimits(
         batch.getLong("maxBytes"),
         batch.getLong("maxAgeMs"),
         batch.getLong("lingerMs"),
-        batch.getInteger("lingerBelowEvents"));
+        batch.getInteger("smallBatchEvents"));
   }
 }

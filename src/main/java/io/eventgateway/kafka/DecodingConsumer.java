@@ -75,7 +75,7 @@ public final class DecodingConsumer {
   private Gathered waiting = Gathered.NONE;
   /** Records in the batch last handed over: a small one means events trickle in. */
   private int lastHanded;
-  /** The timer that ends a linger for a fuller batch, or -1. */
+  /** The timer that ends a free writer's linger for a fuller batch, or -1. */
   private long lingerTimer = -1;
 
   /**
@@ -183,9 +183,10 @@ public final class DecodingConsumer {
   }
 
   /**
-   * Adds a polled batch to the one waiting for the writer and hands that over if the writer is free; while it is
-   * busy, polling goes on until the waiting batch reaches its limits, then waits for the writer. A batch polled
-   * before the partitions were sought elsewhere is dropped.
+   * Adds a polled batch to the one waiting for the writer and hands that over if the writer is free; the next poll
+   * then overlaps the write. While the writer is busy, polling goes on as long as polls come back full (a backlog,
+   * gathered into the next batch, up to its limits); after a small poll it waits for the writer, so that a moderate
+   * rate is not fetched in slivers. A batch polled before the partitions were sought elsewhere is dropped.
    */
   private Future<Void> gather(Prepared prepared, long polledIn) {
     if (polledIn != generation) {
@@ -194,11 +195,14 @@ public final class DecodingConsumer {
     if (waiting.generation() != generation) {
       waiting = Gathered.NONE;
     }
-    waiting = waiting.plus(prepared, polledIn, System.nanoTime());
+    long now = System.nanoTime();
+    waiting = waiting.plus(prepared, polledIn, now);
     handOverWaiting();
-    return !handling.isComplete() && waiting.reached(limits, System.nanoTime())
-        ? handling.transform(written -> Future.succeededFuture())
-        : Future.succeededFuture();
+    boolean handedOrLingering = waiting.prepared().records().isEmpty() || lingerTimer >= 0;
+    boolean backlog = prepared.records().size() >= limits.smallBatchEvents();
+    return handedOrLingering || (backlog && !waiting.reached(limits, now))
+        ? Future.succeededFuture()
+        : handling.transform(written -> Future.succeededFuture());
   }
 
   /**
@@ -250,8 +254,8 @@ public final class DecodingConsumer {
 
     /** Whether a free writer is to wait for more: events trickle in, and the linger is not over. */
     boolean lingers(BatchLimits limits, int lastHanded, long now) {
-      return lastHanded < limits.lingerBelowEvents()
-          && prepared.records().size() < limits.lingerBelowEvents()
+      return lastHanded < limits.smallBatchEvents()
+          && prepared.records().size() < limits.smallBatchEvents()
           && now - firstPolledAt < TimeUnit.MILLISECONDS.toNanos(limits.lingerMs());
     }
 

@@ -445,6 +445,8 @@ class ProcessorVerticleTest {
   @DisplayName(
       "what is polled while a batch is written is gathered into the next batch, its positions in one step")
   void gathersWhatIsPolledWhileABatchIsWritten(Vertx vertx, VertxTestContext test) {
+    // polls of two events count as full here: a backlog
+    batchLimits().put("smallBatchEvents", 2);
     Promise<Void> pollingWentOn = Promise.promise();
     vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
       persistRequests.add(
@@ -491,7 +493,7 @@ class ProcessorVerticleTest {
   @DisplayName(
       "a gathered batch stops at processor.batch.maxEvents: polling then waits for the writer")
   void gatheringStopsAtTheBatchLimit(Vertx vertx, VertxTestContext test) {
-    batchLimits().put("maxEvents", 4).put("maxAgeMs", 60_000);
+    batchLimits().put("maxEvents", 4).put("maxAgeMs", 60_000).put("smallBatchEvents", 2);
     vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
       persistRequests.add(
           message.body().events().stream().map(PersistBatch.Event::eventId).toList());
@@ -545,6 +547,36 @@ class ProcessorVerticleTest {
         .onComplete(test.succeeding(done -> test.verify(() -> {
           // the writer was free all along: without the linger, two batches of two
           assertThat(persistRequests).containsExactly(List.of("e-0", "e-1", "e-2", "e-3"));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "while a batch is written, a small poll is not followed by another: a moderate rate is not fetched in slivers")
+  void aSmallPollWaitsForTheWriter(Vertx vertx, VertxTestContext test) {
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      persistRequests.add(
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
+      // the first write is held long enough for every poll that would follow a small one
+      vertx.setTimer(persistRequests.size() == 1 ? 500 : 1, written -> {
+        storeAdvance(message.body());
+        message.reply(message.body().events().size());
+      });
+    });
+    assign();
+    whenSought(() -> {
+      addPageViews(0, 2);
+      kafka.schedulePollTask(() -> {
+        addPageViews(2, 4);
+        kafka.schedulePollTask(() -> addPageViews(4, 6));
+      });
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 6))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(persistRequests)
+              .containsExactly(List.of("e-0", "e-1"), List.of("e-2", "e-3"), List.of("e-4", "e-5"));
           test.completeNow();
         })));
   }

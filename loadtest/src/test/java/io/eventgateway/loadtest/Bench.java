@@ -61,6 +61,7 @@ public final class Bench {
   private static final Set<String> PHASES = Arrays.stream(System.getProperty("phases", "").split(","))
       .filter(name -> !name.isBlank()).collect(java.util.stream.Collectors.toSet());
   private static final int CEILING_SECONDS = Integer.getInteger("ceilingSeconds", 20);
+  private static final String KAFKA_PACED = "Kafka producer at 10,000 records/s: ack";
   private static final String BARE_CPU = "CPU bare Vert.x server: server (µs/request)";
   private static final String REALISTIC_COPY = "PostgreSQL realistic COPY ceiling (rows/s)";
   /** A day no event has: the realistic COPY ceiling writes into its partition, made for it and dropped after. */
@@ -196,8 +197,10 @@ public final class Bench {
     phases.put("bare", () -> bareServer(bare, r));
     phases.put("single", () -> gatewaySingle(load, r));
     phases.put("websocket", () -> gatewayWebSocket(load, r));
-    phases.put("fixed-single", () -> fixedLoad(load, r, "single events", 1));
-    phases.put("fixed-batches", () -> fixedLoad(load, r, "batches of 100", 100));
+    phases.put("fixed-single", () -> fixedLoad(load, r, "single events", 1, false));
+    phases.put("fixed-batches", () -> fixedLoad(load, r, "batches of 100", 100, false));
+    // the same offer with the processor stopped: how much of the ack latency is queueing behind processing
+    phases.put("fixed-batches-alone", () -> fixedLoad(load, r, "batches of 100, processing paused", 100, true));
     for (Map.Entry<String, Phase> phase : phases.entrySet()) {
       if (PHASES.isEmpty() || PHASES.contains(phase.getKey())) {
         drain();
@@ -232,6 +235,10 @@ public final class Bench {
     ratio("ratio single events acked / batched end to end (target ≥ 0.5)",
         "gateway HTTP single event, 256 connections (events/s acked)",
         "end to end into PostgreSQL at saturation (events/s)");
+    ratio("ratio ack p99 at 10,000/s in batches of 100 / Kafka producer's at 10,000 records/s (target ≤ 2)",
+        "at 10,000 events/s offered, batches of 100: ack p99 (ms)", KAFKA_PACED + " p99 (ms)");
+    ratio("ratio ack p99 at 10,000/s in batches of 100, processing paused / Kafka producer's at 10,000 records/s",
+        "at 10,000 events/s offered, batches of 100, processing paused: ack p99 (ms)", KAFKA_PACED + " p99 (ms)");
     ratio("ratio idle single event ack p50 / Kafka's one-record ack p50 (target ≤ 2)",
         "idle gateway, one event at a time: ack p50 (ms)", "Kafka producer, one record at a time: ack p50 (ms)");
   }
@@ -294,6 +301,7 @@ public final class Bench {
     byte[] value = sample.value();
     Header[] headers = sample.headers().toArray();
     oneRecordAtATime(settings, topic, value, headers);
+    pacedProducer(settings, topic, value, headers);
     Thread reader = readAlong(topic);
     long[] mark = machine.mark();
     long sent = 0;
@@ -316,6 +324,42 @@ public final class Bench {
     // the producer client runs in this JVM: the "load generator" line is Kafka's own client cost per record
     cpu("Kafka producer ceiling", cpu, sent);
     put("Kafka record value (bytes, Avro + Confluent framing)", value.length);
+  }
+
+  /**
+   * Kafka's own producer offered {@link #FIXED_RATE} records/s (a tenth of them every 100 µs is too fine for the
+   * scheduler: ten every millisecond) for {@link #PHASE_SECONDS}: each record's acknowledgement latency at the rate
+   * of the gateway's fixed-rate phases, the floor under theirs.
+   */
+  private void pacedProducer(Properties settings, String topic, byte[] value, Header[] headers) throws Exception {
+    List<Long> micros = java.util.Collections.synchronizedList(new ArrayList<>());
+    int perMillisecond = FIXED_RATE / 1_000;
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
+      long started = System.nanoTime();
+      for (long ms = 0; ms < PHASE_SECONDS * 1_000L; ms++) {
+        long due = started + ms * 1_000_000L;
+        while (System.nanoTime() < due) {
+          java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+        }
+        for (int i = 0; i < perMillisecond; i++) {
+          ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "user-" + (ms * perMillisecond + i), value);
+          for (Header header : headers) {
+            record.headers().add(header);
+          }
+          long sent = System.nanoTime();
+          producer.send(record, (metadata, error) -> {
+            if (error == null) {
+              micros.add((System.nanoTime() - sent) / 1_000);
+            }
+          });
+        }
+      }
+      producer.flush();
+    }
+    List<Long> sorted = new ArrayList<>(micros);
+    sorted.sort(null);
+    put(KAFKA_PACED + " p50 (ms)", sorted.get(sorted.size() / 2) / 1000.0);
+    put(KAFKA_PACED + " p99 (ms)", sorted.get(sorted.size() * 99 / 100) / 1000.0);
   }
 
   /**
@@ -581,9 +625,16 @@ public final class Bench {
     cpu("WebSocket", machine.cpuSince(mark), outcome.acknowledged());
   }
 
-  /** 10,000 events/s offered for a phase, whatever the answers; then ack and end-to-end latency. */
-  private void fixedLoad(Load load, int r, String shape, int eventsPerRequest) throws Exception {
-    String prefix = run + "-r" + r + "-f" + eventsPerRequest + "-";
+  /**
+   * 10,000 events/s offered for a phase, whatever the answers; then ack and end-to-end latency ({@code
+   * processingPaused}: ack latency alone, the processor stopped during the offer).
+   */
+  private void fixedLoad(Load load, int r, String shape, int eventsPerRequest, boolean processingPaused)
+      throws Exception {
+    String prefix = run + "-r" + r + "-f" + eventsPerRequest + (processingPaused ? "p-" : "-");
+    if (processingPaused) {
+      machine.pauseProcessing();
+    }
     long[] mark = machine.mark();
     Load.Outcome outcome = eventsPerRequest == 1
         ? load.openLoop(FIXED_RATE, PHASE_SECONDS, 2_048, "application/cloudevents+json", 1,
@@ -594,6 +645,11 @@ public final class Bench {
     put(name + ": acked (events/s)", outcome.acknowledged() / (double) PHASE_SECONDS);
     latencies(name + ": ack", outcome);
     cpu("10k/s " + shape, machine.cpuSince(mark), outcome.acknowledged());
+    if (processingPaused) {
+      machine.resumeProcessing();
+      waitUntilStored(prefix, outcome.acknowledged());
+      return;
+    }
     waitUntilStored(prefix, outcome.acknowledged());
     double[] endToEnd = endToEnd(prefix);
     put(name + ": end to end p50 (ms)", endToEnd[0]);
