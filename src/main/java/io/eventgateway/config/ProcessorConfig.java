@@ -10,7 +10,6 @@ import io.vertx.core.json.JsonObject;
  *     (narrowed down, the refused ones dead-lettered)
  * @param persistTimeoutMs how long one attempt waits for the writer
  * @param stalledAfterMs how long a partition's batch may stay in hand before readiness reports processing degraded
- * @param batch how large a batch the processing group gathers while the writer is busy
  */
 public record ProcessorConfig(
     int pollTimeoutMs,
@@ -18,8 +17,7 @@ public record ProcessorConfig(
     int retryInitialBackoffMs,
     int retryMaxBackoffMs,
     int persistTimeoutMs,
-    long stalledAfterMs,
-    BatchLimits batch) {
+    long stalledAfterMs) {
 
   public static ProcessorConfig of(JsonObject processor) {
     return new ProcessorConfig(
@@ -28,7 +26,6 @@ public record ProcessorConfig(
         processor.getInteger("retryInitialBackoffMs"),
         processor.getInteger("retryMaxBackoffMs"),
         processor.getInteger("persistTimeoutMs"),
-        processor.getLong("stalledAfterMs"),
-        BatchLimits.of(processor.getJsonObject("batch")));
+        processor.getLong("stalledAfterMs"));
   }
 }

@@ -40,12 +40,13 @@ public class FeedVerticle extends VerticleBase {
         .eventBus()
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(catalog -> {
-          events = DecodingConsumer.following(
+          events = new DecodingConsumer(
               vertx,
-              DecodingConsumer.open(TopicFollower.fromLatest(kafka, "feed-events-" + node)),
+              TopicFollower.fromLatest(kafka, "feed-events-" + node),
               catalog.body(),
               Duration.ofMillis(200),
-              (batch, advance) -> relay(batch));
+              (batch, advance) -> relay(batch),
+              DecodingConsumer.Role.FOLLOWING);
           events.pause();
           return Future.all(
               alerts.follow(

@@ -4,7 +4,6 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.DeadLetterBatch;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.bus.PositionAdvance;
-import io.eventgateway.config.BatchLimits;
 import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.schema.EventType;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -41,8 +39,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Records it cannot decode, and those the handler gives up on, are dead-lettered (when this consumer's group
  * owns dead-lettering) before the commit, so that one bad record never blocks its partition and none is dropped
- * unseen. One batch in the handler at a time: a following group polls after it, the storing group gathers what it
- * polls meanwhile up to {@link BatchLimits}, which is the consumer's back-pressure.
+ * unseen. One batch at a time: polling waits for the handler, which is the consumer's back-pressure.
  */
 public final class DecodingConsumer {
 
@@ -70,52 +67,37 @@ public final class DecodingConsumer {
   private long generation;
 
   private List<KafkaConsumerRecord<String, byte[]>> inHand = List.of();
-  private final BatchLimits limits;
-  /** What was polled while a batch was written: the next batch. */
-  private Gathered waiting = Gathered.NONE;
-  /** Records in the batch last handed over: a small one means events trickle in. */
-  private int lastHanded;
-  /** The timer that ends a free writer's linger for a fuller batch, or -1. */
-  private long lingerTimer = -1;
 
-  /**
-   * A member of the processing group: dead-letters what cannot be stored, keeps its positions in PostgreSQL,
-   * advanced with the rows ({@link StoredPositions}), and gathers what it polls while a batch is written into the
-   * next batch, within {@code limits}.
-   *
-   * @param handler stores each batch with the positions it is given
-   */
-  public static DecodingConsumer storing(
-      Vertx vertx,
-      Consumer<String, byte[]> kafkaConsumer,
-      EventCatalog catalog,
-      Duration pollTimeout,
-      BatchLimits limits,
-      BatchHandler handler) {
-    return new DecodingConsumer(vertx, kafkaConsumer, catalog, pollTimeout, handler, limits);
+  /** What the group does with what it cannot handle, and where it keeps its offsets. */
+  public enum Role {
+    /**
+     * The processing group: dead-letters what cannot be stored, and keeps its positions in PostgreSQL, advanced
+     * with the rows ({@link StoredPositions}).
+     */
+    STORING,
+    /** A group reading the same records for another purpose: logs and skips; its offsets in Kafka alone. */
+    FOLLOWING
   }
 
-  /**
-   * A group reading the same records for another purpose: logs and skips what it cannot handle, its offsets in
-   * Kafka alone, committed after each batch.
-   */
-  public static DecodingConsumer following(
+  /** @param handler handles each batch */
+  public DecodingConsumer(
       Vertx vertx,
-      Consumer<String, byte[]> kafkaConsumer,
+      Properties settings,
       EventCatalog catalog,
       Duration pollTimeout,
-      BatchHandler handler) {
-    return new DecodingConsumer(vertx, kafkaConsumer, catalog, pollTimeout, handler, null);
+      BatchHandler handler,
+      Role role) {
+    this(vertx, open(settings), catalog, pollTimeout, handler, role);
   }
 
-  /** @param limits of the batches a storing member gathers; {@code null} for a following one */
-  private DecodingConsumer(
+  /** As above, over {@code kafkaConsumer} (a test's {@code MockConsumer}). */
+  public DecodingConsumer(
       Vertx vertx,
       Consumer<String, byte[]> kafkaConsumer,
       EventCatalog catalog,
       Duration pollTimeout,
       BatchHandler handler,
-      BatchLimits limits) {
+      Role role) {
     this.vertx = vertx;
     this.consumer = KafkaConsumer.create(vertx, kafkaConsumer);
     this.metrics = new KafkaClientMetrics(consumer.unwrap());
@@ -123,12 +105,10 @@ public final class DecodingConsumer {
     this.decoder = new RecordDecoder(catalog);
     this.pollTimeout = pollTimeout;
     this.handler = handler;
-    this.limits = limits;
-    this.deadLetters = limits != null;
+    this.deadLetters = role == Role.STORING;
     this.progress = ConsumerProgress.of(vertx);
     this.group = kafkaConsumer.groupMetadata().groupId();
-    this.positions =
-        limits != null ? new StoredPositions(vertx, consumer, group, this::sought) : null;
+    this.positions = role == Role.STORING ? new StoredPositions(vertx, consumer, group) : null;
     for (EventType type : catalog.types()) {
       type.versions().values().forEach(version -> schemas.put(version.id(), version.schema()));
       schemas.put(type.schemaId(), type.subjectSchema());
@@ -161,114 +141,23 @@ public final class DecodingConsumer {
   }
 
   /**
-   * Polls on while a batch is handled, when the group's positions are stored with its rows: the write, in
-   * PostgreSQL, and the fetch and decoding, here, overlap, and what is polled meanwhile is gathered into the next
-   * batch (within {@link BatchLimits}), so that under load the writer takes larger batches, whose rows and rollups
-   * cost less per event. One batch at a time otherwise, since Kafka's commit of a follower's position must not pass
-   * a batch polled ahead.
+   * Polls the next batch while the one before is handled, when the group's positions are stored with its rows (the
+   * write, in PostgreSQL, and the fetch and decoding, here, overlap); one batch at a time otherwise, since Kafka's
+   * commit of a follower's position must not pass a batch polled ahead.
    */
   private void pollLoop() {
     if (stopping) {
       return;
     }
     long polledIn = generation;
-    inFlight = consumer.poll(pollTimeout).compose(this::prepare).compose(prepared -> {
-      if (positions == null) {
-        handling = hand(prepared, polledIn);
-        return handling;
-      }
-      return gather(prepared, polledIn);
-    });
+    inFlight = consumer
+        .poll(pollTimeout)
+        .compose(this::prepare)
+        .compose(prepared -> handling.transform(previous -> {
+          handling = hand(prepared, polledIn);
+          return positions == null ? handling : Future.succeededFuture();
+        }));
     inFlight.onComplete(done -> pollLoop());
-  }
-
-  /**
-   * Adds a polled batch to the one waiting for the writer and hands that over if the writer is free; the next poll
-   * then overlaps the write. While the writer is busy, polling goes on as long as polls come back full (a backlog,
-   * gathered into the next batch, up to its limits); after a small poll it waits for the writer, so that a moderate
-   * rate is not fetched in slivers. A batch polled before the partitions were sought elsewhere is dropped.
-   */
-  private Future<Void> gather(Prepared prepared, long polledIn) {
-    if (polledIn != generation) {
-      return Future.succeededFuture();
-    }
-    if (waiting.generation() != generation) {
-      waiting = Gathered.NONE;
-    }
-    long now = System.nanoTime();
-    waiting = waiting.plus(prepared, polledIn, now);
-    handOverWaiting();
-    boolean handedOrLingering = waiting.prepared().records().isEmpty() || lingerTimer >= 0;
-    boolean backlog = prepared.records().size() >= limits.smallBatchEvents();
-    return handedOrLingering || (backlog && !waiting.reached(limits, now))
-        ? Future.succeededFuture()
-        : handling.transform(written -> Future.succeededFuture());
-  }
-
-  /**
-   * Hands the waiting batch over when the writer is free, and again each time it becomes free. When events trickle
-   * in (the batch before was small, and so is this one), a free writer waits up to {@link BatchLimits#lingerMs()}
-   * for a fuller batch, which costs PostgreSQL less per event.
-   */
-  private void handOverWaiting() {
-    if (!handling.isComplete() || waiting.prepared().records().isEmpty() || stopping) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (waiting.lingers(limits, lastHanded, now)) {
-      if (lingerTimer < 0) {
-        lingerTimer = vertx.setTimer(waiting.lingerLeftMs(limits, now), lingered -> {
-          lingerTimer = -1;
-          handOverWaiting();
-        });
-      }
-      return;
-    }
-    Gathered next = waiting;
-    waiting = Gathered.NONE;
-    lastHanded = next.prepared().records().size();
-    handling = hand(next.prepared(), next.generation());
-    handling.onComplete(written -> handOverWaiting());
-  }
-
-  /**
-   * Polled batches waiting for the writer, joined in the order they were polled: of one generation, with their
-   * events, the bytes of their records, and when the first was polled ({@link System#nanoTime()}).
-   */
-  private record Gathered(Prepared prepared, long generation, long bytes, long firstPolledAt) {
-
-    static final Gathered NONE = new Gathered(Prepared.NONE, -1, 0, 0);
-
-    Gathered plus(Prepared next, long polledIn, long now) {
-      long nextBytes = 0;
-      for (KafkaConsumerRecord<String, byte[]> record : next.records()) {
-        nextBytes += record.value() == null ? 0 : record.value().length;
-      }
-      boolean empty = prepared.records().isEmpty();
-      return new Gathered(
-          empty ? next : prepared.plus(next),
-          polledIn,
-          bytes + nextBytes,
-          empty ? now : firstPolledAt);
-    }
-
-    /** Whether a free writer is to wait for more: events trickle in, and the linger is not over. */
-    boolean lingers(BatchLimits limits, int lastHanded, long now) {
-      return lastHanded < limits.smallBatchEvents()
-          && prepared.records().size() < limits.smallBatchEvents()
-          && now - firstPolledAt < TimeUnit.MILLISECONDS.toNanos(limits.lingerMs());
-    }
-
-    long lingerLeftMs(BatchLimits limits, long now) {
-      return Math.max(1, limits.lingerMs() - TimeUnit.NANOSECONDS.toMillis(now - firstPolledAt));
-    }
-
-    boolean reached(BatchLimits limits, long now) {
-      return !prepared.records().isEmpty()
-          && (prepared.records().size() >= limits.maxEvents()
-              || bytes >= limits.maxBytes()
-              || now - firstPolledAt >= TimeUnit.MILLISECONDS.toNanos(limits.maxAgeMs()));
-    }
   }
 
   /** A polled batch, decoded: what could be decoded and what could not. */
@@ -278,21 +167,6 @@ public final class DecodingConsumer {
       List<ProcessingFailure> undecodable) {
 
     static final Prepared NONE = new Prepared(List.of(), List.of(), List.of());
-
-    /** This batch and then {@code next}, polled after it. */
-    Prepared plus(Prepared next) {
-      return new Prepared(
-          joined(records, next.records),
-          joined(events, next.events),
-          joined(undecodable, next.undecodable));
-    }
-
-    private static <T> List<T> joined(List<T> first, List<T> second) {
-      List<T> both = new ArrayList<>(first.size() + second.size());
-      both.addAll(first);
-      both.addAll(second);
-      return both;
-    }
   }
 
   private Future<Prepared> prepare(KafkaConsumerRecords<String, byte[]> records) {
@@ -371,17 +245,6 @@ public final class DecodingConsumer {
           // hold partitions this one does not
           return positions == null ? rewind(batch) : positions.rewindToStored();
         });
-  }
-
-  /**
-   * Newly assigned partitions were sought to their stored positions: a batch polled before may hold their records
-   * from elsewhere, so whatever was polled and not handed over is dropped, and every claimed partition is read
-   * again from its stored position.
-   */
-  private void sought() {
-    generation++;
-    waiting = Gathered.NONE;
-    positions.rewindToStored();
   }
 
   /** Seeks every partition of the batch back to its first record in it. */

@@ -42,15 +42,10 @@ final class StoredPositions {
   /** The next offset to store of each claimed partition, as the store has it. */
   private final Map<TopicPartition, Long> claimed = new HashMap<>();
 
-  private final Runnable sought;
-
-  /** @param sought told when claimed partitions are being sought to their stored positions */
-  StoredPositions(
-      Vertx vertx, KafkaConsumer<String, byte[]> consumer, String group, Runnable sought) {
+  StoredPositions(Vertx vertx, KafkaConsumer<String, byte[]> consumer, String group) {
     this.vertx = vertx;
     this.consumer = consumer;
     this.group = group;
-    this.sought = sought;
   }
 
   void assigned(Set<TopicPartition> partitions) {
@@ -166,7 +161,6 @@ final class StoredPositions {
               seeks.add(consumer.seek(partition, position.nextOffset()));
             }
           }
-          sought.run();
           // Kafka is told the claimed positions, so that the lag reads true before the next
           // batch commits (after a rewind of Kafka's offsets alone, say)
           return Future.all(seeks)

@@ -68,12 +68,13 @@ public class EnrichmentVerticle extends VerticleBase {
         .eventBus()
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
-          consumer = DecodingConsumer.following(
+          consumer = new DecodingConsumer(
               vertx,
-              DecodingConsumer.open(settings),
+              settings,
               reply.body(),
               Duration.ofMillis(processor.pollTimeoutMs()),
-              (batch, advance) -> enrich(batch));
+              (batch, advance) -> enrich(batch),
+              DecodingConsumer.Role.FOLLOWING);
           store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);
           backfillStore = new PersistRetry(vertx, processor, consumer::stopping, retry -> {});
           vertx.eventBus().<String>consumer(Addresses.LLM_CIRCUIT, state -> {

@@ -61,13 +61,13 @@ public class ProcessorVerticle extends VerticleBase {
         .eventBus()
         .<EventCatalog>request(Addresses.REGISTRY_CATALOG, null)
         .compose(reply -> {
-          consumer = DecodingConsumer.storing(
+          consumer = new DecodingConsumer(
               vertx,
               consumers.apply(KafkaSettings.consumer(kafka)),
               reply.body(),
               Duration.ofMillis(processor.pollTimeoutMs()),
-              processor.batch(),
-              this::persistTraced);
+              this::persistTraced,
+              DecodingConsumer.Role.STORING);
           store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);
           return consumer.start(kafka.familyTopics());
         })

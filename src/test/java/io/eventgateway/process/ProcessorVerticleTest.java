@@ -20,7 +20,6 @@ import io.eventgateway.schema.JsonToAvro;
 import io.eventgateway.testing.Eventually;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -104,8 +103,6 @@ class ProcessorVerticleTest {
     BusCodecs.register(vertx);
     BusCodecs.registerLocal(vertx, EventCatalog.class);
     config = ConfigLoader.load("test", Map.of());
-    // each poll handed over as it comes, unless a test lingers
-    batchLimits().put("lingerMs", 0);
     AtomicInteger ids = new AtomicInteger();
     catalog = EventCatalog.load(config.getJsonObject("kafka").getJsonObject("topics"))
         .withSchemaIds(type -> ids.incrementAndGet());
@@ -409,9 +406,7 @@ class ProcessorVerticleTest {
       // the first dead letter fails once the next batch was polled: the batch in hand is to be
       // read again from its start, and the one polled ahead must not be stored past it
       Eventually.until(vertx, polledAhead::get).onComplete(ahead -> {
-        // polling goes on while the batch is in hand: the mock's records come again once sought
-        // back
-        kafka.schedulePollTask(() -> whenAt(0, () -> addRecords(0, 6)));
+        kafka.schedulePollTask(() -> addRecords(0, 6));
         message.fail(FailureCodes.UNAVAILABLE, "dead-letter topic unavailable");
       });
     });
@@ -439,150 +434,6 @@ class ProcessorVerticleTest {
           }
           test.completeNow();
         })));
-  }
-
-  @Test
-  @DisplayName(
-      "what is polled while a batch is written is gathered into the next batch, its positions in one step")
-  void gathersWhatIsPolledWhileABatchIsWritten(Vertx vertx, VertxTestContext test) {
-    // polls of two events count as full here: a backlog
-    batchLimits().put("smallBatchEvents", 2);
-    Promise<Void> pollingWentOn = Promise.promise();
-    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
-      persistRequests.add(
-          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
-      // the first write ends only once three more polls came in while it was in hand
-      Future<Void> written =
-          persistRequests.size() == 1 ? pollingWentOn.future() : Future.succeededFuture();
-      written.onSuccess(go -> {
-        storeAdvance(message.body());
-        message.reply(message.body().events().size());
-      });
-    });
-    assign();
-    whenSought(() -> {
-      addPageViews(0, 2);
-      kafka.schedulePollTask(() -> {
-        addPageViews(2, 4);
-        kafka.schedulePollTask(() -> {
-          addPageViews(4, 6);
-          kafka.schedulePollTask(() -> {
-            addPageViews(6, 8);
-            // this poll starts after the one before was gathered
-            kafka.schedulePollTask(() -> vertx.runOnContext(go -> pollingWentOn.tryComplete()));
-          });
-        });
-      });
-    });
-    deploy(vertx)
-        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 8))
-        .onComplete(test.succeeding(done -> test.verify(() -> {
-          assertThat(persistRequests)
-              .containsExactly(
-                  List.of("e-0", "e-1"), List.of("e-2", "e-3", "e-4", "e-5", "e-6", "e-7"));
-          assertThat(advances)
-              .extracting(advance -> advance.steps().get(0))
-              .containsExactly(
-                  new PositionAdvance.Step(partition.topic(), 0, 0, 2),
-                  new PositionAdvance.Step(partition.topic(), 0, 2, 8));
-          test.completeNow();
-        })));
-  }
-
-  @Test
-  @DisplayName(
-      "a gathered batch stops at processor.batch.maxEvents: polling then waits for the writer")
-  void gatheringStopsAtTheBatchLimit(Vertx vertx, VertxTestContext test) {
-    batchLimits().put("maxEvents", 4).put("maxAgeMs", 60_000).put("smallBatchEvents", 2);
-    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
-      persistRequests.add(
-          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
-      // the first write is held long enough for every poll the limit allows
-      vertx.setTimer(persistRequests.size() == 1 ? 500 : 1, written -> {
-        storeAdvance(message.body());
-        message.reply(message.body().events().size());
-      });
-    });
-    assign();
-    whenSought(() -> {
-      addPageViews(0, 2);
-      kafka.schedulePollTask(() -> {
-        addPageViews(2, 4);
-        kafka.schedulePollTask(() -> {
-          addPageViews(4, 6);
-          kafka.schedulePollTask(() -> addPageViews(6, 8));
-        });
-      });
-    });
-    deploy(vertx)
-        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 8))
-        .onComplete(test.succeeding(done -> test.verify(() -> {
-          assertThat(persistRequests)
-              .containsExactly(
-                  List.of("e-0", "e-1"),
-                  List.of("e-2", "e-3", "e-4", "e-5"),
-                  List.of("e-6", "e-7"));
-          test.completeNow();
-        })));
-  }
-
-  @Test
-  @DisplayName(
-      "when events trickle in, a free writer waits processor.batch.lingerMs for a fuller batch")
-  void aTrickleLingersForAFullerBatch(Vertx vertx, VertxTestContext test) {
-    batchLimits().put("lingerMs", 2_000);
-    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
-      persistRequests.add(
-          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
-      storeAdvance(message.body());
-      message.reply(message.body().events().size());
-    });
-    assign();
-    whenSought(() -> {
-      addPageViews(0, 2);
-      kafka.schedulePollTask(() -> addPageViews(2, 4));
-    });
-    deploy(vertx)
-        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 4))
-        .onComplete(test.succeeding(done -> test.verify(() -> {
-          // the writer was free all along: without the linger, two batches of two
-          assertThat(persistRequests).containsExactly(List.of("e-0", "e-1", "e-2", "e-3"));
-          test.completeNow();
-        })));
-  }
-
-  @Test
-  @DisplayName(
-      "while a batch is written, a small poll is not followed by another: a moderate rate is not fetched in slivers")
-  void aSmallPollWaitsForTheWriter(Vertx vertx, VertxTestContext test) {
-    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
-      persistRequests.add(
-          message.body().events().stream().map(PersistBatch.Event::eventId).toList());
-      // the first write is held long enough for every poll that would follow a small one
-      vertx.setTimer(persistRequests.size() == 1 ? 500 : 1, written -> {
-        storeAdvance(message.body());
-        message.reply(message.body().events().size());
-      });
-    });
-    assign();
-    whenSought(() -> {
-      addPageViews(0, 2);
-      kafka.schedulePollTask(() -> {
-        addPageViews(2, 4);
-        kafka.schedulePollTask(() -> addPageViews(4, 6));
-      });
-    });
-    deploy(vertx)
-        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 6))
-        .onComplete(test.succeeding(done -> test.verify(() -> {
-          assertThat(persistRequests)
-              .containsExactly(List.of("e-0", "e-1"), List.of("e-2", "e-3"), List.of("e-4", "e-5"));
-          test.completeNow();
-        })));
-  }
-
-  private JsonObject batchLimits() {
-    return config.getJsonObject("processor").getJsonObject("batch");
   }
 
   private void addPageViews(int from, int to) {
@@ -622,15 +473,6 @@ class ProcessorVerticleTest {
       addRecords.run();
     } else {
       kafka.schedulePollTask(() -> awaitSeek(seeksBefore, addRecords));
-    }
-  }
-
-  /** Adds records at the first poll from {@code position} (the mock returns a record once). */
-  private void whenAt(long position, Runnable addRecords) {
-    if (kafka.position(partition) == position) {
-      addRecords.run();
-    } else {
-      kafka.schedulePollTask(() -> whenAt(position, addRecords));
     }
   }
 
