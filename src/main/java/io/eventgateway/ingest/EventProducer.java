@@ -33,7 +33,6 @@ public final class EventProducer {
   static final int MAX_GATHERED_EVENTS = 1_000;
 
   private final Vertx vertx;
-  private final Context context;
   private final DeliveryOptions options;
   /** The event loop whose requests are gathered; {@code null} when made elsewhere, or while traces are exported. */
   private final Thread gatheringLoop;
@@ -48,7 +47,6 @@ public final class EventProducer {
   /** Made on the event loop whose requests it gathers. */
   public EventProducer(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
     this.gatheringLoop =
         Context.isOnEventLoopThread() && !Tracing.enabled(vertx) ? Thread.currentThread() : null;
@@ -79,7 +77,7 @@ public final class EventProducer {
     if (waitingEvents >= MAX_GATHERED_EVENTS) {
       sendWaiting();
     } else if (waiting.size() == 1) {
-      context.runOnContext(turnEnded -> sendWaiting());
+      vertx.runOnContext(turnEnded -> sendWaiting());
     }
     return outcomes.future();
   }
