@@ -5,13 +5,13 @@ import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.config.ConfigSections;
 import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.kafka.DecodingConsumer;
+import io.eventgateway.kafka.FeedFormat;
 import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.kafka.ProcessingFailure;
 import io.eventgateway.kafka.TopicFollower;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -59,23 +59,7 @@ public class FeedVerticle extends VerticleBase {
 
   private Future<List<ProcessingFailure>> relay(List<PersistBatch.Event> batch) {
     for (PersistBatch.Event event : batch) {
-      vertx
-          .eventBus()
-          .publish(
-              Addresses.feedEvents(event.tenant()),
-              new JsonObject()
-                  .put("tenant", event.tenant())
-                  .put("id", event.eventId())
-                  .put("type", event.eventType())
-                  .put("family", event.family())
-                  .put("source", event.source())
-                  .put("subject", event.subject())
-                  .put(
-                      "time",
-                      event.eventTime() == null
-                          ? null
-                          : event.eventTime().toInstant().toString())
-                  .put("data", new JsonObject(event.dataJson())));
+      vertx.eventBus().publish(Addresses.feedEvents(event.tenant()), FeedFormat.event(event));
     }
     return Future.succeededFuture(List.of());
   }

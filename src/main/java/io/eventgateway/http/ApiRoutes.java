@@ -2,8 +2,11 @@ package io.eventgateway.http;
 
 import io.eventgateway.auth.Authenticator;
 import io.eventgateway.auth.RateLimits;
+import io.eventgateway.config.FeedsConfig;
 import io.eventgateway.config.HttpConfig;
+import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.config.ReadsConfig;
+import io.eventgateway.feeds.ResumableFeeds;
 import io.eventgateway.ingest.EventProducer;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
@@ -79,7 +82,13 @@ public final class ApiRoutes {
         Authentication.forFeeds(authenticator),
         rateLimits,
         reads,
-        readShares);
+        readShares,
+        new ResumableFeeds(
+            vertx,
+            KafkaConfig.of(config.getJsonObject("kafka")),
+            config.getJsonObject("alerts").getString("topic"),
+            catalog,
+            FeedsConfig.of(config.getJsonObject("feeds"))));
     router
         .get("/v1/events/:id")
         .handler(authentication)

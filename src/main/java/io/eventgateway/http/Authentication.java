@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * Requires a credential on the routes it guards (ingest, reads, feeds, admin) and puts the {@link Caller} in the
@@ -54,10 +56,12 @@ final class Authentication implements AuthenticationHandler {
     }
     String authorization = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     String ticket = ctx.queryParams().get("ticket");
-    Future<Caller> caller =
-        takesTickets && authorization == null && ticket != null && isWebSocketUpgrade(ctx)
-            ? authenticator.redeemTicket(ticket)
-            : authenticator.authenticate(authorization);
+    Future<Caller> caller = takesTickets
+            && authorization == null
+            && ticket != null
+            && (isWebSocketUpgrade(ctx) || FeedRoutes.acceptsEventStream(ctx.request()))
+        ? authenticator.redeemTicket(ticket)
+        : authenticator.authenticate(authorization);
     caller
         .onSuccess(authenticated -> {
           ctx.put(CALLER, authenticated);
@@ -98,10 +102,15 @@ final class Authentication implements AuthenticationHandler {
    * (policy violation) with the reason.
    */
   void closeWhenRevoked(RoutingContext ctx, ServerWebSocket socket) {
+    closeWhenRevoked(ctx, socket::isClosed, reason -> socket.close(POLICY_VIOLATION, reason));
+  }
+
+  /** As above, for a session that is not a WebSocket (an event stream): {@code close} takes the reason. */
+  void closeWhenRevoked(RoutingContext ctx, BooleanSupplier closed, Consumer<String> close) {
     Caller caller = caller(ctx);
     Vertx vertx = ctx.vertx();
     vertx.setPeriodic(Math.max(1, authenticator.revocationDelayMillis()), timer -> {
-      if (socket.isClosed()) {
+      if (closed.getAsBoolean()) {
         vertx.cancelTimer(timer);
         return;
       }
@@ -110,8 +119,7 @@ final class Authentication implements AuthenticationHandler {
       // closes too: a revocation during a long outage must not keep its sessions
       authenticator.stillValid(caller).onFailure(error -> {
         vertx.cancelTimer(timer);
-        socket.close(
-            POLICY_VIOLATION,
+        close.accept(
             error instanceof Authenticator.Unauthenticated
                 ? error.getMessage()
                 : "the credential cannot be checked; reconnect");

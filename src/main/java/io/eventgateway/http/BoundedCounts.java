@@ -1,5 +1,6 @@
 package io.eventgateway.http;
 
+import io.vertx.core.shareddata.Shareable;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -7,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Counts per key, each bounded, safe across event loops (each change under the map's lock for its key); a key at
  * zero is forgotten. The per-address and per-tenant shares of connections, WebSockets and reads.
  */
-final class BoundedCounts {
+final class BoundedCounts implements Shareable {
 
   private final Map<String, Integer> counts = new ConcurrentHashMap<>();
 

@@ -4,9 +4,7 @@ import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.DeadLetterBatch;
 import io.eventgateway.bus.PersistBatch;
 import io.eventgateway.bus.PositionAdvance;
-import io.eventgateway.schema.ConfluentWireFormat;
 import io.eventgateway.schema.EventCatalog;
-import io.eventgateway.schema.EventType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -19,12 +17,10 @@ import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,7 +44,6 @@ public final class DecodingConsumer {
   private final Vertx vertx;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaClientMetrics metrics;
-  private final Map<Integer, Schema> schemas = new HashMap<>();
   private final RecordDecoder decoder;
   private final Duration pollTimeout;
   private final BatchHandler handler;
@@ -102,17 +97,13 @@ public final class DecodingConsumer {
     this.consumer = KafkaConsumer.create(vertx, kafkaConsumer);
     this.metrics = new KafkaClientMetrics(consumer.unwrap());
     this.metrics.bindTo(Metrics.globalRegistry);
-    this.decoder = new RecordDecoder(catalog);
+    this.decoder = new RecordDecoder(vertx, catalog);
     this.pollTimeout = pollTimeout;
     this.handler = handler;
     this.deadLetters = role == Role.STORING;
     this.progress = ConsumerProgress.of(vertx);
     this.group = kafkaConsumer.groupMetadata().groupId();
     this.positions = role == Role.STORING ? new StoredPositions(vertx, consumer, group) : null;
-    for (EventType type : catalog.types()) {
-      type.versions().values().forEach(version -> schemas.put(version.id(), version.schema()));
-      schemas.put(type.schemaId(), type.subjectSchema());
-    }
   }
 
   /** A consumer with the group's settings. */
@@ -177,7 +168,7 @@ public final class DecodingConsumer {
     for (int i = 0; i < records.size(); i++) {
       batch.add(records.recordAt(i));
     }
-    return resolveSchemas(batch).map(resolved -> {
+    return decoder.resolveSchemas(batch).map(resolved -> {
       List<ProcessingFailure> undecodable = new ArrayList<>();
       List<PersistBatch.Event> events = decode(batch, undecodable);
       return new Prepared(batch, events, undecodable);
@@ -259,30 +250,6 @@ public final class DecodingConsumer {
     return Future.join(seeks).mapEmpty();
   }
 
-  /** Fetches, once each, the writer schemas of ids not seen yet (written by another version of the gateway). */
-  private Future<Void> resolveSchemas(List<KafkaConsumerRecord<String, byte[]>> batch) {
-    Set<Integer> unknown = new HashSet<>();
-    for (KafkaConsumerRecord<String, byte[]> record : batch) {
-      try {
-        int id = ConfluentWireFormat.schemaId(record.value());
-        if (!schemas.containsKey(id)) {
-          unknown.add(id);
-        }
-      } catch (IllegalArgumentException notFramed) {
-        // reported by decode()
-      }
-    }
-    List<Future<Void>> lookups = unknown.stream()
-        .map(id -> vertx
-            .eventBus()
-            .<String>request(Addresses.REGISTRY_SCHEMA_BY_ID, id)
-            .onSuccess(reply -> schemas.put(id, new Schema.Parser().parse(reply.body())))
-            .<Void>mapEmpty()
-            .recover(error -> Future.succeededFuture()))
-        .toList();
-    return Future.join(lookups).mapEmpty();
-  }
-
   private Future<?> deadLetter(
       List<KafkaConsumerRecord<String, byte[]>> batch, List<ProcessingFailure> failures) {
     if (failures.isEmpty()) {
@@ -308,11 +275,7 @@ public final class DecodingConsumer {
     List<PersistBatch.Event> events = new ArrayList<>(batch.size());
     for (KafkaConsumerRecord<String, byte[]> record : batch) {
       try {
-        Schema writer = schemas.get(ConfluentWireFormat.schemaId(record.value()));
-        if (writer == null) {
-          throw new IllegalArgumentException("schema id is not registered");
-        }
-        events.add(decoder.decode(record, writer));
+        events.add(decoder.decode(record));
       } catch (RuntimeException error) {
         failures.add(ProcessingFailure.undecodable(
             record.topic(),

@@ -1,0 +1,81 @@
+package io.eventgateway.feeds;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A feed as Server-Sent Events ({@code text/event-stream}): each message a {@code data:} line of JSON with the
+ * feed's position as its {@code id:}, a {@code retry:} first, and a heartbeat comment (with an {@code id:} and no
+ * data, which moves a browser's last event id without an event) while nothing is sent. Closed by the gateway, it
+ * sends a last {@code event: closed} whose data says why.
+ */
+public final class EventStreamSink extends ClientSink {
+
+  private final HttpServerRequest request;
+  private final HttpServerResponse response;
+  private final long retryMillis;
+
+  /** Answers {@code 200} with the stream's headers; its {@code retry:} follows once the feed has opened. */
+  public EventStreamSink(HttpServerRequest request, long retryMillis) {
+    this.request = request;
+    this.retryMillis = retryMillis;
+    this.response = request.response();
+    response
+        .setStatusCode(200)
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        // nginx and others buffer a response unless told not to
+        .putHeader("X-Accel-Buffering", "no")
+        .setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
+    response.closeHandler(gone -> closed());
+  }
+
+  /** The start's position as a first id: a client that reconnects before any event misses none either. */
+  @Override
+  public void opened(String position) {
+    if (!isClosed()) {
+      response.write("retry: " + retryMillis + "\nid: " + position + "\n: connected\n\n");
+    }
+  }
+
+  @Override
+  public void send(String position, JsonObject message) {
+    if (!isClosed()) {
+      response.write("id: " + position + "\ndata: " + message.encode() + "\n\n");
+    }
+  }
+
+  @Override
+  public void heartbeat(String position) {
+    if (!isClosed()) {
+      response.write(": heartbeat\nid: " + position + "\n\n");
+    }
+  }
+
+  @Override
+  public boolean writeQueueFull() {
+    return response.writeQueueFull();
+  }
+
+  @Override
+  public void drainHandler(Runnable drained) {
+    response.drainHandler(ready -> drained.run());
+  }
+
+  @Override
+  public void close(String reason, String detail) {
+    if (isClosed()) {
+      return;
+    }
+    // an event stream holds its connection alone (and its place in the tenant's count) until it
+    // closes
+    response
+        .end("event: closed\ndata: "
+            + new JsonObject().put("reason", reason).put("detail", detail).encode()
+            + "\n\n")
+        .onComplete(ended -> request.connection().close());
+    closed();
+  }
+}

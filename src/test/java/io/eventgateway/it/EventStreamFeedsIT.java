@@ -1,0 +1,228 @@
+package io.eventgateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@DisplayName("Feeds as Server-Sent Events that resume from Last-Event-ID")
+class EventStreamFeedsIT {
+
+  private static final int BATCHES = 40;
+  private static final int PER_BATCH = 30;
+
+  private GatewayInstance gateway;
+  private ApiClient shop;
+  private ApiClient fab;
+
+  @BeforeAll
+  void start() {
+    gateway = GatewayInstance.start(GatewayInstance.isolated("ssefeeds"), "all");
+    shop = gateway.keyOf("shop-feed", "shop");
+    fab = gateway.keyOf("fab-feed", "fab");
+  }
+
+  @AfterAll
+  void stop() {
+    gateway.close();
+  }
+
+  private Map<String, String> bearer(ApiClient client) {
+    return Map.of("Authorization", "Bearer " + client.apiKey());
+  }
+
+  @Test
+  @DisplayName(
+      "a client away for seconds under load resumes with Last-Event-ID: every event it missed once, in order per partition, none of another tenant's")
+  void resumesWithoutGapOrDuplicate() throws Exception {
+    String url = gateway.apiUrl() + "/v1/feeds/events";
+    EventStreamClient first = EventStreamClient.open(url, bearer(shop));
+    assertThat(first.status()).isEqualTo(200);
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.comments.contains("connected"));
+
+    // where Kafka put each of the shop's events: topic/partition → offset, from the answers
+    Map<String, long[]> placed = new ConcurrentHashMap<>();
+    ExecutorService load = Executors.newSingleThreadExecutor();
+    Future<?> posting = load.submit(() -> {
+      for (int batch = 0; batch < BATCHES; batch++) {
+        post(shop, "shop-" + batch, placed);
+        post(fab, "fab-" + batch, new ConcurrentHashMap<>());
+        sleep(100);
+      }
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.events.size() >= 150);
+    first.close();
+    String resumeFrom = first.lastEventId();
+    int seenBefore = first.events.size();
+    sleep(3000);
+    assertThat(posting.isDone()).as("the load goes on while the client is away").isFalse();
+
+    EventStreamClient second =
+        EventStreamClient.open(url, with(bearer(shop), "Last-Event-ID", resumeFrom));
+    posting.get(60, TimeUnit.SECONDS);
+    load.shutdown();
+    int total = BATCHES * PER_BATCH;
+    await().atMost(Duration.ofSeconds(60)).until(() -> seenBefore + second.events.size() >= total);
+    second.close();
+
+    List<JsonObject> received = new ArrayList<>();
+    first.events.stream().limit(seenBefore).forEach(event -> received.add(event.json()));
+    second.events.forEach(event -> received.add(event.json()));
+    List<String> ids = received.stream().map(event -> event.getString("id")).toList();
+    assertThat(ids).as("no duplicate").doesNotHaveDuplicates().hasSize(total);
+    assertThat(Set.copyOf(ids)).isEqualTo(placed.keySet());
+    assertThat(received).allMatch(event -> "shop".equals(event.getString("tenant")));
+    // in order per partition: the offsets Kafka gave each partition's events only grow
+    Map<String, Long> lastOffset = new HashMap<>();
+    for (String id : ids) {
+      long[] where = placed.get(id);
+      String partition = where[0] + "/" + where[1];
+      Long before = lastOffset.put(partition, where[2]);
+      assertThat(before == null || before < where[2])
+          .as("%s at offset %d of partition %s after %s", id, where[2], partition, before)
+          .isTrue();
+    }
+  }
+
+  /** Posts a batch of page views; records each event's topic (hash), partition and offset in {@code placed}. */
+  private void post(ApiClient client, String prefix, Map<String, long[]> placed) {
+    JsonArray batch = new JsonArray();
+    for (int i = 0; i < PER_BATCH; i++) {
+      batch.add(ApiClient.pageView(prefix + "-" + i).put("id", prefix + "-" + i));
+    }
+    ApiClient.Response answer =
+        client.post("/v1/events", "application/cloudevents-batch+json", batch.encode());
+    assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+    for (Object result : answer.json().getJsonArray("results")) {
+      JsonObject placedAt = (JsonObject) result;
+      placed.put(placedAt.getString("id"), new long[] {
+        placedAt.getString("topic").hashCode(),
+        placedAt.getInteger("partition"),
+        placedAt.getLong("offset")
+      });
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "from=earliest replays what Kafka retains; a bad Last-Event-ID or from is a 400 naming it; no credential 401; a foreign page's Origin 403")
+  void startsAndRefusals() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertThat(fab.postEvent(ApiClient.pageView("early-" + i)).status()).isEqualTo(202);
+    }
+    try (EventStreamClient replay =
+        EventStreamClient.open(gateway.apiUrl() + "/v1/feeds/events?from=earliest", bearer(fab))) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> replay.events.stream()
+                  .filter(event ->
+                      event.json().getJsonObject("data").getString("user_id").startsWith("early-"))
+                  .count()
+              == 3);
+    }
+    ApiClient.Response badId = fab.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.apiUrl() + "/v1/feeds/alerts"))
+        .header("Accept", "text/event-stream")
+        .header("Last-Event-ID", "alerts:1;retry: 1")
+        .GET()
+        .build());
+    assertThat(badId.status()).isEqualTo(400);
+    assertThat(badId.contentType()).isEqualTo("application/problem+json");
+    assertThat(badId.json().getJsonArray("errors").getJsonObject(0).getString("field"))
+        .isEqualTo("Last-Event-ID");
+    // a position that would end its line and start a field of its own in the stream
+    ApiClient.Response injected = fab.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            gateway.apiUrl() + "/v1/feeds/alerts?lastEventId=alerts%3A1%0Aretry%3A%201"))
+        .header("Accept", "text/event-stream")
+        .GET()
+        .build());
+    assertThat(injected.status()).isEqualTo(400);
+    assertThat(injected.body()).contains("\"field\":\"lastEventId\"");
+    ApiClient.Response badFrom = fab.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.apiUrl() + "/v1/feeds/events?from=yesterday"))
+        .header("Accept", "text/event-stream")
+        .GET()
+        .build());
+    assertThat(badFrom.status()).isEqualTo(400);
+    assertThat(badFrom.body()).contains("\"field\":\"from\"");
+    try (EventStreamClient anonymous =
+        EventStreamClient.open(gateway.apiUrl() + "/v1/feeds/alerts", Map.of())) {
+      assertThat(anonymous.status()).isEqualTo(401);
+    }
+    try (EventStreamClient foreign = EventStreamClient.open(
+        gateway.apiUrl() + "/v1/feeds/alerts",
+        with(bearer(fab), "Origin", "https://evil.example"))) {
+      assertThat(foreign.status()).isEqualTo(403);
+    }
+  }
+
+  @Test
+  @DisplayName(
+      "a WebSocket feed opened with from= carries each message's position; reopened with lastEventId= it goes on after it")
+  void webSocketResumes() throws Exception {
+    ApiClient lab = gateway.keyOf("lab-feed", "lab");
+    for (int i = 0; i < 6; i++) {
+      assertThat(lab.postEvent(ApiClient.pageView("ws-" + i)).status()).isEqualTo(202);
+    }
+    WebSocketMessages first = new WebSocketMessages(true);
+    java.net.http.WebSocket socket = open(lab, "/v1/feeds/events?from=earliest", first);
+    await().atMost(Duration.ofSeconds(30)).until(() -> first.received.size() >= 6);
+    socket.abort();
+    assertThat(first.received).allMatch(message -> message.getString("position") != null);
+    String afterThird = first.received.get(2).getString("position");
+
+    WebSocketMessages second = new WebSocketMessages(true);
+    java.net.http.WebSocket resumed = open(
+        lab,
+        "/v1/feeds/events?lastEventId=" + java.net.URLEncoder.encode(afterThird, "UTF-8"),
+        second);
+    await().atMost(Duration.ofSeconds(30)).until(() -> second.received.size() >= 3);
+    Thread.sleep(500);
+    resumed.abort();
+    assertThat(second.received.stream().map(message -> message.getString("id")))
+        .containsExactlyElementsOf(first.received.subList(3, 6).stream()
+            .map(message -> message.getString("id"))
+            .toList());
+  }
+
+  private java.net.http.WebSocket open(ApiClient client, String path, WebSocketMessages messages) {
+    return java.net.http.HttpClient.newHttpClient()
+        .newWebSocketBuilder()
+        .header("Authorization", "Bearer " + client.apiKey())
+        .buildAsync(java.net.URI.create(gateway.apiUrl().replace("http", "ws") + path), messages)
+        .join();
+  }
+
+  private static Map<String, String> with(Map<String, String> headers, String name, String value) {
+    Map<String, String> more = new HashMap<>(headers);
+    more.put(name, value);
+    return more;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
