@@ -134,6 +134,18 @@ public final class Addresses {
   public static final String DLQ_WRITE = "gateway.dlq.write";
 
   /**
+   * Records what became of events accepted asynchronously ({@code {"statuses": [{tenant, source, id, status, topic,
+   * partition, offset, reason}]}}): {@code durable}, {@code failed} or {@code dead-lettered}; replies once stored.
+   */
+  public static final String STATUS_RECORD = "gateway.status.record";
+
+  /**
+   * What is known in PostgreSQL of one event ({@code {tenant, source, id}}): replies {@code {"status": ...}} with
+   * {@code stored}, a recorded status, or {@code null} when nothing is known.
+   */
+  public static final String STATUS_GET = "gateway.status.get";
+
+  /**
    * A page of a dead-letter topic: the offsets {@code [offset, offset + limit)}, of which the tenant's dead letters.
    * Body {@link io.vertx.core.json.JsonObject} {@code {"topic", "tenant", "offset", "limit"}}; reply
    * {@link io.vertx.core.json.JsonObject} {@code {"items": [...], "nextOffset", "endOffset", "total"}} ({@code total}

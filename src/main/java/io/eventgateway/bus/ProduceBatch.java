@@ -2,11 +2,21 @@ package io.eventgateway.bus;
 
 import java.util.List;
 
-/** A batch of serialized events for {@link Addresses#EVENTS_PRODUCE}: one bus message for the whole batch. */
-public record ProduceBatch(List<Record> records) {
+/**
+ * A batch of serialized events for {@link Addresses#EVENTS_PRODUCE}: one bus message for the whole batch.
+ *
+ * @param outcomesAddress {@code null}: the reply carries Kafka's outcomes; else the reply comes as soon as the batch
+ *     is handed to the producer (within its budget), empty, and the outcomes are sent to this address
+ */
+public record ProduceBatch(List<Record> records, String outcomesAddress) {
 
   public ProduceBatch {
     records = List.copyOf(records);
+  }
+
+  /** Answered once Kafka acknowledged or refused every record. */
+  public ProduceBatch(List<Record> records) {
+    this(records, null);
   }
 
   /**

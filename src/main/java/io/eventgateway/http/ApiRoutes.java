@@ -7,6 +7,7 @@ import io.eventgateway.config.HttpConfig;
 import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.config.ReadsConfig;
 import io.eventgateway.feeds.ResumableFeeds;
+import io.eventgateway.ingest.AcceptStatuses;
 import io.eventgateway.ingest.EventProducer;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
@@ -51,6 +52,7 @@ public final class ApiRoutes {
     router.route().handler(SecurityHeaders::apply);
     ReadHandlers reads = new ReadHandlers(vertx, catalog);
     EventProducer producer = new EventProducer(vertx, http.produceTimeoutMs());
+    AcceptStatuses statuses = AcceptStatuses.of(vertx, config.getJsonObject("status"));
     Authenticator authenticator = new Authenticator(vertx, config.getJsonObject("auth"));
     Authentication authentication = Authentication.of(authenticator);
     RateLimits rateLimits = RateLimits.of(vertx);
@@ -71,7 +73,7 @@ public final class ApiRoutes {
             http.maxInFlightBytesPerCaller(),
             http.maxBodyBytes()))
         .handler(BodyHandler.create(false).setBodyLimit(http.maxBodyBytes()))
-        .handler(new IngestHandler(catalog, producer, http, rateLimits));
+        .handler(new IngestHandler(catalog, producer, http, rateLimits, statuses));
     FeedRoutes.mount(
         router,
         vertx,
@@ -89,6 +91,11 @@ public final class ApiRoutes {
             config.getJsonObject("alerts").getString("topic"),
             catalog,
             FeedsConfig.of(config.getJsonObject("feeds"))));
+    router
+        .get(AcceptStatuses.STATUS_PATH + ":token")
+        .handler(authentication)
+        .handler(readShares)
+        .handler(new StatusHandler(statuses));
     router
         .get("/v1/events/:id")
         .handler(authentication)

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * Owns the public HTTP API server (its routes are {@link ApiRoutes}): TLS, idle timeouts, the connection cap and
  * first-request deadline ({@link ConnectionGuard}), requests the HTTP codec could not parse, and the graceful stop. Deploy one instance per event loop; Vert.x spreads connections across them.
  */
-@ConfigSections({"http", "auth", "reads", "shutdown", "kafka", "alerts", "feeds"})
+@ConfigSections({"http", "auth", "reads", "shutdown", "kafka", "alerts", "feeds", "status"})
 public class HttpIngestVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpIngestVerticle.class);

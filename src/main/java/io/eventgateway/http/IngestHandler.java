@@ -4,6 +4,7 @@ import io.eventgateway.auth.Caller;
 import io.eventgateway.auth.RateLimits;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.config.HttpConfig;
+import io.eventgateway.ingest.AcceptStatuses;
 import io.eventgateway.ingest.CloudEventsReader;
 import io.eventgateway.ingest.EventError;
 import io.eventgateway.ingest.EventInput;
@@ -23,7 +24,8 @@ import java.util.List;
 
 /**
  * {@code POST /v1/events}: reads the events, validates each, sends the valid ones to Kafka as one batch and
- * answers only after Kafka acknowledged them: {@code 202} all accepted, {@code 207} some, otherwise the
+ * answers only after Kafka acknowledged them (with {@code Prefer: respond-async}: once the producer took them, each
+ * with its status URL, see {@link AcceptStatuses}): {@code 202} all accepted, {@code 207} some, otherwise the
  * common status of the failures ({@code 400} when they differ). A caller over its rate limit gets {@code 429}
  * before anything is validated; a full producer {@code 429}, an unreachable Kafka {@code 503}, both with
  * {@code Retry-After}.
@@ -32,16 +34,23 @@ final class IngestHandler implements Handler<RoutingContext> {
 
   private static final String RETRY_AFTER_SECONDS = "5";
   private static final String OVERLOADED_RETRY_AFTER_SECONDS = "1";
+  private static final String RESPOND_ASYNC = "respond-async";
 
   private final CloudEventsReader reader;
   private final EventValidator validator;
   private final EventCatalog catalog;
   private final EventProducer producer;
   private final RateLimits rateLimits;
+  private final AcceptStatuses statuses;
 
   IngestHandler(
-      EventCatalog catalog, EventProducer producer, HttpConfig http, RateLimits rateLimits) {
+      EventCatalog catalog,
+      EventProducer producer,
+      HttpConfig http,
+      RateLimits rateLimits,
+      AcceptStatuses statuses) {
     this.rateLimits = rateLimits;
+    this.statuses = statuses;
     this.catalog = catalog;
     this.reader = new CloudEventsReader(http.maxBatchEvents());
     this.validator = new EventValidator(catalog);
@@ -100,6 +109,23 @@ final class IngestHandler implements Handler<RoutingContext> {
       respond(ctx, results);
       return;
     }
+    if (prefersAsync(ctx)) {
+      statuses
+          .accept(producer, accepted)
+          .onSuccess(handed -> {
+            for (int i = 0; i < accepted.size(); i++) {
+              results[accepted.get(i).index()] = handed.get(i);
+            }
+            ctx.response().putHeader("Preference-Applied", RESPOND_ASYNC);
+            if (results.length == 1) {
+              ctx.response()
+                  .putHeader("Location", ((EventResult.Handed) handed.get(0)).statusUrl());
+            }
+            respond(ctx, results);
+          })
+          .onFailure(error -> produceFailed(ctx, error));
+      return;
+    }
     producer
         .produce(accepted)
         .onSuccess(produced -> {
@@ -111,8 +137,26 @@ final class IngestHandler implements Handler<RoutingContext> {
         .onFailure(error -> produceFailed(ctx, error));
   }
 
+  /** {@code Prefer: respond-async} (RFC 7240), among the request's preferences. */
+  private static boolean prefersAsync(RoutingContext ctx) {
+    for (String prefer : ctx.request().headers().getAll("Prefer")) {
+      for (String preference : prefer.split(",")) {
+        if (preference.split(";", 2)[0].trim().equalsIgnoreCase(RESPOND_ASYNC)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Nothing of the request was acknowledged: tell the client when to send it all again. */
   private static void produceFailed(RoutingContext ctx, Throwable error) {
+    if (error instanceof AcceptStatuses.TooManyPending tooMany) {
+      Problem.send(
+          ctx.response().putHeader("Retry-After", OVERLOADED_RETRY_AFTER_SECONDS),
+          Problem.of(429, "too-many-pending", "Too many events pending", tooMany.getMessage()));
+      return;
+    }
     int status = Problem.statusOf(error);
     if (status == FailureCodes.OVERLOADED) {
       Problem.send(

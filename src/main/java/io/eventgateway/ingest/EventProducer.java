@@ -67,6 +67,18 @@ public final class EventProducer {
     });
   }
 
+  /**
+   * Hands {@code events} to the producer in a produce request of their own; succeeds once the producer took them,
+   * and Kafka's outcomes then go to {@code outcomesAddress} (see {@link AcceptStatuses}).
+   */
+  Future<Void> handOver(List<EventValidator.Accepted> events, String outcomesAddress) {
+    return vertx
+        .eventBus()
+        .request(
+            Addresses.EVENTS_PRODUCE, new ProduceBatch(records(events), outcomesAddress), options)
+        .mapEmpty();
+  }
+
   private Future<List<ProduceResult.Outcome>> outcomes(List<EventValidator.Accepted> events) {
     if (Thread.currentThread() != gatheringLoop) {
       return send(records(events));
@@ -132,7 +144,7 @@ public final class EventProducer {
    * Counts the acknowledged events by tenant ({@code gateway.tenant.events.accepted}): each tenant's own figure for
    * its dashboard. A request's events are one caller's, so of one tenant.
    */
-  private static void countAcknowledged(
+  static void countAcknowledged(
       List<EventValidator.Accepted> events, List<ProduceResult.Outcome> outcomes) {
     long acknowledged =
         outcomes.stream().filter(ProduceResult.Outcome::succeeded).count();

@@ -6,7 +6,8 @@ import io.vertx.core.json.JsonObject;
  * The answer for one event of a request: {@link Acknowledged} once Kafka stored it, or the {@link EventError} that
  * kept it out. Both render as the entry of the response's (or WebSocket ack's) JSON.
  */
-public sealed interface EventResult permits EventResult.Acknowledged, EventError {
+public sealed interface EventResult
+    permits EventResult.Acknowledged, EventResult.Handed, EventError {
 
   JsonObject toJson();
 
@@ -23,6 +24,19 @@ public sealed interface EventResult permits EventResult.Acknowledged, EventError
           .put("topic", topic)
           .put("partition", partition)
           .put("offset", offset);
+    }
+  }
+
+  /** Handed to the producer without waiting for Kafka ({@code Prefer: respond-async}): where to ask what became of it. */
+  record Handed(int index, String id, String statusUrl) implements EventResult {
+
+    @Override
+    public JsonObject toJson() {
+      return new JsonObject()
+          .put("index", index)
+          .put("id", id)
+          .put("status", 202)
+          .put("statusUrl", statusUrl);
     }
   }
 }

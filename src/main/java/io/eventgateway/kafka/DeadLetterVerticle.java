@@ -75,7 +75,9 @@ public class DeadLetterVerticle extends VerticleBase {
             vertx
                 .eventBus()
                 .<DeadLetterBatch>consumer(
-                    Addresses.DLQ_WRITE, message -> answer(message, () -> write(message.body())))
+                    Addresses.DLQ_WRITE,
+                    message -> answer(message, () -> write(message.body()))
+                        .onSuccess(written -> recordDeadLettered(message.body())))
                 .completion(),
             vertx
                 .eventBus()
@@ -89,8 +91,8 @@ public class DeadLetterVerticle extends VerticleBase {
                 .completion()));
   }
 
-  private <T> void answer(Message<?> message, Callable<T> call) {
-    vertx.executeBlocking(call, true).onSuccess(message::reply).onFailure(error -> {
+  private <T> Future<T> answer(Message<?> message, Callable<T> call) {
+    return vertx.executeBlocking(call, true).onSuccess(message::reply).onFailure(error -> {
       if (error instanceof UnknownTopic) {
         message.fail(FailureCodes.NOT_FOUND, error.getMessage());
       } else {
@@ -98,6 +100,46 @@ public class DeadLetterVerticle extends VerticleBase {
         message.fail(FailureCodes.UNAVAILABLE, error.getMessage());
       }
     });
+  }
+
+  /**
+   * Each dead letter's status for {@code GET /v1/events/status/…} (a client that accepted it asynchronously asks
+   * there); best effort: the dead-letter topic is the record.
+   */
+  private void recordDeadLettered(DeadLetterBatch batch) {
+    JsonArray statuses = new JsonArray();
+    for (DeadLetterBatch.Letter letter : batch.letters()) {
+      String source = header(letter, CloudEventHeaders.SOURCE);
+      String id = header(letter, CloudEventHeaders.ID);
+      if (source != null && id != null) {
+        String tenant = header(letter, GatewayHeaders.TENANT);
+        statuses.add(new JsonObject()
+            .put("tenant", tenant == null ? EventKey.DEFAULT_TENANT : tenant)
+            .put("source", source)
+            .put("id", id)
+            .put("status", "dead-lettered")
+            .put("topic", letter.topic())
+            .put("partition", letter.partition())
+            .put("offset", letter.offset())
+            .put("reason", letter.stage() + ": " + letter.error()));
+      }
+    }
+    if (!statuses.isEmpty()) {
+      vertx
+          .eventBus()
+          .request(Addresses.STATUS_RECORD, new JsonObject().put("statuses", statuses))
+          .onFailure(error -> LOG.debug("Dead-letter statuses not recorded: {}", error.toString()));
+    }
+  }
+
+  private static String header(DeadLetterBatch.Letter letter, String name) {
+    String value = null;
+    for (org.apache.kafka.common.header.Header header : letter.headers()) {
+      if (header.key().equals(name)) {
+        value = new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+      }
+    }
+    return value;
   }
 
   private Integer write(DeadLetterBatch batch) throws Exception {

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Owns the Kafka producer (acks=all, idempotent): consumes {@link Addresses#EVENTS_PRODUCE} and replies once
- * Kafka acknowledged or failed every record of the batch, so a 2xx upstream means durable.
+ * Kafka acknowledged or failed every record of the batch, so a 2xx upstream means durable; a batch accepted
+ * asynchronously is answered once handed over, and its outcomes follow to the address it names.
  *
  * <p>Uses Kafka's own thread-safe producer rather than vertx-kafka-client's wrapper, which hops to a worker
  * thread per record: a batch for topics whose metadata is cached is handed to {@code send} right on the event
@@ -131,6 +132,10 @@ public class KafkaProducerVerticle extends VerticleBase {
       return;
     }
     inFlightBytes.addAndGet(bytes);
+    String outcomesAddress = message.body().outcomesAddress();
+    if (outcomesAddress != null) {
+      message.reply(new ProduceResult(List.of()));
+    }
     ProduceResult.Outcome[] outcomes = new ProduceResult.Outcome[records.size()];
     AtomicInteger pending = new AtomicInteger(records.size());
     Timer.Sample sample = Timer.start();
@@ -144,7 +149,12 @@ public class KafkaProducerVerticle extends VerticleBase {
         inFlightBytes.addAndGet(-bytes);
         noteAcknowledgedTopics(outcomes);
         ProduceSpans.end(span, outcomes);
-        message.reply(new ProduceResult(Arrays.asList(outcomes)));
+        ProduceResult result = new ProduceResult(Arrays.asList(outcomes));
+        if (outcomesAddress == null) {
+          message.reply(result);
+        } else {
+          vertx.eventBus().send(outcomesAddress, result);
+        }
       }
     };
     if (records.stream().allMatch(record -> metadataCached(record.topic()))) {
