@@ -1,5 +1,6 @@
 package io.eventgateway.feeds;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -14,12 +15,19 @@ public final class EventStreamSink extends ClientSink {
 
   private final HttpServerRequest request;
   private final HttpServerResponse response;
-  private final long retryMillis;
+  private static final long CLOSE_DELAY_MS = 1000;
 
-  /** Answers {@code 200} with the stream's headers; its {@code retry:} follows once the feed has opened. */
+  private final long retryMillis;
+  private final Vertx vertx;
+
+  /**
+   * Answers {@code 200} with the stream's headers; its {@code retry:} follows once the feed has opened. Made on the
+   * request's event loop.
+   */
   public EventStreamSink(HttpServerRequest request, long retryMillis) {
     this.request = request;
     this.retryMillis = retryMillis;
+    this.vertx = Vertx.currentContext().owner();
     this.response = request.response();
     response
         .setStatusCode(200)
@@ -69,13 +77,12 @@ public final class EventStreamSink extends ClientSink {
     if (isClosed()) {
       return;
     }
-    // an event stream holds its connection alone (and its place in the tenant's count) until it
-    // closes
-    response
-        .end("event: closed\ndata: "
-            + new JsonObject().put("reason", reason).put("detail", detail).encode()
-            + "\n\n")
-        .onComplete(ended -> request.connection().close());
+    response.end("event: closed\ndata: "
+        + new JsonObject().put("reason", reason).put("detail", detail).encode()
+        + "\n\n");
+    // the stream held its connection alone: it goes too, a moment later (what the client reads it
+    // reads by then; one that does not read must not keep the socket)
+    vertx.setTimer(CLOSE_DELAY_MS, later -> request.connection().close());
     closed();
   }
 }

@@ -60,5 +60,6 @@ public final class WebSocketFeedSink extends ClientSink {
         bytes.length <= MAX_REASON_BYTES
             ? text
             : new String(bytes, 0, MAX_REASON_BYTES, StandardCharsets.UTF_8));
+    closed();
   }
 }

@@ -33,6 +33,8 @@ final class FeedRoutes {
   private static final String START = "feedStart";
   /** What the request's feed runs when it closes: its quota given back. */
   private static final String RELEASED = "feedReleased";
+  /** The tenant's resumable-feed slot the request took, given back once. */
+  private static final String RESUMABLE_SLOT = "feedResumableSlot";
 
   private static final String EVENT_STREAM = "text/event-stream";
 
@@ -80,12 +82,16 @@ final class FeedRoutes {
       } else if (admitted(ctx, guard, perTenant)) {
         Runnable connection = released(ctx, guard);
         boolean[] once = {false};
-        ctx.put(RELEASED, (Runnable) () -> {
-          connection.run();
+        Runnable slot = () -> {
           if (!once[0]) {
             once[0] = true;
             resumablePerTenant.remove(tenant);
           }
+        };
+        ctx.put(RESUMABLE_SLOT, slot);
+        ctx.put(RELEASED, (Runnable) () -> {
+          connection.run();
+          slot.run();
         });
         ctx.next();
       } else {
@@ -244,13 +250,20 @@ final class FeedRoutes {
             liveFeed.open(socket, released);
           }
         })
-        .onFailure(error -> ApiErrors.failure(
-            ctx,
-            400,
-            "websocket-required",
-            "WebSocket or event stream required",
-            "a feed takes a WebSocket upgrade or Accept: text/event-stream: "
-                + error.getMessage()));
+        .onFailure(error -> {
+          // the request is answered, its connection may go on: only the feed's slot is given back
+          Runnable slot = ctx.get(RESUMABLE_SLOT);
+          if (slot != null) {
+            slot.run();
+          }
+          ApiErrors.failure(
+              ctx,
+              400,
+              "websocket-required",
+              "WebSocket or event stream required",
+              "a feed takes a WebSocket upgrade or Accept: text/event-stream: "
+                  + error.getMessage());
+        });
   }
 
   /** What a WebSocket runs when it closes: its connection no longer counts (see {@link ConnectionGuard#released}). */

@@ -1,5 +1,6 @@
 package io.eventgateway.kafka;
 
+import io.eventgateway.bus.EventKey;
 import io.eventgateway.bus.PersistBatch;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -20,9 +21,24 @@ public interface FeedFormat {
   /** The message for {@code record}, or {@code null} when this feed does not carry it. */
   JsonObject message(KafkaConsumerRecord<String, byte[]> record);
 
-  /** Alerts as the alert verticle published them (CloudEvents, JSON). */
+  /** Whose a record without the tenant header is: events from before tenants are the default tenant's. */
+  default String tenantWithoutHeader() {
+    return EventKey.DEFAULT_TENANT;
+  }
+
+  /** Alerts as the alert verticle published them (CloudEvents, JSON); one without a tenant is no one's. */
   static FeedFormat alerts() {
-    return record -> new JsonObject(Buffer.buffer(record.value()));
+    return new FeedFormat() {
+      @Override
+      public JsonObject message(KafkaConsumerRecord<String, byte[]> record) {
+        return new JsonObject(Buffer.buffer(record.value()));
+      }
+
+      @Override
+      public String tenantWithoutHeader() {
+        return "";
+      }
+    };
   }
 
   /**

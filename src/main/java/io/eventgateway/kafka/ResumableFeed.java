@@ -1,8 +1,8 @@
 package io.eventgateway.kafka;
 
-import io.eventgateway.bus.EventKey;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -82,55 +82,73 @@ public final class ResumableFeed {
     own.put("enable.auto.commit", "false");
     // a position past what Kafka retains starts at what it still has
     own.put("auto.offset.reset", "earliest");
-    own.put("max.poll.records", "200");
+    // what waits in memory for a paused client: one poll, and the fetches behind it, kept small
+    own.put("max.poll.records", "100");
+    own.put("fetch.max.bytes", String.valueOf(1024 * 1024));
+    own.put("max.partition.fetch.bytes", String.valueOf(256 * 1024));
     own.put("client.id", "feed-resumable-" + UUID.randomUUID().toString().substring(0, 8));
-    ResumableFeed feed = new ResumableFeed(
-        vertx,
-        KafkaConsumer.create(vertx, DecodingConsumer.open(own)),
-        tenant,
-        format,
-        sink,
-        stallMillis);
-    sink.closeHandler(feed::stop);
-    return feed.seek(topics, start)
-        .onSuccess(sought -> {
-          sink.opened(feed.position.written());
-          feed.heartbeat =
-              vertx.setPeriodic(heartbeatMillis, beat -> sink.heartbeat(feed.position.written()));
-          feed.poll();
-        })
-        .onFailure(error -> feed.stop())
-        .map(feed);
+    // a consumer's construction resolves addresses and may log in: not on the event loop
+    return vertx.executeBlocking(() -> DecodingConsumer.open(own)).compose(kafkaConsumer -> {
+      ResumableFeed feed = new ResumableFeed(
+          vertx, KafkaConsumer.create(vertx, kafkaConsumer), tenant, format, sink, stallMillis);
+      sink.closeHandler(feed::stop);
+      if (sink.isClosed()) {
+        feed.stop();
+      }
+      return feed.seek(topics, start)
+          .compose(sought -> {
+            if (feed.stopped) {
+              return Future.failedFuture(new IllegalStateException("the client went away"));
+            }
+            sink.opened(feed.position.written());
+            feed.heartbeat =
+                vertx.setPeriodic(heartbeatMillis, beat -> sink.heartbeat(feed.position.written()));
+            feed.poll();
+            return Future.succeededFuture(feed);
+          })
+          .onFailure(error -> feed.stop());
+    });
+  }
+
+  /** Goes on with {@code next} unless the client went away meanwhile (a closed consumer must not be called). */
+  private <T> Future<T> unlessStopped(java.util.function.Supplier<Future<T>> next) {
+    return stopped
+        ? Future.failedFuture(new IllegalStateException("the client went away"))
+        : next.get();
   }
 
   private Future<Void> seek(Set<String> topics, FeedStart start) {
+    if (stopped) {
+      return Future.failedFuture(new IllegalStateException("the client went away"));
+    }
     List<Future<List<io.vertx.kafka.client.common.PartitionInfo>>> lookups =
         topics.stream().map(consumer::partitionsFor).toList();
-    return Future.all(lookups).compose(found -> {
-      Map<String, long[]> offsets = new TreeMap<>();
-      Set<TopicPartition> partitions = new HashSet<>();
-      for (Future<List<io.vertx.kafka.client.common.PartitionInfo>> lookup : lookups) {
-        for (io.vertx.kafka.client.common.PartitionInfo info : lookup.result()) {
-          partitions.add(new TopicPartition(info.getTopic(), info.getPartition()));
-        }
-      }
-      partitions.forEach(partition -> offsets.merge(
-          partition.getTopic(),
-          new long[partition.getPartition() + 1],
-          (known, wider) -> known.length >= wider.length ? known : wider));
-      return consumer
-          .assign(partitions)
-          .compose(assigned -> starts(partitions, start))
-          .compose(starts -> {
-            List<Future<Void>> seeks = new ArrayList<>();
-            starts.forEach((partition, offset) -> {
-              offsets.get(partition.getTopic())[partition.getPartition()] = offset;
-              seeks.add(consumer.seek(partition, offset));
-            });
-            position = new FeedPosition(offsets);
-            return Future.all(seeks).mapEmpty();
-          });
-    });
+    return Future.all(lookups)
+        .compose(found -> unlessStopped(() -> {
+          Map<String, long[]> offsets = new TreeMap<>();
+          Set<TopicPartition> partitions = new HashSet<>();
+          for (Future<List<io.vertx.kafka.client.common.PartitionInfo>> lookup : lookups) {
+            for (io.vertx.kafka.client.common.PartitionInfo info : lookup.result()) {
+              partitions.add(new TopicPartition(info.getTopic(), info.getPartition()));
+            }
+          }
+          partitions.forEach(partition -> offsets.merge(
+              partition.getTopic(),
+              new long[partition.getPartition() + 1],
+              (known, wider) -> known.length >= wider.length ? known : wider));
+          return consumer
+              .assign(partitions)
+              .compose(assigned -> unlessStopped(() -> starts(partitions, start)))
+              .compose(starts -> unlessStopped(() -> {
+                List<Future<Void>> seeks = new ArrayList<>();
+                starts.forEach((partition, offset) -> {
+                  offsets.get(partition.getTopic())[partition.getPartition()] = offset;
+                  seeks.add(consumer.seek(partition, offset));
+                });
+                position = new FeedPosition(offsets);
+                return Future.all(seeks).mapEmpty();
+              }));
+        }));
   }
 
   /** The first offset to read on each partition. */
@@ -144,7 +162,7 @@ public final class ResumableFeed {
       partitions.forEach(partition -> times.put(partition, at.time().toEpochMilli()));
       return consumer
           .offsetsForTimes(times)
-          .compose(found -> consumer.endOffsets(partitions).map(ends -> {
+          .compose(found -> unlessStopped(() -> consumer.endOffsets(partitions)).map(ends -> {
             Map<TopicPartition, Long> starts = new HashMap<>(ends);
             found.forEach((partition, offset) -> {
               if (offset != null) {
@@ -157,19 +175,21 @@ public final class ResumableFeed {
     if (start instanceof FeedStart.After after) {
       return consumer
           .beginningOffsets(partitions)
-          .compose(firsts -> consumer.endOffsets(partitions).map(ends -> {
-            Map<TopicPartition, Long> starts = new HashMap<>();
-            for (TopicPartition partition : partitions) {
-              long next = after.position().next(partition.getTopic(), partition.getPartition());
-              long first = firsts.get(partition);
-              // never before what is retained, never past the end (a position this gateway did not
-              // write)
-              starts.put(
-                  partition,
-                  next < 0 ? first : Math.max(first, Math.min(next, ends.get(partition))));
-            }
-            return starts;
-          }));
+          .compose(firsts -> unlessStopped(() -> consumer.endOffsets(partitions))
+              .map(ends -> {
+                Map<TopicPartition, Long> starts = new HashMap<>();
+                for (TopicPartition partition : partitions) {
+                  long next = after.position().next(partition.getTopic(), partition.getPartition());
+                  long first = firsts.get(partition);
+                  // never before what is retained, never past the end (a position this gateway did
+                  // not
+                  // write)
+                  starts.put(
+                      partition,
+                      next < 0 ? first : Math.max(first, Math.min(next, ends.get(partition))));
+                }
+                return starts;
+              }));
     }
     return consumer.endOffsets(partitions);
   }
@@ -196,8 +216,20 @@ public final class ResumableFeed {
   private void send(List<KafkaConsumerRecord<String, byte[]>> records) {
     for (KafkaConsumerRecord<String, byte[]> record : records) {
       position.passed(record.topic(), record.partition(), record.offset());
-      if (tenant.equals(tenantOf(record))) {
-        var message = format.message(record);
+      if (tenant.equals(tenantOf(record, format))) {
+        JsonObject message;
+        try {
+          message = format.message(record);
+        } catch (RuntimeException unreadable) {
+          // a record the feed cannot show is passed over, not allowed to stop the feed
+          LOG.debug(
+              "A feed passed over {}-{}@{}: {}",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              unreadable.toString());
+          continue;
+        }
         if (message != null) {
           sink.send(position.written(), message);
         }
@@ -231,10 +263,10 @@ public final class ResumableFeed {
     return records;
   }
 
-  private static String tenantOf(KafkaConsumerRecord<String, byte[]> record) {
+  private static String tenantOf(KafkaConsumerRecord<String, byte[]> record, FeedFormat format) {
     Header header = record.record().headers().lastHeader(GatewayHeaders.TENANT);
-    return header == null
-        ? EventKey.DEFAULT_TENANT
+    return header == null || header.value() == null
+        ? format.tenantWithoutHeader()
         : new String(header.value(), StandardCharsets.UTF_8);
   }
 

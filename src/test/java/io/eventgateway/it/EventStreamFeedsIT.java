@@ -211,6 +211,20 @@ class EventStreamFeedsIT {
         .join();
   }
 
+  @Test
+  @DisplayName(
+      "a request for a resumable feed that is neither an upgrade nor an event stream is a 400 that holds no feed slot")
+  void refusedUpgradesHoldNoSlot() throws Exception {
+    ApiClient quota = gateway.keyOf("quota-feed", "quota");
+    for (int i = 0; i < 40; i++) {
+      assertThat(quota.get("/v1/feeds/events?from=now").status()).isEqualTo(400);
+    }
+    try (EventStreamClient still =
+        EventStreamClient.open(gateway.apiUrl() + "/v1/feeds/events", bearer(quota))) {
+      assertThat(still.status()).as("feeds.maxResumablePerTenant is 32").isEqualTo(200);
+    }
+  }
+
   private static Map<String, String> with(Map<String, String> headers, String name, String value) {
     Map<String, String> more = new HashMap<>(headers);
     more.put(name, value);
