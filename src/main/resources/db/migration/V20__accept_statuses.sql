@@ -14,4 +14,4 @@ CREATE TABLE accept_statuses (
     updated_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
     PRIMARY KEY (tenant, source, event_id)
 );
-CREATE INDEX accept_statuses_age_idx ON accept_statuses (tenant, updated_at);
+CREATE INDEX accept_statuses_age_idx ON accept_statuses (updated_at);

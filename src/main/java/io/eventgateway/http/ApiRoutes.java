@@ -95,7 +95,8 @@ public final class ApiRoutes {
         .get(AcceptStatuses.STATUS_PATH + ":token")
         .handler(authentication)
         .handler(readShares)
-        .handler(new StatusHandler(statuses));
+        .handler(new StatusHandler(
+            statuses, KafkaConfig.of(config.getJsonObject("kafka")).topics()));
     router
         .get("/v1/events/:id")
         .handler(authentication)

@@ -1,9 +1,9 @@
 package io.eventgateway.ingest;
 
-import io.eventgateway.bus.Addresses;
 import io.eventgateway.bus.ProduceResult;
 import io.eventgateway.kafka.CloudEventHeaders;
 import io.eventgateway.kafka.GatewayHeaders;
+import io.eventgateway.kafka.KafkaProducerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -22,10 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Asynchronous accept ({@code Prefer: respond-async}) on this node: hands events to the producer without waiting
- * for Kafka, and keeps what became of each until PostgreSQL does. An event is {@code pending} here from hand-over
- * until Kafka's outcome is recorded in {@code accept_statuses} ({@code durable} or {@code failed}); from then on
- * every node answers for it, and this one forgets it. While PostgreSQL cannot take the record, the outcome stays
- * here (at most {@code status.maxPendingPerTenant} events of a tenant, for {@code status.retentionSeconds}).
+ * for Kafka, and tells what became of each until PostgreSQL does. An event is {@code pending} here from hand-over
+ * until the producer recorded Kafka's outcome in {@code accept_statuses} ({@code durable} or {@code failed}); from
+ * then on every node answers for it, and this one forgets it. While PostgreSQL cannot take the record, the outcome
+ * stays here (at most {@code status.maxPendingPerTenant} events of a tenant, for {@code status.retentionSeconds}).
  */
 public final class AcceptStatuses implements Shareable {
 
@@ -80,14 +80,25 @@ public final class AcceptStatuses implements Shareable {
       pending.addAndGet(-keys.size());
       return Future.failedFuture(new TooManyPending(tenant, maxPendingPerTenant));
     }
-    long now = System.currentTimeMillis();
-    keys.forEach(key -> remember(key, new JsonObject().put("status", "pending"), now, false));
+    long since = System.currentTimeMillis();
+    for (int i = 0; i < keys.size(); i++) {
+      remember(
+          keys.get(i),
+          new JsonObject()
+              .put("status", "pending")
+              .put("topic", events.get(i).record().topic()),
+          since);
+    }
     String address = "gateway.ingest.outcomes." + node + "." + outcomeAddresses.incrementAndGet();
     MessageConsumer<ProduceResult> outcomes = vertx.eventBus().localConsumer(address);
     outcomes.handler(message -> {
       outcomes.unregister();
       EventProducer.countAcknowledged(events, message.body().outcomes());
-      settled(keys, message.body().outcomes());
+      if (Boolean.parseBoolean(message.headers().get(KafkaProducerVerticle.STATUSES_RECORDED))) {
+        forget(keys, since);
+      } else {
+        settled(keys, message.body().outcomes());
+      }
     });
     return producer
         .handOver(events, address)
@@ -101,16 +112,16 @@ public final class AcceptStatuses implements Shareable {
         })
         .onFailure(refused -> {
           outcomes.unregister();
-          keys.forEach(this::forget);
+          forget(keys, since);
         });
   }
 
-  /** Kafka's outcome for each event: recorded in PostgreSQL, then forgotten here; kept here while it cannot be. */
+  /**
+   * Kafka's outcome for each event, which PostgreSQL did not take: this node tells it, until
+   * {@code status.retentionSeconds}.
+   */
   private void settled(List<Key> keys, List<ProduceResult.Outcome> outcomes) {
-    JsonArray statuses = new JsonArray();
-    long now = System.currentTimeMillis();
     for (int i = 0; i < keys.size(); i++) {
-      Key key = keys.get(i);
       ProduceResult.Outcome outcome = outcomes.get(i);
       JsonObject status = outcome.succeeded()
           ? new JsonObject()
@@ -120,18 +131,10 @@ public final class AcceptStatuses implements Shareable {
               .put("offset", outcome.offset())
           : new JsonObject()
               .put("status", "failed")
+              .put("topic", outcome.topic())
               .put("reason", "Kafka did not acknowledge the event: " + outcome.error());
-      remember(key, status, now, true);
-      statuses.add(status
-          .copy()
-          .put("tenant", key.tenant())
-          .put("source", key.source())
-          .put("id", key.id()));
+      known.computeIfPresent(keys.get(i), (key, before) -> new Known(status, before.since()));
     }
-    vertx
-        .eventBus()
-        .request(Addresses.STATUS_RECORD, new JsonObject().put("statuses", statuses))
-        .onSuccess(recorded -> keys.forEach(this::forget));
   }
 
   /** What this node knows of the event, or {@code null}: for a status PostgreSQL does not know (yet). */
@@ -140,26 +143,28 @@ public final class AcceptStatuses implements Shareable {
     return status == null ? null : status.status();
   }
 
-  private void remember(Key key, JsonObject status, long now, boolean replacing) {
-    if (replacing) {
-      known.computeIfPresent(key, (ignored, before) -> new Known(status, before.since()));
-    } else if (known.put(key, new Known(status, now)) != null) {
+  private void remember(Key key, JsonObject status, long since) {
+    if (known.put(key, new Known(status, since)) != null) {
       // the same event accepted again while pending: counted once
       perTenant.get(key.tenant()).decrementAndGet();
     }
   }
 
-  private void forget(Key key) {
-    if (known.remove(key) != null) {
-      perTenant.get(key.tenant()).decrementAndGet();
-    }
+  /** Forgets what this request's hand-over noted (a later request of the same event keeps its own). */
+  private void forget(List<Key> keys, long since) {
+    keys.forEach(key -> {
+      Known own = known.get(key);
+      if (own != null && own.since() == since && known.remove(key, own)) {
+        perTenant.get(key.tenant()).decrementAndGet();
+      }
+    });
   }
 
   private void forgetExpired() {
     long oldest = System.currentTimeMillis() - retentionMillis;
     known.forEach((key, status) -> {
-      if (status.since() < oldest) {
-        forget(key);
+      if (status.since() < oldest && known.remove(key, status)) {
+        perTenant.get(key.tenant()).decrementAndGet();
       }
     });
   }

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import java.util.Arrays;
 import java.util.List;
@@ -46,6 +47,12 @@ import org.slf4j.LoggerFactory;
  */
 @ConfigSections("kafka")
 public class KafkaProducerVerticle extends VerticleBase {
+
+  /**
+   * On the outcomes of an asynchronous batch: whether their statuses are in PostgreSQL ({@code true}), or only the
+   * requester can tell them ({@code false}).
+   */
+  public static final String STATUSES_RECORDED = "statusesRecorded";
 
   /** Events Kafka acknowledged, per tenant (counted where a request's outcomes are read, one tenant a request). */
   public static final String TENANT_ACCEPTED = "gateway.tenant.events.accepted";
@@ -133,9 +140,6 @@ public class KafkaProducerVerticle extends VerticleBase {
     }
     inFlightBytes.addAndGet(bytes);
     String outcomesAddress = message.body().outcomesAddress();
-    if (outcomesAddress != null) {
-      message.reply(new ProduceResult(List.of()));
-    }
     ProduceResult.Outcome[] outcomes = new ProduceResult.Outcome[records.size()];
     AtomicInteger pending = new AtomicInteger(records.size());
     Timer.Sample sample = Timer.start();
@@ -153,21 +157,38 @@ public class KafkaProducerVerticle extends VerticleBase {
         if (outcomesAddress == null) {
           message.reply(result);
         } else {
-          vertx.eventBus().send(outcomesAddress, result);
+          // recorded here, not by the requester: its verticle may be gone (shutdown) by now
+          AcceptStatusRecords.record(vertx, AcceptStatusRecords.outcomes(records, result))
+              .onComplete(recorded -> vertx
+                  .eventBus()
+                  .send(
+                      outcomesAddress,
+                      result,
+                      new DeliveryOptions()
+                          .addHeader(STATUSES_RECORDED, String.valueOf(recorded.succeeded()))));
         }
+      }
+    };
+    // an asynchronous batch is answered once every record is in the producer's hands (or refused)
+    Runnable handedOver = () -> {
+      if (outcomesAddress != null) {
+        message.reply(new ProduceResult(List.of()));
       }
     };
     if (records.stream().allMatch(record -> metadataCached(record.topic()))) {
       sendAll(records, traceHeaders, outcomes, completeOne);
+      handedOver.run();
     } else {
       // send() blocks while it fetches a topic's metadata (up to max.block.ms): never on the event
       // loop
-      vertx.executeBlocking(
-          () -> {
-            sendAll(records, traceHeaders, outcomes, completeOne);
-            return null;
-          },
-          false);
+      vertx
+          .executeBlocking(
+              () -> {
+                sendAll(records, traceHeaders, outcomes, completeOne);
+                return null;
+              },
+              false)
+          .onComplete(sent -> handedOver.run());
     }
   }
 

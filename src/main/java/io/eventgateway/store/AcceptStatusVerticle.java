@@ -13,7 +13,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,11 @@ import org.slf4j.LoggerFactory;
 public class AcceptStatusVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AcceptStatusVerticle.class);
-  private static final long TRIM_INTERVAL_MS = 60_000;
+  private static final long EXPIRE_INTERVAL_MS = 60_000;
+  /** Ranking every row is the costly part: seldom. */
+  private static final long TRIM_INTERVAL_MS = 600_000;
+
+  private static final List<String> PRECEDENCE = List.of("failed", "durable", "dead-lettered");
 
   /** A later status never undoes a stronger one: dead-lettered over durable over failed. */
   private static final String RECORD = """
@@ -53,8 +59,11 @@ public class AcceptStatusVerticle extends VerticleBase {
        WHERE tenant = $1 AND event_id = $2 AND source = $3
       """;
 
+  /** A bounded batch at a time, by the age index: never one long delete beside the writer. */
   private static final String EXPIRE = """
-      DELETE FROM accept_statuses WHERE updated_at < clock_timestamp() - make_interval(secs => $1)
+      DELETE FROM accept_statuses WHERE ctid = ANY (ARRAY(
+        SELECT ctid FROM accept_statuses
+         WHERE updated_at < clock_timestamp() - make_interval(secs => $1) LIMIT 10000))
       """;
 
   /** Each tenant's rows beyond its newest {@code $1}. */
@@ -95,13 +104,27 @@ public class AcceptStatusVerticle extends VerticleBase {
   }
 
   private void record(Message<JsonObject> message) {
-    JsonArray statuses = message.body().getJsonArray("statuses");
+    // one row per event: an upsert may not meet the same key twice
+    Map<String, JsonObject> strongest = new LinkedHashMap<>();
+    for (Object entry : message.body().getJsonArray("statuses")) {
+      JsonObject status = (JsonObject) entry;
+      strongest.merge(
+          new JsonArray()
+              .add(status.getString("tenant"))
+              .add(status.getString("source"))
+              .add(status.getString("id"))
+              .encode(),
+          status,
+          (before, later) -> PRECEDENCE.indexOf(later.getString("status"))
+                  >= PRECEDENCE.indexOf(before.getString("status"))
+              ? later
+              : before);
+    }
     List<List<Object>> columns = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      columns.add(new ArrayList<>(statuses.size()));
+      columns.add(new ArrayList<>(strongest.size()));
     }
-    for (Object entry : statuses) {
-      JsonObject status = (JsonObject) entry;
+    for (JsonObject status : strongest.values()) {
       columns.get(0).add(status.getString("tenant"));
       columns.get(1).add(status.getString("source"));
       columns.get(2).add(status.getString("id"));

@@ -134,6 +134,50 @@ class KafkaProducerVerticleTest {
         })));
   }
 
+  @Test
+  @DisplayName(
+      "an asynchronous batch is answered once handed over; the producer records each outcome, then tells the requester")
+  void asynchronousBatch(Vertx vertx, VertxTestContext test) {
+    List<JsonObject> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.STATUS_RECORD, message -> {
+      message.body().getJsonArray("statuses").forEach(row -> recorded.add((JsonObject) row));
+      message.reply(recorded.size());
+    });
+    io.vertx.core.Promise<Message<ProduceResult>> outcomes = io.vertx.core.Promise.promise();
+    vertx.eventBus().<ProduceResult>localConsumer("test.outcomes", outcomes::complete);
+    List<ProduceBatch.Record> batch = IntStream.range(0, 2)
+        .mapToObj(i -> new ProduceBatch.Record(
+            TOPIC,
+            "user-" + i,
+            Map.of("ce_id", "id-" + i, "ce_source", "/shop", "gw_tenant", "shop"),
+            new byte[RECORD_BYTES - 20],
+            1L))
+        .toList();
+    vertx
+        .eventBus()
+        .<ProduceResult>request(Addresses.EVENTS_PRODUCE, new ProduceBatch(batch, "test.outcomes"))
+        .compose(handed -> {
+          test.verify(() -> {
+            assertThat(handed.body().outcomes()).as("answered before Kafka").isEmpty();
+            assertThat(kafka.history()).hasSize(2);
+          });
+          kafka.completeNext();
+          kafka.errorNext(new RecordTooLargeException("too large"));
+          return outcomes.future();
+        })
+        .onComplete(test.succeeding(told -> test.verify(() -> {
+          assertThat(told.headers().get(KafkaProducerVerticle.STATUSES_RECORDED))
+              .isEqualTo("true");
+          assertThat(told.body().outcomes()).hasSize(2);
+          assertThat(recorded)
+              .extracting(row -> row.getString("id") + " " + row.getString("status"))
+              .containsExactly("id-0 durable", "id-1 failed");
+          assertThat(recorded.get(0).getString("tenant")).isEqualTo("shop");
+          assertThat(recorded.get(1).getString("reason")).contains("too large");
+          test.completeNow();
+        })));
+  }
+
   private static Future<Message<ProduceResult>> produce(Vertx vertx, int records) {
     List<ProduceBatch.Record> batch = IntStream.range(0, records)
         .mapToObj(i -> new ProduceBatch.Record(
