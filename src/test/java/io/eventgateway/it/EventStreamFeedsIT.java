@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -223,6 +224,34 @@ class EventStreamFeedsIT {
         EventStreamClient.open(gateway.apiUrl() + "/v1/feeds/events", bearer(quota))) {
       assertThat(still.status()).as("feeds.maxResumablePerTenant is 32").isEqualTo(200);
     }
+  }
+
+  @Test
+  @DisplayName(
+      "the curl -N example of docs/api.md, run as written, prints the stream with the event")
+  void docsCurlExample() throws Exception {
+    String docs = java.nio.file.Files.readString(java.nio.file.Path.of("docs", "api.md"));
+    String block = docs.substring(docs.indexOf("<!-- EventStreamFeedsIT runs this example"));
+    int start = block.indexOf("```sh\n") + 6;
+    block = block.substring(start, block.indexOf("\n```", start));
+    String command = block
+        .lines()
+        .filter(line -> !line.startsWith("#"))
+        .collect(java.util.stream.Collectors.joining("\n"))
+        .replace("http://127.0.0.1:8080", gateway.apiUrl());
+    JsonObject event = ApiClient.pageView("curl-reader").put("id", "curl-" + UUID.randomUUID());
+    assertThat(shop.postEvent(event).status()).isEqualTo(202);
+    ProcessBuilder curl = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true);
+    curl.environment().put("KEY", shop.apiKey());
+    Process running = curl.start();
+    String output = new String(
+        running.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    running.waitFor(30, TimeUnit.SECONDS);
+    assertThat(output)
+        .contains("retry: 2000")
+        .contains(": connected")
+        .containsPattern("id: events\\.analytics[^:]*:\\d+(\\.\\d+)*")
+        .contains("\"id\":\"" + event.getString("id") + "\"");
   }
 
   private static Map<String, String> with(Map<String, String> headers, String name, String value) {
