@@ -111,7 +111,7 @@ final class IngestHandler implements Handler<RoutingContext> {
     }
     if (prefersAsync(ctx)) {
       statuses
-          .accept(producer, accepted)
+          .accept(producer, accepted, RequestBudget.holdPastAnswer(ctx))
           .onSuccess(handed -> {
             for (int i = 0; i < accepted.size(); i++) {
               results[accepted.get(i).index()] = handed.get(i);

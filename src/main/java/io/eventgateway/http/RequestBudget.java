@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RequestBudget implements Shareable, PlatformHandler {
 
   private static final String RETRY_AFTER_SECONDS = "1";
+  private static final String RELEASE = "requestBudgetRelease";
+  private static final String HELD = "requestBudgetHeld";
 
   private final AtomicLong inFlight;
   /** Bytes in flight per caller id; an entry lives while its caller has a request in flight. */
@@ -78,11 +80,34 @@ final class RequestBudget implements Shareable, PlatformHandler {
       overloaded(ctx, "The gateway holds " + maxBytes + " bytes of requests already");
       return;
     }
+    boolean[] released = {false};
+    Runnable giveBack = () -> {
+      if (!released[0]) {
+        released[0] = true;
+        inFlight.addAndGet(-bytes);
+        release(caller, bytes);
+      }
+    };
+    ctx.put(RELEASE, giveBack);
     ctx.addEndHandler(ended -> {
-      inFlight.addAndGet(-bytes);
-      release(caller, bytes);
+      if (ctx.get(HELD) == null) {
+        giveBack.run();
+      }
     });
     ctx.next();
+  }
+
+  /**
+   * Keeps the request's bytes counted past its answer, until the returned action runs: an asynchronously accepted
+   * request holds its caller's share until Kafka has answered for its events, as a synchronous one does.
+   */
+  static Runnable holdPastAnswer(RoutingContext ctx) {
+    Runnable release = ctx.get(RELEASE);
+    if (release == null) {
+      return () -> {};
+    }
+    ctx.put(HELD, Boolean.TRUE);
+    return release;
   }
 
   private void release(String caller, long bytes) {

@@ -68,16 +68,18 @@ public final class AcceptStatuses implements Shareable {
 
   /**
    * Hands {@code events} to the producer; succeeds once it took them (within its in-flight budget), each event then
-   * {@code pending} with its status URL. Fails as {@link EventProducer#produce} does when the producer refused the
+   * {@code pending} with its status URL. {@code kafkaAnswered} runs once Kafka answered for all of them, or they were
+   * refused. Fails as {@link EventProducer#produce} does when the producer refused the
    * batch (overloaded, unreachable), or with {@link TooManyPending} when the tenant has too many pending here.
    */
   public Future<List<EventResult>> accept(
-      EventProducer producer, List<EventValidator.Accepted> events) {
+      EventProducer producer, List<EventValidator.Accepted> events, Runnable kafkaAnswered) {
     List<Key> keys = events.stream().map(AcceptStatuses::keyOf).toList();
     String tenant = keys.get(0).tenant();
     AtomicInteger pending = perTenant.computeIfAbsent(tenant, ignored -> new AtomicInteger());
     if (pending.addAndGet(keys.size()) > maxPendingPerTenant) {
       pending.addAndGet(-keys.size());
+      kafkaAnswered.run();
       return Future.failedFuture(new TooManyPending(tenant, maxPendingPerTenant));
     }
     long since = System.currentTimeMillis();
@@ -92,12 +94,17 @@ public final class AcceptStatuses implements Shareable {
     String address = "gateway.ingest.outcomes." + node + "." + outcomeAddresses.incrementAndGet();
     MessageConsumer<ProduceResult> outcomes = vertx.eventBus().localConsumer(address);
     outcomes.handler(message -> {
-      outcomes.unregister();
-      EventProducer.countAcknowledged(events, message.body().outcomes());
-      if (Boolean.parseBoolean(message.headers().get(KafkaProducerVerticle.STATUSES_RECORDED))) {
-        forget(keys, since);
-      } else {
-        settled(keys, message.body().outcomes());
+      switch (message.headers().get(KafkaProducerVerticle.STAGE)) {
+        case KafkaProducerVerticle.ACKNOWLEDGED -> {
+          EventProducer.countAcknowledged(events, message.body().outcomes());
+          settled(keys, message.body().outcomes());
+          kafkaAnswered.run();
+        }
+        case KafkaProducerVerticle.RECORDED -> {
+          outcomes.unregister();
+          forget(keys, since);
+        }
+        default -> outcomes.unregister();
       }
     });
     return producer
@@ -113,12 +120,13 @@ public final class AcceptStatuses implements Shareable {
         .onFailure(refused -> {
           outcomes.unregister();
           forget(keys, since);
+          kafkaAnswered.run();
         });
   }
 
   /**
-   * Kafka's outcome for each event, which PostgreSQL did not take: this node tells it, until
-   * {@code status.retentionSeconds}.
+   * Kafka's outcome for each event: this node tells it until PostgreSQL does, or, when PostgreSQL did not take it,
+   * for {@code status.retentionSeconds}.
    */
   private void settled(List<Key> keys, List<ProduceResult.Outcome> outcomes) {
     for (int i = 0; i < keys.size(); i++) {

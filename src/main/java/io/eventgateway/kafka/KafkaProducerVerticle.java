@@ -49,10 +49,15 @@ import org.slf4j.LoggerFactory;
 public class KafkaProducerVerticle extends VerticleBase {
 
   /**
-   * On the outcomes of an asynchronous batch: whether their statuses are in PostgreSQL ({@code true}), or only the
-   * requester can tell them ({@code false}).
+   * What an asynchronous batch's requester is told, in this header, in order: {@link #ACKNOWLEDGED} with Kafka's
+   * outcomes, then {@link #RECORDED} once their statuses are in PostgreSQL, or {@link #UNRECORDED} when they could
+   * not be put there (only the requester can tell them then).
    */
-  public static final String STATUSES_RECORDED = "statusesRecorded";
+  public static final String STAGE = "stage";
+
+  public static final String ACKNOWLEDGED = "acknowledged";
+  public static final String RECORDED = "recorded";
+  public static final String UNRECORDED = "unrecorded";
 
   /** Events Kafka acknowledged, per tenant (counted where a request's outcomes are read, one tenant a request). */
   public static final String TENANT_ACCEPTED = "gateway.tenant.events.accepted";
@@ -157,15 +162,15 @@ public class KafkaProducerVerticle extends VerticleBase {
         if (outcomesAddress == null) {
           message.reply(result);
         } else {
+          vertx.eventBus().send(outcomesAddress, result, stage(ACKNOWLEDGED));
           // recorded here, not by the requester: its verticle may be gone (shutdown) by now
           AcceptStatusRecords.record(vertx, AcceptStatusRecords.outcomes(records, result))
               .onComplete(recorded -> vertx
                   .eventBus()
                   .send(
                       outcomesAddress,
-                      result,
-                      new DeliveryOptions()
-                          .addHeader(STATUSES_RECORDED, String.valueOf(recorded.succeeded()))));
+                      new ProduceResult(List.of()),
+                      stage(recorded.succeeded() ? RECORDED : UNRECORDED)));
         }
       }
     };
@@ -190,6 +195,10 @@ public class KafkaProducerVerticle extends VerticleBase {
               false)
           .onComplete(sent -> handedOver.run());
     }
+  }
+
+  private static DeliveryOptions stage(String stage) {
+    return new DeliveryOptions().addHeader(STAGE, stage);
   }
 
   /**

@@ -42,19 +42,8 @@ final class ChromiumPage implements AutoCloseable {
 
   /** Opens {@code url} in a new headless Chromium (see {@link HeadlessChromium#assumeInstalled()}). */
   static ChromiumPage open(String url) throws Exception {
-    Path profile = Files.createTempDirectory("chromium-devtools");
-    Process chromium = new ProcessBuilder(
-            "/usr/bin/chromium",
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--remote-debugging-port=0",
-            "--user-data-dir=" + profile,
-            "about:blank")
+    Process chromium = new ProcessBuilder(HeadlessChromium.command(
+            "--window-size=1200,800", "--remote-debugging-port=0", "about:blank"))
         .redirectOutput(ProcessBuilder.Redirect.DISCARD)
         .start();
     String browser = null;

@@ -21,16 +21,12 @@ final class HeadlessChromium {
         Files.isExecutable(CHROMIUM), "Debian's chromium is not installed (.ci/run installs it)");
   }
 
-  /**
-   * Loads {@code url}, lets its scripts run for three seconds of virtual time, and returns what Chromium printed.
-   *
-   * @param output {@code --dump-dom}, or {@code --screenshot=FILE}
-   */
-  static String render(String url, String output) throws IOException, InterruptedException {
+  /** Headless Chromium with a new empty profile, then {@code arguments}. */
+  static List<String> command(String... arguments) throws IOException {
     Path profile = Files.createTempDirectory("chromium-profile");
     // without the background-networking flags Chromium keeps trying hosts this closed network
     // refuses
-    List<String> command = List.of(
+    List<String> command = new java.util.ArrayList<>(List.of(
         CHROMIUM.toString(),
         "--headless",
         "--no-sandbox",
@@ -39,12 +35,19 @@ final class HeadlessChromium {
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        "--user-data-dir=" + profile,
-        "--window-size=1200,800",
-        "--virtual-time-budget=3000",
-        output,
-        url);
-    Process chromium = new ProcessBuilder(command)
+        "--user-data-dir=" + profile));
+    command.addAll(List.of(arguments));
+    return command;
+  }
+
+  /**
+   * Loads {@code url}, lets its scripts run for three seconds of virtual time, and returns what Chromium printed.
+   *
+   * @param output {@code --dump-dom}, or {@code --screenshot=FILE}
+   */
+  static String render(String url, String output) throws IOException, InterruptedException {
+    Process chromium = new ProcessBuilder(
+            command("--window-size=1200,800", "--virtual-time-budget=3000", output, url))
         .redirectError(ProcessBuilder.Redirect.DISCARD)
         .start();
     String dom = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
