@@ -41,6 +41,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("HttpIngestVerticle: /v1/stream and refused uploads")
 class HttpIngestVerticleTest {
 
+  private static final int ASYNC_BODY_BYTES =
+      pageView("async-0").encode().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+
   private final List<Message<ProduceBatch>> produceRequests = new CopyOnWriteArrayList<>();
   private final List<JsonObject> acks = new CopyOnWriteArrayList<>();
   private int port;
@@ -52,7 +55,13 @@ class HttpIngestVerticleTest {
     BusCodecs.registerLocal(vertx, EventCatalog.class);
     JsonObject config = ConfigLoader.load("test", Map.of());
     config.getJsonObject("auth").put("enabled", false);
-    config.getJsonObject("http").put("port", 0).put("host", "127.0.0.1");
+    // a caller's share of request bytes in flight fits two of asynchronousHoldsCallerShare's
+    // requests
+    config
+        .getJsonObject("http")
+        .put("port", 0)
+        .put("host", "127.0.0.1")
+        .put("maxInFlightBytesPerCaller", 2 * ASYNC_BODY_BYTES);
     // the open WebSocket is drained on undeploy: a short grace keeps that inside VertxExtension's
     // close timeout
     config.getJsonObject("shutdown").put("gracePeriodMs", 1_000);
@@ -145,6 +154,74 @@ class HttpIngestVerticleTest {
       assertThat(new JsonObject(response.body()).getString("type"))
           .isEqualTo("/problems/body-too-large");
     }
+  }
+
+  @Test
+  @DisplayName(
+      "Prefer: respond-async is answered once handed over, yet its bytes count against the caller's share until Kafka answered")
+  void asynchronousHoldsCallerShare(Vertx vertx) throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    for (int i = 0; i < 2; i++) {
+      int index = i;
+      // the producer takes each at once (an empty answer), Kafka has not answered yet
+      HttpResponse<String> accepted = postAsync(http, "async-" + i);
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+      assertThat(accepted.headers().firstValue("Preference-Applied")).hasValue("respond-async");
+      assertThat(new JsonObject(accepted.body())
+              .getJsonArray("results")
+              .getJsonObject(0)
+              .getString("statusUrl"))
+          .startsWith("/v1/events/status/");
+      assertThat(produceRequests).hasSize(index + 1);
+    }
+    HttpResponse<String> third = postAsync(http, "async-2");
+    assertThat(third.statusCode())
+        .as("the caller's share is held by the two unanswered")
+        .isEqualTo(429);
+    // Kafka answers for the first: its bytes are given back
+    Message<ProduceBatch> first = produceRequests.get(0);
+    vertx
+        .eventBus()
+        .send(
+            first.body().outcomesAddress(),
+            new ProduceResult(List.of(ProduceResult.Outcome.stored("events.analytics", 0, 0))),
+            new io.vertx.core.eventbus.DeliveryOptions()
+                .addHeader(
+                    io.eventgateway.kafka.KafkaProducerVerticle.STAGE,
+                    io.eventgateway.kafka.KafkaProducerVerticle.ACKNOWLEDGED));
+    Eventually.until(vertx, () -> {
+          try {
+            return postAsync(http, "async-3").statusCode() == 202;
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        })
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get();
+  }
+
+  /** Posts one page view asynchronously; the producer stub takes it at once. */
+  private HttpResponse<String> postAsync(HttpClient http, String id) throws Exception {
+    int before = produceRequests.size();
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> response = http.sendAsync(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+            .header("Content-Type", "application/cloudevents+json")
+            .header("Prefer", "respond-async")
+            .POST(HttpRequest.BodyPublishers.ofString(pageView(id).encode()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!response.isDone() && System.currentTimeMillis() < deadline) {
+      if (produceRequests.size() > before) {
+        Message<ProduceBatch> handed = produceRequests.get(before);
+        handed.reply(new ProduceResult(List.of()));
+        before = produceRequests.size();
+      }
+      Thread.sleep(10);
+    }
+    return response.get();
   }
 
   private Future<WebSocket> connect(Vertx vertx) {
