@@ -13,9 +13,11 @@ import io.vertx.core.json.JsonObject;
  */
 public final class EventStreamSink extends ClientSink {
 
+  /** How long a client that still reads has to take the last event before the connection goes regardless. */
+  private static final long CLOSE_GRACE_MS = 10_000;
+
   private final HttpServerRequest request;
   private final HttpServerResponse response;
-  private static final long CLOSE_DELAY_MS = 1000;
 
   private final long retryMillis;
   private final Vertx vertx;
@@ -77,12 +79,17 @@ public final class EventStreamSink extends ClientSink {
     if (isClosed()) {
       return;
     }
-    response.end("event: closed\ndata: "
-        + new JsonObject().put("reason", reason).put("detail", detail).encode()
-        + "\n\n");
-    // the stream held its connection alone: it goes too, a moment later (what the client reads it
-    // reads by then; one that does not read must not keep the socket)
-    vertx.setTimer(CLOSE_DELAY_MS, later -> request.connection().close());
+    // the stream held its connection alone: it goes once the client has read the reason, or after a
+    // grace (one that does not read must not keep the socket, nor what waits for it)
+    long hardClose = vertx.setTimer(CLOSE_GRACE_MS, late -> request.connection().close());
+    response
+        .end("event: closed\ndata: "
+            + new JsonObject().put("reason", reason).put("detail", detail).encode()
+            + "\n\n")
+        .onComplete(read -> {
+          vertx.cancelTimer(hardClose);
+          request.connection().close();
+        });
     closed();
   }
 }

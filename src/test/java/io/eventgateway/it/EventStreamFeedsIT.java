@@ -36,7 +36,10 @@ class EventStreamFeedsIT {
 
   @BeforeAll
   void start() {
-    gateway = GatewayInstance.start(GatewayInstance.isolated("ssefeeds"), "all");
+    JsonObject config = GatewayInstance.isolated("ssefeeds");
+    // slowClientIsClosedAndResumes waits this long on a client that does not read
+    config.getJsonObject("feeds").put("stallSeconds", 2);
+    gateway = GatewayInstance.start(config, "all");
     shop = gateway.keyOf("shop-feed", "shop");
     fab = gateway.keyOf("fab-feed", "fab");
   }
@@ -252,6 +255,61 @@ class EventStreamFeedsIT {
         .contains(": connected")
         .containsPattern("id: events\\.analytics[^:]*:\\d+(\\.\\d+)*")
         .contains("\"id\":\"" + event.getString("id") + "\"");
+  }
+
+  @Test
+  @DisplayName(
+      "a client that stops reading is paused, then closed with event: closed and slow-client; it resumes from its last id and misses nothing")
+  void slowClientIsClosedAndResumes() throws Exception {
+    ApiClient slow = gateway.keyOf("slow-feed", "slow");
+    int total = 25_000;
+    for (int batch = 0; batch < total / 1000; batch++) {
+      JsonArray events = new JsonArray();
+      for (int i = 0; i < 1000; i++) {
+        events.add(
+            ApiClient.pageView("slow-" + batch + "-" + i).put("id", "slow-" + batch + "-" + i));
+      }
+      assertThat(slow.post("/v1/events", "application/cloudevents-batch+json", events.encode())
+              .status())
+          .isEqualTo(202);
+    }
+    String stream;
+    try (java.net.Socket socket = new java.net.Socket()) {
+      // a small window: what the gateway sends piles up in its own write queue
+      socket.setReceiveBufferSize(8192);
+      socket.connect(new java.net.InetSocketAddress(
+          "127.0.0.1", gateway.config().getJsonObject("http").getInteger("port")));
+      socket
+          .getOutputStream()
+          .write(("GET /v1/feeds/events?from=earliest HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Accept: text/event-stream\r\nAuthorization: Bearer " + slow.apiKey()
+                  + "\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      // past the stall (2 s after the queue filled), within the 10 s the gateway gives the reason
+      sleep(5_000);
+      socket.setSoTimeout(30_000);
+      stream = new String(
+          socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    assertThat(stream).contains("event: closed").contains("\"reason\":\"slow-client\"");
+    java.util.regex.Matcher delivered =
+        java.util.regex.Pattern.compile("id: (\\S+)\ndata: \\{").matcher(stream);
+    String lastId = null;
+    int before = 0;
+    while (delivered.find()) {
+      lastId = delivered.group(1);
+      before++;
+    }
+    assertThat(before).as("some, not all, before the close").isPositive().isLessThan(total);
+    try (EventStreamClient resumed = EventStreamClient.open(
+        gateway.apiUrl() + "/v1/feeds/events", with(bearer(slow), "Last-Event-ID", lastId))) {
+      int seenBefore = before;
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> seenBefore + resumed.events.size() >= total);
+      sleep(500);
+      assertThat(seenBefore + resumed.events.size()).isEqualTo(total);
+    }
   }
 
   private static Map<String, String> with(Map<String, String> headers, String name, String value) {
