@@ -312,6 +312,39 @@ class EventStreamFeedsIT {
     }
   }
 
+  @Test
+  @DisplayName(
+      "a tenant reads at most feeds.maxResumablePerTenant (32) resumable feeds on a node: the next is 429 too-many-feeds")
+  void resumableFeedsPerTenant() throws Exception {
+    ApiClient many = gateway.keyOf("many-feeds", "many");
+    List<EventStreamClient> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < 32; i++) {
+        EventStreamClient stream =
+            EventStreamClient.open(gateway.apiUrl() + "/v1/feeds/alerts", bearer(many));
+        open.add(stream);
+        assertThat(stream.status()).as("feed %d", i).isEqualTo(200);
+      }
+      ApiClient.Response refused = many.send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create(gateway.apiUrl() + "/v1/feeds/alerts"))
+          .header("Accept", "text/event-stream")
+          .GET()
+          .build());
+      assertThat(refused.status()).isEqualTo(429);
+      assertThat(refused.body()).contains("too-many-feeds");
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      // another tenant is not held back by this one's feeds
+      try (EventStreamClient other =
+          EventStreamClient.open(gateway.apiUrl() + "/v1/feeds/alerts", bearer(fab))) {
+        assertThat(other.status()).isEqualTo(200);
+      }
+    } finally {
+      for (EventStreamClient stream : open) {
+        stream.close();
+      }
+    }
+  }
+
   private static Map<String, String> with(Map<String, String> headers, String name, String value) {
     Map<String, String> more = new HashMap<>(headers);
     more.put(name, value);
