@@ -142,29 +142,18 @@ class EventStreamFeedsIT {
                   .count()
               == 3);
     }
-    ApiClient.Response badId = fab.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create(gateway.apiUrl() + "/v1/feeds/alerts"))
-        .header("Accept", "text/event-stream")
-        .header("Last-Event-ID", "alerts:1;retry: 1")
-        .GET()
-        .build());
+    ApiClient.Response badId =
+        answered(fab, "/v1/feeds/alerts", "Last-Event-ID", "alerts:1;retry: 1");
     assertThat(badId.status()).isEqualTo(400);
     assertThat(badId.contentType()).isEqualTo("application/problem+json");
     assertThat(badId.json().getJsonArray("errors").getJsonObject(0).getString("field"))
         .isEqualTo("Last-Event-ID");
     // a position that would end its line and start a field of its own in the stream
-    ApiClient.Response injected = fab.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
-            gateway.apiUrl() + "/v1/feeds/alerts?lastEventId=alerts%3A1%0Aretry%3A%201"))
-        .header("Accept", "text/event-stream")
-        .GET()
-        .build());
+    ApiClient.Response injected =
+        answered(fab, "/v1/feeds/alerts?lastEventId=alerts%3A1%0Aretry%3A%201");
     assertThat(injected.status()).isEqualTo(400);
     assertThat(injected.body()).contains("\"field\":\"lastEventId\"");
-    ApiClient.Response badFrom = fab.send(java.net.http.HttpRequest.newBuilder(
-            java.net.URI.create(gateway.apiUrl() + "/v1/feeds/events?from=yesterday"))
-        .header("Accept", "text/event-stream")
-        .GET()
-        .build());
+    ApiClient.Response badFrom = answered(fab, "/v1/feeds/events?from=yesterday");
     assertThat(badFrom.status()).isEqualTo(400);
     assertThat(badFrom.body()).contains("\"field\":\"from\"");
     try (EventStreamClient anonymous =
@@ -325,11 +314,7 @@ class EventStreamFeedsIT {
         open.add(stream);
         assertThat(stream.status()).as("feed %d", i).isEqualTo(200);
       }
-      ApiClient.Response refused = many.send(java.net.http.HttpRequest.newBuilder(
-              java.net.URI.create(gateway.apiUrl() + "/v1/feeds/alerts"))
-          .header("Accept", "text/event-stream")
-          .GET()
-          .build());
+      ApiClient.Response refused = answered(many, "/v1/feeds/alerts");
       assertThat(refused.status()).isEqualTo(429);
       assertThat(refused.body()).contains("too-many-feeds");
       assertThat(refused.headers().firstValue("Retry-After")).isPresent();
@@ -343,6 +328,18 @@ class EventStreamFeedsIT {
         stream.close();
       }
     }
+  }
+
+  /** An event-stream request the gateway refuses, so that its answer ends: {@code headers} as name, value pairs. */
+  private ApiClient.Response answered(ApiClient client, String path, String... headers) {
+    java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(gateway.apiUrl() + path))
+        .header("Accept", "text/event-stream")
+        .GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    return client.send(request.build());
   }
 
   private static Map<String, String> with(Map<String, String> headers, String name, String value) {
