@@ -134,7 +134,8 @@ public final class DecodingConsumer {
   /**
    * Polls the next batch while the one before is handled, when the group's positions are stored with its rows (the
    * write, in PostgreSQL, and the fetch and decoding, here, overlap); one batch at a time otherwise, since Kafka's
-   * commit of a follower's position must not pass a batch polled ahead.
+   * commit of a follower's position must not pass a batch polled ahead. A batch polled before the partitions were
+   * sought elsewhere (a failed batch's rewind: {@code polledIn} is then an older generation) is dropped.
    */
   private void pollLoop() {
     if (stopping) {
@@ -145,8 +146,18 @@ public final class DecodingConsumer {
         .poll(pollTimeout)
         .compose(this::prepare)
         .compose(prepared -> handling.transform(previous -> {
-          handling = hand(prepared, polledIn);
-          return positions == null ? handling : Future.succeededFuture();
+          if (polledIn != generation) {
+            return Future.succeededFuture();
+          }
+          if (positions == null) {
+            handling = handleUnlessEmpty(prepared);
+            return handling;
+          }
+          // the next poll waits for partitions polled out of line to be sought back
+          return positions.unstored(prepared.records()).map(unstored -> {
+            handling = handleUnlessEmpty(unstoredOf(prepared, unstored));
+            return null;
+          });
         }));
     inFlight.onComplete(done -> pollLoop());
   }
@@ -175,28 +186,24 @@ public final class DecodingConsumer {
     });
   }
 
-  /**
-   * Hands a prepared batch over, without what is stored already (when positions are kept with the rows), and
-   * nothing of it when the partitions were sought elsewhere since it was polled ({@code polledIn} is then an older
-   * generation).
-   */
-  private Future<Void> hand(Prepared prepared, long polledIn) {
-    if (polledIn != generation) {
-      return Future.succeededFuture();
-    }
-    Prepared unstored = positions == null
-        ? prepared
-        : new Prepared(
-            positions.unstored(prepared.records()),
-            prepared.events().stream()
-                .filter(
-                    event -> positions.isUnstored(event.topic(), event.partition(), event.offset()))
-                .toList(),
-            prepared.undecodable().stream()
-                .filter(failure ->
-                    positions.isUnstored(failure.topic(), failure.partition(), failure.offset()))
-                .toList());
-    return unstored.records().isEmpty() ? Future.succeededFuture() : handle(unstored);
+  /** What of a prepared batch is to be handed over when positions are kept with the rows. */
+  private static Prepared unstoredOf(Prepared prepared, StoredPositions.Unstored unstored) {
+    return new Prepared(
+        prepared.records().stream()
+            .filter(
+                record -> unstored.includes(record.topic(), record.partition(), record.offset()))
+            .toList(),
+        prepared.events().stream()
+            .filter(event -> unstored.includes(event.topic(), event.partition(), event.offset()))
+            .toList(),
+        prepared.undecodable().stream()
+            .filter(failure ->
+                unstored.includes(failure.topic(), failure.partition(), failure.offset()))
+            .toList());
+  }
+
+  private Future<Void> handleUnlessEmpty(Prepared prepared) {
+    return prepared.records().isEmpty() ? Future.succeededFuture() : handle(prepared);
   }
 
   private Future<Void> handle(Prepared prepared) {

@@ -69,16 +69,78 @@ final class StoredPositions {
     return claim(Set.copyOf(assigned));
   }
 
-  /** The records of {@code polled} to hand over: those of claimed partitions from their stored position on. */
-  List<KafkaConsumerRecord<String, byte[]>> unstored(
-      List<KafkaConsumerRecord<String, byte[]>> polled) {
-    List<KafkaConsumerRecord<String, byte[]>> kept = new ArrayList<>(polled.size());
+  /**
+   * What of {@code polled} to hand over: the records of claimed partitions from their stored position on, each
+   * partition's records starting right at that position. A partition whose first such record lies past it was
+   * polled from elsewhere (a fetch from before a seek that had not taken effect yet): none of its records are
+   * handed over and it is sought back to its stored position, once that is done. Only records retention deleted
+   * before they were stored are passed over (logged), since no seek brings them back.
+   */
+  Future<Unstored> unstored(List<KafkaConsumerRecord<String, byte[]>> polled) {
+    Map<TopicPartition, Long> firsts = new HashMap<>();
     for (KafkaConsumerRecord<String, byte[]> record : polled) {
       if (isUnstored(record.topic(), record.partition(), record.offset())) {
-        kept.add(record);
+        firsts.merge(
+            new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
       }
     }
-    return kept;
+    List<Future<TopicPartition>> outOfLine = new ArrayList<>();
+    firsts.forEach((partition, first) -> {
+      long stored = claimed.get(partition);
+      if (first > stored) {
+        outOfLine.add(soughtBackUnlessDeleted(partition, stored, first));
+      }
+    });
+    if (outOfLine.isEmpty()) {
+      return Future.succeededFuture(new Unstored(Set.of()));
+    }
+    return Future.all(outOfLine).map(all -> {
+      Set<TopicPartition> skipped = new HashSet<>(all.<TopicPartition>list());
+      skipped.remove(null);
+      return new Unstored(skipped);
+    });
+  }
+
+  /** The records to hand over of one poll: unstored, and not of a partition polled out of line. */
+  final class Unstored {
+    private final Set<TopicPartition> outOfLine;
+
+    private Unstored(Set<TopicPartition> outOfLine) {
+      this.outOfLine = outOfLine;
+    }
+
+    boolean includes(String topic, int partition, long offset) {
+      return isUnstored(topic, partition, offset)
+          && (outOfLine.isEmpty() || !outOfLine.contains(new TopicPartition(topic, partition)));
+    }
+  }
+
+  /**
+   * Seeks {@code partition} back to {@code stored} and answers it (its records are not to be handed over), unless
+   * the records before {@code first} are gone from the log: then answers {@code null} (hand them over).
+   */
+  private Future<TopicPartition> soughtBackUnlessDeleted(
+      TopicPartition partition, long stored, long first) {
+    return consumer.beginningOffsets(partition).compose(beginning -> {
+      if (beginning >= first) {
+        LOG.warn(
+            "{}-{}: offsets {} to {} were deleted by retention before group {} stored them",
+            partition.getTopic(),
+            partition.getPartition(),
+            stored,
+            first - 1,
+            group);
+        return Future.succeededFuture(null);
+      }
+      LOG.info(
+          "{}-{} was polled from offset {} while group {} stands at {}: sought back",
+          partition.getTopic(),
+          partition.getPartition(),
+          first,
+          group,
+          stored);
+      return consumer.seek(partition, stored).map(partition);
+    });
   }
 
   /** Whether the record at this position is to be handed over: its partition is claimed and it is not stored. */

@@ -77,6 +77,15 @@ class ProcessorVerticleTest {
         }
 
         @Override
+        public synchronized Map<TopicPartition, Long> beginningOffsets(
+            java.util.Collection<TopicPartition> partitions) {
+          Map<TopicPartition, Long> beginnings = new HashMap<>(super.beginningOffsets(partitions));
+          // what retention left, when the test deleted records the mock still returns
+          beginnings.replaceAll((each, offset) -> Math.max(offset, deletedBefore.get()));
+          return beginnings;
+        }
+
+        @Override
         public synchronized void seek(TopicPartition sought, long offset) {
           super.seek(sought, offset);
           // the mock seeks by itself to reset a position: only the seek after a claim counts
@@ -89,6 +98,9 @@ class ProcessorVerticleTest {
   private final List<Long> seeks = new CopyOnWriteArrayList<>();
 
   private final AtomicInteger claims = new AtomicInteger();
+  /** The first offset retention left, as the consumer is told it. */
+  private final java.util.concurrent.atomic.AtomicLong deletedBefore =
+      new java.util.concurrent.atomic.AtomicLong();
   /** The positions the store keeps, by partition ("topic-partition"), played by the test. */
   private final Map<String, Long> storedPositions = new ConcurrentHashMap<>();
 
@@ -434,6 +446,83 @@ class ProcessorVerticleTest {
           }
           test.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName(
+      "a partition polled past its stored position (a fetch from before a seek) hands none of it over: it is sought"
+          + " back, and every record is stored once")
+  void aPartitionPolledPastItsStoredPositionIsSoughtBack(Vertx vertx, VertxTestContext test) {
+    Map<String, Integer> stored = storingOnce(vertx);
+    assign();
+    whenSought(() -> {
+      // what a fetch from a position the claim had not sought from yet returns: offsets 3 to 5
+      addPageViews(3, 6);
+      whenPositionedAt(0, () -> addPageViews(0, 6));
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(
+            vertx,
+            () -> committed().orElse(0L) == 6 && storedPositions.get(partition.toString()) == 6))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(stored)
+              .containsOnlyKeys("e-0", "e-1", "e-2", "e-3", "e-4", "e-5")
+              .allSatisfy((id, times) -> assertThat(times).as(id).isOne());
+          assertThat(advances)
+              .singleElement()
+              .satisfies(advance -> assertThat(advance.steps())
+                  .containsExactly(new PositionAdvance.Step(partition.topic(), 0, 0, 6)));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "records retention deleted before they were stored are passed over: the partition goes on from the first left")
+  void recordsDeletedByRetentionArePassedOver(Vertx vertx, VertxTestContext test) {
+    Map<String, Integer> stored = storingOnce(vertx);
+    assign();
+    whenSought(() -> {
+      deletedBefore.set(3);
+      addPageViews(3, 6);
+    });
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(
+            vertx,
+            () -> committed().orElse(0L) == 6 && storedPositions.get(partition.toString()) == 6))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(stored).containsOnlyKeys("e-3", "e-4", "e-5");
+          assertThat(advances)
+              .singleElement()
+              .satisfies(advance -> assertThat(advance.steps())
+                  .containsExactly(new PositionAdvance.Step(partition.topic(), 0, 0, 6)));
+          test.completeNow();
+        })));
+  }
+
+  /** The writer, played by the test: stores every batch whose positions stand where it says; the times per id. */
+  private Map<String, Integer> storingOnce(Vertx vertx) {
+    Map<String, Integer> stored = new ConcurrentHashMap<>();
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      if (storeAdvance(message.body())) {
+        message.body().events().forEach(event -> stored.merge(event.eventId(), 1, Integer::sum));
+        message.reply(message.body().events().size());
+      } else {
+        message.fail(FailureCodes.CONFLICT, "positions moved");
+      }
+    });
+    return stored;
+  }
+
+  /** Runs {@code then} at the first poll from {@code offset} of the test's partition. */
+  private void whenPositionedAt(long offset, Runnable then) {
+    kafka.schedulePollTask(() -> {
+      if (kafka.position(partition) == offset) {
+        then.run();
+      } else {
+        whenPositionedAt(offset, then);
+      }
+    });
   }
 
   private void addPageViews(int from, int to) {
