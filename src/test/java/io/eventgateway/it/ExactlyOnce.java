@@ -121,13 +121,32 @@ final class ExactlyOnce {
   /** Waits until nothing acknowledged is missing (the processor caught up), then asserts the whole report. */
   static Report awaitExactlyOnce(
       Connection connection, Ledger ledger, String idPrefix, Duration atMost) throws SQLException {
-    Awaitility.await()
-        .atMost(atMost)
-        .pollInterval(Duration.ofSeconds(1))
-        .until(() -> check(connection, ledger, idPrefix).lost().count() == 0);
+    try {
+      Awaitility.await()
+          .atMost(atMost)
+          .pollInterval(Duration.ofSeconds(1))
+          .until(() -> check(connection, ledger, idPrefix).lost().count() == 0);
+    } catch (org.awaitility.core.ConditionTimeoutException timeout) {
+      // the assertion below names the lost identities; where the processing group stands says why
+      Report report = check(connection, ledger, idPrefix);
+      Assertions.fail("not caught up after " + atMost + ": " + report + "; positions "
+          + storedPositions(connection));
+    }
     Report report = check(connection, ledger, idPrefix);
     Assertions.assertThat(report.exact()).as(report.toString()).isTrue();
     return report;
+  }
+
+  private static List<String> storedPositions(Connection connection) throws SQLException {
+    List<String> positions = new ArrayList<>();
+    try (var statement = connection.createStatement();
+        var rows = statement.executeQuery(
+            "SELECT topic, kafka_partition, next_offset FROM consumer_positions ORDER BY 1, 2")) {
+      while (rows.next()) {
+        positions.add(rows.getString(1) + "-" + rows.getInt(2) + "@" + rows.getLong(3));
+      }
+    }
+    return positions;
   }
 
   private static Map<String, Long> rowsByIdentity(Connection connection, String idPrefix)
