@@ -63,6 +63,11 @@ public final class ApiRoutes {
     TimeoutHandler requestTimeout = TimeoutHandler.create(http.requestTimeoutMs(), 408);
     // two routes per body-taking path: the credential is checked on the first, before any byte of
     // the body is read
+    IngestCors cors = IngestCors.of(http.allowedOrigins());
+    if (cors != null) {
+      // before the credential's check: a preflight carries none
+      router.route("/v1/events").handler(cors);
+    }
     router.post("/v1/events").handler(requestTimeout).handler(authentication);
     router
         .post("/v1/events")

@@ -4,7 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import org.assertj.core.api.Assertions;
+import org.awaitility.Awaitility;
 
 /** Reads the {@code events} table directly over JDBC, to check what the gateway stored. */
 final class StoredEvents {
@@ -29,6 +33,25 @@ final class StoredEvents {
         connection,
         "SELECT count(*) FROM events WHERE event_id = ANY (?)",
         ids.toArray(String[]::new));
+  }
+
+  /** Waits until each of {@code ids} has its row, then asserts exactly one each. */
+  static void assertStoredOnce(GatewayInstance gateway, List<String> ids) {
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> countOf(gateway, ids) >= ids.size());
+    try (Connection connection = gateway.database();
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT count(*), count(DISTINCT event_id) FROM events WHERE event_id = ANY (?)")) {
+      statement.setArray(1, connection.createArrayOf("text", ids.toArray(String[]::new)));
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        Assertions.assertThat(rows.getLong(1)).as("rows").isEqualTo(ids.size());
+        Assertions.assertThat(rows.getLong(2)).as("distinct ids").isEqualTo(ids.size());
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static long query(GatewayInstance gateway, String sql, String[] ids) {
