@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import WebSocket from 'ws';
 import { firstEvents } from '../examples/first-events.js';
-import { EventStream, GatewayClient, makeEvent, type EventResult } from '../src/index.js';
+import { EventStream, GatewayClient, fetchCatalog, makeEvent, typesModule, type EventResult } from '../src/index.js';
+import { typeCheck } from './typecheck.js';
 
 // Run by the gateway's TypeScriptClientIT against a real gateway, which then checks PostgreSQL for what this
 // writes to GATEWAY_RESULTS; skipped when run alone without one.
@@ -32,16 +34,33 @@ test('a batch with one invalid event reports it with its field; the rest is ackn
   results.batch = { acknowledged: acknowledged(all), refused: [batch[2].id] };
 });
 
-test('a WebSocket stream: every event acknowledged, in order', { skip }, async () => {
+test('a WebSocket stream through a gateway restart: every event acknowledged once, in order', { skip }, async () => {
   const stream = new EventStream({
     baseUrl: baseUrl!,
     credentials: process.env.GATEWAY_KEY!,
     connect: (url, headers) => new WebSocket(url, { headers }) as never,
     maxUnacknowledged: 100,
   });
-  const all = await Promise.all(Array.from({ length: 300 }, (_, i) => stream.send(pageView(`stream-${i}`))));
+  const sent: Promise<EventResult>[] = [];
+  for (let i = 0; i < 150; i++) {
+    sent.push(stream.send(pageView(`stream-${i}`)));
+  }
+  await Promise.all(sent);
+  // TypeScriptClientIT restarts the gateway when asked; events go on meanwhile, held until it is back
+  const restartDir = process.env.GATEWAY_RESTART_DIR!;
+  writeFileSync(join(restartDir, 'requested'), '');
+  let i = 150;
+  while (!existsSync(join(restartDir, 'restarted'))) {
+    sent.push(stream.send(pageView(`stream-${i++}`)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  for (const end = i + 150; i < end; i++) {
+    sent.push(stream.send(pageView(`stream-${i}`)));
+  }
+  const all = await Promise.all(sent);
   await stream.close();
   assert.deepEqual(new Set(all.map((result) => result.kind)), new Set(['acknowledged']));
+  assert.ok(stream.connections > 1, `connections: ${stream.connections}`);
   results.stream = acknowledged(all);
 });
 
@@ -53,6 +72,20 @@ test("the README's first example runs as written", { skip }, async () => {
   assert.equal(view.kind, 'acknowledged');
   assert.equal(broken.kind, 'refused');
   results.example = [view.event.id];
+});
+
+test("typed helpers generated from the gateway's catalog compile, one per event type", { skip }, async () => {
+  const { catalog, schemas } = await fetchCatalog(baseUrl!, process.env.GATEWAY_KEY!);
+  const generated = typesModule(catalog, schemas, '../src/index.js');
+  assert.equal((generated.match(/^export function /gm) ?? []).length, catalog.types.length);
+  const uses = `import { analyticsPageView } from './catalog.js';
+export const event = analyticsPageView('/it/ts-sdk', { user_id: 'u-1', url: 'https://shop.example/', device: 'MOBILE' });
+`;
+  assert.deepEqual(typeCheck({ 'catalog.ts': generated, 'uses.ts': uses }), []);
+  const wrong = `import { analyticsPageView } from './catalog.js';
+analyticsPageView('/it/ts-sdk', { url: 'https://shop.example/' });
+`;
+  assert.equal(typeCheck({ 'catalog.ts': generated, 'wrong.ts': wrong }).length, 1);
 });
 
 after(() => {

@@ -35,8 +35,9 @@ class TypeScriptClientIT {
   void againstTheGateway() throws Exception {
     assumeTrue(npmWorks(), "Node.js and npm are not installed (.ci/run installs them)");
     JsonObject config = GatewayInstance.isolated("tsclient");
-    try (GatewayInstance gateway = GatewayInstance.start(config, "all")) {
-      String limited = gateway
+    GatewayInstance[] gateway = {GatewayInstance.start(config, "all")};
+    try {
+      String limited = gateway[0]
           .api()
           .post(
               "/v1/admin/keys",
@@ -48,27 +49,47 @@ class TypeScriptClientIT {
           .json()
           .getString("key");
       Path results = Files.createTempFile("ts-sdk-", ".json");
+      Path restart = Files.createTempDirectory("ts-sdk-restart-");
       if (!Files.isDirectory(SDK.resolve("node_modules"))) {
-        run(List.of("npm", "ci", "--no-audit", "--no-fund"), new JsonObject());
+        run(List.of("npm", "ci", "--no-audit", "--no-fund"), new JsonObject(), () -> {});
       }
+      JsonObject samePorts = gateway[0].config().copy();
       run(
           List.of("npm", "test"),
           new JsonObject()
-              .put("GATEWAY_URL", gateway.apiUrl())
-              .put("GATEWAY_KEY", gateway.adminKey())
+              .put("GATEWAY_URL", gateway[0].apiUrl())
+              .put("GATEWAY_KEY", gateway[0].adminKey())
               .put("GATEWAY_LIMITED_KEY", limited)
-              .put("GATEWAY_RESULTS", results.toString()));
+              .put("GATEWAY_RESULTS", results.toString())
+              .put("GATEWAY_RESTART_DIR", restart.toString()),
+          // the stream test asks for a restart while it sends: the gateway stops and starts again
+          // on the same port
+          () -> {
+            if (Files.exists(restart.resolve("requested"))
+                && !Files.exists(restart.resolve("restarted"))) {
+              gateway[0].close();
+              gateway[0] = GatewayInstance.start(samePorts, "all");
+              try {
+                Files.writeString(restart.resolve("restarted"), "");
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            }
+          });
       JsonObject seen = new JsonObject(Files.readString(results));
       assertThat(seen.fieldNames()).contains("burst", "batch", "stream", "example");
-      StoredEvents.assertStoredOnce(gateway, ids(seen.getJsonArray("burst")));
+      assertThat(Files.exists(restart.resolve("restarted"))).as("restarted").isTrue();
+      StoredEvents.assertStoredOnce(gateway[0], ids(seen.getJsonArray("burst")));
       assertThat(seen.getJsonArray("burst")).hasSize(600);
       StoredEvents.assertStoredOnce(
-          gateway, ids(seen.getJsonObject("batch").getJsonArray("acknowledged")));
-      StoredEvents.assertStoredOnce(gateway, ids(seen.getJsonArray("stream")));
-      StoredEvents.assertStoredOnce(gateway, ids(seen.getJsonArray("example")));
+          gateway[0], ids(seen.getJsonObject("batch").getJsonArray("acknowledged")));
+      StoredEvents.assertStoredOnce(gateway[0], ids(seen.getJsonArray("stream")));
+      StoredEvents.assertStoredOnce(gateway[0], ids(seen.getJsonArray("example")));
       assertThat(StoredEvents.countOf(
-              gateway, ids(seen.getJsonObject("batch").getJsonArray("refused"))))
+              gateway[0], ids(seen.getJsonObject("batch").getJsonArray("refused"))))
           .isZero();
+    } finally {
+      gateway[0].close();
     }
   }
 
@@ -80,9 +101,9 @@ class TypeScriptClientIT {
     assumeTrue(npmWorks(), "Node.js and npm are not installed (.ci/run installs them)");
     HeadlessChromium.assumeInstalled();
     if (!Files.isDirectory(SDK.resolve("node_modules"))) {
-      run(List.of("npm", "ci", "--no-audit", "--no-fund"), new JsonObject());
+      run(List.of("npm", "ci", "--no-audit", "--no-fund"), new JsonObject(), () -> {});
     }
-    run(List.of("npm", "run", "build"), new JsonObject());
+    run(List.of("npm", "run", "build"), new JsonObject(), () -> {});
     HttpServer pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     pages.createContext("/", exchange -> {
       String path = exchange.getRequestURI().getPath();
@@ -148,7 +169,8 @@ class TypeScriptClientIT {
     return ids.stream().map(String::valueOf).toList();
   }
 
-  private static void run(List<String> command, JsonObject environment)
+  /** Runs {@code command} in the SDK's folder, calling {@code meanwhile} every 100 ms until it ends. */
+  private static void run(List<String> command, JsonObject environment, Runnable meanwhile)
       throws IOException, InterruptedException {
     ProcessBuilder builder =
         new ProcessBuilder(command).directory(SDK.toFile()).redirectErrorStream(true);
@@ -157,7 +179,11 @@ class TypeScriptClientIT {
     Path output = Files.createTempFile("ts-sdk-", ".log");
     builder.redirectOutput(output.toFile());
     Process process = builder.start();
-    boolean done = process.waitFor(5, TimeUnit.MINUTES);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!process.waitFor(100, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+      meanwhile.run();
+    }
+    boolean done = !process.isAlive();
     if (!done) {
       process.destroyForcibly();
     }
