@@ -3,6 +3,8 @@ package io.eventgateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import example.FirstEvents;
+import io.eventgateway.client.CatalogTypes;
+import io.eventgateway.client.CatalogTypesTest;
 import io.eventgateway.client.Event;
 import io.eventgateway.client.EventResult;
 import io.eventgateway.client.EventStream;
@@ -10,6 +12,8 @@ import io.eventgateway.client.FieldError;
 import io.eventgateway.client.GatewayClient;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +126,41 @@ class JavaClientIT {
     assertThat(results.get(0)).isInstanceOf(EventResult.Acknowledged.class);
     assertThat(results.get(1)).isInstanceOf(EventResult.Refused.class);
     assertStoredOnce(List.of(results.get(0).event().id()));
+  }
+
+  @Test
+  @DisplayName(
+      "records generated from the gateway's catalog compile, and an event made from one is acknowledged and stored")
+  void typedEventsFromTheCatalog() throws Exception {
+    List<CatalogTypes.Type> types =
+        CatalogTypes.fetch(URI.create(gateway.apiUrl()), gateway.adminKey());
+    String source = CatalogTypes.javaSource("com.example.events", types);
+    assertThat(source.split("public Event event\\(", -1)).hasSize(types.size() + 1);
+    Path dir = Files.createTempDirectory("catalog-types-");
+    String errors = CatalogTypesTest.compileInto(dir, source, """
+        import com.example.events.Events;
+        import io.eventgateway.client.Event;
+        public class Uses {
+          public static Event make() {
+            return new Events.AnalyticsPageView("u-typed", null, "https://shop.example/", null, null,
+                Events.DeviceType.MOBILE, null).event("/it/sdk");
+          }
+        }
+        """);
+    assertThat(errors).isEmpty();
+    Event event;
+    try (URLClassLoader loader = new URLClassLoader(
+        new URL[] {dir.resolve("out").toUri().toURL()}, getClass().getClassLoader())) {
+      event = (Event) loader.loadClass("Uses").getMethod("make").invoke(null);
+    }
+    EventResult result;
+    try (GatewayClient client = GatewayClient.builder(URI.create(gateway.apiUrl()))
+        .apiKey(gateway.adminKey())
+        .build()) {
+      result = client.send(event).get(30, TimeUnit.SECONDS);
+    }
+    assertThat(result).isInstanceOf(EventResult.Acknowledged.class);
+    assertStoredOnce(List.of(event.id()));
   }
 
   @Test
