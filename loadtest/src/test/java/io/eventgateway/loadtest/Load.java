@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.net.URI;
@@ -181,6 +182,77 @@ final class Load implements AutoCloseable {
           fill.run();
         });
       }
+    });
+  }
+
+  /**
+   * {@code connections} WebSockets on {@code /v1/stream}, offered {@code eventsPerSecond} in all, open loop, in
+   * frames of {@code eventsPerFrame} NDJSON events taken in turn by the connections, for {@code seconds}. A frame
+   * due while its connection has {@code window} events unacknowledged is counted as refused, not sent. The latency
+   * of an event runs from its frame's due time to its own ack.
+   */
+  Outcome pacedWebSockets(int connections, int eventsPerFrame, int window, int eventsPerSecond, int seconds,
+      LongFunction<String> event) {
+    Tally tally = new Tally(1);
+    return run(seconds + 60, tally, done -> {
+      List<WebSocket> sockets = new ArrayList<>();
+      List<ArrayDeque<Long>> sentAt = new ArrayList<>();
+      AtomicLong next = new AtomicLong();
+      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(api.getHost()).setPort(api.getPort())
+          .setURI("/v1/stream").addHeader("Authorization", authorization);
+      List<Future<WebSocket>> connecting = new ArrayList<>();
+      for (int c = 0; c < connections; c++) {
+        connecting.add(webSockets.connect(options));
+      }
+      Future.all(connecting).onFailure(done::tryFail).onSuccess(connected -> {
+        long framesTotal = (long) eventsPerSecond * seconds / eventsPerFrame;
+        AtomicLong framesSent = new AtomicLong();
+        Runnable closeWhenAnswered = () -> {
+          if (framesSent.get() >= framesTotal && sentAt.stream().allMatch(ArrayDeque::isEmpty)) {
+            sockets.forEach(WebSocket::close);
+            done.tryComplete();
+          }
+        };
+        for (int c = 0; c < connections; c++) {
+          WebSocket socket = connected.resultAt(c);
+          ArrayDeque<Long> pending = new ArrayDeque<>();
+          sockets.add(socket);
+          sentAt.add(pending);
+          socket.textMessageHandler(ack -> {
+            Long due = pending.poll();
+            if (due != null) {
+              tally.answered(ack.contains("\"status\":202"), due);
+            }
+            closeWhenAnswered.run();
+          });
+        }
+        long started = System.nanoTime();
+        vertx.setPeriodic(1, timer -> {
+          long elapsed = System.nanoTime() - started;
+          long due = Math.min(framesTotal, elapsed * eventsPerSecond / eventsPerFrame / 1_000_000_000L);
+          while (framesSent.get() < due) {
+            long frame = framesSent.getAndIncrement();
+            long dueAt = started + frame * eventsPerFrame * 1_000_000_000L / eventsPerSecond;
+            int c = (int) (frame % connections);
+            if (sentAt.get(c).size() + eventsPerFrame > window) {
+              for (int i = 0; i < eventsPerFrame; i++) {
+                tally.answered(false, dueAt);
+              }
+              continue;
+            }
+            StringBuilder text = new StringBuilder(eventsPerFrame * 450);
+            for (int i = 0; i < eventsPerFrame; i++) {
+              text.append(event.apply(next.getAndIncrement())).append('\n');
+              sentAt.get(c).add(dueAt);
+            }
+            sockets.get(c).writeTextMessage(text.toString());
+          }
+          if (framesSent.get() >= framesTotal) {
+            vertx.cancelTimer(timer);
+            closeWhenAnswered.run();
+          }
+        });
+      });
     });
   }
 
