@@ -13,10 +13,10 @@ import java.util.stream.Collectors;
 /**
  * Refuses WebSocket upgrades started by web pages of other origins (cross-site WebSocket hijacking): a browser
  * sends {@code Origin} on every upgrade and cannot forge it. Allowed are the gateway's own origin (its own pages,
- * such as the dashboard) and the origins in {@code http.allowedOrigins}. Clients that are not browsers send no {@code Origin} and
- * are judged by their credential alone. Behind a proxy that ends TLS, the gateway's own origin is the one the
- * browser saw: the scheme and host a proxy of {@code http.trustedProxies} names in {@code Forwarded} (RFC 7239) or
- * {@code X-Forwarded-Proto}/{@code X-Forwarded-Host}; from any other peer those headers are ignored.
+ * such as the dashboard) and the origins in {@code http.allowedOrigins}. Clients that are not browsers send no
+ * {@code Origin} and are judged by their credential alone. Behind a proxy that ends TLS, the gateway's own origin
+ * is the one the browser saw: the scheme and host a proxy of {@code http.trustedProxies} names in {@code Forwarded}
+ * (RFC 7239) or {@code X-Forwarded-Proto}/{@code X-Forwarded-Host}; from any other peer those headers are ignored.
  */
 final class WebSocketOrigins implements SecurityPolicyHandler {
 

@@ -147,20 +147,12 @@ final class Load implements AutoCloseable {
     return run(seconds + 60, tally, done -> {
       long deadline = System.nanoTime() + seconds * 1_000_000_000L;
       AtomicLong open = new AtomicLong(connections);
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(api.getHost()).setPort(api.getPort())
-          .setURI("/v1/stream").addHeader("Authorization", authorization);
       for (int c = 0; c < connections; c++) {
-        webSockets.connect(options).onFailure(done::tryFail).onSuccess(socket -> {
+        webSockets.connect(streamOptions()).onFailure(done::tryFail).onSuccess(socket -> {
           ArrayDeque<Long> sentAt = new ArrayDeque<>();
           Runnable fill = () -> {
             while (System.nanoTime() < deadline && sentAt.size() + eventsPerFrame <= window) {
-              StringBuilder frame = new StringBuilder(eventsPerFrame * 450);
-              long now = System.nanoTime();
-              for (int i = 0; i < eventsPerFrame; i++) {
-                frame.append(event.apply(next.getAndIncrement())).append('\n');
-                sentAt.add(now);
-              }
-              socket.writeTextMessage(frame.toString());
+              socket.writeTextMessage(frame(eventsPerFrame, event, next, sentAt, System.nanoTime()));
             }
           };
           socket.textMessageHandler(ack -> {
@@ -198,11 +190,9 @@ final class Load implements AutoCloseable {
       List<WebSocket> sockets = new ArrayList<>();
       List<ArrayDeque<Long>> sentAt = new ArrayList<>();
       AtomicLong next = new AtomicLong();
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(api.getHost()).setPort(api.getPort())
-          .setURI("/v1/stream").addHeader("Authorization", authorization);
       List<Future<WebSocket>> connecting = new ArrayList<>();
       for (int c = 0; c < connections; c++) {
-        connecting.add(webSockets.connect(options));
+        connecting.add(webSockets.connect(streamOptions()));
       }
       Future.all(connecting).onFailure(done::tryFail).onSuccess(connected -> {
         long framesTotal = (long) eventsPerSecond * seconds / eventsPerFrame;
@@ -240,12 +230,7 @@ final class Load implements AutoCloseable {
               }
               continue;
             }
-            StringBuilder text = new StringBuilder(eventsPerFrame * 450);
-            for (int i = 0; i < eventsPerFrame; i++) {
-              text.append(event.apply(next.getAndIncrement())).append('\n');
-              sentAt.get(c).add(dueAt);
-            }
-            sockets.get(c).writeTextMessage(text.toString());
+            sockets.get(c).writeTextMessage(frame(eventsPerFrame, event, next, sentAt.get(c), dueAt));
           }
           if (framesSent.get() >= framesTotal) {
             vertx.cancelTimer(timer);
@@ -254,6 +239,22 @@ final class Load implements AutoCloseable {
         });
       });
     });
+  }
+
+  private WebSocketConnectOptions streamOptions() {
+    return new WebSocketConnectOptions().setHost(api.getHost()).setPort(api.getPort()).setURI("/v1/stream")
+        .addHeader("Authorization", authorization);
+  }
+
+  /** A frame of the next {@code eventsPerFrame} events, each noted in {@code sentAt} as sent at {@code sentNanos}. */
+  private static String frame(int eventsPerFrame, LongFunction<String> event, AtomicLong next, ArrayDeque<Long> sentAt,
+      long sentNanos) {
+    StringBuilder frame = new StringBuilder(eventsPerFrame * 450);
+    for (int i = 0; i < eventsPerFrame; i++) {
+      frame.append(event.apply(next.getAndIncrement())).append('\n');
+      sentAt.add(sentNanos);
+    }
+    return frame.toString();
   }
 
   private Future<Void> post(String contentType, String body, Tally tally) {
