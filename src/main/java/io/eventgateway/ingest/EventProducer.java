@@ -5,6 +5,7 @@ import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
 import io.eventgateway.kafka.GatewayHeaders;
 import io.eventgateway.kafka.KafkaProducerVerticle;
+import io.eventgateway.kafka.RecordSender;
 import io.eventgateway.schema.FieldError;
 import io.eventgateway.tracing.Tracing;
 import io.micrometer.core.instrument.Metrics;
@@ -17,15 +18,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Sends accepted events to {@link io.eventgateway.kafka.KafkaProducerVerticle} and turns Kafka's outcome for each
- * into its result: a {@code 202} record of where it was stored, or an {@link EventError} {@code 503}. Shared by the
- * HTTP and the WebSocket ingest of one event loop.
+ * Sends accepted events to Kafka and turns Kafka's outcome for each into its result: a {@code 202} record of where
+ * it was stored, or an {@link EventError} {@code 503}. Shared by the HTTP and the WebSocket ingest of one event loop.
+ *
+ * <p>The events go to the process's {@link RecordSender} on this event loop's own thread, and their outcomes come
+ * back to it: one thread hop per produce request (from Kafka's I/O thread), none to another event loop. Without a
+ * producer in this process (a test playing it) they go to {@link io.eventgateway.kafka.KafkaProducerVerticle}'s
+ * address instead.
  *
  * <p>The requests an event loop reads in one turn go to the producer together, in one produce request (up to
- * {@link #MAX_GATHERED_EVENTS} events): a single-event client costs the producer one hop per turn rather than one
- * per event. Nothing waits for company: the turn's end is when the loop would be idle. Each request still gets its
- * own outcomes, each event its own offset or error. While traces are exported every request goes alone, so that
- * its trace holds its own produce span.
+ * {@link #MAX_GATHERED_EVENTS} events): a single-event client costs one budget check and one hop back per turn
+ * rather than per event. Nothing waits for company: the turn's end is when the loop would be idle. Each request
+ * still gets its own outcomes, each event its own offset or error. While traces are exported every request goes
+ * alone, so that its trace holds its own produce span.
  */
 public final class EventProducer {
 
@@ -118,6 +123,10 @@ public final class EventProducer {
   }
 
   private Future<List<ProduceResult.Outcome>> send(List<ProduceBatch.Record> records) {
+    RecordSender sender = RecordSender.inProcess(vertx);
+    if (sender != null) {
+      return sender.send(records).acknowledged().map(ProduceResult::outcomes);
+    }
     return vertx
         .eventBus()
         .<ProduceResult>request(Addresses.EVENTS_PRODUCE, new ProduceBatch(records), options)

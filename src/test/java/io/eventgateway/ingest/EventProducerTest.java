@@ -7,11 +7,17 @@ import io.eventgateway.bus.BusCodecs;
 import io.eventgateway.bus.FailureCodes;
 import io.eventgateway.bus.ProduceBatch;
 import io.eventgateway.bus.ProduceResult;
+import io.eventgateway.config.ConfigLoader;
 import io.eventgateway.kafka.GatewayHeaders;
+import io.eventgateway.kafka.KafkaProducerVerticle;
+import io.eventgateway.testing.Eventually;
+import io.vertx.core.CompositeFuture;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
@@ -19,6 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -113,6 +126,74 @@ class EventProducerTest {
               .isInstanceOfSatisfying(
                   ReplyException.class,
                   refused -> assertThat(refused.failureCode()).isEqualTo(FailureCodes.OVERLOADED));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "with the producer in this process, a turn's requests are sent to Kafka on the caller's own event loop, and"
+          + " every outcome comes back to it, a refused event its own error")
+  void inProcessProducerSendsOnTheCallersLoop(Vertx vertx, VertxTestContext test) {
+    List<String> sendingThreads = new CopyOnWriteArrayList<>();
+    MockProducer<String, byte[]> kafka =
+        new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer()) {
+          @Override
+          public synchronized java.util.concurrent.Future<RecordMetadata> send(
+              ProducerRecord<String, byte[]> record, Callback callback) {
+            sendingThreads.add(Thread.currentThread().getName());
+            return super.send(record, callback);
+          }
+        };
+    JsonObject config = ConfigLoader.load("test", Map.of());
+    config
+        .getJsonObject("kafka")
+        .put("topics", new JsonObject().put("analytics", "events.analytics"));
+    List<String> answeredOn = new CopyOnWriteArrayList<>();
+    vertx
+        .deployVerticle(
+            new KafkaProducerVerticle(settings -> kafka), new DeploymentOptions().setConfig(config))
+        // a topic's first batch is sent from a worker while the producer fetches its metadata
+        .compose(deployed -> {
+          Future<List<EventResult>> warm =
+              onEventLoop(vertx, () -> new EventProducer(vertx, 5_000).produce(events("w", 1)));
+          return Eventually.until(vertx, () -> kafka.history().size() == 1).compose(sent -> {
+            kafka.completeNext();
+            return warm;
+          });
+        })
+        .compose(warm -> {
+          sendingThreads.clear();
+          Future<CompositeFuture> turn = onEventLoop(vertx, () -> {
+            EventProducer producer = new EventProducer(vertx, 5_000);
+            return Future.all(
+                    producer.produce(events("a", 1)),
+                    producer.produce(events("b", 2)),
+                    producer.produce(events("c", 1)))
+                .andThen(answered -> answeredOn.add(Thread.currentThread().getName()));
+          });
+          return Eventually.until(vertx, () -> kafka.history().size() == 5).compose(sent -> {
+            kafka.completeNext();
+            kafka.completeNext();
+            kafka.errorNext(new NotLeaderOrFollowerException("not leader"));
+            kafka.completeNext();
+            return turn;
+          });
+        })
+        .onComplete(test.succeeding(all -> test.verify(() -> {
+          assertThat(sendingThreads).hasSize(4).containsOnly(answeredOn.get(0));
+          assertThat(answeredOn.get(0)).startsWith("vert.x-eventloop-thread-");
+          List<EventResult> b = all.resultAt(1);
+          assertThat(all.<List<EventResult>>resultAt(0).get(0))
+              .isInstanceOf(EventResult.Acknowledged.class);
+          assertThat(b.get(0)).isInstanceOf(EventResult.Acknowledged.class);
+          assertThat(b.get(1)).isInstanceOfSatisfying(EventError.class, refused -> {
+            assertThat(refused.id()).isEqualTo("b-1");
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.errors().get(0).reason()).contains("not leader");
+          });
+          assertThat(all.<List<EventResult>>resultAt(2).get(0))
+              .isInstanceOf(EventResult.Acknowledged.class);
           test.completeNow();
         })));
   }
