@@ -14,8 +14,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sends accepted events to Kafka and turns Kafka's outcome for each into its result: a {@code 202} record of where
@@ -38,6 +42,7 @@ public final class EventProducer {
   static final int MAX_GATHERED_EVENTS = 1_000;
 
   private final Vertx vertx;
+  private final long timeoutMs;
   private final DeliveryOptions options;
   /** The event loop whose requests are gathered; {@code null} when made elsewhere, or while traces are exported. */
   private final Thread gatheringLoop;
@@ -52,6 +57,7 @@ public final class EventProducer {
   /** Made on the event loop whose requests it gathers. */
   public EventProducer(Vertx vertx, long timeoutMs) {
     this.vertx = vertx;
+    this.timeoutMs = timeoutMs;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
     this.gatheringLoop =
         Context.isOnEventLoopThread() && !Tracing.enabled(vertx) ? Thread.currentThread() : null;
@@ -125,7 +131,17 @@ public final class EventProducer {
   private Future<List<ProduceResult.Outcome>> send(List<ProduceBatch.Record> records) {
     RecordSender sender = RecordSender.inProcess(vertx);
     if (sender != null) {
-      return sender.send(records).acknowledged().map(ProduceResult::outcomes);
+      // the same bound, and the same 504, as a request over the event bus
+      return sender
+          .send(records)
+          .acknowledged()
+          .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+          .recover(error -> Future.failedFuture(
+              error instanceof TimeoutException
+                  ? new ReplyException(
+                      ReplyFailure.TIMEOUT, "Kafka did not answer within " + timeoutMs + " ms")
+                  : error))
+          .map(ProduceResult::outcomes);
     }
     return vertx
         .eventBus()

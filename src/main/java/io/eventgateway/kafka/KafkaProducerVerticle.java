@@ -83,12 +83,20 @@ public class KafkaProducerVerticle extends VerticleBase {
           LOG.info("Kafka producer connected to {}", kafka.bootstrapServers());
           return null;
         })
-        .compose(ready -> {
-          sender.publish();
-          return vertx
-              .eventBus()
-              .<ProduceBatch>consumer(Addresses.EVENTS_PRODUCE, this::produce)
-              .completion();
+        .compose(ready -> vertx
+            .eventBus()
+            .<ProduceBatch>consumer(Addresses.EVENTS_PRODUCE, this::produce)
+            .completion())
+        // published last: ingest uses the sender only once the verticle is all there, and stop()
+        // closes it
+        .onSuccess(serving -> sender.publish())
+        .onFailure(failed -> {
+          if (sender != null) {
+            vertx.executeBlocking(() -> {
+              sender.close();
+              return null;
+            });
+          }
         });
   }
 
@@ -97,7 +105,7 @@ public class KafkaProducerVerticle extends VerticleBase {
     String outcomesAddress = message.body().outcomesAddress();
     // answered from Kafka's I/O thread: the event bus delivers the reply on the requester's own
     // event loop
-    RecordSender.Sending sending = sender.sendAnswering(records);
+    RecordSender.Sending sending = sender.sendCompletingOnKafkaThread(records);
     if (outcomesAddress == null) {
       sending.acknowledged().onComplete(message::reply, error -> fail(message, error));
       return;

@@ -22,11 +22,14 @@ final class ProduceSpans {
   private final TextMapPropagator propagator;
 
   ProduceSpans(OpenTelemetry openTelemetry) {
-    tracer = openTelemetry.getTracer(KafkaProducerVerticle.class.getName());
+    tracer = openTelemetry.getTracer(RecordSender.class.getName());
     propagator = openTelemetry.getPropagators().getTextMapPropagator();
   }
 
-  /** One span for the batch, under the request's span (Vert.x made it current for this event-bus message). */
+  /**
+   * One span for the batch, under the span current where it is sent: the request's, on its own event loop, or the
+   * event-bus message's that carried the batch.
+   */
   Span start(List<ProduceBatch.Record> records) {
     String topic = records.get(0).topic();
     return tracer

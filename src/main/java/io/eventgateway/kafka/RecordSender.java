@@ -105,10 +105,10 @@ public final class RecordSender implements Shareable {
   }
 
   /**
-   * Both futures complete on whichever thread knows first (Kafka's I/O thread for the outcomes): for a caller
-   * whose reply finds its own way, such as an event-bus reply.
+   * Both futures complete on the thread that knows first (Kafka's I/O thread for the outcomes): for a caller whose
+   * answer finds its own way to its requester, an event-bus reply.
    */
-  Sending sendAnswering(List<ProduceBatch.Record> records) {
+  Sending sendCompletingOnKafkaThread(List<ProduceBatch.Record> records) {
     return send(records, Runnable::run);
   }
 
@@ -118,13 +118,14 @@ public final class RecordSender implements Shareable {
           Future.succeededFuture(), Future.succeededFuture(new ProduceResult(List.of())));
     }
     long bytes = records.stream().mapToLong(ProducerRecords::size).sum();
-    if (!reserve(bytes)) {
+    long refusedWith = reserve(bytes);
+    if (refusedWith >= 0) {
       overloaded.increment(records.size());
       Future<ProduceResult> refused = Future.failedFuture(new ReplyException(
           ReplyFailure.RECIPIENT_FAILURE,
           FailureCodes.OVERLOADED,
-          "the producer has " + inFlightBytes.get() + " bytes in flight to Kafka (limit "
-              + maxInFlightBytes + ")"));
+          "the producer has " + refusedWith + " bytes in flight to Kafka (limit " + maxInFlightBytes
+              + ")"));
       return new Sending(refused.mapEmpty(), refused);
     }
     Promise<Void> handedOver = Promise.promise();
@@ -157,20 +158,32 @@ public final class RecordSender implements Shareable {
                 return null;
               },
               false)
-          .onComplete(sent -> answerOn.execute(handedOver::complete));
+          .onComplete(sent -> {
+            if (sent.failed()) {
+              // the task never ran (Vert.x closing): nothing was handed over, so every record is
+              // refused
+              refuseAll(records, outcomes, sent.cause(), completeOne);
+            }
+            answerOn.execute(handedOver::complete);
+          });
     }
     return new Sending(handedOver.future(), acknowledged.future());
   }
 
-  /** A batch larger than the whole budget still goes through alone, so that it cannot be refused forever. */
-  private boolean reserve(long bytes) {
+  /**
+   * Counts {@code bytes} in flight if they fit; a batch larger than the whole budget still goes through alone, so
+   * that it cannot be refused forever.
+   *
+   * @return -1 when counted, else the bytes in flight that left no room
+   */
+  private long reserve(long bytes) {
     while (true) {
       long current = inFlightBytes.get();
       if (current > 0 && current + bytes > maxInFlightBytes) {
-        return false;
+        return current;
       }
       if (inFlightBytes.compareAndSet(current, current + bytes)) {
-        return true;
+        return -1;
       }
     }
   }
@@ -197,12 +210,23 @@ public final class RecordSender implements Shareable {
     }
   }
 
+  private void refuseAll(
+      List<ProduceBatch.Record> records,
+      ProduceResult.Outcome[] outcomes,
+      Throwable error,
+      Runnable completeOne) {
+    for (int i = 0; i < outcomes.length; i++) {
+      outcomes[i] = outcome(records.get(i).topic(), null, error);
+      completeOne.run();
+    }
+  }
+
   private void sendAll(
       List<ProduceBatch.Record> records,
       Map<String, byte[]> traceHeaders,
       ProduceResult.Outcome[] outcomes,
       Runnable completeOne) {
-    Exception refused = null;
+    Throwable refused = null;
     for (int i = 0; i < outcomes.length; i++) {
       int index = i;
       ProduceBatch.Record record = records.get(i);
@@ -218,7 +242,8 @@ public final class RecordSender implements Shareable {
               completeOne.run();
             });
         refused = ProducerRecords.metadataTimeout(sent);
-      } catch (RuntimeException error) {
+      } catch (RuntimeException | Error error) {
+        // every record must be answered: one Kafka never took gets its refusal here
         refused = error;
         outcomes[index] = outcome(record.topic(), null, error);
         completeOne.run();
@@ -226,7 +251,7 @@ public final class RecordSender implements Shareable {
     }
   }
 
-  private ProduceResult.Outcome outcome(String topic, RecordMetadata metadata, Exception error) {
+  private ProduceResult.Outcome outcome(String topic, RecordMetadata metadata, Throwable error) {
     if (error != null) {
       failed.increment();
       LOG.debug("Kafka did not acknowledge a record for {}: {}", topic, error.toString());

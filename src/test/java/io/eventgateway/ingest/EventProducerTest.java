@@ -145,14 +145,9 @@ class EventProducerTest {
             return super.send(record, callback);
           }
         };
-    JsonObject config = ConfigLoader.load("test", Map.of());
-    config
-        .getJsonObject("kafka")
-        .put("topics", new JsonObject().put("analytics", "events.analytics"));
+    List<String> callers = new CopyOnWriteArrayList<>();
     List<String> answeredOn = new CopyOnWriteArrayList<>();
-    vertx
-        .deployVerticle(
-            new KafkaProducerVerticle(settings -> kafka), new DeploymentOptions().setConfig(config))
+    deployProducer(vertx, kafka)
         // a topic's first batch is sent from a worker while the producer fetches its metadata
         .compose(deployed -> {
           Future<List<EventResult>> warm =
@@ -165,6 +160,7 @@ class EventProducerTest {
         .compose(warm -> {
           sendingThreads.clear();
           Future<CompositeFuture> turn = onEventLoop(vertx, () -> {
+            callers.add(Thread.currentThread().getName());
             EventProducer producer = new EventProducer(vertx, 5_000);
             return Future.all(
                     producer.produce(events("a", 1)),
@@ -173,16 +169,23 @@ class EventProducerTest {
                 .andThen(answered -> answeredOn.add(Thread.currentThread().getName()));
           });
           return Eventually.until(vertx, () -> kafka.history().size() == 5).compose(sent -> {
-            kafka.completeNext();
-            kafka.completeNext();
-            kafka.errorNext(new NotLeaderOrFollowerException("not leader"));
-            kafka.completeNext();
+            // Kafka answers on a thread of its own, as its producer's I/O thread does
+            new Thread(
+                    () -> {
+                      kafka.completeNext();
+                      kafka.completeNext();
+                      kafka.errorNext(new NotLeaderOrFollowerException("not leader"));
+                      kafka.completeNext();
+                    },
+                    "kafka-producer-network-thread")
+                .start();
             return turn;
           });
         })
         .onComplete(test.succeeding(all -> test.verify(() -> {
-          assertThat(sendingThreads).hasSize(4).containsOnly(answeredOn.get(0));
-          assertThat(answeredOn.get(0)).startsWith("vert.x-eventloop-thread-");
+          assertThat(callers.get(0)).startsWith("vert.x-eventloop-thread-");
+          assertThat(sendingThreads).hasSize(4).containsOnly(callers.get(0));
+          assertThat(answeredOn).containsExactly(callers.get(0));
           List<EventResult> b = all.resultAt(1);
           assertThat(all.<List<EventResult>>resultAt(0).get(0))
               .isInstanceOf(EventResult.Acknowledged.class);
@@ -196,6 +199,31 @@ class EventProducerTest {
               .isInstanceOf(EventResult.Acknowledged.class);
           test.completeNow();
         })));
+  }
+
+  @Test
+  @DisplayName(
+      "with the producer in this process, Kafka's silence past the produce timeout is a 504, as over the bus")
+  void inProcessProducerTimesOut(Vertx vertx, VertxTestContext test) {
+    MockProducer<String, byte[]> kafka =
+        new MockProducer<>(false, new StringSerializer(), new ByteArraySerializer());
+    deployProducer(vertx, kafka)
+        .compose(deployed ->
+            onEventLoop(vertx, () -> new EventProducer(vertx, 300).produce(events("a", 1))))
+        .onComplete(test.failing(error -> test.verify(() -> {
+          assertThat(kafka.history()).hasSize(1);
+          assertThat(Problem.statusOf(error)).isEqualTo(FailureCodes.TIMEOUT);
+          test.completeNow();
+        })));
+  }
+
+  private static Future<String> deployProducer(Vertx vertx, MockProducer<String, byte[]> kafka) {
+    JsonObject config = ConfigLoader.load("test", Map.of());
+    config
+        .getJsonObject("kafka")
+        .put("topics", new JsonObject().put("analytics", "events.analytics"));
+    return vertx.deployVerticle(
+        new KafkaProducerVerticle(settings -> kafka), new DeploymentOptions().setConfig(config));
   }
 
   /**

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * With tracing on, one event is one trace: the HTTP request, the Kafka send on the request's own event loop (whose {@code traceparent} the record carries), the processing and the PostgreSQL write. The SDK exports into
+ * With tracing on, one event is one trace: the HTTP request, the Kafka send on the request's own event loop
+ * (whose {@code traceparent} the record carries), the processing and the PostgreSQL write. The SDK exports into
  * memory here; the gateway's own configuration exports over OTLP/HTTP.
  */
 @DisplayName("Tracing: one trace from the HTTP request to the PostgreSQL write")
