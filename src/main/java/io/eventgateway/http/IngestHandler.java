@@ -13,9 +13,11 @@ import io.eventgateway.ingest.EventResult;
 import io.eventgateway.ingest.EventValidator;
 import io.eventgateway.ingest.Problem;
 import io.eventgateway.ingest.RequestRejected;
+import io.eventgateway.ingest.ResultsJson;
 import io.eventgateway.ingest.Validated;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -35,6 +37,9 @@ final class IngestHandler implements Handler<RoutingContext> {
   private static final String RETRY_AFTER_SECONDS = "5";
   private static final String OVERLOADED_RETRY_AFTER_SECONDS = "1";
   private static final String RESPOND_ASYNC = "respond-async";
+  /** Encoded once: every answer carries it. */
+  private static final CharSequence APPLICATION_JSON =
+      HttpHeaders.createOptimized("application/json");
 
   private final CloudEventsReader reader;
   private final EventValidator validator;
@@ -178,14 +183,12 @@ final class IngestHandler implements Handler<RoutingContext> {
   }
 
   private void respond(RoutingContext ctx, EventResult[] results) {
-    JsonArray list = new JsonArray(new ArrayList<>(results.length));
     JsonArray errors = new JsonArray();
     int acceptedCount = 0;
     Integer commonStatus = null;
     boolean mixedStatuses = false;
     for (EventResult result : results) {
       if (result instanceof EventError error) {
-        list.add(error.toJson());
         error
             .errors()
             .forEach(field -> errors.add(new JsonObject()
@@ -196,21 +199,15 @@ final class IngestHandler implements Handler<RoutingContext> {
         mixedStatuses |= commonStatus != null && commonStatus != error.status();
         commonStatus = error.status();
       } else {
-        list.add(result.toJson());
         acceptedCount++;
       }
     }
     int rejectedCount = results.length - acceptedCount;
-    if (rejectedCount == 0) {
+    if (acceptedCount > 0) {
       ctx.response()
-          .setStatusCode(202)
-          .putHeader("Content-Type", "application/json")
-          .end(summary(acceptedCount, 0, list).encode());
-    } else if (acceptedCount > 0) {
-      ctx.response()
-          .setStatusCode(207)
-          .putHeader("Content-Type", "application/json")
-          .end(summary(acceptedCount, rejectedCount, list).encode());
+          .setStatusCode(rejectedCount == 0 ? 202 : 207)
+          .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+          .end(ResultsJson.summary(acceptedCount, rejectedCount, results));
     } else {
       int status = mixedStatuses ? 400 : commonStatus;
       JsonObject problem = Problem.of(
@@ -231,7 +228,9 @@ final class IngestHandler implements Handler<RoutingContext> {
                   ? firstReason(errors)
                   : rejectedCount + " events were rejected; see errors")
           .put("errors", errors)
-          .put("results", list);
+          // a refusal is the rare answer: its entries are written once, then read into the
+          // problem's tree
+          .put("results", new JsonArray(ResultsJson.array(results)));
       if (status == 404) {
         problem.put("knownTypes", catalog.typeNames());
       }
@@ -246,12 +245,5 @@ final class IngestHandler implements Handler<RoutingContext> {
     JsonObject first = errors.getJsonObject(0);
     String field = first.getString("field");
     return (field.isEmpty() ? "" : field + ": ") + first.getString("reason");
-  }
-
-  private static JsonObject summary(int accepted, int rejected, JsonArray results) {
-    return new JsonObject()
-        .put("accepted", accepted)
-        .put("rejected", rejected)
-        .put("results", results);
   }
 }

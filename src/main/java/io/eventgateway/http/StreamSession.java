@@ -11,6 +11,7 @@ import io.eventgateway.ingest.EventResult;
 import io.eventgateway.ingest.EventValidator;
 import io.eventgateway.ingest.Problem;
 import io.eventgateway.ingest.RequestRejected;
+import io.eventgateway.ingest.ResultsJson;
 import io.eventgateway.ingest.Validated;
 import io.eventgateway.schema.FieldError;
 import io.micrometer.core.instrument.Metrics;
@@ -19,7 +20,6 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -46,7 +46,7 @@ final class StreamSession {
   /** An event's place in the ack order; {@code ack} is set when its outcome is known. */
   private static final class Slot {
     final long seq;
-    JsonObject ack;
+    String ack;
 
     Slot(long seq) {
       this.seq = seq;
@@ -217,7 +217,7 @@ final class StreamSession {
 
   private void writeReadyAcks() {
     while (!pending.isEmpty() && pending.peek().ack != null && !socket.isClosed()) {
-      socket.writeTextMessage(pending.poll().ack.encode());
+      socket.writeTextMessage(pending.poll().ack);
       PENDING.decrementAndGet();
     }
   }
@@ -233,9 +233,7 @@ final class StreamSession {
     }
   }
 
-  private static JsonObject ack(Slot slot, EventResult result) {
-    JsonObject ack = result.toJson();
-    ack.remove("index");
-    return ack.put("seq", slot.seq);
+  private static String ack(Slot slot, EventResult result) {
+    return ResultsJson.ack(slot.seq, result);
   }
 }

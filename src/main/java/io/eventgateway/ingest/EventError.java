@@ -1,8 +1,8 @@
 package io.eventgateway.ingest;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.eventgateway.schema.FieldError;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -24,15 +24,17 @@ public record EventError(int index, String id, int status, String title, List<Fi
   }
 
   @Override
-  public JsonObject toJson() {
-    JsonArray fields = new JsonArray();
-    errors.forEach(error ->
-        fields.add(new JsonObject().put("field", error.field()).put("reason", error.reason())));
-    return new JsonObject()
-        .put("index", index)
-        .put("id", id)
-        .put("status", status)
-        .put("title", title)
-        .put("errors", fields);
+  public void writeFields(JsonGenerator json) throws IOException {
+    json.writeStringField("id", id);
+    json.writeNumberField("status", status);
+    json.writeStringField("title", title);
+    json.writeArrayFieldStart("errors");
+    for (FieldError error : errors) {
+      json.writeStartObject();
+      json.writeStringField("field", error.field());
+      json.writeStringField("reason", error.reason());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
   }
 }

@@ -1,29 +1,32 @@
 package io.eventgateway.ingest;
 
-import io.vertx.core.json.JsonObject;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.IOException;
 
 /**
  * The answer for one event of a request: {@link Acknowledged} once Kafka stored it, or the {@link EventError} that
- * kept it out. Both render as the entry of the response's (or WebSocket ack's) JSON.
+ * kept it out. {@link ResultsJson} renders each as an entry of the response (or a WebSocket ack).
  */
 public sealed interface EventResult
     permits EventResult.Acknowledged, EventResult.Handed, EventError {
 
-  JsonObject toJson();
+  /** The event's position in its request. */
+  int index();
+
+  /** Writes the entry's fields after its position (its {@code index}, or a WebSocket ack's {@code seq}). */
+  void writeFields(JsonGenerator json) throws IOException;
 
   /** Kafka acknowledged the event: where it is stored. */
   record Acknowledged(int index, String id, String topic, int partition, long offset)
       implements EventResult {
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject()
-          .put("index", index)
-          .put("id", id)
-          .put("status", 202)
-          .put("topic", topic)
-          .put("partition", partition)
-          .put("offset", offset);
+    public void writeFields(JsonGenerator json) throws IOException {
+      json.writeStringField("id", id);
+      json.writeNumberField("status", 202);
+      json.writeStringField("topic", topic);
+      json.writeNumberField("partition", partition);
+      json.writeNumberField("offset", offset);
     }
   }
 
@@ -31,12 +34,10 @@ public sealed interface EventResult
   record Handed(int index, String id, String statusUrl) implements EventResult {
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject()
-          .put("index", index)
-          .put("id", id)
-          .put("status", 202)
-          .put("statusUrl", statusUrl);
+    public void writeFields(JsonGenerator json) throws IOException {
+      json.writeStringField("id", id);
+      json.writeNumberField("status", 202);
+      json.writeStringField("statusUrl", statusUrl);
     }
   }
 }
