@@ -37,7 +37,9 @@ final class IngestHandler implements Handler<RoutingContext> {
   private static final String RETRY_AFTER_SECONDS = "5";
   private static final String OVERLOADED_RETRY_AFTER_SECONDS = "1";
   private static final String RESPOND_ASYNC = "respond-async";
-  /** Encoded once: every answer carries it. */
+  /** Encoded once: every 202 and 207 carries them. */
+  private static final CharSequence CONTENT_TYPE = HttpHeaders.createOptimized("Content-Type");
+
   private static final CharSequence APPLICATION_JSON =
       HttpHeaders.createOptimized("application/json");
 
@@ -203,10 +205,10 @@ final class IngestHandler implements Handler<RoutingContext> {
       }
     }
     int rejectedCount = results.length - acceptedCount;
-    if (acceptedCount > 0) {
+    if (acceptedCount > 0 || rejectedCount == 0) {
       ctx.response()
           .setStatusCode(rejectedCount == 0 ? 202 : 207)
-          .putHeader(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON)
+          .putHeader(CONTENT_TYPE, APPLICATION_JSON)
           .end(ResultsJson.summary(acceptedCount, rejectedCount, results));
     } else {
       int status = mixedStatuses ? 400 : commonStatus;

@@ -7,7 +7,6 @@ import io.eventgateway.ingest.CloudEventsReader;
 import io.eventgateway.ingest.EventError;
 import io.eventgateway.ingest.EventInput;
 import io.eventgateway.ingest.EventProducer;
-import io.eventgateway.ingest.EventResult;
 import io.eventgateway.ingest.EventValidator;
 import io.eventgateway.ingest.Problem;
 import io.eventgateway.ingest.RequestRejected;
@@ -143,7 +142,7 @@ final class StreamSession {
         batch.add(accepted);
         batchSlots.add(slot);
       } else {
-        slot.ack = ack(slot, (EventError) result);
+        slot.ack = ResultsJson.ack(slot.seq, (EventError) result);
       }
     }
     writeReadyAcks();
@@ -164,7 +163,7 @@ final class StreamSession {
 
   private void acknowledge(EventError refused) {
     Slot slot = enqueue();
-    slot.ack = ack(slot, refused);
+    slot.ack = ResultsJson.ack(slot.seq, refused);
     writeReadyAcks();
   }
 
@@ -189,7 +188,7 @@ final class StreamSession {
         .onSuccess(results -> {
           overloaded = false;
           for (int i = 0; i < slots.size(); i++) {
-            slots.get(i).ack = ack(slots.get(i), results.get(i));
+            slots.get(i).ack = ResultsJson.ack(slots.get(i).seq, results.get(i));
           }
           writeReadyAcks();
           resumeIfCaughtUp();
@@ -202,8 +201,8 @@ final class StreamSession {
             return;
           }
           overloaded = false;
-          slots.forEach(slot -> slot.ack = ack(
-              slot,
+          slots.forEach(slot -> slot.ack = ResultsJson.ack(
+              slot.seq,
               new EventError(
                   0,
                   null,
@@ -231,9 +230,5 @@ final class StreamSession {
       paused = false;
       socket.resume();
     }
-  }
-
-  private static String ack(Slot slot, EventResult result) {
-    return ResultsJson.ack(slot.seq, result);
   }
 }
