@@ -66,6 +66,8 @@ public final class Bench {
   /** Issue 28's WebSocket target: ack p99 under 100 ms at this rate. */
   private static final String PACED_WEBSOCKET = "gateway WebSocket, 8 connections, at the batched end-to-end rate";
   private static final String BARE_CPU = "CPU bare Vert.x server: server (µs/request)";
+  private static final String BARE_IDLE = "bare Vert.x server, one request at a time: answer";
+  private static final String IDLE_FLOOR = "idle floor: bare server's one-request p50 + Kafka's one-record p50 (ms)";
   private static final String REALISTIC_COPY = "PostgreSQL realistic COPY ceiling (rows/s)";
   /** A day no event has: the realistic COPY ceiling writes into its partition, made for it and dropped after. */
   private static final String FAR_DAY = "2999-01-01";
@@ -248,6 +250,11 @@ public final class Bench {
         "at 10,000 events/s offered, batches of 100, processing paused: ack p99 (ms)", KAFKA_PACED + " p99 (ms)");
     ratio("ratio idle single event ack p50 / Kafka's one-record ack p50 (target ≤ 2)",
         "idle gateway, one event at a time: ack p50 (ms)", "Kafka producer, one record at a time: ack p50 (ms)");
+    // an idle event pays an HTTP round trip and a Kafka round trip: what the gateway adds is above their sum
+    if (results.containsKey(BARE_IDLE + " p50 (ms)") && results.containsKey("Kafka producer, one record at a time: ack p50 (ms)")) {
+      put(IDLE_FLOOR, results.get(BARE_IDLE + " p50 (ms)") + results.get("Kafka producer, one record at a time: ack p50 (ms)"));
+    }
+    ratio("ratio idle single event ack p50 / the idle floor", "idle gateway, one event at a time: ack p50 (ms)", IDLE_FLOOR);
   }
 
   private void ratio(String name, String numerator, String denominator) {
@@ -592,10 +599,19 @@ public final class Bench {
   }
 
   /** One connection, one event at a time, on an otherwise idle gateway: the latency a lone event sees. */
-  private void idleSingle(Load load, int r) {
+  private void idleSingle(Load load, int r) throws Exception {
     Load.Outcome outcome = load.closedLoop(1, "application/cloudevents+json", 1, Long.MAX_VALUE, 5,
         n -> Target.pageView(id("r" + r + "-idle", n)));
     latencies("idle gateway, one event at a time: ack", outcome);
+    // the same with the processor stopped: how much of a lone event's wait is the processor waking for it
+    machine.pauseProcessing();
+    try {
+      latencies("idle gateway, one event at a time, processing paused: ack",
+          load.closedLoop(1, "application/cloudevents+json", 1, Long.MAX_VALUE, 5,
+              n -> Target.pageView(id("r" + r + "-idle-paused", n))));
+    } finally {
+      machine.resumeProcessing();
+    }
   }
 
   /**
@@ -603,6 +619,9 @@ public final class Bench {
    * its own) answers the same single-event POSTs {@code 202} without work, over the same 256 connections.
    */
   private void bareServer(Load bare, int r) {
+    // one request at a time first: the HTTP round trip an idle single event cannot go below
+    latencies(BARE_IDLE, bare.closedLoop(1, "application/cloudevents+json", 1, Long.MAX_VALUE, 5,
+        n -> Target.pageView(id("r" + r + "-bare-idle", n))));
     long[] mark = machine.mark();
     Load.Outcome outcome = bare.closedLoop(256, "application/cloudevents+json", 1, Long.MAX_VALUE, PHASE_SECONDS,
         n -> Target.pageView(id("r" + r + "-bare", n)));
