@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
  *     (narrowed down, the refused ones dead-lettered)
  * @param persistTimeoutMs how long one attempt waits for the writer
  * @param stalledAfterMs how long a partition's batch may stay in hand before readiness reports processing degraded
+ * @param trickleLingerMs how long after a poll of fewer than {@code trickleBelowEvents} records the processing
+ *     group's next poll waits, for a fuller batch
  */
 public record ProcessorConfig(
     int pollTimeoutMs,
@@ -17,7 +19,9 @@ public record ProcessorConfig(
     int retryInitialBackoffMs,
     int retryMaxBackoffMs,
     int persistTimeoutMs,
-    long stalledAfterMs) {
+    long stalledAfterMs,
+    int trickleLingerMs,
+    int trickleBelowEvents) {
 
   public static ProcessorConfig of(JsonObject processor) {
     return new ProcessorConfig(
@@ -26,6 +30,8 @@ public record ProcessorConfig(
         processor.getInteger("retryInitialBackoffMs"),
         processor.getInteger("retryMaxBackoffMs"),
         processor.getInteger("persistTimeoutMs"),
-        processor.getLong("stalledAfterMs"));
+        processor.getLong("stalledAfterMs"),
+        processor.getInteger("trickleLingerMs"),
+        processor.getInteger("trickleBelowEvents"));
   }
 }

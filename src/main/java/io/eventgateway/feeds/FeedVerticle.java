@@ -7,6 +7,7 @@ import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.FeedFormat;
 import io.eventgateway.kafka.GatewayHeaders;
+import io.eventgateway.kafka.Polling;
 import io.eventgateway.kafka.ProcessingFailure;
 import io.eventgateway.kafka.TopicFollower;
 import io.eventgateway.schema.EventCatalog;
@@ -44,7 +45,7 @@ public class FeedVerticle extends VerticleBase {
               vertx,
               TopicFollower.fromLatest(kafka, "feed-events-" + node),
               catalog.body(),
-              Duration.ofMillis(200),
+              Polling.withoutLinger(Duration.ofMillis(200)),
               (batch, advance) -> relay(batch),
               DecodingConsumer.Role.FOLLOWING);
           events.pause();

@@ -14,13 +14,13 @@ import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -45,7 +45,7 @@ public final class DecodingConsumer {
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaClientMetrics metrics;
   private final RecordDecoder decoder;
-  private final Duration pollTimeout;
+  private final Polling polling;
   private final BatchHandler handler;
   private final boolean deadLetters;
   private final StoredPositions positions;
@@ -62,6 +62,8 @@ public final class DecodingConsumer {
   private long generation;
 
   private List<KafkaConsumerRecord<String, byte[]>> inHand = List.of();
+  /** When the next poll may start ({@link System#nanoTime()}): a linger after a small poll. */
+  private long nextPollAt;
 
   /** What the group does with what it cannot handle, and where it keeps its offsets. */
   public enum Role {
@@ -79,10 +81,10 @@ public final class DecodingConsumer {
       Vertx vertx,
       Properties settings,
       EventCatalog catalog,
-      Duration pollTimeout,
+      Polling polling,
       BatchHandler handler,
       Role role) {
-    this(vertx, open(settings), catalog, pollTimeout, handler, role);
+    this(vertx, open(settings), catalog, polling, handler, role);
   }
 
   /** As above, over {@code kafkaConsumer} (a test's {@code MockConsumer}). */
@@ -90,7 +92,7 @@ public final class DecodingConsumer {
       Vertx vertx,
       Consumer<String, byte[]> kafkaConsumer,
       EventCatalog catalog,
-      Duration pollTimeout,
+      Polling polling,
       BatchHandler handler,
       Role role) {
     this.vertx = vertx;
@@ -98,7 +100,7 @@ public final class DecodingConsumer {
     this.metrics = new KafkaClientMetrics(consumer.unwrap());
     this.metrics.bindTo(Metrics.globalRegistry);
     this.decoder = new RecordDecoder(vertx, catalog);
-    this.pollTimeout = pollTimeout;
+    this.polling = polling;
     this.handler = handler;
     this.deadLetters = role == Role.STORING;
     this.progress = ConsumerProgress.of(vertx);
@@ -135,15 +137,26 @@ public final class DecodingConsumer {
    * Polls the next batch while the one before is handled, when the group's positions are stored with its rows (the
    * write, in PostgreSQL, and the fetch and decoding, here, overlap); one batch at a time otherwise, since Kafka's
    * commit of a follower's position must not pass a batch polled ahead. A batch polled before the partitions were
-   * sought elsewhere (a failed batch's rewind: {@code polledIn} is then an older generation) is dropped.
+   * sought elsewhere (a failed batch's rewind: {@code polledIn} is then an older generation) is dropped. After a
+   * small poll the next one waits out {@link Polling#trickleLinger()}, counted from that poll, while the batch is
+   * handled: what trickles in meanwhile comes as one batch, which the writer stores for less per event.
    */
   private void pollLoop() {
     if (stopping) {
       return;
     }
+    long lingerLeft = nextPollAt - System.nanoTime();
+    if (lingerLeft > 0) {
+      long lingerMs =
+          TimeUnit.NANOSECONDS.toMillis(lingerLeft + TimeUnit.MILLISECONDS.toNanos(1) - 1);
+      vertx.setTimer(lingerMs, lingered -> pollLoop());
+      return;
+    }
     long polledIn = generation;
     inFlight = consumer
-        .poll(pollTimeout)
+        .poll(polling.timeout())
+        .onSuccess(polled ->
+            nextPollAt = System.nanoTime() + polling.lingerAfter(polled.size()).toNanos())
         .compose(this::prepare)
         .compose(prepared -> handling.transform(previous -> {
           if (polledIn != generation) {

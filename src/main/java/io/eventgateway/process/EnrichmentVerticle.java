@@ -13,6 +13,7 @@ import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.config.ProcessorConfig;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.KafkaSettings;
+import io.eventgateway.kafka.Polling;
 import io.eventgateway.kafka.ProcessingFailure;
 import io.eventgateway.schema.EventCatalog;
 import io.vertx.core.Future;
@@ -72,7 +73,7 @@ public class EnrichmentVerticle extends VerticleBase {
               vertx,
               settings,
               reply.body(),
-              Duration.ofMillis(processor.pollTimeoutMs()),
+              Polling.withoutLinger(Duration.ofMillis(processor.pollTimeoutMs())),
               (batch, advance) -> enrich(batch),
               DecodingConsumer.Role.FOLLOWING);
           store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);

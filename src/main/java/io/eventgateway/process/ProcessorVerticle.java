@@ -8,6 +8,7 @@ import io.eventgateway.config.KafkaConfig;
 import io.eventgateway.config.ProcessorConfig;
 import io.eventgateway.kafka.DecodingConsumer;
 import io.eventgateway.kafka.KafkaSettings;
+import io.eventgateway.kafka.Polling;
 import io.eventgateway.kafka.ProcessingFailure;
 import io.eventgateway.schema.EventCatalog;
 import io.eventgateway.tracing.Tracing;
@@ -65,7 +66,10 @@ public class ProcessorVerticle extends VerticleBase {
               vertx,
               consumers.apply(KafkaSettings.consumer(kafka)),
               reply.body(),
-              Duration.ofMillis(processor.pollTimeoutMs()),
+              new Polling(
+                  Duration.ofMillis(processor.pollTimeoutMs()),
+                  Duration.ofMillis(processor.trickleLingerMs()),
+                  processor.trickleBelowEvents()),
               this::persistTraced,
               DecodingConsumer.Role.STORING);
           store = new PersistRetry(vertx, processor, consumer::stopping, consumer::retrying);

@@ -25,6 +25,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,8 +34,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
@@ -86,6 +89,14 @@ class ProcessorVerticleTest {
         }
 
         @Override
+        public synchronized ConsumerRecords<String, byte[]> poll(Duration timeout) {
+          long startedAt = System.nanoTime();
+          ConsumerRecords<String, byte[]> polled = super.poll(timeout);
+          polls.add(new Poll(startedAt, System.nanoTime(), polled.count()));
+          return polled;
+        }
+
+        @Override
         public synchronized void seek(TopicPartition sought, long offset) {
           super.seek(sought, offset);
           // the mock seeks by itself to reset a position: only the seek after a claim counts
@@ -94,6 +105,11 @@ class ProcessorVerticleTest {
           }
         }
       };
+  /** Each poll of the consumer, in order. */
+  private final List<Poll> polls = new CopyOnWriteArrayList<>();
+
+  private record Poll(long startedAt, long endedAt, int records) {}
+
   /** Where the consumer was sought to, in order: each claim of the stored positions ends in one. */
   private final List<Long> seeks = new CopyOnWriteArrayList<>();
 
@@ -326,6 +342,71 @@ class ProcessorVerticleTest {
             assertThat(letter.offset()).isEqualTo(1);
             assertThat(letter.attempts()).isEqualTo(3);
           });
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "when events trickle in, the poll after a small one waits the linger, and what came meanwhile is one batch")
+  void aSmallPollIsFollowedByTheLinger(Vertx vertx, VertxTestContext test) {
+    config.getJsonObject("processor").put("trickleLingerMs", 400).put("trickleBelowEvents", 100);
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      List<String> ids =
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList();
+      persistRequests.add(ids);
+      if (persistRequests.size() == 1) {
+        // they trickle in while the first batch is written, 100 ms apart: a batch each without
+        // the linger
+        addPageViews(3, 4);
+        vertx.setTimer(100, later -> addPageViews(4, 5));
+      }
+      storeAdvance(message.body());
+      message.reply(ids.size());
+    });
+    assign();
+    whenSought(() -> addPageViews(0, 3));
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 5))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(persistRequests)
+              .containsExactly(List.of("e-0", "e-1", "e-2"), List.of("e-3", "e-4"));
+          int small = polls.indexOf(
+              polls.stream().filter(poll -> poll.records() == 3).findFirst().get());
+          Poll next = polls.get(small + 1);
+          assertThat(next.startedAt() - polls.get(small).endedAt())
+              .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName(
+      "an empty poll or a full one is followed by the next at once: the first event after a quiet spell waits for nothing")
+  void emptyAndFullPollsAreNotFollowedByTheLinger(Vertx vertx, VertxTestContext test) {
+    config.getJsonObject("processor").put("trickleLingerMs", 60_000).put("trickleBelowEvents", 3);
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      List<String> ids =
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList();
+      persistRequests.add(ids);
+      if (persistRequests.size() == 1) {
+        // after the full poll, empty ones, then one event
+        kafka.schedulePollTask(() -> {});
+        kafka.schedulePollTask(() -> {});
+        kafka.schedulePollTask(() -> addPageViews(3, 4));
+      }
+      storeAdvance(message.body());
+      message.reply(ids.size());
+    });
+    assign();
+    whenSought(() -> addPageViews(0, 3));
+    long startedAt = System.nanoTime();
+    deploy(vertx)
+        .compose(deployed -> Eventually.until(vertx, () -> committed().orElse(0L) == 4))
+        .onComplete(test.succeeding(done -> test.verify(() -> {
+          assertThat(persistRequests).containsExactly(List.of("e-0", "e-1", "e-2"), List.of("e-3"));
+          // a linger would have held the last event back a minute
+          assertThat(System.nanoTime() - startedAt).isLessThan(TimeUnit.SECONDS.toNanos(20));
           test.completeNow();
         })));
   }
