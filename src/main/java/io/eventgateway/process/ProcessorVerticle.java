@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@link io.eventgateway.store.PgWriterVerticle} with the group's positions in the same transaction, so a crash,
  * a redelivery or a rebalance resumes past what is stored; Kafka's commit follows. A batch refused for its records'
  * fault is narrowed down to them ({@link Narrowing}): they are dead-lettered, the rest is stored; an unavailable
- * database is waited for ({@link PersistRetry}).
+ * database is waited for ({@link PersistRetry}). When events trickle in, the poll after a small one lingers for a
+ * fuller batch ({@link Polling}), which PostgreSQL stores for less per event.
  */
 @ConfigSections({"kafka", "processor"})
 public class ProcessorVerticle extends VerticleBase {

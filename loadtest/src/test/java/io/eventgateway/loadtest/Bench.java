@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -58,6 +59,10 @@ public final class Bench {
   private static final int SOAK_SECONDS = Integer.getInteger("soakSeconds", 0);
   private static final int SUSTAINED_SECONDS = Integer.getInteger("sustainedSeconds", 0);
   private static final int FIXED_RATE = 10_000;
+  /** The trickle phase's rate: far below what processing keeps up with, so its polls are small. */
+  private static final int TRICKLE_RATE = 1_000;
+  /** The machine's CPU, in cores, below which it counts as quiet between phases. */
+  private static final double QUIET_CORES = 0.3;
   private static final Set<String> PHASES = Arrays.stream(System.getProperty("phases", "").split(","))
       .filter(name -> !name.isBlank()).collect(java.util.stream.Collectors.toSet());
   private static final int CEILING_SECONDS = Integer.getInteger("ceilingSeconds", 20);
@@ -203,10 +208,13 @@ public final class Bench {
     phases.put("single", () -> gatewaySingle(load, r));
     phases.put("websocket", () -> gatewayWebSocket(load, r));
     phases.put("websocket-paced", () -> pacedWebSocket(load, r));
-    phases.put("fixed-single", () -> fixedLoad(load, r, "single events", 1, false));
-    phases.put("fixed-batches", () -> fixedLoad(load, r, "batches of 100", 100, false));
+    phases.put("fixed-single", () -> fixedLoad(load, r, FIXED_RATE, "single events", 1, false));
+    phases.put("fixed-batches", () -> fixedLoad(load, r, FIXED_RATE, "batches of 100", 100, false));
     // the same offer with the processor stopped: how much of the ack latency is queueing behind processing
-    phases.put("fixed-batches-alone", () -> fixedLoad(load, r, "batches of 100, processing paused", 100, true));
+    phases.put("fixed-batches-alone",
+        () -> fixedLoad(load, r, FIXED_RATE, "batches of 100, processing paused", 100, true));
+    // far below saturation: what the processor's small batches cost, and what its linger adds end to end
+    phases.put("trickle", () -> fixedLoad(load, r, TRICKLE_RATE, "single events", 1, false));
     for (Map.Entry<String, Phase> phase : phases.entrySet()) {
       if (PHASES.isEmpty() || PHASES.contains(phase.getKey())) {
         drain();
@@ -667,25 +675,25 @@ public final class Bench {
   }
 
   /**
-   * 10,000 events/s offered for a phase, whatever the answers; then ack and end-to-end latency ({@code
+   * {@code rate} events/s offered for a phase, whatever the answers; then ack and end-to-end latency ({@code
    * processingPaused}: ack latency alone, the processor stopped during the offer).
    */
-  private void fixedLoad(Load load, int r, String shape, int eventsPerRequest, boolean processingPaused)
+  private void fixedLoad(Load load, int r, int rate, String shape, int eventsPerRequest, boolean processingPaused)
       throws Exception {
-    String prefix = run + "-r" + r + "-f" + eventsPerRequest + (processingPaused ? "p-" : "-");
+    String prefix = run + "-r" + r + "-f" + rate + "x" + eventsPerRequest + (processingPaused ? "p-" : "-");
     if (processingPaused) {
       machine.pauseProcessing();
     }
     long[] mark = machine.mark();
     Load.Outcome outcome = eventsPerRequest == 1
-        ? load.openLoop(FIXED_RATE, PHASE_SECONDS, 2_048, "application/cloudevents+json", 1,
+        ? load.openLoop(rate, PHASE_SECONDS, 2_048, "application/cloudevents+json", 1,
             n -> Target.pageView(prefix + n))
-        : load.openLoop(FIXED_RATE / eventsPerRequest, PHASE_SECONDS, 2_048, "application/x-ndjson", eventsPerRequest,
+        : load.openLoop(rate / eventsPerRequest, PHASE_SECONDS, 2_048, "application/x-ndjson", eventsPerRequest,
             n -> ndjson(prefix + n + "-", eventsPerRequest));
-    String name = "at 10,000 events/s offered, " + shape;
+    String name = String.format(Locale.ROOT, "at %,d events/s offered, %s", rate, shape);
     put(name + ": acked (events/s)", outcome.acknowledged() / (double) PHASE_SECONDS);
     latencies(name + ": ack", outcome);
-    cpu("10k/s " + shape, machine.cpuSince(mark), outcome.acknowledged());
+    cpu(rate / 1_000 + "k/s " + shape, machine.cpuSince(mark), outcome.acknowledged());
     if (processingPaused) {
       machine.resumeProcessing();
       waitUntilStored(prefix, outcome.acknowledged());
@@ -820,9 +828,15 @@ public final class Bench {
     }
   }
 
-  /** Waits (at most 10 minutes) until fewer than 1,000 acknowledged events await processing. */
+  /**
+   * Waits (at most 10 minutes) until fewer than 1,000 acknowledged events await processing, then for a quiet machine.
+   */
   private void drain() throws Exception {
     lag.awaitAtMost(999, 500, 600_000);
+    long waited = machine.awaitQuiet(QUIET_CORES, 120);
+    if (waited > 1) {
+      System.out.printf("waited %d s for the machine to fall below %.1f cores%n", waited, QUIET_CORES);
+    }
   }
 
   /**
@@ -877,6 +891,7 @@ public final class Bench {
     perEvent(phaseName, "Kafka broker", cpu.broker(), cpu, events);
     perEvent(phaseName, "PostgreSQL", cpu.postgres(), cpu, events);
     perEvent(phaseName, "load generator", cpu.generator(), cpu, events);
+    put("CPU " + phaseName + ": events per PostgreSQL write", cpu.eventsPerWrite());
   }
 
   private void perEvent(String phaseName, String component, double cores, Machine.Cpu cpu, long events) {

@@ -27,7 +27,7 @@ final class Machine implements AutoCloseable {
    * CPU used during a phase: each component's in cores (1.0 = one core busy the whole time), over {@code seconds}.
    */
   record Cpu(double seconds, double ingest, double processing, double broker, double postgres, double generator,
-      double machine, double bareServer) {
+      double machine, double bareServer, double eventsPerWrite) {
 
     /** Both gateway roles. */
     double gateway() {
@@ -80,18 +80,52 @@ final class Machine implements AutoCloseable {
         .getProcessCpuTime() / (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
     long bareServer = bareServerPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     return new long[] {System.nanoTime(), ingest, processing, broker, postgresTicks(), generator, machineBusyTicks(),
-        bareServer};
+        bareServer, metric("gateway_pg_batch_size_count"), metric("gateway_pg_batch_size_sum")};
   }
 
   Cpu cpuSince(long[] mark) {
     long[] now = mark();
     double seconds = (now[0] - mark[0]) / 1e9;
     double ticks = seconds * CLOCK_TICKS_PER_SECOND;
-    double[] cores = new double[now.length];
-    for (int i = 1; i < now.length; i++) {
+    double[] cores = new double[8];
+    for (int i = 1; i < cores.length; i++) {
       cores[i] = (now[i] - mark[i]) / ticks;
     }
-    return new Cpu(seconds, cores[1], cores[2], cores[3], cores[4], cores[5], cores[6], cores[7]);
+    long writes = now[8] - mark[8];
+    double eventsPerWrite = mark[8] < 0 || now[8] < 0 || writes <= 0
+        ? Double.NaN
+        : (now[9] - mark[9]) / (double) writes;
+    return new Cpu(seconds, cores[1], cores[2], cores[3], cores[4], cores[5], cores[6], cores[7], eventsPerWrite);
+  }
+
+  /** A counter of the gateway processes, summed, or -1 when they could not be read. */
+  private long metric(String prefix) {
+    try {
+      return Math.round(sum(prefix));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Waits (at most {@code maxSeconds}) until the machine as a whole used less than {@code cores} over one second:
+   * work a phase left behind (consumer groups catching up, the JIT, a checkpoint) is done before the next is timed.
+   *
+   * @return the seconds waited
+   */
+  long awaitQuiet(double cores, int maxSeconds) throws InterruptedException {
+    long started = System.nanoTime();
+    for (int second = 0; second < maxSeconds; second++) {
+      long busyBefore = machineBusyTicks();
+      Thread.sleep(1_000);
+      if (machineBusyTicks() - busyBefore < cores * CLOCK_TICKS_PER_SECOND) {
+        break;
+      }
+    }
+    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
   }
 
   /** The postmaster with its reaped children (cutime), plus every live child: the backends and background workers. */
