@@ -101,6 +101,8 @@ public final class DecodingConsumer {
     this.metrics.bindTo(Metrics.globalRegistry);
     this.decoder = new RecordDecoder(vertx, catalog);
     this.polling = polling;
+    // nanoTime may be negative: the first poll is due now
+    this.nextPollAt = System.nanoTime();
     this.handler = handler;
     this.deadLetters = role == Role.STORING;
     this.progress = ConsumerProgress.of(vertx);

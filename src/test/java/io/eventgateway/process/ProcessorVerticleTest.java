@@ -350,7 +350,7 @@ class ProcessorVerticleTest {
   @DisplayName(
       "when events trickle in, the poll after a small one waits the linger, and what came meanwhile is one batch")
   void aSmallPollIsFollowedByTheLinger(Vertx vertx, VertxTestContext test) {
-    config.getJsonObject("processor").put("trickleLingerMs", 400).put("trickleBelowEvents", 100);
+    config.getJsonObject("processor").put("trickleLingerMs", 2_000).put("trickleBelowEvents", 100);
     vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
       List<String> ids =
           message.body().events().stream().map(PersistBatch.Event::eventId).toList();
@@ -375,7 +375,7 @@ class ProcessorVerticleTest {
               polls.stream().filter(poll -> poll.records() == 3).findFirst().get());
           Poll next = polls.get(small + 1);
           assertThat(next.startedAt() - polls.get(small).endedAt())
-              .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(400));
+              .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(2_000));
           test.completeNow();
         })));
   }

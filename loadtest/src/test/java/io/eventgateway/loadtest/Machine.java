@@ -55,6 +55,8 @@ final class Machine implements AutoCloseable {
     return thread;
   });
   private final AtomicLong peakHeapBytes = new AtomicLong();
+  /** While the processor is stopped, its {@code /metrics} is not asked (it would not answer). */
+  private volatile boolean processingPaused;
 
   /**
    * @param postmasterPidFile PostgreSQL's {@code postmaster.pid}, or {@code null} when PostgreSQL is not measured
@@ -73,6 +75,8 @@ final class Machine implements AutoCloseable {
 
   /** A point to measure CPU from; {@link #cpuSince} gives the cores used since. */
   long[] mark() {
+    // one scrape, before the clock and the ticks: its own cost falls outside the mark
+    long[] writes = writes();
     long ingest = ingestPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     long processing = processorPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     long broker = brokerPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
@@ -80,7 +84,7 @@ final class Machine implements AutoCloseable {
         .getProcessCpuTime() / (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
     long bareServer = bareServerPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     return new long[] {System.nanoTime(), ingest, processing, broker, postgresTicks(), generator, machineBusyTicks(),
-        bareServer, metric("gateway_pg_batch_size_count"), metric("gateway_pg_batch_size_sum")};
+        bareServer, writes[0], writes[1]};
   }
 
   Cpu cpuSince(long[] mark) {
@@ -98,15 +102,22 @@ final class Machine implements AutoCloseable {
     return new Cpu(seconds, cores[1], cores[2], cores[3], cores[4], cores[5], cores[6], cores[7], eventsPerWrite);
   }
 
-  /** A counter of the gateway processes, summed, or -1 when they could not be read. */
-  private long metric(String prefix) {
+  /**
+   * The batches the processor wrote to PostgreSQL and the events in them, so far ({@code gateway_pg_batch_size}), or
+   * -1 each while it is stopped (it would not answer) or could not be read.
+   */
+  private long[] writes() {
+    if (processingPaused) {
+      return new long[] {-1, -1};
+    }
     try {
-      return Math.round(sum(prefix));
+      double[] sums = sums("gateway_pg_batch_size_count", "gateway_pg_batch_size_sum");
+      return new long[] {Math.round(sums[0]), Math.round(sums[1])};
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return -1;
+      return new long[] {-1, -1};
     } catch (IOException | RuntimeException e) {
-      return -1;
+      return new long[] {-1, -1};
     }
   }
 
@@ -114,7 +125,7 @@ final class Machine implements AutoCloseable {
    * Waits (at most {@code maxSeconds}) until the machine as a whole used less than {@code cores} over one second:
    * work a phase left behind (consumer groups catching up, the JIT, a checkpoint) is done before the next is timed.
    *
-   * @return the seconds waited
+   * @return the seconds waited, negative when the machine did not get quiet in time
    */
   long awaitQuiet(double cores, int maxSeconds) throws InterruptedException {
     long started = System.nanoTime();
@@ -122,10 +133,10 @@ final class Machine implements AutoCloseable {
       long busyBefore = machineBusyTicks();
       Thread.sleep(1_000);
       if (machineBusyTicks() - busyBefore < cores * CLOCK_TICKS_PER_SECOND) {
-        break;
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
       }
     }
-    return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    return -maxSeconds;
   }
 
   /** The postmaster with its reaped children (cutime), plus every live child: the backends and background workers. */
@@ -152,11 +163,13 @@ final class Machine implements AutoCloseable {
 
   /** Stops the processor processes (SIGSTOP) until {@link #resumeProcessing}: ingest alone, a backlog builds. */
   void pauseProcessing() throws IOException, InterruptedException {
+    processingPaused = true;
     signal("-STOP", processorPids);
   }
 
   void resumeProcessing() throws IOException, InterruptedException {
     signal("-CONT", processorPids);
+    processingPaused = false;
   }
 
   private static void signal(String signal, List<Long> pids) throws IOException, InterruptedException {
@@ -172,25 +185,30 @@ final class Machine implements AutoCloseable {
 
   private void sampleHeap() {
     try {
-      peakHeapBytes.accumulateAndGet((long) sum("jvm_memory_used_bytes{area=\"heap\""), Math::max);
+      peakHeapBytes.accumulateAndGet((long) sums("jvm_memory_used_bytes{area=\"heap\"")[0], Math::max);
     } catch (IOException | InterruptedException | RuntimeException e) {
       // the gateway is busy or restarting: the next sample counts
     }
   }
 
-  /** The sum of every sample of a metric whose line starts with {@code prefix}, over all the gateway processes. */
-  private double sum(String prefix) throws IOException, InterruptedException {
-    double sum = 0;
+  /**
+   * For each prefix, the sum of every sample whose line starts with it, over all the gateway processes (one scrape
+   * of each).
+   */
+  private double[] sums(String... prefixes) throws IOException, InterruptedException {
+    double[] sums = new double[prefixes.length];
     for (URI uri : metrics) {
       String text = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       for (String line : text.split("\n")) {
-        if (line.startsWith(prefix)) {
-          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        for (int i = 0; i < prefixes.length; i++) {
+          if (line.startsWith(prefixes[i])) {
+            sums[i] += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+          }
         }
       }
     }
-    return sum;
+    return sums;
   }
 
   /** utime + stime of a process (and cutime + cstime, its reaped children's, when asked), in clock ticks. */
