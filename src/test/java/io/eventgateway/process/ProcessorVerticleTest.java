@@ -351,18 +351,11 @@ class ProcessorVerticleTest {
       "when events trickle in, the poll after a small one waits the linger, and what came meanwhile is one batch")
   void aSmallPollIsFollowedByTheLinger(Vertx vertx, VertxTestContext test) {
     config.getJsonObject("processor").put("trickleLingerMs", 2_000).put("trickleBelowEvents", 100);
-    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
-      List<String> ids =
-          message.body().events().stream().map(PersistBatch.Event::eventId).toList();
-      persistRequests.add(ids);
-      if (persistRequests.size() == 1) {
-        // they trickle in while the first batch is written, 100 ms apart: a batch each without
-        // the linger
-        addPageViews(3, 4);
-        vertx.setTimer(100, later -> addPageViews(4, 5));
-      }
-      storeAdvance(message.body());
-      message.reply(ids.size());
+    storeEachBatch(vertx, () -> {
+      // they trickle in while the first batch is written, 100 ms apart: a batch each without the
+      // linger
+      addPageViews(3, 4);
+      vertx.setTimer(100, later -> addPageViews(4, 5));
     });
     assign();
     whenSought(() -> addPageViews(0, 3));
@@ -385,18 +378,11 @@ class ProcessorVerticleTest {
       "an empty poll or a full one is followed by the next at once: the first event after a quiet spell waits for nothing")
   void emptyAndFullPollsAreNotFollowedByTheLinger(Vertx vertx, VertxTestContext test) {
     config.getJsonObject("processor").put("trickleLingerMs", 60_000).put("trickleBelowEvents", 3);
-    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
-      List<String> ids =
-          message.body().events().stream().map(PersistBatch.Event::eventId).toList();
-      persistRequests.add(ids);
-      if (persistRequests.size() == 1) {
-        // after the full poll, empty ones, then one event
-        kafka.schedulePollTask(() -> {});
-        kafka.schedulePollTask(() -> {});
-        kafka.schedulePollTask(() -> addPageViews(3, 4));
-      }
-      storeAdvance(message.body());
-      message.reply(ids.size());
+    storeEachBatch(vertx, () -> {
+      // after the full poll, empty ones, then one event
+      kafka.schedulePollTask(() -> {});
+      kafka.schedulePollTask(() -> {});
+      kafka.schedulePollTask(() -> addPageViews(3, 4));
     });
     assign();
     whenSought(() -> addPageViews(0, 3));
@@ -593,6 +579,20 @@ class ProcessorVerticleTest {
       }
     });
     return stored;
+  }
+
+  /** Plays the writer: records each batch's ids and stores it; {@code atFirst} runs at the first batch. */
+  private void storeEachBatch(Vertx vertx, Runnable atFirst) {
+    vertx.eventBus().<PersistBatch>consumer(Addresses.EVENTS_PERSIST, message -> {
+      List<String> ids =
+          message.body().events().stream().map(PersistBatch.Event::eventId).toList();
+      persistRequests.add(ids);
+      if (persistRequests.size() == 1) {
+        atFirst.run();
+      }
+      storeAdvance(message.body());
+      message.reply(ids.size());
+    });
   }
 
   /** Runs {@code then} at the first poll from {@code offset} of the test's partition. */
