@@ -72,6 +72,7 @@ public final class Bench {
   private static final String PACED_WEBSOCKET = "gateway WebSocket, 8 connections, at the batched end-to-end rate";
   private static final String BARE_CPU = "CPU bare Vert.x server: server (µs/request)";
   private static final String BARE_IDLE = "bare Vert.x server, one request at a time: answer";
+  private static final String KAFKA_ONE_RECORD_P50 = "Kafka producer, one record at a time: ack p50 (ms)";
   private static final String IDLE_FLOOR = "idle floor: bare server's one-request p50 + Kafka's one-record p50 (ms)";
   private static final String REALISTIC_COPY = "PostgreSQL realistic COPY ceiling (rows/s)";
   /** A day no event has: the realistic COPY ceiling writes into its partition, made for it and dropped after. */
@@ -257,10 +258,10 @@ public final class Bench {
     ratio("ratio ack p99 at 10,000/s in batches of 100, processing paused / Kafka producer's at 10,000 records/s",
         "at 10,000 events/s offered, batches of 100, processing paused: ack p99 (ms)", KAFKA_PACED + " p99 (ms)");
     ratio("ratio idle single event ack p50 / Kafka's one-record ack p50 (target ≤ 2)",
-        "idle gateway, one event at a time: ack p50 (ms)", "Kafka producer, one record at a time: ack p50 (ms)");
+        "idle gateway, one event at a time: ack p50 (ms)", KAFKA_ONE_RECORD_P50);
     // an idle event pays an HTTP round trip and a Kafka round trip: what the gateway adds is above their sum
-    if (results.containsKey(BARE_IDLE + " p50 (ms)") && results.containsKey("Kafka producer, one record at a time: ack p50 (ms)")) {
-      put(IDLE_FLOOR, results.get(BARE_IDLE + " p50 (ms)") + results.get("Kafka producer, one record at a time: ack p50 (ms)"));
+    if (results.containsKey(BARE_IDLE + " p50 (ms)") && results.containsKey(KAFKA_ONE_RECORD_P50)) {
+      put(IDLE_FLOOR, results.get(BARE_IDLE + " p50 (ms)") + results.get(KAFKA_ONE_RECORD_P50));
     }
     ratio("ratio idle single event ack p50 / the idle floor", "idle gateway, one event at a time: ack p50 (ms)", IDLE_FLOOR);
   }
@@ -405,7 +406,7 @@ public final class Bench {
       }
     }
     micros.sort(null);
-    put("Kafka producer, one record at a time: ack p50 (ms)", micros.get(micros.size() / 2) / 1000.0);
+    put(KAFKA_ONE_RECORD_P50, micros.get(micros.size() / 2) / 1000.0);
     put("Kafka producer, one record at a time: ack p99 (ms)", micros.get(micros.size() * 99 / 100) / 1000.0);
   }
 
@@ -894,7 +895,10 @@ public final class Bench {
     perEvent(phaseName, "Kafka broker", cpu.broker(), cpu, events);
     perEvent(phaseName, "PostgreSQL", cpu.postgres(), cpu, events);
     perEvent(phaseName, "load generator", cpu.generator(), cpu, events);
-    put("CPU " + phaseName + ": events per PostgreSQL write", cpu.eventsPerWrite());
+    if (!Double.isNaN(cpu.eventsPerWrite())) {
+      // phases where the processor wrote nothing (the ceilings, a stopped processor) print no line for it
+      put("CPU " + phaseName + ": events per PostgreSQL write", cpu.eventsPerWrite());
+    }
   }
 
   private void perEvent(String phaseName, String component, double cores, Machine.Cpu cpu, long events) {
