@@ -72,7 +72,8 @@ final class Load implements AutoCloseable {
    */
   Outcome closedLoop(int concurrency, String contentType, int eventsPerRequest, long events, int maxSeconds,
       LongFunction<String> body) {
-    long requests = (events + eventsPerRequest - 1) / eventsPerRequest;
+    // rounded up without overflow: Long.MAX_VALUE means "until the time is up"
+    long requests = events / eventsPerRequest + (events % eventsPerRequest == 0 ? 0 : 1);
     Tally tally = new Tally(eventsPerRequest);
     return run(maxSeconds, tally, done -> {
       AtomicLong next = new AtomicLong();

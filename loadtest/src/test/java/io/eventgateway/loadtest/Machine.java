@@ -26,8 +26,8 @@ final class Machine implements AutoCloseable {
   /**
    * CPU used during a phase: each component's in cores (1.0 = one core busy the whole time), over {@code seconds}.
    */
-  record Cpu(double seconds, double ingest, double processing, double broker, double postgres, double generator,
-      double machine, double bareServer, double eventsPerWrite) {
+  record Cpu(double seconds, double ingest, double ingestJit, double processing, double broker, double postgres,
+      double generator, double machine, double bareServer, double eventsPerWrite) {
 
     /** Both gateway roles. */
     double gateway() {
@@ -78,28 +78,30 @@ final class Machine implements AutoCloseable {
     // one scrape, before the clock and the ticks: its own cost falls outside the mark
     long[] writes = writes();
     long ingest = ingestPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
+    long ingestJit = ingestPids.stream().mapToLong(Machine::compilerTicks).sum();
     long processing = processorPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     long broker = brokerPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     long generator = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime() / (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
     long bareServer = bareServerPids.stream().mapToLong(pid -> processTicks(pid, false)).sum();
     return new long[] {System.nanoTime(), ingest, processing, broker, postgresTicks(), generator, machineBusyTicks(),
-        bareServer, writes[0], writes[1]};
+        bareServer, ingestJit, writes[0], writes[1]};
   }
 
   Cpu cpuSince(long[] mark) {
     long[] now = mark();
     double seconds = (now[0] - mark[0]) / 1e9;
     double ticks = seconds * CLOCK_TICKS_PER_SECOND;
-    double[] cores = new double[8];
+    double[] cores = new double[9];
     for (int i = 1; i < cores.length; i++) {
       cores[i] = (now[i] - mark[i]) / ticks;
     }
-    long writes = now[8] - mark[8];
-    double eventsPerWrite = mark[8] < 0 || now[8] < 0 || writes <= 0
+    long writes = now[9] - mark[9];
+    double eventsPerWrite = mark[9] < 0 || now[9] < 0 || writes <= 0
         ? Double.NaN
-        : (now[9] - mark[9]) / (double) writes;
-    return new Cpu(seconds, cores[1], cores[2], cores[3], cores[4], cores[5], cores[6], cores[7], eventsPerWrite);
+        : (now[10] - mark[10]) / (double) writes;
+    return new Cpu(seconds, cores[1], cores[8], cores[2], cores[3], cores[4], cores[5], cores[6], cores[7],
+        eventsPerWrite);
   }
 
   /**
@@ -213,7 +215,7 @@ final class Machine implements AutoCloseable {
 
   /** utime + stime of a process (and cutime + cstime, its reaped children's, when asked), in clock ticks. */
   private static long processTicks(long pid, boolean withReapedChildren) {
-    String[] fields = statFields(pid);
+    String[] fields = statFields(Path.of("/proc", String.valueOf(pid)));
     if (fields == null) {
       return 0;
     }
@@ -221,15 +223,35 @@ final class Machine implements AutoCloseable {
     return withReapedChildren ? ticks + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : ticks;
   }
 
+  /** utime + stime of a JVM's JIT compiler threads ({@code C1 CompilerThread0}, …), in clock ticks. */
+  private static long compilerTicks(long pid) {
+    try (var threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+      long ticks = 0;
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        String name = Files.readString(thread.resolve("comm"));
+        String[] fields = statFields(thread);
+        if (fields != null && (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"))) {
+          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        }
+      }
+      return ticks;
+    } catch (IOException | RuntimeException e) {
+      return 0; // a thread that ended between the listing and the read: the next mark counts
+    }
+  }
+
   private static long parentOf(long pid) {
-    String[] fields = statFields(pid);
+    String[] fields = statFields(Path.of("/proc", String.valueOf(pid)));
     return fields == null ? -1 : Long.parseLong(fields[1]);
   }
 
-  /** The fields of {@code /proc/PID/stat} after the command name: [0] state, [1] ppid, … [11] utime, [12] stime. */
-  private static String[] statFields(long pid) {
+  /**
+   * The fields of a process's or thread's {@code stat} ({@code /proc/PID} or {@code /proc/PID/task/TID}) after the
+   * command name: [0] state, [1] ppid, … [11] utime, [12] stime.
+   */
+  private static String[] statFields(Path process) {
     try {
-      String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      String stat = Files.readString(process.resolve("stat"));
       return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     } catch (IOException | RuntimeException e) {
       return null;
