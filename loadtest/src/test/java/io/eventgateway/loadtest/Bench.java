@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.kafka.clients.admin.Admin;
@@ -189,24 +190,25 @@ public final class Bench {
   }
 
   /**
-   * Every shape the phases send, all at once as a shared gateway gets them (single events, batches, WebSocket
-   * frames, and the bare server's requests), in rounds until ingest's JIT compiler is nearly idle. After a fixed
-   * minute it was still compiling at full speed, and did so inside the first measured phases: a quarter to a third
-   * of ingest's CPU per single event. Each round is bounded in time, and the batches and frames in count too, so
-   * that the processor's backlog stays short.
+   * Every shape the phases send, all at once as a shared gateway gets them (single events over the phases' 256
+   * connections, batches, WebSocket frames, and the bare server's requests), in rounds until ingest's JIT compiler
+   * is nearly idle. After a fixed minute it was still compiling at full speed, and did so inside the first measured
+   * phases: a quarter to a third of ingest's CPU per single event. Each round is bounded in time, its single events
+   * and batches in count too, and its one WebSocket has one frame in flight, so that the processor's backlog stays
+   * short.
    */
   private void warmUp(Load load, Load bare) {
+    int rounds = Math.max(1, WARM_UP_SECONDS / WARM_UP_ROUND_SECONDS);
     System.out.printf("warming up (JIT, connections, pools): every shape at once, in rounds of %d s, until ingest's "
-        + "JIT compiler uses less than %.2f cores (at most %d s)%n", WARM_UP_ROUND_SECONDS, WARM_JIT_CORES,
-        WARM_UP_SECONDS);
-    for (int round = 1; round * WARM_UP_ROUND_SECONDS <= WARM_UP_SECONDS; round++) {
+        + "JIT compiler uses less than %.2f cores (at most %d rounds)%n", WARM_UP_ROUND_SECONDS, WARM_JIT_CORES, rounds);
+    for (int round = 1; round <= rounds; round++) {
       String prefix = "warm" + round + "-";
       long[] mark = machine.mark();
       together(
-          () -> load.closedLoop(192, "application/cloudevents+json", 1, Long.MAX_VALUE, WARM_UP_ROUND_SECONDS,
+          () -> load.closedLoop(256, "application/cloudevents+json", 1, EVENTS / 2, WARM_UP_ROUND_SECONDS,
               n -> Target.pageView(id(prefix + "s", n))),
-          () -> load.closedLoop(1, "application/x-ndjson", 100, EVENTS / 4, WARM_UP_ROUND_SECONDS,
-              n -> ndjson(id(prefix + "b", n), 100)),
+          () -> load.closedLoop(1, "application/x-ndjson", 1_000, EVENTS / 4, WARM_UP_ROUND_SECONDS,
+              n -> ndjson(id(prefix + "b", n), 1_000)),
           () -> load.webSockets(1, 100, 100, WARM_UP_ROUND_SECONDS, n -> Target.pageView(id(prefix + "w", n))),
           () -> bare.closedLoop(64, "application/cloudevents+json", 1, Long.MAX_VALUE, WARM_UP_ROUND_SECONDS,
               n -> Target.pageView(id(prefix + "bare", n))));
@@ -216,14 +218,22 @@ public final class Bench {
         return;
       }
     }
-    System.out.println("  still compiling: each phase's 'JIT compiler' line says how much of ingest's CPU it took");
+    System.out.println("  still compiling (or not measured): each phase's 'of which the JIT compiler' line says how "
+        + "much of ingest's CPU it took");
   }
 
+  /** Runs the loads at once, each on a thread of its own, and fails the bench if one failed. */
   private static void together(Runnable... loads) {
-    ExecutorService threads = Executors.newFixedThreadPool(loads.length);
+    ExecutorService threads = Executors.newFixedThreadPool(loads.length, task -> {
+      Thread thread = new Thread(task, "warm-up");
+      thread.setDaemon(true);
+      return thread;
+    });
     try {
       CompletableFuture.allOf(Arrays.stream(loads).map(load -> CompletableFuture.runAsync(load, threads))
           .toArray(CompletableFuture[]::new)).join();
+    } catch (CompletionException e) {
+      throw new IllegalStateException("the warm-up failed: " + e.getCause(), e.getCause());
     } finally {
       threads.shutdown();
     }
@@ -877,7 +887,9 @@ public final class Bench {
    * Waits (at most 10 minutes) until fewer than 1,000 acknowledged events await processing, then for a quiet machine.
    */
   private void drain() throws Exception {
-    lag.awaitAtMost(999, 500, 600_000);
+    if (!lag.awaitAtMost(999, 500, 600_000)) {
+      System.out.println("processing did not catch up within 10 minutes: the phase starts on a backlog");
+    }
     long waited = machine.awaitQuiet(QUIET_CORES, 120);
     if (waited < 0) {
       System.out.printf("the machine stayed above %.1f cores for %d s: the phase starts anyway%n", QUIET_CORES,
@@ -935,7 +947,7 @@ public final class Bench {
     put("CPU " + phaseName + ": whole machine (cores)", cpu.machine());
     perEvent(phaseName, "gateway ingest", cpu.ingest(), cpu, events);
     // compiling is not the cost of an event: when it shows here, the warm-up missed a path
-    perEvent(phaseName, "gateway ingest's JIT compiler", cpu.ingestJit(), cpu, events);
+    perEvent(phaseName, "gateway ingest, of which the JIT compiler", cpu.ingestJit(), cpu, events);
     perEvent(phaseName, "gateway processing", cpu.processing(), cpu, events);
     perEvent(phaseName, "gateway ingest + processing", cpu.gateway(), cpu, events);
     perEvent(phaseName, "Kafka broker", cpu.broker(), cpu, events);

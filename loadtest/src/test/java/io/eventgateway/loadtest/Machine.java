@@ -96,6 +96,9 @@ final class Machine implements AutoCloseable {
     for (int i = 1; i < cores.length; i++) {
       cores[i] = (now[i] - mark[i]) / ticks;
     }
+    if (mark[8] < 0 || now[8] < 0 || now[8] < mark[8]) {
+      cores[8] = Double.NaN; // no compiler thread found, or one ended between the marks: the JIT is not measured
+    }
     long writes = now[9] - mark[9];
     double eventsPerWrite = mark[9] < 0 || now[9] < 0 || writes <= 0
         ? Double.NaN
@@ -219,24 +222,43 @@ final class Machine implements AutoCloseable {
     if (fields == null) {
       return 0;
     }
-    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    long ticks = cpuTicks(fields);
     return withReapedChildren ? ticks + Long.parseLong(fields[13]) + Long.parseLong(fields[14]) : ticks;
   }
 
-  /** utime + stime of a JVM's JIT compiler threads ({@code C1 CompilerThread0}, …), in clock ticks. */
+  /** utime + stime from {@link #statFields}. */
+  private static long cpuTicks(String[] fields) {
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  /**
+   * utime + stime of a JVM's JIT compiler threads ({@code C1 CompilerThread0}, …, cut to 15 characters by the
+   * kernel), in clock ticks; -1 when none was found (another JVM's names): the JIT is then not measured.
+   */
   private static long compilerTicks(long pid) {
+    long ticks = 0;
+    boolean found = false;
     try (var threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
-      long ticks = 0;
       for (Path thread : (Iterable<Path>) threads::iterator) {
-        String name = Files.readString(thread.resolve("comm"));
         String[] fields = statFields(thread);
-        if (fields != null && (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre"))) {
-          ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        String name = threadName(thread);
+        if (fields != null && (name.startsWith("C1 Comp") || name.startsWith("C2 Comp"))) {
+          ticks += cpuTicks(fields);
+          found = true;
         }
       }
-      return ticks;
     } catch (IOException | RuntimeException e) {
-      return 0; // a thread that ended between the listing and the read: the next mark counts
+      return -1;
+    }
+    return found ? ticks : -1;
+  }
+
+  /** A thread's name, or "" when it ended since it was listed. */
+  private static String threadName(Path thread) {
+    try {
+      return Files.readString(thread.resolve("comm"));
+    } catch (IOException e) {
+      return "";
     }
   }
 
