@@ -10,8 +10,8 @@
 #   --sustained S then offer the realistic mix (80 % analytics, 19 % chip quality, 1 % molecules) for S seconds
 #                 (600 for the ten minutes) each at 10,000/s and 20,000/s in batches of 100 and at 10,000/s
 #                 as single events, printing acked/s, stored/s, backlog, ack p99, end-to-end p95/p99 every 10 s
-#   --phases      only these (kafka, ingest-then-processing, copy, batched, idle, bare, single, websocket,
-#                 websocket-paced, fixed-single, fixed-batches, fixed-batches-alone, trickle)
+#   --phases      only these (kafka, ingest-then-processing, copy, batched, idle, bare, single, single-alone,
+#                 websocket, websocket-paced, fixed-single, fixed-batches, fixed-batches-alone, trickle)
 #   --soak S      then offer half the COPY ceiling for S seconds (300 for the 5-minute soak) and watch the backlog
 #   --processing-nice N  run the processor and PostgreSQL at this niceness (default 10; 0 for none), as a
 #                 deployment sharing cores would give ingest the larger CPU weight (docs/deployment.md): the kernel

@@ -1,5 +1,6 @@
 package io.eventgateway.loadtest;
 
+import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
 import java.nio.file.Files;
@@ -79,6 +80,7 @@ public final class Bench {
   /** Issue 28's WebSocket target: ack p99 under 100 ms at this rate. */
   private static final String PACED_WEBSOCKET = "gateway WebSocket, 8 connections, at the batched end-to-end rate";
   private static final String BARE_CPU = "CPU bare Vert.x server: server (µs/request)";
+  private static final String SINGLE_ALONE = "HTTP single, processing paused";
   private static final String BARE_IDLE = "bare Vert.x server, one request at a time: answer";
   private static final String KAFKA_ONE_RECORD_P50 = "Kafka producer, one record at a time: ack p50 (ms)";
   private static final String IDLE_FLOOR = "idle floor: bare server's one-request p50 + Kafka's one-record p50 (ms)";
@@ -261,6 +263,7 @@ public final class Bench {
     phases.put("idle", () -> idleSingle(load, r));
     phases.put("bare", () -> bareServer(bare, r));
     phases.put("single", () -> gatewaySingle(load, r));
+    phases.put("single-alone", () -> gatewaySingleAlone(load, r));
     phases.put("websocket", () -> gatewayWebSocket(load, r));
     phases.put("websocket-paced", () -> pacedWebSocket(load, r));
     phases.put("fixed-single", () -> fixedLoad(load, r, FIXED_RATE, "single events", 1, false));
@@ -299,6 +302,9 @@ public final class Bench {
   private void singleEventRatios() {
     ratio("ratio gateway ingest CPU per single event / bare Vert.x server CPU per request (target ≤ 3)",
         "CPU HTTP single: gateway ingest (µs/event)", BARE_CPU);
+    // like for like: the bare server runs with nothing beside it
+    ratio("ratio gateway ingest CPU per single event, processing paused / bare Vert.x server CPU per request",
+        "CPU " + SINGLE_ALONE + ": gateway ingest (µs/event)", BARE_CPU);
     ratio("ratio broker CPU per single event / per batched event (target ≤ 2)",
         "CPU HTTP single: Kafka broker (µs/event)", "CPU HTTP batched (ingest): Kafka broker (µs/event)");
     // like for like: the single-event phase runs with processing, whose fetches the broker also serves
@@ -703,6 +709,23 @@ public final class Bench {
     put("gateway HTTP single event, 256 connections (events/s acked)", outcome.perSecond());
     latencies("gateway HTTP single event ack", outcome);
     cpu("HTTP single", machine.cpuSince(mark), outcome.acknowledged());
+  }
+
+  /**
+   * The same with the processor stopped, as the bare server runs with nothing beside it: ingest's CPU per single
+   * event without processing and PostgreSQL on the same two cores (their caches, their wake-ups).
+   */
+  private void gatewaySingleAlone(Load load, int r) throws IOException, InterruptedException {
+    machine.pauseProcessing();
+    try {
+      long[] mark = machine.mark();
+      Load.Outcome outcome = load.closedLoop(256, "application/cloudevents+json", 1, Long.MAX_VALUE, PHASE_SECONDS,
+          n -> Target.pageView(id("r" + r + "-sp", n)));
+      put("gateway HTTP single event, 256 connections, processing paused (events/s acked)", outcome.perSecond());
+      cpu(SINGLE_ALONE, machine.cpuSince(mark), outcome.acknowledged());
+    } finally {
+      machine.resumeProcessing();
+    }
   }
 
   /** 8 WebSockets, frames of 100 events, at most 2,000 unacknowledged per connection. */
