@@ -262,8 +262,8 @@ public final class Bench {
     phases.put("batched", () -> gatewayBatched(load, r));
     phases.put("idle", () -> idleSingle(load, r));
     phases.put("bare", () -> bareServer(bare, r));
-    phases.put("single", () -> gatewaySingle(load, r));
-    phases.put("single-alone", () -> gatewaySingleAlone(load, r));
+    phases.put("single", () -> gatewaySingle(load, r, false));
+    phases.put("single-alone", () -> gatewaySingle(load, r, true));
     phases.put("websocket", () -> gatewayWebSocket(load, r));
     phases.put("websocket-paced", () -> pacedWebSocket(load, r));
     phases.put("fixed-single", () -> fixedLoad(load, r, FIXED_RATE, "single events", 1, false));
@@ -701,30 +701,27 @@ public final class Bench {
     put("CPU bare Vert.x server: load generator (µs/request)", cpu.microsPerEvent(cpu.generator(), outcome.acknowledged()));
   }
 
-  /** 256 connections, one event per request, each sent when the previous answered. */
-  private void gatewaySingle(Load load, int r) {
-    long[] mark = machine.mark();
-    Load.Outcome outcome = load.closedLoop(256, "application/cloudevents+json", 1, Long.MAX_VALUE, PHASE_SECONDS,
-        n -> Target.pageView(id("r" + r + "-s", n)));
-    put("gateway HTTP single event, 256 connections (events/s acked)", outcome.perSecond());
-    latencies("gateway HTTP single event ack", outcome);
-    cpu("HTTP single", machine.cpuSince(mark), outcome.acknowledged());
-  }
-
   /**
-   * The same with the processor stopped, as the bare server runs with nothing beside it: ingest's CPU per single
-   * event without processing and PostgreSQL on the same two cores (their caches, their wake-ups).
+   * 256 connections, one event per request, each sent when the previous answered; with {@code processingPaused}, the
+   * processor is stopped meanwhile, as the bare server runs with nothing beside it: ingest's CPU per single event
+   * without processing and PostgreSQL on the same two cores (their caches, their wake-ups).
    */
-  private void gatewaySingleAlone(Load load, int r) throws IOException, InterruptedException {
-    machine.pauseProcessing();
+  private void gatewaySingle(Load load, int r, boolean processingPaused) throws IOException, InterruptedException {
+    String paused = processingPaused ? ", processing paused" : "";
+    if (processingPaused) {
+      machine.pauseProcessing();
+    }
     try {
       long[] mark = machine.mark();
       Load.Outcome outcome = load.closedLoop(256, "application/cloudevents+json", 1, Long.MAX_VALUE, PHASE_SECONDS,
-          n -> Target.pageView(id("r" + r + "-sp", n)));
-      put("gateway HTTP single event, 256 connections, processing paused (events/s acked)", outcome.perSecond());
-      cpu(SINGLE_ALONE, machine.cpuSince(mark), outcome.acknowledged());
+          n -> Target.pageView(id("r" + r + (processingPaused ? "-sp" : "-s"), n)));
+      put("gateway HTTP single event, 256 connections" + paused + " (events/s acked)", outcome.perSecond());
+      latencies("gateway HTTP single event" + paused + " ack", outcome);
+      cpu(processingPaused ? SINGLE_ALONE : "HTTP single", machine.cpuSince(mark), outcome.acknowledged());
     } finally {
-      machine.resumeProcessing();
+      if (processingPaused) {
+        machine.resumeProcessing();
+      }
     }
   }
 

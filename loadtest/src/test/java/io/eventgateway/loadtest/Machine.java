@@ -240,9 +240,9 @@ final class Machine implements AutoCloseable {
     boolean found = false;
     try (var threads = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
       for (Path thread : (Iterable<Path>) threads::iterator) {
-        String[] fields = statFields(thread);
         String name = threadName(thread);
-        if (fields != null && (name.startsWith("C1 Comp") || name.startsWith("C2 Comp"))) {
+        String[] fields = name.startsWith("C1 Comp") || name.startsWith("C2 Comp") ? statFields(thread) : null;
+        if (fields != null) {
           ticks += cpuTicks(fields);
           found = true;
         }
