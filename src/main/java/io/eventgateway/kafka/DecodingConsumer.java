@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class DecodingConsumer {
 
   private static final Logger LOG = LoggerFactory.getLogger(DecodingConsumer.class);
+  private static final long STOP_WAKEUP_MS = 100;
 
   private final Vertx vertx;
   private final KafkaConsumer<String, byte[]> consumer;
@@ -333,11 +334,25 @@ public final class DecodingConsumer {
         .onComplete(resumed -> paused = false);
   }
 
-  /** Stops polling, lets the batch in hand finish (handled and committed), then leaves the group. */
+  /**
+   * Stops polling, lets the batch in hand finish (handled and committed), then leaves the group. The storing group
+   * needs nothing more of Kafka (its positions are in PostgreSQL): its consumer is woken every {@link
+   * #STOP_WAKEUP_MS} until closed, since a claim's lookups queued on the consumer's thread would each wait out
+   * {@code default.api.timeout.ms} while Kafka does not answer, with the poll and the close behind them (the close
+   * wakes it once).
+   */
   public Future<Void> stop() {
     stopping = true;
     metrics.close();
-    return inFlight.transform(polled -> handling).transform(done -> consumer.close());
+    Future<Void> closed =
+        inFlight.transform(polled -> handling).transform(done -> consumer.close());
+    if (positions != null) {
+      positions.stop();
+      Consumer<String, byte[]> kafkaConsumer = consumer.unwrap();
+      long waking = vertx.setPeriodic(STOP_WAKEUP_MS, tick -> kafkaConsumer.wakeup());
+      closed.onComplete(done -> vertx.cancelTimer(waking));
+    }
+    return closed;
   }
 
   public boolean stopping() {

@@ -41,6 +41,8 @@ final class StoredPositions {
   private final Set<TopicPartition> assigned = new HashSet<>();
   /** The next offset to store of each claimed partition, as the store has it. */
   private final Map<TopicPartition, Long> claimed = new HashMap<>();
+  /** The consumer is closing: no more claims, whose lookups would queue up on its thread before the close. */
+  private boolean stopped;
 
   StoredPositions(Vertx vertx, KafkaConsumer<String, byte[]> consumer, String group) {
     this.vertx = vertx;
@@ -56,6 +58,11 @@ final class StoredPositions {
   void revoked(Set<TopicPartition> partitions) {
     assigned.removeAll(partitions);
     partitions.forEach(claimed::remove);
+  }
+
+  /** Claims nothing from now on, nor tries a failed claim again. */
+  void stop() {
+    stopped = true;
   }
 
   /** Whether {@code error} says another member moved this group's positions: claim them again. */
@@ -207,7 +214,7 @@ final class StoredPositions {
    */
   private Future<Void> claim(Set<TopicPartition> partitions) {
     partitions.forEach(claimed::remove);
-    if (partitions.isEmpty()) {
+    if (partitions.isEmpty() || stopped) {
       return Future.succeededFuture();
     }
     return kafkaPositions(partitions)
@@ -230,6 +237,10 @@ final class StoredPositions {
               .compose(sought -> commitToKafka(stored));
         })
         .recover(error -> {
+          if (stopped) {
+            // woken by the close
+            return Future.succeededFuture();
+          }
           Set<TopicPartition> still = new HashSet<>(partitions);
           still.retainAll(assigned);
           LOG.warn(

@@ -162,7 +162,24 @@ final class GatewayInstance implements AutoCloseable {
       main.drain().await(60, TimeUnit.SECONDS);
       vertx.close().await(60, TimeUnit.SECONDS);
     } catch (Exception e) {
+      // what each thread waits on is the only account of a stop that hangs once in many runs
+      System.out.println("gateway did not stop; its threads:\n" + threadDump());
       throw new IllegalStateException("gateway did not stop", e);
     }
+  }
+
+  private static String threadDump() {
+    StringBuilder dump = new StringBuilder();
+    Thread.getAllStackTraces().forEach((thread, frames) -> {
+      dump.append('"')
+          .append(thread.getName())
+          .append("\" ")
+          .append(thread.getState())
+          .append('\n');
+      for (StackTraceElement frame : frames) {
+        dump.append("    at ").append(frame).append('\n');
+      }
+    });
+    return dump.toString();
   }
 }

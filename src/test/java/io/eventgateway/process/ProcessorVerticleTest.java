@@ -22,6 +22,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -43,6 +46,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,6 +92,32 @@ class ProcessorVerticleTest {
           return beginnings;
         }
 
+        /** What the Vert.x consumer asks; not synchronized, as the real consumer's wakeup is not. */
+        @Override
+        @SuppressWarnings("deprecation")
+        public OffsetAndMetadata committed(TopicPartition partition) {
+          if (kafkaSilent.get()) {
+            // as a coordinator that does not answer: blocked until woken (or a minute)
+            lookupsWaiting.incrementAndGet();
+            try {
+              if (wakeups.tryAcquire(1, TimeUnit.MINUTES)) {
+                throw new WakeupException();
+              }
+            } catch (InterruptedException interrupted) {
+              Thread.currentThread().interrupt();
+            } finally {
+              lookupsWaiting.decrementAndGet();
+            }
+          }
+          return super.committed(partition);
+        }
+
+        @Override
+        public void wakeup() {
+          wakeups.release();
+          super.wakeup();
+        }
+
         @Override
         public synchronized ConsumerRecords<String, byte[]> poll(Duration timeout) {
           long startedAt = System.nanoTime();
@@ -105,6 +135,11 @@ class ProcessorVerticleTest {
           }
         }
       };
+  /** Whether Kafka leaves lookups of committed offsets unanswered, and how many wait for it. */
+  private final AtomicBoolean kafkaSilent = new AtomicBoolean();
+
+  private final AtomicInteger lookupsWaiting = new AtomicInteger();
+  private final Semaphore wakeups = new Semaphore(0);
   /** Each poll of the consumer, in order. */
   private final List<Poll> polls = new CopyOnWriteArrayList<>();
 
@@ -393,6 +428,28 @@ class ProcessorVerticleTest {
           assertThat(persistRequests).containsExactly(List.of("e-0", "e-1", "e-2"), List.of("e-3"));
           // a linger would have held the last event back a minute
           assertThat(System.nanoTime() - startedAt).isLessThan(TimeUnit.SECONDS.toNanos(20));
+          test.completeNow();
+        })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName(
+      "undeploying while Kafka leaves a claim's lookups unanswered: each queued lookup is woken, none waited out")
+  void stopsWhileKafkaLeavesTheClaimUnanswered(Vertx vertx, VertxTestContext test) {
+    TopicPartition another = new TopicPartition(partition.topic(), 1);
+    kafkaSilent.set(true);
+    kafka.schedulePollTask(() -> {
+      // two partitions: two lookups queued on the consumer's thread, the close's own wakeup ends
+      // the first
+      kafka.rebalance(List.of(partition, another));
+      kafka.updateBeginningOffsets(Map.of(partition, 0L, another, 0L));
+    });
+    deploy(vertx)
+        .compose(id -> Eventually.until(vertx, () -> lookupsWaiting.get() > 0).map(id))
+        .compose(vertx::undeploy)
+        .onComplete(test.succeeding(stopped -> test.verify(() -> {
+          assertThat(lookupsWaiting.get()).isZero();
           test.completeNow();
         })));
   }
