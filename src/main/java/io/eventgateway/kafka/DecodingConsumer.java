@@ -335,11 +335,11 @@ public final class DecodingConsumer {
   }
 
   /**
-   * Stops polling, lets the batch in hand finish (handled and committed), then leaves the group. The storing group
-   * needs nothing more of Kafka (its positions are in PostgreSQL): its consumer is woken every {@link
-   * #STOP_WAKEUP_MS} until closed, since a claim's lookups queued on the consumer's thread would each wait out
-   * {@code default.api.timeout.ms} while Kafka does not answer, with the poll and the close behind them (the close
-   * wakes it once).
+   * Stops polling, lets the batch in hand finish (handled, and committed: stored, for the storing group), then leaves
+   * the group. The storing group needs nothing more of Kafka (its positions are in PostgreSQL; Kafka's commit of
+   * them is a view): its consumer is woken every 100 ms until closed, since each of a claim's lookups queued on the
+   * consumer's thread would wait out {@code default.api.timeout.ms} while Kafka does not answer, with the poll and
+   * the close behind them. A wakeup ends one blocked call; the close's own wakes it once.
    */
   public Future<Void> stop() {
     stopping = true;

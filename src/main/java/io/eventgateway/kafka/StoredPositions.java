@@ -221,6 +221,12 @@ final class StoredPositions {
         .compose(
             known -> vertx.eventBus().<PartitionPositions>request(Addresses.POSITIONS_CLAIM, known))
         .compose(reply -> {
+          if (stopped) {
+            // answered once the consumer is closing: a seek now would reopen it (Vert.x starts a
+            // new
+            // thread for a call to a closed consumer)
+            return Future.succeededFuture();
+          }
           List<Future<Void>> seeks = new ArrayList<>();
           Map<TopicPartition, Long> stored = new HashMap<>();
           for (PartitionPositions.Position position : reply.body().positions()) {
@@ -238,7 +244,10 @@ final class StoredPositions {
         })
         .recover(error -> {
           if (stopped) {
-            // woken by the close
+            LOG.debug(
+                "A claim of group {} ended with the stop ({})",
+                group,
+                LoggedErrors.masked(error.getMessage()));
             return Future.succeededFuture();
           }
           Set<TopicPartition> still = new HashSet<>(partitions);
