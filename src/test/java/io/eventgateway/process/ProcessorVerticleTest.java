@@ -442,13 +442,8 @@ class ProcessorVerticleTest {
   @DisplayName(
       "undeploying while Kafka leaves a claim's lookups unanswered: each queued lookup is woken, none waited out, and the claim is not tried again")
   void stopsWhileKafkaLeavesTheClaimUnanswered(Vertx vertx, VertxTestContext test) {
-    TopicPartition another = new TopicPartition(partition.topic(), 1);
-    kafkaSilent.set(true);
-    kafka.schedulePollTask(() -> {
-      // two partitions: two lookups queued on the consumer's thread, and the next poll behind them
-      kafka.rebalance(List.of(partition, another));
-      kafka.updateBeginningOffsets(Map.of(partition, 0L, another, 0L));
-    });
+    // the poll was empty: the next one is queued behind the lookups
+    assignTwoUnanswered(() -> {});
     deploy(vertx)
         .compose(id -> Eventually.until(vertx, () -> lookupsWaiting.get() > 0).map(id))
         .compose(vertx::undeploy)
@@ -459,6 +454,40 @@ class ProcessorVerticleTest {
           assertThat(lookupsStarted.get()).isEqualTo(2);
           test.completeNow();
         })));
+  }
+
+  @Test
+  @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
+  @DisplayName(
+      "undeploying during a linger while Kafka leaves a claim's lookups unanswered: the close queued behind them is reached")
+  void closesBehindUnansweredLookups(Vertx vertx, VertxTestContext test) {
+    config.getJsonObject("processor").put("trickleLingerMs", 60_000).put("trickleBelowEvents", 100);
+    // a small poll, whose record is not handed over (its partition is not claimed yet): no poll
+    // follows within the linger, so the close is the next call after the lookups, and its own
+    // wakeup ends only the first
+    assignTwoUnanswered(() -> addPageViews(0, 1));
+    deploy(vertx)
+        .compose(id -> Eventually.until(vertx, () -> lookupsWaiting.get() > 0).map(id))
+        .compose(vertx::undeploy)
+        .onComplete(test.succeeding(stopped -> test.verify(() -> {
+          assertThat(persistRequests).isEmpty();
+          assertThat(polls).hasSize(1);
+          test.completeNow();
+        })));
+  }
+
+  /**
+   * Two partitions assigned at the first poll, whose claim's lookups of Kafka's committed offsets (one each, on the
+   * consumer's thread) Kafka leaves unanswered until the consumer is woken.
+   */
+  private void assignTwoUnanswered(Runnable inThatPoll) {
+    TopicPartition another = new TopicPartition(partition.topic(), 1);
+    kafkaSilent.set(true);
+    kafka.schedulePollTask(() -> {
+      kafka.rebalance(List.of(partition, another));
+      kafka.updateBeginningOffsets(Map.of(partition, 0L, another, 0L));
+      inThatPoll.run();
+    });
   }
 
   @Test
