@@ -222,9 +222,8 @@ final class StoredPositions {
             known -> vertx.eventBus().<PartitionPositions>request(Addresses.POSITIONS_CLAIM, known))
         .compose(reply -> {
           if (stopped) {
-            // answered once the consumer is closing: a seek now would reopen it (Vert.x starts a
-            // new
-            // thread for a call to a closed consumer)
+            // answered once the consumer is closing: a seek now would reopen it (Vert.x
+            // starts a new thread for a call to a closed consumer)
             return Future.succeededFuture();
           }
           List<Future<Void>> seeks = new ArrayList<>();
