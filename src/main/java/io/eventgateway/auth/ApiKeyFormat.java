@@ -15,6 +15,17 @@ public final class ApiKeyFormat {
 
   private static final String PREFIX = "egk_";
   private static final SecureRandom RANDOM = new SecureRandom();
+  /**
+   * One digest per thread: every request with a key is hashed, and {@code MessageDigest.getInstance} (a provider
+   * lookup) cost more than the hash itself. {@code digest} resets it.
+   */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  });
 
   /** A key split into its parts; {@link #hash()} is what is stored and compared. */
   public record Parsed(String keyId, String key) {
@@ -49,13 +60,7 @@ public final class ApiKeyFormat {
   }
 
   static String hash(String key) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return HexFormat.of().formatHex(SHA_256.get().digest(key.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Compares hashes in constant time, so that timing does not reveal how much of a guess was right. */

@@ -8,6 +8,7 @@ import io.eventgateway.kafka.KafkaProducerVerticle;
 import io.eventgateway.kafka.RecordSender;
 import io.eventgateway.schema.FieldError;
 import io.eventgateway.tracing.Tracing;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Metrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -18,8 +19,8 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sends accepted events to Kafka and turns Kafka's outcome for each into its result: a {@code 202} record of where
@@ -40,6 +41,12 @@ public final class EventProducer {
 
   /** Enough to fill Kafka's batches, small enough that one produce request never holds a turn's answers long. */
   static final int MAX_GATHERED_EVENTS = 1_000;
+
+  /**
+   * Each tenant's counter, found without the registry's lookup on every request; as many as the registry holds
+   * anyway.
+   */
+  private static final Map<String, Counter> ACCEPTED_BY_TENANT = new ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private final long timeoutMs;
@@ -131,22 +138,35 @@ public final class EventProducer {
   private Future<List<ProduceResult.Outcome>> send(List<ProduceBatch.Record> records) {
     RecordSender sender = RecordSender.inProcess(vertx);
     if (sender != null) {
-      // the same bound, and the same 504, as a request over the event bus
-      return sender
-          .send(records)
-          .acknowledged()
-          .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-          .recover(error -> Future.failedFuture(
-              error instanceof TimeoutException
-                  ? new ReplyException(
-                      ReplyFailure.TIMEOUT, "Kafka did not answer within " + timeoutMs + " ms")
-                  : error))
-          .map(ProduceResult::outcomes);
+      return withinTimeout(sender.send(records).acknowledged()).map(ProduceResult::outcomes);
     }
     return vertx
         .eventBus()
         .<ProduceResult>request(Addresses.EVENTS_PRODUCE, new ProduceBatch(records), options)
         .map(reply -> reply.body().outcomes());
+  }
+
+  /**
+   * The same bound, and the same 504, as a request over the event bus. The timer is the calling event loop's own:
+   * {@code Future.timeout} on a future that has no context schedules on Netty's global executor, a thread woken
+   * twice per produce request.
+   */
+  private Future<ProduceResult> withinTimeout(Future<ProduceResult> acknowledged) {
+    Promise<ProduceResult> answer = Promise.promise();
+    long timer = vertx.setTimer(
+        timeoutMs,
+        fired -> answer.tryFail(new ReplyException(
+            ReplyFailure.TIMEOUT, "Kafka did not answer within " + timeoutMs + " ms")));
+    acknowledged.onComplete(
+        result -> {
+          vertx.cancelTimer(timer);
+          answer.tryComplete(result);
+        },
+        error -> {
+          vertx.cancelTimer(timer);
+          answer.tryFail(error);
+        });
+    return answer.future();
   }
 
   private static List<ProduceBatch.Record> records(List<EventValidator.Accepted> events) {
@@ -171,13 +191,17 @@ public final class EventProducer {
    */
   static void countAcknowledged(
       List<EventValidator.Accepted> events, List<ProduceResult.Outcome> outcomes) {
-    long acknowledged =
-        outcomes.stream().filter(ProduceResult.Outcome::succeeded).count();
+    int acknowledged = 0;
+    for (ProduceResult.Outcome outcome : outcomes) {
+      if (outcome.succeeded()) {
+        acknowledged++;
+      }
+    }
     if (acknowledged > 0) {
-      Metrics.counter(
-              KafkaProducerVerticle.TENANT_ACCEPTED,
-              "tenant",
-              events.get(0).record().headers().get(GatewayHeaders.TENANT))
+      ACCEPTED_BY_TENANT
+          .computeIfAbsent(
+              events.get(0).record().headers().get(GatewayHeaders.TENANT),
+              tenant -> Metrics.counter(KafkaProducerVerticle.TENANT_ACCEPTED, "tenant", tenant))
           .increment(acknowledged);
     }
   }
