@@ -1,6 +1,7 @@
 package io.eventgateway.http;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,9 +20,18 @@ import java.util.regex.Pattern;
  */
 final class SecurityHeaders {
 
-  static final String CONTENT_SECURITY_POLICY = "Content-Security-Policy";
+  // encoded once: every answer carries them
+  static final CharSequence CONTENT_SECURITY_POLICY =
+      HttpHeaders.createOptimized("Content-Security-Policy");
 
-  private static final String API_POLICY = "default-src 'none'; frame-ancestors 'none'";
+  private static final CharSequence API_POLICY =
+      HttpHeaders.createOptimized("default-src 'none'; frame-ancestors 'none'");
+  private static final CharSequence CONTENT_TYPE_OPTIONS =
+      HttpHeaders.createOptimized("X-Content-Type-Options");
+  private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("nosniff");
+  private static final CharSequence REFERRER_POLICY =
+      HttpHeaders.createOptimized("Referrer-Policy");
+  private static final CharSequence NO_REFERRER = HttpHeaders.createOptimized("no-referrer");
   private static final Pattern INLINE_SCRIPT =
       Pattern.compile("<script>(.*?)</script>", Pattern.DOTALL);
 
@@ -30,8 +40,8 @@ final class SecurityHeaders {
   /** The first handler of the router: the headers of every answer; pages replace the policy with their own. */
   static void apply(RoutingContext ctx) {
     ctx.response()
-        .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
+        .putHeader(CONTENT_TYPE_OPTIONS, NOSNIFF)
+        .putHeader(REFERRER_POLICY, NO_REFERRER)
         .putHeader(CONTENT_SECURITY_POLICY, API_POLICY);
     ctx.next();
   }
